@@ -1,0 +1,24 @@
+# colourquant: k-means colour quantization across images x colour spaces x k.
+# Run with `snakemake --cores 8`; build the report with
+# `snakemake --report results/report.html`.
+from snakemake.utils import min_version
+
+min_version("9.0")
+
+
+configfile: "config/config.yaml"
+
+
+include: "workflow/rules/common.smk"
+include: "workflow/rules/prepare.smk"
+include: "workflow/rules/quantize.smk"
+include: "workflow/rules/aggregate.smk"
+
+
+report: front_page()
+
+
+rule all:
+    input:
+        final_outputs(),
+    default_target: True

@@ -1,0 +1,145 @@
+"""Validate a workflow configuration against its JSON schema, with readable errors."""
+
+from __future__ import annotations
+
+import copy
+import csv
+from pathlib import Path
+
+__all__ = ["ConfigError", "validate_config", "read_image_sheet", "image_table"]
+
+
+class ConfigError(ValueError):
+    """A configuration that cannot be run; the message names the key."""
+
+
+def _key_path(path) -> str:
+    key = ""
+    for part in path:
+        key += f"[{part}]" if isinstance(part, int) else (f".{part}" if key else str(part))
+    return key or "(top level)"
+
+
+def _describe(error) -> str:
+    """One sentence naming the key and what it allows."""
+    key = _key_path(error.absolute_path)
+    schema = error.schema
+    if error.validator == "additionalProperties":
+        allowed = ", ".join(sorted(schema.get("properties", {})))
+        unknown = ", ".join(
+            sorted(set(error.instance) - set(schema.get("properties", {})))
+        )
+        where = "" if key == "(top level)" else f" under {key!r}"
+        return f"unknown config key {unknown!r}{where}; allowed keys: {allowed}"
+    if error.validator == "enum":
+        allowed = ", ".join(str(value) for value in schema["enum"])
+        return f"config key {key!r}: {error.instance!r} is not allowed; allowed: {allowed}"
+    if error.validator == "oneOf" and key == "images":
+        return (
+            "config key 'images' must be a list of {name, source} entries or the path "
+            f"of a .tsv/.csv sheet; got {error.instance!r}"
+        )
+    if error.validator == "pattern" and key.endswith(".name"):
+        return (
+            f"config key {key!r}: image name {error.instance!r} may contain only letters, "
+            "digits, '_' and '-' (it becomes a directory name)"
+        )
+    description = schema.get("description", "")
+    hint = f" ({description.strip()})" if description and len(description) < 120 else ""
+    return f"config key {key!r}: {error.message}{hint}"
+
+
+def _fill_defaults(config: dict, schema: dict) -> dict:
+    for key, subschema in schema.get("properties", {}).items():
+        if key not in config and "default" in subschema:
+            config[key] = copy.deepcopy(subschema["default"])
+        if isinstance(config.get(key), dict) and subschema.get("type") == "object":
+            _fill_defaults(config[key], subschema)
+    return config
+
+
+def validate_config(config: dict, schema: dict) -> dict:
+    """Check a configuration against the schema and fill in defaults.
+
+    Parameters
+    ----------
+    config : dict
+        The configuration as loaded (it is not modified).
+    schema : dict
+        A JSON schema whose properties carry ``default`` values.
+
+    Returns
+    -------
+    dict
+        A copy of `config` with every missing key set to its default.
+
+    Raises
+    ------
+    ConfigError
+        For the first problem found, naming the key and what is allowed.
+    """
+    import jsonschema
+
+    filled = _fill_defaults(copy.deepcopy(dict(config)), schema)
+    validator = jsonschema.Draft202012Validator(schema)
+    error = jsonschema.exceptions.best_match(validator.iter_errors(filled))
+    if error is not None:
+        raise ConfigError(_describe(error))
+    if isinstance(filled["images"], list):
+        _check_unique_names(filled["images"], "config key 'images'")
+    return filled
+
+
+def _check_unique_names(entries: list[dict], where: str) -> None:
+    seen = set()
+    for entry in entries:
+        if entry["name"] in seen:
+            raise ConfigError(f"{where}: image name {entry['name']!r} is used more than once")
+        seen.add(entry["name"])
+
+
+def read_image_sheet(path: str | Path, schema: dict) -> list[dict]:
+    """Read an image sheet (TSV or CSV with columns ``name``, ``source``, optional ``sha256``).
+
+    Each row is validated against the schema of one entry of ``images``.
+
+    Raises
+    ------
+    ConfigError
+        If the sheet is missing, lacks a column, or a row is invalid.
+    """
+    import jsonschema
+
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"config key 'images': image sheet {str(path)!r} does not exist")
+    delimiter = "\t" if path.suffix == ".tsv" else ","
+    with path.open(newline="") as handle:
+        rows = list(csv.DictReader(handle, delimiter=delimiter))
+    if not rows:
+        raise ConfigError(f"image sheet {str(path)!r} lists no images")
+    missing = {"name", "source"} - set(rows[0])
+    if missing:
+        raise ConfigError(
+            f"image sheet {str(path)!r} lacks column(s) {', '.join(sorted(missing))}; "
+            "it needs columns 'name' and 'source'"
+        )
+    entry_schema = schema["properties"]["images"]["oneOf"][1]["items"]
+    entries = []
+    for line, row in enumerate(rows, start=2):
+        entry = {key: value.strip() for key, value in row.items() if key and value}
+        error = jsonschema.exceptions.best_match(
+            jsonschema.Draft202012Validator(entry_schema).iter_errors(entry)
+        )
+        if error is not None:
+            raise ConfigError(f"image sheet {str(path)!r}, line {line}: {error.message}")
+        entries.append(entry)
+    _check_unique_names(entries, f"image sheet {str(path)!r}")
+    return entries
+
+
+def image_table(config: dict, schema: dict) -> dict[str, dict]:
+    """The validated images of a configuration, keyed by name, in config order."""
+    images = config["images"]
+    entries = read_image_sheet(images, schema) if isinstance(images, str) else images
+    return {entry["name"]: dict(entry) for entry in entries}

@@ -1,0 +1,128 @@
+"""File input and output for the workflow's job scripts.
+
+Everything here writes atomically (a temporary file in the same directory,
+then a rename), so an interrupted job never leaves a file that looks complete.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+
+from .colours import DistinctColours
+
+__all__ = [
+    "atomic_path",
+    "write_png",
+    "write_json",
+    "read_json",
+    "write_table",
+    "save_distinct",
+    "load_distinct",
+    "run_job",
+]
+
+
+@contextmanager
+def atomic_path(path: str | Path) -> Iterator[Path]:
+    """Yield a temporary path beside `path`; rename it to `path` if the block succeeds."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    os.close(handle)
+    try:
+        yield Path(temporary)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def write_png(path: str | Path, pixels: np.ndarray) -> None:
+    """Write an 8-bit RGB array as a PNG with no timestamp, so reruns give identical bytes."""
+    from PIL import Image
+
+    with atomic_path(path) as temporary:
+        Image.fromarray(np.asarray(pixels, dtype=np.uint8)).save(temporary, format="PNG")
+
+
+def write_json(path: str | Path, payload: dict) -> None:
+    with atomic_path(path) as temporary:
+        temporary.write_text(json.dumps(payload, indent=1) + "\n")
+
+
+def read_json(path: str | Path) -> dict:
+    return json.loads(Path(path).read_text())
+
+
+def write_table(path: str | Path, table) -> None:
+    """Write a pandas DataFrame as CSV (floats in full precision)."""
+    with atomic_path(path) as temporary:
+        table.to_csv(temporary, index=False, float_format="%.10g")
+
+
+def save_distinct(path: str | Path, image: DistinctColours, **metadata: str) -> None:
+    """Store an image's distinct colours, counts and pixel index (plus text metadata)."""
+    with atomic_path(path) as temporary:
+        with open(temporary, "wb") as handle:
+            np.savez(
+                handle,
+                colours=image.colours,
+                counts=image.counts,
+                index=image.index,
+                shape=np.array(image.shape),
+                **{key: np.array(value) for key, value in metadata.items()},
+            )
+
+
+def load_distinct(path: str | Path) -> tuple[DistinctColours, dict[str, str]]:
+    """Read what :func:`save_distinct` wrote: the image and its metadata."""
+    with np.load(path) as stored:
+        image = DistinctColours(
+            colours=stored["colours"],
+            counts=stored["counts"],
+            index=stored["index"],
+            shape=tuple(int(side) for side in stored["shape"]),
+        )
+        metadata = {
+            key: str(stored[key])
+            for key in stored.files
+            if key not in ("colours", "counts", "index", "shape")
+        }
+    return image, metadata
+
+
+def run_job(main: Callable[[], None], log: str | Path, expected: tuple[type, ...]) -> None:
+    """Run a job's main function, sending its messages to the job's log.
+
+    An expected error (bad input) is reported as its one-line message, both in
+    the log and on the terminal, and the job fails. Anything else is a bug: its
+    full traceback goes to the log and the terminal.
+    """
+    log = Path(log)
+    log.parent.mkdir(parents=True, exist_ok=True)
+    terminal = sys.stderr
+    with open(log, "w") as handle:
+        sys.stderr = handle
+        try:
+            main()
+        except expected as error:
+            message = f"colourquant: {error}"
+            print(message, file=handle)
+            print(message, file=terminal)
+            sys.exit(1)
+        except Exception:
+            details = traceback.format_exc()
+            handle.write(details)
+            terminal.write(details)
+            sys.exit(1)
+        finally:
+            sys.stderr = terminal

@@ -1,0 +1,200 @@
+"""Weighted k-means on distinct colours, nearest-centre assignment and inertia."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = [
+    "KMeansFit",
+    "fit_kmeans",
+    "pixel_sample_weights",
+    "nearest_centre",
+    "inertia",
+    "total_sum_of_squares",
+]
+
+# Rows per block when computing point-to-centre distances: bounds the
+# temporary (rows x k) matrix to a few MB whatever the image size.
+_BLOCK_ROWS = 1 << 15
+
+
+@dataclass(frozen=True)
+class KMeansFit:
+    """The result of one k-means fit.
+
+    Attributes
+    ----------
+    centres : ndarray of float64, shape (k_effective, 3)
+    n_iter : int
+        Lloyd iterations of the best initialisation.
+    k_effective : int
+        Number of centres: the requested k capped at the number of distinct
+        points the fit saw.
+    fit_seconds : float
+        Wall time of the fit alone.
+    """
+
+    centres: np.ndarray
+    n_iter: int
+    k_effective: int
+    fit_seconds: float
+
+
+def _validate_points(points: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    points = np.asarray(points, dtype=np.float64)
+    weights = np.asarray(weights, dtype=np.float64)
+    if points.ndim != 2 or points.shape[1] != 3:
+        raise ValueError(f"expected points of shape (n, 3), got {points.shape}")
+    if weights.shape != (points.shape[0],):
+        raise ValueError(f"expected {points.shape[0]} weights, got shape {weights.shape}")
+    if points.shape[0] == 0:
+        raise ValueError("no points to cluster")
+    if not np.isfinite(points).all():
+        raise ValueError("points contain NaN or infinite values")
+    if (weights < 0).any():
+        raise ValueError("weights must be non-negative")
+    return points, weights
+
+
+def fit_kmeans(
+    points: np.ndarray,
+    weights: np.ndarray,
+    k: int,
+    *,
+    n_init: int = 1,
+    max_iter: int = 300,
+    tol: float = 1e-4,
+    seed: int = 0,
+    n_threads: int = 1,
+) -> KMeansFit:
+    """Fit scikit-learn's k-means (k-means++ initialisation, Lloyd) to weighted points.
+
+    Points with weight 0 are ignored. If fewer distinct points than `k` carry
+    weight, k is capped (see :attr:`KMeansFit.k_effective`), so an image with
+    few colours never fails or floods the log with warnings.
+
+    Parameters
+    ----------
+    points : ndarray, shape (n, 3)
+        Distinct colours in the fit space.
+    weights : ndarray, shape (n,)
+        Pixel count of each colour.
+    k : int
+        Requested number of clusters, at least 1.
+    n_init, max_iter, tol : int, int, float
+        Passed to :class:`sklearn.cluster.KMeans`.
+    seed : int
+        ``random_state`` of the fit.
+    n_threads : int
+        OpenMP threads scikit-learn may use.
+
+    Returns
+    -------
+    KMeansFit
+    """
+    from sklearn.cluster import KMeans
+    from threadpoolctl import threadpool_limits
+
+    points, weights = _validate_points(points, weights)
+    if int(k) != k or k < 1:
+        raise ValueError(f"k must be an integer >= 1, got {k!r}")
+    used = weights > 0
+    points, weights = points[used], weights[used]
+    k_effective = int(min(k, points.shape[0]))
+    started = time.perf_counter()
+    if k_effective == points.shape[0]:
+        # Every point is its own centre: nothing to optimise.
+        centres, n_iter = points.copy(), 0
+    else:
+        with threadpool_limits(limits=n_threads, user_api="openmp"):
+            model = KMeans(
+                n_clusters=k_effective,
+                init="k-means++",
+                n_init=n_init,
+                max_iter=max_iter,
+                tol=tol,
+                random_state=seed,
+            ).fit(points, sample_weight=weights)
+        centres, n_iter = model.cluster_centers_.astype(np.float64), int(model.n_iter_)
+    return KMeansFit(
+        centres=centres,
+        n_iter=n_iter,
+        k_effective=k_effective,
+        fit_seconds=time.perf_counter() - started,
+    )
+
+
+def pixel_sample_weights(
+    index: np.ndarray, n_colours: int, fraction: float, seed: int
+) -> np.ndarray:
+    """Weights over distinct colours of a seeded random sample of pixels.
+
+    Fitting with these weights is fitting on the sampled pixels, as the notebook
+    does, without materialising the sample.
+
+    Parameters
+    ----------
+    index : ndarray of int, shape (n_pixels,)
+        Colour row of each pixel.
+    n_colours : int
+        Number of distinct colours.
+    fraction : float
+        Share of pixels to sample, in (0, 1].
+    seed : int
+
+    Returns
+    -------
+    ndarray of int64, shape (n_colours,)
+        How many sampled pixels have each colour.
+    """
+    if not 0 < fraction <= 1:
+        raise ValueError(f"sample fraction must be in (0, 1], got {fraction!r}")
+    n_pixels = index.size
+    n_sample = max(1, int(round(fraction * n_pixels)))
+    sampled = np.random.default_rng(seed).choice(n_pixels, size=n_sample, replace=False)
+    return np.bincount(index[sampled], minlength=n_colours).astype(np.int64)
+
+
+def nearest_centre(points: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    """Index of the nearest centre (squared Euclidean distance) of each point.
+
+    Parameters
+    ----------
+    points : ndarray, shape (n, 3)
+    centres : ndarray, shape (k, 3)
+
+    Returns
+    -------
+    ndarray of int32, shape (n,)
+    """
+    points = np.asarray(points, dtype=np.float64)
+    centres = np.asarray(centres, dtype=np.float64)
+    labels = np.empty(points.shape[0], dtype=np.int32)
+    centre_norms = np.einsum("ij,ij->i", centres, centres)
+    for start in range(0, points.shape[0], _BLOCK_ROWS):
+        block = points[start : start + _BLOCK_ROWS]
+        # |x - c|^2 = |x|^2 - 2 x.c + |c|^2; |x|^2 is constant per row.
+        labels[start : start + block.shape[0]] = np.argmin(
+            centre_norms - 2.0 * block @ centres.T, axis=1
+        )
+    return labels
+
+
+def inertia(
+    points: np.ndarray, weights: np.ndarray, centres: np.ndarray, labels: np.ndarray
+) -> float:
+    """Weighted sum of squared distances from each point to its assigned centre."""
+    points, weights = _validate_points(points, weights)
+    residual = points - np.asarray(centres, dtype=np.float64)[labels]
+    return float(weights @ np.einsum("ij,ij->i", residual, residual))
+
+
+def total_sum_of_squares(points: np.ndarray, weights: np.ndarray) -> float:
+    """Weighted sum of squared distances to the weighted mean: the k = 1 inertia."""
+    points, weights = _validate_points(points, weights)
+    mean = weights @ points / weights.sum()
+    residual = points - mean
+    return float(weights @ np.einsum("ij,ij->i", residual, residual))

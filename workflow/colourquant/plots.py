@@ -1,0 +1,186 @@
+"""Figures comparing quantization runs. Each function returns a matplotlib Figure."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "space_colours",
+    "comparison_figure",
+    "inertia_figure",
+    "inertia_overview_figure",
+    "quality_figure",
+]
+
+
+def space_colours(spaces: Sequence[str]) -> dict[str, tuple]:
+    """A fixed line colour per colour space, the same in every figure of a run."""
+    import matplotlib
+
+    palette = matplotlib.colormaps["tab10"].colors
+    return {space: palette[i % len(palette)] for i, space in enumerate(spaces)}
+
+
+def comparison_figure(
+    image_name: str,
+    original: np.ndarray,
+    quantized: Mapping[tuple[str, int], np.ndarray],
+    spaces: Sequence[str],
+    k_values: Sequence[int],
+):
+    """The original beside its quantized versions: a row per space, a column per k.
+
+    Parameters
+    ----------
+    image_name : str
+    original : ndarray of uint8, shape (height, width, 3)
+    quantized : mapping of (space, k) to ndarray of uint8
+    spaces, k_values : sequences
+        Row and column order.
+    """
+    import matplotlib.pyplot as plt
+
+    height, width = original.shape[:2]
+    cell = 1.9
+    n_rows, n_cols = len(spaces), len(k_values) + 1
+    figure, axes = plt.subplots(
+        n_rows,
+        n_cols,
+        figsize=(cell * n_cols * max(width / height, 0.6), cell * n_rows + 0.7),
+        squeeze=False,
+        layout="constrained",
+    )
+    for row, space in enumerate(spaces):
+        for col in range(n_cols):
+            axis = axes[row, col]
+            axis.set_xticks([])
+            axis.set_yticks([])
+            if col == 0:
+                if row == 0:
+                    axis.imshow(original, interpolation="lanczos")
+                    axis.set_title("original", fontsize=10, fontweight="bold")
+                else:
+                    axis.axis("off")
+                continue
+            k = k_values[col - 1]
+            axis.imshow(quantized[(space, k)], interpolation="lanczos")
+            if row == 0:
+                axis.set_title(f"k = {k}", fontsize=10)
+            if col == 1:
+                axis.set_ylabel(space, fontsize=11, fontweight="bold")
+    figure.suptitle(f"{image_name}: k-means quantization by colour space (rows) and k (columns)")
+    return figure
+
+
+def _plot_curves(axis, curves: pd.DataFrame, colours: Mapping[str, tuple], mark_elbow: bool):
+    for space, curve in curves.groupby("space", sort=False):
+        curve = curve.sort_values("k")
+        axis.plot(
+            curve["k"],
+            curve["inertia_normalised"],
+            marker="o",
+            markersize=3.5,
+            color=colours[space],
+            label=space,
+        )
+        elbow = curve[curve["is_elbow"]]
+        if mark_elbow and not elbow.empty:
+            axis.plot(
+                elbow["k"],
+                elbow["inertia_normalised"],
+                marker="o",
+                markersize=11,
+                markerfacecolor="none",
+                markeredgewidth=2,
+                color=colours[space],
+                linestyle="none",
+            )
+    axis.set_yscale("log")
+    axis.set_xlabel("k (number of colours)")
+    axis.grid(True, which="both", alpha=0.3)
+
+
+def inertia_figure(image_name: str, curves: pd.DataFrame, colours: Mapping[str, tuple]):
+    """Normalised inertia against k, one line per colour space, elbows circled.
+
+    Parameters
+    ----------
+    curves : DataFrame
+        Columns ``space, k, inertia_normalised, is_elbow``.
+    colours : mapping of space to colour
+    """
+    import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
+
+    figure, axis = plt.subplots(figsize=(7, 4.5), layout="constrained")
+    _plot_curves(axis, curves, colours, mark_elbow=True)
+    axis.set_ylabel("normalised inertia (1 = one colour)")
+    axis.set_title(f"{image_name}: normalised inertia against k")
+    handles, labels = axis.get_legend_handles_labels()
+    handles.append(
+        Line2D([], [], marker="o", markersize=11, markerfacecolor="none", color="0.3", ls="none")
+    )
+    labels.append("elbow (Kneedle)")
+    axis.legend(handles, labels, title="colour space")
+    return figure
+
+
+def inertia_overview_figure(curves: pd.DataFrame, colours: Mapping[str, tuple]):
+    """Normalised inertia against k for every image: one panel per image, shared axes."""
+    import matplotlib.pyplot as plt
+
+    images = list(dict.fromkeys(curves["image"]))
+    n_cols = min(len(images), 4)
+    n_rows = -(-len(images) // n_cols)
+    figure, axes = plt.subplots(
+        n_rows,
+        n_cols,
+        figsize=(3.6 * n_cols, 3.2 * n_rows + 0.6),
+        sharex=True,
+        sharey=True,
+        squeeze=False,
+        layout="constrained",
+    )
+    for axis, image in zip(axes.flat, images, strict=False):
+        _plot_curves(axis, curves[curves["image"] == image], colours, mark_elbow=True)
+        axis.set_title(image)
+    for axis in axes.flat[len(images) :]:
+        axis.axis("off")
+    for axis in axes[:, 0]:
+        axis.set_ylabel("normalised inertia")
+    handles, labels = axes.flat[0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="outside right center", title="colour space")
+    figure.suptitle("Normalised inertia against k, per image (circles: elbows)")
+    return figure
+
+
+def quality_figure(image_name: str, runs: pd.DataFrame, colours: Mapping[str, tuple]):
+    """Mean CIEDE2000 and PSNR against k, one line per colour space.
+
+    Parameters
+    ----------
+    runs : DataFrame
+        The image's rows of the metrics table.
+    """
+    import matplotlib.pyplot as plt
+
+    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
+    for space, rows in runs.groupby("space", sort=False):
+        rows = rows.sort_values("k")
+        style = {"marker": "o", "markersize": 3.5, "color": colours[space], "label": space}
+        left.plot(rows["k"], rows["delta_e2000_mean"], **style)
+        right.plot(rows["k"], rows["psnr"], **style)
+    left.set_ylabel("mean CIEDE2000 (lower is better)")
+    right.set_ylabel("PSNR / dB (higher is better)")
+    for axis in (left, right):
+        axis.set_xlabel("k (number of colours)")
+        axis.grid(True, alpha=0.3)
+    left.axhline(1.0, color="0.5", linestyle=":", linewidth=1)
+    left.annotate("ΔE00 ≈ 1: just noticeable", (left.get_xlim()[1], 1.0), ha="right",
+                  va="bottom", fontsize=8, color="0.4")
+    left.legend(title="colour space")
+    figure.suptitle(f"{image_name}: quality of the quantized image against k")
+    return figure

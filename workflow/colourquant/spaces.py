@@ -1,0 +1,291 @@
+"""Colour spaces that k-means can cluster in.
+
+Every space is an entry of :data:`SPACES`: a forward conversion from sRGB in
+[0, 1] to the coordinates that k-means clusters, an inverse back to (unclipped)
+sRGB, and the names and nominal ranges of the three coordinates. Adding a space
+is adding one entry.
+
+The cylindrical spaces (HSV, HSL) are clustered in a Cartesian embedding of
+their cone / bicone: ``x = C cos 2πh, y = C sin 2πh, z = V`` (or ``L``), where
+``C = max - min`` is the chroma. Hue is an angle, so a plain Euclidean distance
+on ``(h, s, v)`` puts a red at ``h = 0.01`` as far from a red at ``h = 0.99``
+as from cyan; the embedding makes that distance tiny. Using chroma rather than
+saturation as the radius also collapses all greys onto the axis, where their
+undefined hue no longer matters. The notebook's plain coordinates remain
+available as ``HSV-naive`` and ``HSL-naive``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["SPACES", "ColourSpace", "get_space", "from_srgb8", "to_srgb8"]
+
+# sRGB (D65) <-> CIE XYZ, the constants scikit-image uses.
+_XYZ_FROM_RGB = np.array(
+    [
+        [0.412453, 0.357580, 0.180423],
+        [0.212671, 0.715160, 0.072169],
+        [0.019334, 0.119193, 0.950227],
+    ]
+)
+_RGB_FROM_XYZ = np.linalg.inv(_XYZ_FROM_RGB)
+_WHITE_D65 = np.array([0.95047, 1.0, 1.08883])
+
+
+@dataclass(frozen=True)
+class ColourSpace:
+    """A colour space as k-means sees it.
+
+    Attributes
+    ----------
+    name : str
+        The name used in the config and in output paths.
+    channels : tuple of str
+        Names of the three coordinates that are clustered.
+    ranges : tuple of (float, float)
+        Nominal range of each coordinate over the sRGB gamut, for plot axes.
+    forward : callable
+        ``(n, 3)`` sRGB in [0, 1] -> ``(n, 3)`` coordinates.
+    inverse : callable
+        ``(n, 3)`` coordinates -> ``(n, 3)`` sRGB, *not* clipped to [0, 1].
+    description : str
+        One line for the report and the README.
+    """
+
+    name: str
+    channels: tuple[str, str, str]
+    ranges: tuple[tuple[float, float], ...]
+    forward: Callable[[np.ndarray], np.ndarray]
+    inverse: Callable[[np.ndarray], np.ndarray]
+    description: str
+
+
+def _identity(values: np.ndarray) -> np.ndarray:
+    return np.array(values, dtype=np.float64, copy=True)
+
+
+def _srgb_to_linear(rgb: np.ndarray) -> np.ndarray:
+    rgb = np.asarray(rgb, dtype=np.float64)
+    return np.where(rgb > 0.04045, ((rgb + 0.055) / 1.055) ** 2.4, rgb / 12.92)
+
+
+def _linear_to_srgb(linear: np.ndarray) -> np.ndarray:
+    # The sign-preserving power keeps out-of-gamut (negative) values finite,
+    # so that they can be counted and clipped later instead of becoming NaN.
+    magnitude = np.abs(linear)
+    encoded = np.where(
+        magnitude > 0.0031308, 1.055 * magnitude ** (1 / 2.4) - 0.055, 12.92 * magnitude
+    )
+    return np.sign(linear) * encoded
+
+
+def _lab_f(t: np.ndarray) -> np.ndarray:
+    return np.where(t > 0.008856, np.cbrt(t), 7.787 * t + 16.0 / 116.0)
+
+
+def _lab_f_inverse(f: np.ndarray) -> np.ndarray:
+    return np.where(f > 0.2068966, f**3, (f - 16.0 / 116.0) / 7.787)
+
+
+def _srgb_to_lab(rgb: np.ndarray) -> np.ndarray:
+    xyz = _srgb_to_linear(rgb) @ _XYZ_FROM_RGB.T / _WHITE_D65
+    fx, fy, fz = _lab_f(xyz).T
+    return np.stack([116.0 * fy - 16.0, 500.0 * (fx - fy), 200.0 * (fy - fz)], axis=1)
+
+
+def _lab_to_srgb(lab: np.ndarray) -> np.ndarray:
+    lightness, a, b = np.asarray(lab, dtype=np.float64).T
+    fy = (lightness + 16.0) / 116.0
+    f = np.stack([fy + a / 500.0, fy, fy - b / 200.0], axis=1)
+    xyz = _lab_f_inverse(f) * _WHITE_D65
+    return _linear_to_srgb(xyz @ _RGB_FROM_XYZ.T)
+
+
+def _hue_chroma(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Hexcone hue in [0, 1), chroma, max and min of each sRGB colour."""
+    rgb = np.asarray(rgb, dtype=np.float64)
+    high = rgb.max(axis=1)
+    low = rgb.min(axis=1)
+    chroma = high - low
+    safe = np.where(chroma > 0, chroma, 1.0)
+    r, g, b = rgb.T
+    hue = np.select(
+        [chroma == 0, high == r, high == g],
+        [0.0, ((g - b) / safe) % 6.0, (b - r) / safe + 2.0],
+        (r - g) / safe + 4.0,
+    )
+    return hue / 6.0, chroma, high, low
+
+
+def _pure_hue(hue: np.ndarray) -> np.ndarray:
+    """sRGB of the fully saturated colour of each hue, minus its minimum (chroma 1)."""
+    n = np.array([5.0, 3.0, 1.0])
+    k = (n + 6.0 * np.asarray(hue)[:, None]) % 6.0
+    return 1.0 - np.clip(np.minimum(k, 4.0 - k), 0.0, 1.0)
+
+
+def _hsl_saturation(chroma: np.ndarray, lightness: np.ndarray) -> np.ndarray:
+    denominator = 1.0 - np.abs(2.0 * lightness - 1.0)
+    return np.where(denominator > 1e-12, chroma / np.where(denominator > 1e-12, denominator, 1.0), 0.0)
+
+
+def _srgb_to_hsv(rgb: np.ndarray) -> np.ndarray:
+    hue, chroma, high, _ = _hue_chroma(rgb)
+    saturation = np.where(high > 0, chroma / np.where(high > 0, high, 1.0), 0.0)
+    return np.stack([hue, saturation, high], axis=1)
+
+
+def _hsv_to_srgb(hsv: np.ndarray) -> np.ndarray:
+    hue, saturation, value = np.asarray(hsv, dtype=np.float64).T
+    chroma = saturation * value
+    return (value - chroma)[:, None] + chroma[:, None] * _pure_hue(hue % 1.0)
+
+
+def _srgb_to_hsl(rgb: np.ndarray) -> np.ndarray:
+    hue, chroma, high, low = _hue_chroma(rgb)
+    lightness = (high + low) / 2.0
+    return np.stack([hue, _hsl_saturation(chroma, lightness), lightness], axis=1)
+
+
+def _hsl_to_srgb(hsl: np.ndarray) -> np.ndarray:
+    hue, saturation, lightness = np.asarray(hsl, dtype=np.float64).T
+    chroma = saturation * (1.0 - np.abs(2.0 * lightness - 1.0))
+    return (lightness - chroma / 2.0)[:, None] + chroma[:, None] * _pure_hue(hue % 1.0)
+
+
+def _cone_forward(axis: Callable[[np.ndarray, np.ndarray], np.ndarray]):
+    def forward(rgb: np.ndarray) -> np.ndarray:
+        hue, chroma, high, low = _hue_chroma(rgb)
+        angle = 2.0 * np.pi * hue
+        return np.stack([chroma * np.cos(angle), chroma * np.sin(angle), axis(high, low)], axis=1)
+
+    return forward
+
+
+def _cone_inverse(offset: Callable[[np.ndarray, np.ndarray], np.ndarray]):
+    def inverse(coords: np.ndarray) -> np.ndarray:
+        x, y, z = np.asarray(coords, dtype=np.float64).T
+        chroma = np.hypot(x, y)
+        hue = (np.arctan2(y, x) / (2.0 * np.pi)) % 1.0
+        return offset(z, chroma)[:, None] + chroma[:, None] * _pure_hue(hue)
+
+    return inverse
+
+
+_UNIT = (0.0, 1.0)
+_SIGNED = (-1.0, 1.0)
+
+SPACES: dict[str, ColourSpace] = {
+    space.name: space
+    for space in [
+        ColourSpace(
+            "RGB",
+            ("R", "G", "B"),
+            (_UNIT, _UNIT, _UNIT),
+            _identity,
+            _identity,
+            "sRGB scaled to [0, 1], as in the notebook",
+        ),
+        ColourSpace(
+            "Lab",
+            ("L*", "a*", "b*"),
+            ((0.0, 100.0), (-86.2, 98.2), (-107.9, 94.5)),
+            _srgb_to_lab,
+            _lab_to_srgb,
+            "CIE 1976 L*a*b*, D65 white",
+        ),
+        ColourSpace(
+            "HSV",
+            ("C·cos h", "C·sin h", "V"),
+            (_SIGNED, _SIGNED, _UNIT),
+            _cone_forward(lambda high, low: high),
+            _cone_inverse(lambda value, chroma: value - chroma),
+            "HSV as a cone: hue as an angle, chroma as the radius, value as the height",
+        ),
+        ColourSpace(
+            "HSL",
+            ("C·cos h", "C·sin h", "L"),
+            (_SIGNED, _SIGNED, _UNIT),
+            _cone_forward(lambda high, low: (high + low) / 2.0),
+            _cone_inverse(lambda lightness, chroma: lightness - chroma / 2.0),
+            "HSL as a bicone: hue as an angle, chroma as the radius, lightness as the height",
+        ),
+        ColourSpace(
+            "HSV-naive",
+            ("H", "S", "V"),
+            (_UNIT, _UNIT, _UNIT),
+            _srgb_to_hsv,
+            _hsv_to_srgb,
+            "HSV coordinates as plain numbers (hue not treated as an angle), as in the notebook",
+        ),
+        ColourSpace(
+            "HSL-naive",
+            ("H", "S", "L"),
+            (_UNIT, _UNIT, _UNIT),
+            _srgb_to_hsl,
+            _hsl_to_srgb,
+            "HSL coordinates as plain numbers (hue not treated as an angle)",
+        ),
+    ]
+}
+
+
+def get_space(name: str) -> ColourSpace:
+    """Return the registered colour space called `name`.
+
+    Raises
+    ------
+    ValueError
+        If no such space exists; the message lists the valid names.
+    """
+    try:
+        return SPACES[name]
+    except KeyError:
+        raise ValueError(
+            f"unknown colour space {name!r}; valid names: {', '.join(SPACES)}"
+        ) from None
+
+
+def from_srgb8(colours: np.ndarray, space: str) -> np.ndarray:
+    """Convert 8-bit sRGB colours into the coordinates of `space`.
+
+    Parameters
+    ----------
+    colours : ndarray of uint8, shape (n, 3)
+    space : str
+        A name in :data:`SPACES`.
+
+    Returns
+    -------
+    ndarray of float64, shape (n, 3)
+    """
+    colours = np.asarray(colours)
+    if colours.ndim != 2 or colours.shape[1] != 3:
+        raise ValueError(f"expected colours of shape (n, 3), got {colours.shape}")
+    return get_space(space).forward(colours.astype(np.float64) / 255.0)
+
+
+def to_srgb8(coords: np.ndarray, space: str) -> tuple[np.ndarray, np.ndarray]:
+    """Convert coordinates of `space` back to 8-bit sRGB.
+
+    Colours outside the sRGB gamut are clipped to it.
+
+    Parameters
+    ----------
+    coords : ndarray, shape (n, 3)
+    space : str
+
+    Returns
+    -------
+    colours : ndarray of uint8, shape (n, 3)
+    clipped : ndarray of bool, shape (n,)
+        True where a colour lay outside the gamut (by more than rounding).
+    """
+    rgb = get_space(space).inverse(np.asarray(coords, dtype=np.float64))
+    rgb = np.nan_to_num(rgb, nan=0.0, posinf=1.0, neginf=0.0)
+    clipped = ((rgb < -0.5 / 255) | (rgb > 1 + 0.5 / 255)).any(axis=1)
+    return np.rint(np.clip(rgb, 0.0, 1.0) * 255.0).astype(np.uint8), clipped

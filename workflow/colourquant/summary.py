@@ -1,0 +1,101 @@
+"""Tables and text that summarise a whole sweep."""
+
+from __future__ import annotations
+
+from importlib import metadata
+
+import pandas as pd
+
+__all__ = ["headline_table", "package_versions", "front_page_rst"]
+
+HEADLINE_METRICS = {
+    "inertia_normalised": "inertia (normalised)",
+    "delta_e2000_mean": "mean ΔE00",
+    "psnr": "PSNR / dB",
+}
+PACKAGES = ["colourquant", "snakemake", "scikit-learn", "scikit-image", "numpy", "pandas",
+            "matplotlib", "pillow"]
+
+
+def headline_table(runs: pd.DataFrame, spaces: list[str]) -> pd.DataFrame:
+    """Per colour space and k, the mean over images of the headline metrics.
+
+    Parameters
+    ----------
+    runs : DataFrame
+        The tidy metrics table, one row per run.
+    spaces : list of str
+        Row order.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``space, k, n_images`` and one column per headline metric.
+    """
+    table = (
+        runs.groupby(["space", "k"], sort=False)
+        .agg(n_images=("image", "nunique"), **{m: (m, "mean") for m in HEADLINE_METRICS})
+        .reset_index()
+    )
+    table["space"] = pd.Categorical(table["space"], categories=spaces, ordered=True)
+    return table.sort_values(["space", "k"]).reset_index(drop=True)
+
+
+def package_versions() -> dict[str, str]:
+    """Installed versions of the packages that determine a run's numbers."""
+    versions = {}
+    for package in PACKAGES:
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "not installed"
+    return versions
+
+
+def _rst_table(header: list[str], rows: list[list[str]]) -> str:
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *rows, strict=True)]
+    rule = "  ".join("=" * width for width in widths)
+    line = lambda cells: "  ".join(f"{cell!s:<{w}}" for cell, w in zip(cells, widths, strict=True))  # noqa: E731
+    return "\n".join([rule, line(header), rule, *map(line, rows), rule])
+
+
+def front_page_rst(config_yaml: str, versions: dict[str, str], headline: pd.DataFrame) -> str:
+    """The report's front page: what was run, with which software, and the headline numbers."""
+    n_images = int(headline["n_images"].max()) if len(headline) else 0
+    rows = [
+        [str(row.space), str(row.k), *(f"{getattr(row, m):.4g}" for m in HEADLINE_METRICS)]
+        for row in headline.itertuples()
+    ]
+    table = _rst_table(["space", "k", *HEADLINE_METRICS.values()], rows)
+    version_list = "\n".join(f"- {name} {version}" for name, version in versions.items())
+    config_block = "\n".join(f"    {line}" for line in config_yaml.splitlines())
+    return f"""\
+colourquant: k-means colour quantization across colour spaces
+================================================================
+
+Every image was reduced to k colours by k-means in every colour space listed
+in the configuration below. *Inertia* is measured in each space's own units
+and normalised by the image's total sum of squares in that space (1 at k = 1);
+*ΔE00* (CIEDE2000) and *PSNR* compare the original and quantized sRGB images
+directly, so they are comparable across spaces.
+
+Headline: mean over the {n_images} image(s), per colour space and k
+--------------------------------------------------------------------------
+
+{table}
+
+Configuration
+-------------
+
+::
+
+{config_block}
+
+Software
+--------
+
+{version_list}
+
+The figures are under the categories on the left; per-run images and
+palettes can be filtered by image, space and k.
+"""

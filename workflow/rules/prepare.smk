@@ -1,0 +1,50 @@
+# Per image: fetch (URLs only), decode once into distinct colours, and convert
+# those colours into each colour space.
+
+
+rule fetch_image:
+    output:
+        image="results/downloads/{image}",
+    params:
+        url=lambda wildcards: IMAGES[wildcards.image]["source"],
+        sha256=lambda wildcards: IMAGES[wildcards.image].get("sha256", ""),
+    log:
+        "results/logs/fetch_image/{image}.log",
+    threads: 1
+    resources:
+        mem_mb=200,
+        runtime=10,
+    script:
+        "../scripts/fetch_image.py"
+
+
+rule prepare_image:
+    input:
+        image=image_input,
+    output:
+        distinct="results/prepared/{image}/distinct.npz",
+    params:
+        source=lambda wildcards: IMAGES[wildcards.image]["source"],
+    log:
+        "results/logs/prepare_image/{image}.log",
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, input: 1000 + 60 * input.size_mb,
+        runtime=10,
+    script:
+        "../scripts/prepare_image.py"
+
+
+rule convert_colours:
+    input:
+        distinct="results/prepared/{image}/distinct.npz",
+    output:
+        points="results/prepared/{image}/{space}.npy",
+    log:
+        "results/logs/convert_colours/{image}/{space}.log",
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, input: 500 + 4 * input.size_mb,
+        runtime=10,
+    script:
+        "../scripts/convert_colours.py"

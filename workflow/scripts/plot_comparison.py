@@ -1,0 +1,28 @@
+"""Draw one image's quantized versions side by side: rows are spaces, columns are k."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import numpy as np  # noqa: E402
+from PIL import Image  # noqa: E402
+
+from colourquant.colours import rebuild_image  # noqa: E402
+from colourquant.files import atomic_path, load_distinct, run_job  # noqa: E402
+from colourquant.plots import comparison_figure  # noqa: E402
+
+
+def main():
+    distinct, _ = load_distinct(snakemake.input.distinct)  # noqa: F821
+    spaces, k_values = snakemake.params.spaces, snakemake.params.k_values  # noqa: F821
+    runs = [(space, k) for space in spaces for k in k_values]
+    quantized = {
+        run: np.asarray(Image.open(path))
+        for run, path in zip(runs, snakemake.input.quantized, strict=True)  # noqa: F821
+    }
+    original = rebuild_image(distinct.colours, distinct.index, distinct.shape)
+    figure = comparison_figure(snakemake.wildcards.image, original, quantized, spaces, k_values)  # noqa: F821
+    with atomic_path(snakemake.output.figure) as temporary:  # noqa: F821
+        figure.savefig(temporary, format="png", dpi=110, metadata={"Software": None})
+
+
+run_job(main, snakemake.log[0], expected=(ValueError,))  # noqa: F821

@@ -1,0 +1,19 @@
+"""Plot normalised inertia against k for all images, a panel per image."""
+
+import matplotlib
+
+matplotlib.use("Agg")
+import pandas as pd  # noqa: E402
+
+from colourquant.files import atomic_path, run_job  # noqa: E402
+from colourquant.plots import inertia_overview_figure, space_colours  # noqa: E402
+
+
+def main():
+    curves = pd.concat(map(pd.read_csv, snakemake.input.curves))  # noqa: F821
+    figure = inertia_overview_figure(curves, space_colours(snakemake.params.spaces))  # noqa: F821
+    with atomic_path(snakemake.output.figure) as temporary:  # noqa: F821
+        figure.savefig(temporary, format="png", dpi=120, metadata={"Software": None})
+
+
+run_job(main, snakemake.log[0], expected=(ValueError,))  # noqa: F821

@@ -1,0 +1,22 @@
+"""Decode an image once and store it as distinct colours, counts and pixel index."""
+
+from colourquant.colours import distinct_colours
+from colourquant.files import run_job, save_distinct
+from colourquant.images import SAMPLE_PREFIX, ImageError, load_image, sample_image
+
+
+def main():
+    name, source = snakemake.wildcards.image, snakemake.params.source  # noqa: F821
+    if source.startswith(SAMPLE_PREFIX):
+        loaded = sample_image(source.removeprefix(SAMPLE_PREFIX), name=name)
+    else:
+        loaded = load_image(snakemake.input.image, name=name)  # noqa: F821
+    save_distinct(
+        snakemake.output.distinct,  # noqa: F821
+        distinct_colours(loaded.rgb),
+        source_mode=loaded.source_mode,
+        alpha=loaded.alpha,
+    )
+
+
+run_job(main, snakemake.log[0], expected=(ImageError,))  # noqa: F821

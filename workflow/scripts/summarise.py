@@ -1,0 +1,18 @@
+"""Write the headline table and the report's front page."""
+
+import pandas as pd
+import yaml
+
+from colourquant.files import atomic_path, run_job, write_table
+from colourquant.summary import front_page_rst, headline_table, package_versions
+
+
+def main():
+    headline = headline_table(pd.read_csv(snakemake.input.metrics), snakemake.params.spaces)  # noqa: F821
+    write_table(snakemake.output.headline, headline)  # noqa: F821
+    config_yaml = yaml.safe_dump(dict(snakemake.params.config), sort_keys=False)  # noqa: F821
+    with atomic_path(snakemake.output.front_page) as temporary:  # noqa: F821
+        temporary.write_text(front_page_rst(config_yaml, package_versions(), headline))
+
+
+run_job(main, snakemake.log[0], expected=(ValueError,))  # noqa: F821
