@@ -49,6 +49,27 @@ def _describe(error) -> str:
     return f"config key {key!r}: {error.message}{hint}"
 
 
+def _coerce(value, schema: dict):
+    """Convert strings to the schema's number type where they parse as one.
+
+    Snakemake's ``--config KEY=VALUE`` reads values with YAML's base loader,
+    so ``--config k_values=[2,4]`` arrives as ``['2', '4']``.
+    """
+    kind = schema.get("type")
+    if isinstance(value, str) and kind in ("integer", "number"):
+        try:
+            return int(value) if kind == "integer" else float(value)
+        except ValueError:
+            return value
+    if isinstance(value, list) and "items" in schema:
+        return [_coerce(item, schema["items"]) for item in value]
+    if isinstance(value, dict) and "properties" in schema:
+        return {
+            key: _coerce(item, schema["properties"].get(key, {})) for key, item in value.items()
+        }
+    return value
+
+
 def _fill_defaults(config: dict, schema: dict) -> dict:
     for key, subschema in schema.get("properties", {}).items():
         if key not in config and "default" in subschema:
@@ -80,7 +101,7 @@ def validate_config(config: dict, schema: dict) -> dict:
     """
     import jsonschema
 
-    filled = _fill_defaults(copy.deepcopy(dict(config)), schema)
+    filled = _fill_defaults(_coerce(copy.deepcopy(dict(config)), schema), schema)
     validator = jsonschema.Draft202012Validator(schema)
     error = jsonschema.exceptions.best_match(validator.iter_errors(filled))
     if error is not None:

@@ -40,4 +40,5 @@ def kneedle_elbow(k: np.ndarray, inertia: np.ndarray) -> int | None:
     chord = y[0] + (y[-1] - y[0]) * x
     gap = chord - y
     best = int(np.argmax(gap))
-    return int(k[best]) if gap[best] > 0 else None
+    # Rounding leaves gaps of ~1e-16 on a straight line; that is no elbow.
+    return int(k[best]) if gap[best] > 1e-9 else None

@@ -76,6 +76,8 @@ def comparison_figure(
 
 
 def _plot_curves(axis, curves: pd.DataFrame, colours: Mapping[str, tuple], mark_elbow: bool):
+    from matplotlib.ticker import FormatStrFormatter, LogLocator
+
     for space, curve in curves.groupby("space", sort=False):
         curve = curve.sort_values("k")
         axis.plot(
@@ -99,6 +101,12 @@ def _plot_curves(axis, curves: pd.DataFrame, colours: Mapping[str, tuple], mark_
                 linestyle="none",
             )
     axis.set_yscale("log")
+    # Plain decimals on the log axis: "0.05" reads better than "5 x 10^-2".
+    axis.yaxis.set_major_formatter(FormatStrFormatter("%.2g"))
+    axis.yaxis.set_minor_locator(LogLocator(subs=(2.0, 3.0, 5.0)))
+    axis.yaxis.set_minor_formatter(FormatStrFormatter("%.2g"))
+    axis.tick_params(axis="y", which="minor", labelsize=7)
+    axis.set_xticks(sorted(curves["k"].unique()))
     axis.set_xlabel("k (number of colours)")
     axis.grid(True, which="both", alpha=0.3)
 
@@ -177,6 +185,7 @@ def quality_figure(image_name: str, runs: pd.DataFrame, colours: Mapping[str, tu
     right.set_ylabel("PSNR / dB (higher is better)")
     for axis in (left, right):
         axis.set_xlabel("k (number of colours)")
+        axis.set_xticks(sorted(runs["k"].unique()))
         axis.grid(True, alpha=0.3)
     left.axhline(1.0, color="0.5", linestyle=":", linewidth=1)
     left.annotate("ΔE00 ≈ 1: just noticeable", (left.get_xlim()[1], 1.0), ha="right",

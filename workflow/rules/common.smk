@@ -23,7 +23,7 @@ except ConfigError as error:
     raise WorkflowError(f"invalid configuration: {error}")
 
 SPACES = config["colour_spaces"]
-K_VALUES = sorted(config["k"])
+K_VALUES = sorted(config["k_values"])
 RUNS = "results/runs/{image}/{space}/k{k}"
 
 
@@ -37,14 +37,24 @@ def is_url(source):
     return source.startswith(("http://", "https://"))
 
 
-def image_input(wildcards):
-    """The file a prepare job reads: a local path, a download, or none for samples."""
+def image_file(wildcards):
+    """The file a prepare job reads: a local path or a download; None for samples."""
     source = IMAGES[wildcards.image]["source"]
     if source.startswith(SAMPLE_PREFIX):
-        return []
+        return None
     if is_url(source):
         return f"results/downloads/{wildcards.image}"
     return source
+
+
+def image_input(wildcards):
+    path = image_file(wildcards)
+    # A missing local file is not declared as input: the job then fails with a
+    # message naming the image, and with --keep-going the other images still
+    # finish (a missing declared input would stop the whole DAG).
+    if path is None or not (is_url(IMAGES[wildcards.image]["source"]) or Path(path).exists()):
+        return []
+    return path
 
 
 def run_files(name, images=None, spaces=None):

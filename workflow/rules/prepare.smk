@@ -25,6 +25,7 @@ rule prepare_image:
         distinct="results/prepared/{image}/distinct.npz",
     params:
         source=lambda wildcards: IMAGES[wildcards.image]["source"],
+        path=image_file,
     log:
         "results/logs/prepare_image/{image}.log",
     threads: 1

@@ -10,7 +10,7 @@ def main():
     if source.startswith(SAMPLE_PREFIX):
         loaded = sample_image(source.removeprefix(SAMPLE_PREFIX), name=name)
     else:
-        loaded = load_image(snakemake.input.image, name=name)  # noqa: F821
+        loaded = load_image(snakemake.params.path, name=name)  # noqa: F821
     save_distinct(
         snakemake.output.distinct,  # noqa: F821
         distinct_colours(loaded.rgb),

@@ -1,0 +1,99 @@
+"""Elbows, palettes, single-run evaluation and the headline table."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from colourquant.colours import distinct_colours
+from colourquant.elbow import kneedle_elbow
+from colourquant.evaluate import evaluate_centres
+from colourquant.kmeans import fit_kmeans
+from colourquant.palette import hex_colour, render_palette, share_order
+from colourquant.spaces import from_srgb8
+from colourquant.summary import front_page_rst, headline_table
+from conftest import flat_colour_image, noisy_photo
+
+THREE = [(200, 30, 30), (20, 160, 60), (40, 40, 220)]
+
+
+def test_kneedle_finds_the_corner_of_a_piecewise_linear_curve():
+    k = np.arange(1, 11)
+    inertia = np.where(k <= 4, 1.0 - 0.22 * (k - 1), 0.34 - 0.01 * (k - 4))
+    assert kneedle_elbow(k, inertia) == 4
+
+
+def test_kneedle_on_one_over_k_and_degenerate_curves():
+    k = np.array([2, 3, 4, 5, 6, 8, 10, 12, 16])
+    # For 1/k on [a, b] the gap below the chord peaks at k = sqrt(a b) = 5.66 here.
+    assert kneedle_elbow(k, 1 / k) == 6
+    assert kneedle_elbow(k, np.ones_like(k, float)) is None
+    assert kneedle_elbow(k[:2], 1 / k[:2]) is None
+    assert kneedle_elbow(k, 1 - (k - 2) / 14) is None  # a straight line has no elbow
+
+
+@pytest.mark.parametrize("space", ["RGB", "Lab", "HSV", "HSL"])
+def test_run_on_three_flat_colours_is_exact(space):
+    image = flat_colour_image(THREE, width_per_colour=3)
+    distinct = distinct_colours(image)
+    points = from_srgb8(distinct.colours, space)
+    fit = fit_kmeans(points, distinct.counts, 3, seed=0)
+    result = evaluate_centres(distinct, points, fit.centres, space)
+    assert result.metrics["inertia"] == pytest.approx(0, abs=1e-18)
+    assert result.metrics["inertia_normalised"] == pytest.approx(0, abs=1e-18)
+    assert result.metrics["mse_rgb"] == 0
+    assert result.metrics["delta_e2000_mean"] == 0
+    assert result.metrics["ssim"] == pytest.approx(1.0)
+    np.testing.assert_array_equal(result.quantized, image)
+    assert sorted(map(tuple, result.palette.tolist())) == sorted(THREE)
+    np.testing.assert_allclose(np.sort(result.shares), [1 / 3, 1 / 3, 1 / 3])
+
+
+def test_run_metrics_of_a_coarse_quantization():
+    image = noisy_photo(seed=4)
+    distinct = distinct_colours(image)
+    points = from_srgb8(distinct.colours, "RGB")
+    fit = fit_kmeans(points, distinct.counts, 4, seed=0)
+    result = evaluate_centres(distinct, points, fit.centres, "RGB")
+    pixels = image.reshape(-1, 3).astype(float)
+    quantized = result.quantized.reshape(-1, 3).astype(float)
+    assert len(np.unique(quantized, axis=0)) <= 4
+    assert result.metrics["mse_rgb"] == pytest.approx(((pixels - quantized) ** 2).sum(1).mean())
+    tss = ((pixels / 255 - (pixels / 255).mean(0)) ** 2).sum()
+    assert result.metrics["inertia_normalised"] == pytest.approx(
+        result.metrics["inertia"] / tss, rel=1e-12
+    )
+    assert 0 < result.metrics["inertia_normalised"] < 1
+    assert result.shares.sum() == pytest.approx(1.0)
+
+
+def test_palette_is_ordered_by_share_and_draws_each_colour():
+    colours = np.array([[255, 0, 0], [0, 0, 255], [0, 255, 0]], np.uint8)
+    shares = np.array([0.2, 0.5, 0.3])
+    np.testing.assert_array_equal(share_order(shares), [1, 2, 0])
+    assert hex_colour(colours[0]) == "#ff0000"
+    picture = render_palette(colours, shares, row_height=20, width=300)
+    assert picture.shape == (60, 300, 3)
+    # The swatch of row r (ordered by share) has the colour of the r-th largest share.
+    for row, colour in enumerate(colours[[1, 2, 0]]):
+        np.testing.assert_array_equal(picture[row * 20 + 10, 8], colour)
+
+
+def test_headline_table_and_front_page():
+    runs = pd.DataFrame(
+        {
+            "image": ["a", "b", "a", "b"],
+            "space": ["Lab", "Lab", "RGB", "RGB"],
+            "k": [2, 2, 2, 2],
+            "inertia_normalised": [0.2, 0.4, 0.1, 0.3],
+            "delta_e2000_mean": [5.0, 7.0, 6.0, 8.0],
+            "psnr": [20.0, 22.0, 21.0, 25.0],
+        }
+    )
+    table = headline_table(runs, ["RGB", "Lab"])
+    assert list(table["space"]) == ["RGB", "Lab"]
+    assert table["inertia_normalised"].tolist() == pytest.approx([0.2, 0.3])
+    assert table["psnr"].tolist() == pytest.approx([23.0, 21.0])
+    assert table["n_images"].tolist() == [2, 2]
+    page = front_page_rst("k: [2]\n", {"snakemake": "9.9"}, table)
+    assert "- snakemake 9.9" in page and "    k: [2]" in page
+    assert "RGB    2  0.2" in page

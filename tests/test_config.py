@@ -1,0 +1,112 @@
+from pathlib import Path
+
+import pytest
+import yaml
+
+from colourquant.config import ConfigError, image_table, validate_config
+from conftest import REPO
+
+SCHEMA = yaml.safe_load((REPO / "workflow/schemas/config.schema.yaml").read_text())
+DEFAULT = yaml.safe_load((REPO / "config/config.yaml").read_text())
+
+
+def test_default_config_is_valid_and_complete():
+    config = validate_config(DEFAULT, SCHEMA)
+    assert [entry["name"] for entry in config["images"]] == ["astronaut", "coffee", "chelsea", "rocket"]
+    assert config["colour_spaces"] == ["RGB", "Lab", "HSV", "HSL"]
+    assert config["k_values"] == [2, 3, 4, 5, 6, 8, 10, 12, 16]
+    assert config["fit"]["mode"] == "exact"
+
+
+def test_missing_keys_get_schema_defaults():
+    config = validate_config({"k_values": [3], "fit": {"seed": 7}}, SCHEMA)
+    assert config["colour_spaces"] == SCHEMA["properties"]["colour_spaces"]["default"]
+    assert config["fit"] == {
+        "seed": 7,
+        "mode": "exact",
+        "sample_fraction": 0.05,
+        "n_init": SCHEMA["properties"]["fit"]["properties"]["n_init"]["default"],
+        "max_iter": 300,
+        "tol": 0.0001,
+    }
+
+
+def test_every_schema_key_has_description_and_default():
+    def walk(properties, prefix=""):
+        for key, subschema in properties.items():
+            assert "description" in subschema, f"{prefix}{key} has no description"
+            assert "default" in subschema, f"{prefix}{key} has no default"
+            if subschema.get("type") == "object":
+                walk(subschema.get("properties", {}), f"{prefix}{key}.")
+
+    walk(SCHEMA["properties"])
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        ({"colours": ["RGB"]}, "unknown config key 'colours'; allowed keys: colour_spaces, fit"),
+        ({"colour_spaces": ["RGB", "Lab2"]}, "'colour_spaces[1]': 'Lab2' is not allowed; allowed: RGB"),
+        ({"k_values": [0, 2]}, "'k_values[0]': 0 is less than the minimum of 1"),
+        ({"k_values": [2.5]}, "'k_values[0]': 2.5 is not of type 'integer'"),
+        ({"k_values": [2, 2]}, "'k_values': [2, 2] has non-unique elements"),
+        ({"k_values": []}, "'k_values'"),
+        ({"fit": {"mode": "fast"}}, "'fit.mode': 'fast' is not allowed; allowed: exact, sample"),
+        ({"fit": {"speed": 1}}, "unknown config key 'speed' under 'fit'"),
+        ({"fit": {"sample_fraction": 1.5}}, "'fit.sample_fraction'"),
+        ({"fit": {"seed": "x"}}, "'fit.seed': 'x' is not of type 'integer'"),
+        ({"images": []}, "'images'"),
+        ({"images": [{"name": "../up", "source": "x.png"}]}, "image name '../up' may contain only"),
+        ({"images": [{"name": "a/b", "source": "x.png"}]}, "image name 'a/b' may contain only"),
+        (
+            {"images": [{"name": "a", "source": "x.png"}, {"name": "a", "source": "y.png"}]},
+            "image name 'a' is used more than once",
+        ),
+        ({"images": {"a": "x.png"}}, "config key 'images' must be a list"),
+    ],
+)
+def test_invalid_config_names_the_key(change, expected):
+    with pytest.raises(ConfigError) as error:
+        validate_config({**DEFAULT, **change}, SCHEMA)
+    assert expected in str(error.value)
+
+
+def test_image_sheet(tmp_path: Path):
+    sheet = tmp_path / "images.tsv"
+    sheet.write_text("name\tsource\ncat\tskimage:chelsea\nmine\tdata/mine.jpg\n")
+    config = validate_config({**DEFAULT, "images": str(sheet)}, SCHEMA)
+    assert image_table(config, SCHEMA) == {
+        "cat": {"name": "cat", "source": "skimage:chelsea"},
+        "mine": {"name": "mine", "source": "data/mine.jpg"},
+    }
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("name,path\na,b.png\n", "lacks column(s) source"),
+        ("name,source\na/b,b.png\n", "line 2"),
+        ("name,source\na,b.png\na,c.png\n", "'a' is used more than once"),
+        ("name,source\n", "lists no images"),
+    ],
+)
+def test_bad_image_sheet(tmp_path: Path, text, expected):
+    sheet = tmp_path / "images.csv"
+    sheet.write_text(text)
+    config = validate_config({**DEFAULT, "images": str(sheet)}, SCHEMA)
+    with pytest.raises(ConfigError, match="images.csv") as error:
+        image_table(config, SCHEMA)
+    assert expected in str(error.value)
+
+
+def test_command_line_strings_are_converted_to_numbers():
+    # What `--config k_values=[2,4] fit={seed: 3, sample_fraction: 0.1}` delivers.
+    config = validate_config(
+        {**DEFAULT, "k_values": ["2", "4"], "fit": {"seed": "3", "sample_fraction": "0.1"}},
+        SCHEMA,
+    )
+    assert config["k_values"] == [2, 4]
+    assert config["fit"]["seed"] == 3
+    assert config["fit"]["sample_fraction"] == 0.1
+    with pytest.raises(ConfigError, match="'k_values\\[0\\]': '2.5' is not of type 'integer'"):
+        validate_config({**DEFAULT, "k_values": ["2.5"]}, SCHEMA)

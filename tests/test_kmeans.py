@@ -1,0 +1,102 @@
+import numpy as np
+import pytest
+from sklearn.cluster import KMeans
+
+from colourquant.colours import distinct_colours
+from colourquant.kmeans import (
+    fit_kmeans,
+    inertia,
+    nearest_centre,
+    pixel_sample_weights,
+    total_sum_of_squares,
+)
+from colourquant.spaces import from_srgb8
+from conftest import flat_colour_image, noisy_photo
+
+THREE = [(200, 30, 30), (20, 160, 60), (40, 40, 220)]
+
+
+def test_three_flat_colours_at_k3_recover_the_colours_with_zero_inertia():
+    distinct = distinct_colours(flat_colour_image(THREE, width_per_colour=5))
+    points = from_srgb8(distinct.colours, "RGB")
+    fit = fit_kmeans(points, distinct.counts, 3, seed=1)
+    found = np.rint(np.sort(fit.centres * 255, axis=0))
+    np.testing.assert_array_equal(found, np.sort(np.array(THREE, float), axis=0))
+    labels = nearest_centre(points, fit.centres)
+    assert inertia(points, distinct.counts, fit.centres, labels) == pytest.approx(0, abs=1e-20)
+    assert fit.k_effective == 3
+
+
+def test_k_above_distinct_colours_is_capped():
+    distinct = distinct_colours(flat_colour_image(THREE))
+    fit = fit_kmeans(from_srgb8(distinct.colours, "Lab"), distinct.counts, 10)
+    assert fit.k_effective == 3
+    assert fit.centres.shape == (3, 3)
+
+
+def test_weighted_fit_on_distinct_colours_equals_fit_on_all_pixels():
+    image = noisy_photo(seed=5)
+    distinct = distinct_colours(image)
+    pixels = image.reshape(-1, 3).astype(np.float64) / 255
+    colours = distinct.colours.astype(np.float64) / 255
+    start = pixels[[0, 100, 400, 700]]
+    on_pixels = KMeans(4, init=start, n_init=1, tol=0, max_iter=100).fit(pixels)
+    on_colours = KMeans(4, init=start, n_init=1, tol=0, max_iter=100).fit(
+        colours, sample_weight=distinct.counts
+    )
+    np.testing.assert_allclose(on_colours.cluster_centers_, on_pixels.cluster_centers_, atol=1e-9)
+    assert on_colours.inertia_ == pytest.approx(on_pixels.inertia_, rel=1e-9)
+    # Our full-image inertia from distinct colours matches scikit-learn's per-pixel one.
+    labels = nearest_centre(colours, on_pixels.cluster_centers_)
+    assert inertia(colours, distinct.counts, on_pixels.cluster_centers_, labels) == pytest.approx(
+        on_pixels.inertia_, rel=1e-9
+    )
+
+
+def test_nearest_centre_matches_brute_force_across_blocks():
+    rng = np.random.default_rng(0)
+    points = rng.random((70_000, 3))  # more than one block of rows
+    centres = rng.random((9, 3))
+    brute = np.argmin(((points[:, None, :] - centres[None]) ** 2).sum(axis=2), axis=1)
+    np.testing.assert_array_equal(nearest_centre(points, centres), brute)
+
+
+def test_total_sum_of_squares_is_k1_inertia():
+    image = noisy_photo(seed=2)
+    pixels = image.reshape(-1, 3).astype(np.float64)
+    distinct = distinct_colours(image)
+    expected = ((pixels - pixels.mean(axis=0)) ** 2).sum()
+    got = total_sum_of_squares(distinct.colours.astype(np.float64), distinct.counts)
+    assert got == pytest.approx(expected, rel=1e-12)
+    fit = fit_kmeans(distinct.colours.astype(np.float64), distinct.counts, 1)
+    labels = nearest_centre(distinct.colours, fit.centres)
+    assert inertia(distinct.colours, distinct.counts, fit.centres, labels) == pytest.approx(
+        expected, rel=1e-9
+    )
+
+
+def test_pixel_sample_weights_count_a_seeded_sample():
+    index = np.repeat(np.arange(4), [10, 20, 30, 40])
+    weights = pixel_sample_weights(index, 4, 0.5, seed=3)
+    assert weights.sum() == 50
+    assert (weights <= [10, 20, 30, 40]).all()
+    np.testing.assert_array_equal(weights, pixel_sample_weights(index, 4, 0.5, seed=3))
+    assert not np.array_equal(weights, pixel_sample_weights(index, 4, 0.5, seed=4))
+    np.testing.assert_array_equal(pixel_sample_weights(index, 4, 1.0, seed=0), [10, 20, 30, 40])
+
+
+@pytest.mark.parametrize("fraction", [0, -0.1, 1.5])
+def test_pixel_sample_fraction_must_be_in_unit_interval(fraction):
+    with pytest.raises(ValueError, match="fraction"):
+        pixel_sample_weights(np.zeros(10, int), 1, fraction, seed=0)
+
+
+@pytest.mark.parametrize("k", [0, -1, 2.5])
+def test_fit_rejects_bad_k(k):
+    with pytest.raises(ValueError, match="k must be"):
+        fit_kmeans(np.zeros((3, 3)), np.ones(3), k)
+
+
+def test_fit_rejects_nan_points():
+    with pytest.raises(ValueError, match="NaN"):
+        fit_kmeans(np.array([[0.0, np.nan, 0.0]]), np.ones(1), 1)

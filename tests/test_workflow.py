@@ -1,0 +1,171 @@
+"""The real `snakemake` on small configs: outputs, report, user configs and bad input."""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+
+from conftest import REPO, SNAKEMAKE, flat_colour_image, noisy_photo, run_workflow, write_png
+
+SPACES = ["RGB", "HSV"]
+K_VALUES = [2, 4]
+THREE = [(200, 30, 30), (20, 160, 60), (40, 40, 220)]
+
+
+@pytest.fixture(scope="module")
+def sweep(tmp_path_factory) -> Path:
+    """A finished sweep of two images (one with only three colours) plus its report."""
+    workdir = tmp_path_factory.mktemp("sweep")
+    write_png(workdir / "photo.png", noisy_photo(seed=0))
+    write_png(workdir / "flags.png", flat_colour_image(THREE))
+    config = {
+        "images": [
+            {"name": "photo", "source": "photo.png"},
+            {"name": "flags", "source": "flags.png"},
+        ],
+        "colour_spaces": SPACES,
+        "k_values": K_VALUES,
+    }
+    run_workflow(workdir, config, "--cores", "2")
+    run_workflow(workdir, config, "--report", "results/report.html")
+    return workdir
+
+
+def test_metrics_table_has_one_row_per_run(sweep):
+    runs = pd.read_csv(sweep / "results/metrics.csv")
+    assert len(runs) == 2 * len(SPACES) * len(K_VALUES)
+    assert set(zip(runs["image"], runs["space"], runs["k"], strict=True)) == {
+        (image, space, k) for image in ("photo", "flags") for space in SPACES for k in K_VALUES
+    }
+    assert (runs["method"] == "kmeans").all()
+    assert (runs["mode"] == "exact").all()
+    assert set(runs.columns) >= {
+        "image", "space", "method", "k", "mode", "n_pixels", "n_unique", "k_effective",
+        "inertia", "inertia_normalised", "n_iter", "fit_seconds", "mse_rgb", "psnr",
+        "delta_e2000_mean", "delta_e2000_p95", "ssim", "seed",
+    }  # fmt: skip
+
+
+def test_normalised_inertia_is_at_most_one_and_falls_with_k(sweep):
+    runs = pd.read_csv(sweep / "results/metrics.csv")
+    assert (runs["inertia_normalised"] <= 1).all()
+    assert (runs["inertia_normalised"] >= 0).all()
+    for _, curve in runs.groupby(["image", "space"]):
+        values = curve.sort_values("k")["inertia_normalised"].to_numpy()
+        assert (np.diff(values) <= 1e-12).all(), curve
+
+
+def test_k_above_the_number_of_colours_is_capped_and_exact(sweep):
+    runs = pd.read_csv(sweep / "results/metrics.csv").set_index(["image", "space", "k"])
+    for space in SPACES:
+        capped = runs.loc[("flags", space, 4)]
+        assert capped["k_effective"] == 3
+        assert capped["inertia"] == pytest.approx(0, abs=1e-15)
+        assert capped["mse_rgb"] == 0
+    assert runs.loc[("photo", "RGB", 4), "k_effective"] == 4
+    assert (runs.loc["photo", "n_pixels"] == 24 * 32).all()
+
+
+def test_quantized_images_have_at_most_k_colours(sweep):
+    for image in ("photo", "flags"):
+        for space in SPACES:
+            for k in K_VALUES:
+                run = sweep / f"results/runs/{image}/{space}/k{k}"
+                pixels = np.asarray(Image.open(run / "quantized.png")).reshape(-1, 3)
+                assert 1 <= len(np.unique(pixels, axis=0)) <= k
+                centres = pd.read_csv(run / "centres.csv")
+                assert centres["pixel_share"].sum() == pytest.approx(1.0)
+                assert (np.diff(centres["pixel_share"]) <= 0).all()
+                assert (run / "palette.png").stat().st_size > 0
+
+
+def test_quantized_flag_image_at_k3_or_more_is_the_original(sweep):
+    original = np.asarray(Image.open(sweep / "flags.png"))
+    quantized = np.asarray(Image.open(sweep / "results/runs/flags/HSV/k4/quantized.png"))
+    np.testing.assert_array_equal(quantized, original)
+
+
+def test_figures_and_curves_exist(sweep):
+    for image in ("photo", "flags"):
+        for figure in ("comparison", "inertia", "quality"):
+            with Image.open(sweep / f"results/figures/{image}/{figure}.png") as png:
+                assert png.size[0] > 300 and png.size[1] > 200
+        for space in SPACES:
+            curve = pd.read_csv(sweep / f"results/curves/{image}/{space}.csv")
+            assert curve["k"].tolist() == K_VALUES
+            assert curve["is_elbow"].sum() <= 1
+    assert (sweep / "results/figures/inertia_overview.png").is_file()
+
+
+def test_report_is_built_and_mentions_every_image(sweep):
+    report = (sweep / "results/report.html").read_text()
+    assert len(report) > 100_000
+    for name in ("photo", "flags"):
+        assert name in report
+    headline = pd.read_csv(sweep / "results/summary/headline.csv")
+    assert len(headline) == len(SPACES) * len(K_VALUES)
+    front_page = (sweep / "results/summary/front_page.rst").read_text()
+    assert "scikit-learn" in front_page and "colour_spaces" in front_page
+
+
+def test_user_configfile_runs_only_its_own_images(sweep):
+    assert sorted(p.name for p in (sweep / "results/prepared").iterdir()) == ["flags", "photo"]
+    assert set(pd.read_csv(sweep / "results/metrics.csv")["image"]) == {"flags", "photo"}
+
+
+def test_nothing_left_to_do_after_a_sweep(sweep):
+    result = run_workflow(sweep, _config_of(sweep), "--cores", "1", "--dry-run")
+    assert "Nothing to be done" in result.stdout + result.stderr
+
+
+def _config_of(workdir: Path) -> dict:
+    import yaml
+
+    return yaml.safe_load((workdir / "config.yaml").read_text())
+
+
+def test_bad_images_fail_clearly_and_the_others_finish(tmp_path):
+    write_png(tmp_path / "good.png", noisy_photo(seed=1))
+    (tmp_path / "text.png").write_text("not an image")
+    config = {
+        "images": [
+            {"name": "good", "source": "good.png"},
+            {"name": "missing", "source": "nowhere.png"},
+            {"name": "text", "source": "text.png"},
+        ],
+        "colour_spaces": ["RGB"],
+        "k_values": [2],
+    }
+    result = run_workflow(tmp_path, config, "--cores", "2", "--keep-going", check=False)
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "image 'missing': file 'nowhere.png' does not exist" in output
+    assert "image 'text': 'text.png' is not an image file" in output
+    assert (tmp_path / "results/runs/good/RGB/k2/metrics.csv").is_file()
+    assert (tmp_path / "results/figures/good/comparison.png").is_file()
+    for bad in ("missing", "text"):
+        assert not (tmp_path / f"results/prepared/{bad}").exists()
+
+
+@pytest.mark.parametrize(
+    "override, message",
+    [
+        ("colour_spaces=[RGB,Lab2]", "'colour_spaces[1]': 'Lab2' is not allowed; allowed: RGB"),
+        ("k_values=[0,2]", "'k_values[0]': 0 is less than the minimum of 1"),
+        ("k_values=[two]", "'k_values[0]': 'two' is not of type 'integer'"),
+        ("fit={mode: fast}", "'fit.mode': 'fast' is not allowed; allowed: exact, sample"),
+    ],
+)
+def test_invalid_config_stops_before_any_job(tmp_path, override, message):
+    import subprocess
+
+    result = subprocess.run(
+        [*SNAKEMAKE, "--snakefile", str(REPO / "Snakefile"), "--directory", str(tmp_path),
+         "--configfile", str(REPO / "config/config.yaml"), "--config", override, "--cores", "1"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert f"invalid configuration: config key {message}" in result.stderr
+    assert not (tmp_path / "results").exists()
