@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from colourquant import images
-from colourquant.images import ImageError, load_image
+from colourquant.images import ImageError, load_image, sample_image
 from PIL import Image, ImageFile
 
 NAME = "pic"
@@ -317,3 +317,32 @@ def test_pixel_limit_is_the_module_constant(tmp_path, monkeypatch):
     assert load(save(tmp_path, Image.new("RGB", (10, 10)), "at_limit.png")).rgb.shape == (10, 10, 3)
     message = refusal(save(tmp_path, Image.new("RGB", (11, 10)), "over_limit.png"))
     assert "declares 110 pixels, more than the limit of 100" in message
+
+
+# --- scikit-image samples ----------------------------------------------------------
+
+
+def test_colour_sample_loads_unchanged():
+    import skimage.data
+
+    loaded = sample_image("astronaut", name=NAME)
+    assert loaded.rgb.shape == (512, 512, 3) and loaded.rgb.dtype == np.uint8
+    np.testing.assert_array_equal(loaded.rgb, skimage.data.astronaut())
+    assert (loaded.source_mode, loaded.alpha) == ("RGB", "none")
+
+
+def test_grey_sample_becomes_three_equal_channels_like_grey_files():
+    import skimage.data
+
+    loaded = sample_image("camera", name=NAME)
+    assert loaded.rgb.shape == (512, 512, 3) and loaded.source_mode == "L"
+    np.testing.assert_array_equal(loaded.rgb, np.stack([skimage.data.camera()] * 3, axis=2))
+
+
+@pytest.mark.parametrize("sample", ["no_such_picture", "download_all", "_fetch", "data_dir"])
+def test_unknown_sample_is_refused(sample):
+    with pytest.raises(ImageError) as caught:
+        sample_image(sample, name=NAME)
+    assert str(caught.value) == (
+        f"image '{NAME}': scikit-image has no sample image 'skimage:{sample}'"
+    )

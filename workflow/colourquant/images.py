@@ -47,6 +47,12 @@ _SIXTEEN_BIT_GREY_MODES = frozenset({"I;16", "I;16B", "I;16L", "I;16N"})
 # 32-bit integer and float pixels (scientific TIFFs) have no agreed white level.
 _UNSCALED_MODES = frozenset({"I", "F"})
 
+# Public names in skimage.data that are not sample images; download_all would
+# fetch every remote data set.
+_NOT_SAMPLE_IMAGES = frozenset(
+    {"data_dir", "download_all", "file_hash", "lbp_frontal_face_cascade_filename"}
+)
+
 
 class ImageError(ValueError):
     """An image that cannot be used; the message names it and says why."""
@@ -106,7 +112,10 @@ def composite_on_white(rgba: np.ndarray) -> tuple[np.ndarray, str]:
 
 
 def sample_image(sample: str, *, name: str) -> LoadedImage:
-    """Load one of scikit-image's bundled colour sample photos (e.g. ``astronaut``).
+    """Load one of scikit-image's bundled sample photos (e.g. ``astronaut``).
+
+    Greyscale samples (e.g. ``camera``) are repeated into three equal channels,
+    as greyscale files are; RGBA samples (e.g. ``logo``) are composited on white.
 
     Parameters
     ----------
@@ -114,23 +123,37 @@ def sample_image(sample: str, *, name: str) -> LoadedImage:
         The function name in :mod:`skimage.data`.
     name : str
         The image's name in the config, used in error messages.
+
+    Raises
+    ------
+    ImageError
+        If there is no such sample, it cannot be loaded, or it is not an 8-bit
+        greyscale or colour image.
     """
     import skimage.data
 
     source = f"{SAMPLE_PREFIX}{sample}"
-    loader = getattr(skimage.data, sample, None)
-    if sample.startswith("_") or not callable(loader):
+    if sample not in skimage.data.__all__ or sample in _NOT_SAMPLE_IMAGES:
         raise ImageError(f"image {name!r}: scikit-image has no sample image {source!r}")
     try:
-        pixels = np.asarray(loader())
+        pixels = np.asarray(getattr(skimage.data, sample)())
     except Exception as error:  # noqa: BLE001 - any loader failure is the image's
-        raise ImageError(f"image {name!r}: {source!r} could not be loaded ({error})") from error
-    if pixels.ndim != 3 or pixels.shape[2] not in (3, 4) or pixels.dtype != np.uint8:
         raise ImageError(
-            f"image {name!r}: {source!r} is not an 8-bit colour photo "
+            f"image {name!r}: {source!r} could not be loaded ({_one_line(error)})"
+        ) from error
+    if pixels.dtype != np.uint8 or not (
+        pixels.ndim == 2 or (pixels.ndim == 3 and pixels.shape[2] in (3, 4))
+    ):
+        raise ImageError(
+            f"image {name!r}: {source!r} is not an 8-bit greyscale or colour image "
             f"(shape {pixels.shape}, {pixels.dtype})"
         )
-    return LoadedImage(rgb=np.ascontiguousarray(pixels[..., :3]), source_mode="RGB", alpha="none")
+    if pixels.ndim == 2:
+        return LoadedImage(rgb=_grey_to_rgb(pixels), source_mode="L", alpha=OPAQUE)
+    if pixels.shape[2] == 4:
+        rgb, alpha = composite_on_white(pixels)
+        return LoadedImage(rgb=rgb, source_mode="RGBA", alpha=alpha)
+    return LoadedImage(rgb=np.ascontiguousarray(pixels), source_mode="RGB", alpha=OPAQUE)
 
 
 def load_image(path: str | Path, *, name: str) -> LoadedImage:
