@@ -227,19 +227,23 @@ def download_image(
 
     from .files import atomic_path
 
+    digest = hashlib.sha256()
     with atomic_path(destination) as temporary:
         try:
-            with urllib.request.urlopen(url, timeout=60) as response:
-                data = response.read()
+            with urllib.request.urlopen(url, timeout=60) as response, open(temporary, "wb") as out:
+                # Stream to disk: an image may be far larger than is sensible to hold twice.
+                while chunk := response.read(1 << 20):
+                    digest.update(chunk)
+                    out.write(chunk)
         except (OSError, ValueError) as error:
-            raise ImageError(f"image {name!r}: download of {url} failed ({error})") from None
-        if sha256 is not None:
-            digest = hashlib.sha256(data).hexdigest()
-            if digest != sha256.lower():
-                raise ImageError(
-                    f"image {name!r}: {url} has SHA-256 {digest}, but the config expects {sha256}"
-                )
-        temporary.write_bytes(data)
+            raise ImageError(
+                f"image {name!r}: download of {url} failed ({_one_line(error)})"
+            ) from None
+        if sha256 is not None and digest.hexdigest() != sha256.strip().lower():
+            raise ImageError(
+                f"image {name!r}: {url} has SHA-256 {digest.hexdigest()}, "
+                f"but the config expects {sha256}"
+            )
 
 
 def _check_regular_file(path: Path, where: str) -> None:
