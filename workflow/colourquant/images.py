@@ -1,11 +1,17 @@
 """Decode images into 8-bit sRGB arrays, refusing what cannot be used.
 
 This is the package's input boundary: every way an image can be unusable
-ends here as an :class:`ImageError` whose message names the image.
+ends here as an :class:`ImageError` whose one-line message starts
+``image '<name>':`` and says why.
 """
 
 from __future__ import annotations
 
+import re
+import stat
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,10 +23,35 @@ __all__ = [
     "load_image",
     "sample_image",
     "download_image",
+    "composite_on_white",
     "SAMPLE_PREFIX",
+    "MAX_PIXELS",
 ]
 
 SAMPLE_PREFIX = "skimage:"
+
+MAX_PIXELS = 200_000_000
+"""Largest image (width × height) that is decoded; anything larger is refused
+from its header, before pixel memory is allocated, as a possible decompression
+bomb. 200 megapixels is far beyond any photo worth quantizing here, and still
+decodes in a few GB."""
+
+OPAQUE = "none"
+COMPOSITED = "composited on white"
+
+# Pillow modes whose pixels convert to sRGB without losing anything but precision.
+_OPAQUE_MODES = frozenset({"1", "L", "P", "RGB", "RGBX", "CMYK", "YCbCr"})
+_ALPHA_MODES = frozenset({"LA", "La", "PA", "RGBA", "RGBa"})
+# Pillow keeps 16-bit greyscale as one of these; 16-bit colour it reduces to 8 bit itself.
+_SIXTEEN_BIT_GREY_MODES = frozenset({"I;16", "I;16B", "I;16L", "I;16N"})
+# 32-bit integer and float pixels (scientific TIFFs) have no agreed white level.
+_UNSCALED_MODES = frozenset({"I", "F"})
+
+# Public names in skimage.data that are not sample images; download_all would
+# fetch every remote data set.
+_NOT_SAMPLE_IMAGES = frozenset(
+    {"data_dir", "download_all", "file_hash", "lbp_frontal_face_cascade_filename"}
+)
 
 
 class ImageError(ValueError):
@@ -36,18 +67,55 @@ class LoadedImage:
     rgb : ndarray of uint8, shape (height, width, 3)
         sRGB pixels.
     source_mode : str
-        How the file stored its pixels (a Pillow mode such as ``RGB``, ``P``, ``LA``).
+        How the file stored its pixels, as the Pillow mode it opened with
+        (``RGB``, ``P``, ``LA``, ``I;16``, ``CMYK``...).
     alpha : str
-        What was done with transparency: ``none`` or ``composited on white``.
+        What was done with transparency: ``none`` (the image is opaque) or
+        ``composited on white`` (some pixel was not fully opaque).
+    n_frames : int
+        Frames or pages in the file (animated GIF/PNG, multi-page TIFF); only
+        the first is used.
     """
 
     rgb: np.ndarray
     source_mode: str
     alpha: str
+    n_frames: int = 1
+
+
+def composite_on_white(rgba: np.ndarray) -> tuple[np.ndarray, str]:
+    """Flatten 8-bit RGBA onto a white background.
+
+    Each channel becomes ``round((c * a + 255 * (255 - a)) / 255)`` for colour
+    ``c`` and opacity ``a``, i.e. straight (not premultiplied) alpha over white.
+
+    Parameters
+    ----------
+    rgba : ndarray of uint8, shape (height, width, 4)
+
+    Returns
+    -------
+    rgb : ndarray of uint8, shape (height, width, 3)
+    alpha : str
+        ``none`` if every pixel was fully opaque (the colours are unchanged),
+        otherwise ``composited on white``.
+    """
+    colour = rgba[..., :3]
+    opacity = rgba[..., 3:]
+    if np.all(opacity == 255):
+        return np.ascontiguousarray(colour), OPAQUE
+    # uint16 is enough: c*a + 255*(255 - a) <= 255*255, and the sum stays
+    # below 2**16 with the +127 that makes the floor division round.
+    opacity = opacity.astype(np.uint16)
+    blended = colour.astype(np.uint16) * opacity + 255 * (255 - opacity) + 127
+    return (blended // 255).astype(np.uint8), COMPOSITED
 
 
 def sample_image(sample: str, *, name: str) -> LoadedImage:
-    """Load one of scikit-image's bundled colour sample photos (e.g. ``astronaut``).
+    """Load one of scikit-image's bundled sample photos (e.g. ``astronaut``).
+
+    Greyscale samples (e.g. ``camera``) are repeated into three equal channels,
+    as greyscale files are; RGBA samples (e.g. ``logo``) are composited on white.
 
     Parameters
     ----------
@@ -55,29 +123,54 @@ def sample_image(sample: str, *, name: str) -> LoadedImage:
         The function name in :mod:`skimage.data`.
     name : str
         The image's name in the config, used in error messages.
+
+    Raises
+    ------
+    ImageError
+        If there is no such sample, it cannot be loaded, or it is not an 8-bit
+        greyscale or colour image.
     """
     import skimage.data
 
     source = f"{SAMPLE_PREFIX}{sample}"
-    loader = getattr(skimage.data, sample, None)
-    if sample.startswith("_") or not callable(loader):
+    if sample not in skimage.data.__all__ or sample in _NOT_SAMPLE_IMAGES:
         raise ImageError(f"image {name!r}: scikit-image has no sample image {source!r}")
     try:
-        pixels = np.asarray(loader())
+        pixels = np.asarray(getattr(skimage.data, sample)())
     except Exception as error:  # noqa: BLE001 - any loader failure is the image's
-        raise ImageError(f"image {name!r}: {source!r} could not be loaded ({error})") from error
-    if pixels.ndim != 3 or pixels.shape[2] not in (3, 4) or pixels.dtype != np.uint8:
         raise ImageError(
-            f"image {name!r}: {source!r} is not an 8-bit colour photo "
+            f"image {name!r}: {source!r} could not be loaded ({_one_line(error)})"
+        ) from error
+    if pixels.dtype != np.uint8 or not (
+        pixels.ndim == 2 or (pixels.ndim == 3 and pixels.shape[2] in (3, 4))
+    ):
+        raise ImageError(
+            f"image {name!r}: {source!r} is not an 8-bit greyscale or colour image "
             f"(shape {pixels.shape}, {pixels.dtype})"
         )
-    return LoadedImage(rgb=np.ascontiguousarray(pixels[..., :3]), source_mode="RGB", alpha="none")
+    if pixels.ndim == 2:
+        return LoadedImage(rgb=_grey_to_rgb(pixels), source_mode="L", alpha=OPAQUE)
+    if pixels.shape[2] == 4:
+        rgb, alpha = composite_on_white(pixels)
+        return LoadedImage(rgb=rgb, source_mode="RGBA", alpha=alpha)
+    return LoadedImage(rgb=np.ascontiguousarray(pixels), source_mode="RGB", alpha=OPAQUE)
 
 
 def load_image(path: str | Path, *, name: str) -> LoadedImage:
     """Decode an image file into 8-bit sRGB.
 
-    The EXIF orientation is applied; transparency is composited on white.
+    - The EXIF orientation is applied, so the pixels are as a viewer shows them.
+    - Transparency (an alpha channel, or a palette or colour key marked
+      transparent) is composited on white, see :func:`composite_on_white`;
+      ``LoadedImage.alpha`` records whether that changed anything.
+    - Greyscale becomes three equal channels; palette images their palette colours.
+    - 16-bit samples keep their high byte (``v // 256``: 65535 -> 255,
+      32768 -> 128), the rule Pillow itself applies to 16-bit colour PNGs, so
+      16-bit grey and 16-bit colour agree.
+    - CMYK is converted with Pillow's plain formula, ``R = (255 - C) * (255 - K) / 255``
+      and likewise G from M, B from Y; embedded ICC profiles are not applied.
+    - Of an animated or multi-page file only the first frame is used;
+      ``LoadedImage.n_frames`` records how many there were.
 
     Parameters
     ----------
@@ -88,31 +181,34 @@ def load_image(path: str | Path, *, name: str) -> LoadedImage:
     Raises
     ------
     ImageError
-        If the file is missing, empty or not a decodable image.
+        If the file is missing, not a regular file, empty, not an image,
+        truncated or corrupt, larger than :data:`MAX_PIXELS`, or stores 32-bit
+        integer or float pixels (Pillow modes ``I`` and ``F``), which have no
+        defined 8-bit scale.
     """
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     path = Path(path)
-    if not path.is_file():
-        raise ImageError(f"image {name!r}: file {str(path)!r} does not exist")
-    if path.stat().st_size == 0:
-        raise ImageError(f"image {name!r}: file {str(path)!r} is empty")
+    where = f"image {name!r}: {str(path)!r}"
+    _check_regular_file(path, where)
     try:
-        with Image.open(path) as opened:
+        with _strict_pillow(), Image.open(path) as opened:
+            source_mode = opened.mode
+            n_frames = getattr(opened, "n_frames", 1)
             opened.load()
             image = ImageOps.exif_transpose(opened)
-            mode = opened.mode
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise ImageError(
+            f"{where} declares {_declared_pixels(error)}, more than the limit of "
+            f"{MAX_PIXELS:,} (MAX_PIXELS); refused before decoding as a possible "
+            "decompression bomb"
+        ) from None
     except UnidentifiedImageError:
-        raise ImageError(f"image {name!r}: {str(path)!r} is not an image file") from None
-    except (OSError, SyntaxError, ValueError) as error:
-        raise ImageError(f"image {name!r}: {str(path)!r} cannot be decoded ({error})") from None
-    alpha = "none"
-    if image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info:
-        rgba = image.convert("RGBA")
-        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        image = Image.alpha_composite(background, rgba)
-        alpha = "composited on white"
-    return LoadedImage(rgb=np.asarray(image.convert("RGB")), source_mode=mode, alpha=alpha)
+        raise ImageError(f"{where} is not an image file Pillow can read") from None
+    except Exception as error:  # noqa: BLE001 - the decoder may fail any way on bad data
+        raise ImageError(f"{where} cannot be decoded ({_one_line(error)})") from None
+    rgb, alpha = _to_rgb(image, where)
+    return LoadedImage(rgb=rgb, source_mode=source_mode, alpha=alpha, n_frames=n_frames)
 
 
 def download_image(
@@ -131,16 +227,105 @@ def download_image(
 
     from .files import atomic_path
 
+    digest = hashlib.sha256()
     with atomic_path(destination) as temporary:
         try:
-            with urllib.request.urlopen(url, timeout=60) as response:
-                data = response.read()
+            with urllib.request.urlopen(url, timeout=60) as response, open(temporary, "wb") as out:
+                # Stream to disk: an image may be far larger than is sensible to hold twice.
+                while chunk := response.read(1 << 20):
+                    digest.update(chunk)
+                    out.write(chunk)
         except (OSError, ValueError) as error:
-            raise ImageError(f"image {name!r}: download of {url} failed ({error})") from None
-        if sha256 is not None:
-            digest = hashlib.sha256(data).hexdigest()
-            if digest != sha256.lower():
-                raise ImageError(
-                    f"image {name!r}: {url} has SHA-256 {digest}, but the config expects {sha256}"
-                )
-        temporary.write_bytes(data)
+            raise ImageError(
+                f"image {name!r}: download of {url} failed ({_one_line(error)})"
+            ) from None
+        if sha256 is not None and digest.hexdigest() != sha256.strip().lower():
+            raise ImageError(
+                f"image {name!r}: {url} has SHA-256 {digest.hexdigest()}, "
+                f"but the config expects {sha256}"
+            )
+
+
+def _check_regular_file(path: Path, where: str) -> None:
+    """Refuse, with a specific reason, anything that is not a non-empty regular file."""
+    try:
+        status = path.stat()
+    except FileNotFoundError:
+        raise ImageError(f"{where} does not exist") from None
+    except OSError as error:
+        raise ImageError(f"{where} cannot be read ({_one_line(error)})") from None
+    if stat.S_ISDIR(status.st_mode):
+        raise ImageError(f"{where} is a directory, not an image file")
+    if not stat.S_ISREG(status.st_mode):
+        raise ImageError(f"{where} is not a regular file")
+    if status.st_size == 0:
+        raise ImageError(f"{where} is empty (0 bytes)")
+
+
+@contextmanager
+def _strict_pillow() -> Iterator[None]:
+    """Hold Pillow to this module's rules while a file is opened and decoded.
+
+    Pillow's settings are process-wide and another library may have relaxed
+    them: truncated files must fail rather than be padded with grey, and the
+    pixel limit must be :data:`MAX_PIXELS`. Pillow warns above its limit and
+    raises only above twice it, so the warning is made an error.
+    """
+    from PIL import Image, ImageFile
+
+    saved = Image.MAX_IMAGE_PIXELS, ImageFile.LOAD_TRUNCATED_IMAGES
+    Image.MAX_IMAGE_PIXELS, ImageFile.LOAD_TRUNCATED_IMAGES = MAX_PIXELS, False
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            yield
+    finally:
+        Image.MAX_IMAGE_PIXELS, ImageFile.LOAD_TRUNCATED_IMAGES = saved
+
+
+def _to_rgb(image, where: str) -> tuple[np.ndarray, str]:
+    """Convert a decoded Pillow image to 8-bit sRGB and say what happened to alpha."""
+    mode = image.mode
+    if mode in _SIXTEEN_BIT_GREY_MODES:
+        return _sixteen_bit_grey_to_rgb(image)
+    if mode in _UNSCALED_MODES:
+        kind = "32-bit integer" if mode == "I" else "floating-point"
+        raise ImageError(
+            f"{where} stores {kind} pixels (mode {mode!r}), which have no defined 8-bit "
+            "scale; convert it to an 8- or 16-bit image"
+        )
+    if mode in _ALPHA_MODES or (mode in _OPAQUE_MODES and "transparency" in image.info):
+        return composite_on_white(np.asarray(image.convert("RGBA")))
+    if mode in _OPAQUE_MODES:
+        return np.asarray(image.convert("RGB")), OPAQUE
+    raise ImageError(f"{where} has pixel mode {mode!r}, which is not supported")
+
+
+def _sixteen_bit_grey_to_rgb(image) -> tuple[np.ndarray, str]:
+    """Reduce 16-bit greyscale to 8 bit by its high byte (Pillow's ``convert`` would clip)."""
+    values = np.asarray(image)
+    grey = _grey_to_rgb((values >> 8).astype(np.uint8))
+    transparent_value = image.info.get("transparency")
+    if transparent_value is None:
+        return grey, OPAQUE
+    opacity = np.where(values == transparent_value, 0, 255).astype(np.uint8)
+    return composite_on_white(np.dstack([grey, opacity]))
+
+
+def _declared_pixels(bomb: Exception) -> str:
+    """The pixel count Pillow's decompression-bomb message reports, for ours.
+
+    Pillow refuses in ``Image.open`` without giving us the image, so its message
+    is the only place the declared size is available.
+    """
+    found = re.search(r"\((\d+) pixels\)", str(bomb))
+    return f"{int(found.group(1)):,} pixels" if found else "a size"
+
+
+def _grey_to_rgb(grey: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(np.repeat(grey[..., np.newaxis], 3, axis=2))
+
+
+def _one_line(error: BaseException) -> str:
+    """An exception's message on one line (decoders' messages may span several)."""
+    return " ".join(str(error).split()) or type(error).__name__
