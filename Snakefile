@@ -19,6 +19,6 @@ report: front_page()
 
 
 rule all:
+    default_target: True
     input:
         final_outputs(),
-    default_target: True

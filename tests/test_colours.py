@@ -11,7 +11,9 @@ def test_distinct_colours_of_flat_stripes():
     # Sorted by 24-bit value: 0x0080FF < 0x070707 < 0xFF0000.
     np.testing.assert_array_equal(distinct.colours, [[0, 128, 255], [7, 7, 7], [255, 0, 0]])
     stripe_pixels = 6 * 4
-    np.testing.assert_array_equal(distinct.counts, [stripe_pixels, stripe_pixels, 2 * stripe_pixels])
+    np.testing.assert_array_equal(
+        distinct.counts, [stripe_pixels, stripe_pixels, 2 * stripe_pixels]
+    )
     assert distinct.n_pixels == image.shape[0] * image.shape[1]
     assert distinct.n_unique == 3
 

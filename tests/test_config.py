@@ -12,7 +12,12 @@ DEFAULT = yaml.safe_load((REPO / "config/config.yaml").read_text())
 
 def test_default_config_is_valid_and_complete():
     config = validate_config(DEFAULT, SCHEMA)
-    assert [entry["name"] for entry in config["images"]] == ["astronaut", "coffee", "chelsea", "rocket"]
+    assert [entry["name"] for entry in config["images"]] == [
+        "astronaut",
+        "coffee",
+        "chelsea",
+        "rocket",
+    ]
     assert config["colour_spaces"] == ["RGB", "Lab", "HSV", "HSL"]
     assert config["k_values"] == [2, 3, 4, 5, 6, 8, 10, 12, 16]
     assert config["fit"]["mode"] == "exact"
@@ -46,7 +51,10 @@ def test_every_schema_key_has_description_and_default():
     "change, expected",
     [
         ({"colours": ["RGB"]}, "unknown config key 'colours'; allowed keys: colour_spaces, fit"),
-        ({"colour_spaces": ["RGB", "Lab2"]}, "'colour_spaces[1]': 'Lab2' is not allowed; allowed: RGB"),
+        (
+            {"colour_spaces": ["RGB", "Lab2"]},
+            "'colour_spaces[1]': 'Lab2' is not allowed; allowed: RGB",
+        ),
         ({"k_values": [0, 2]}, "'k_values[0]': 0 is less than the minimum of 1"),
         ({"k_values": [2.5]}, "'k_values[0]': 2.5 is not of type 'integer'"),
         ({"k_values": [2, 2]}, "'k_values': [2, 2] has non-unique elements"),

@@ -16,9 +16,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PIL import Image, ImageFile
+
 from colourquant import images
 from colourquant.images import ImageError, download_image, load_image, sample_image
-from PIL import Image, ImageFile
 
 NAME = "pic"
 EXIF_ORIENTATION = 0x0112

@@ -141,8 +141,8 @@ def test_bad_images_fail_clearly_and_the_others_finish(tmp_path):
     result = run_workflow(tmp_path, config, "--cores", "2", "--keep-going", check=False)
     assert result.returncode != 0
     output = result.stdout + result.stderr
-    assert "image 'missing': file 'nowhere.png' does not exist" in output
-    assert "image 'text': 'text.png' is not an image file" in output
+    assert "image 'missing': 'nowhere.png' does not exist" in output
+    assert "image 'text': 'text.png' is not an image file Pillow can read" in output
     assert (tmp_path / "results/runs/good/RGB/k2/metrics.csv").is_file()
     assert (tmp_path / "results/figures/good/comparison.png").is_file()
     for bad in ("missing", "text"):

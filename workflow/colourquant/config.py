@@ -26,9 +26,7 @@ def _describe(error) -> str:
     schema = error.schema
     if error.validator == "additionalProperties":
         allowed = ", ".join(sorted(schema.get("properties", {})))
-        unknown = ", ".join(
-            sorted(set(error.instance) - set(schema.get("properties", {})))
-        )
+        unknown = ", ".join(sorted(set(error.instance) - set(schema.get("properties", {}))))
         where = "" if key == "(top level)" else f" under {key!r}"
         return f"unknown config key {unknown!r}{where}; allowed keys: {allowed}"
     if error.validator == "enum":

@@ -90,6 +90,4 @@ def structural_similarity(original: np.ndarray, quantized: np.ndarray) -> float:
     if side < 3:
         return float(np.array_equal(original, quantized))
     window = min(7, side if side % 2 else side - 1)
-    return float(
-        ssim(original, quantized, channel_axis=2, data_range=255, win_size=window)
-    )
+    return float(ssim(original, quantized, channel_axis=2, data_range=255, win_size=window))

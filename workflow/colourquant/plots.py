@@ -188,8 +188,14 @@ def quality_figure(image_name: str, runs: pd.DataFrame, colours: Mapping[str, tu
         axis.set_xticks(sorted(runs["k"].unique()))
         axis.grid(True, alpha=0.3)
     left.axhline(1.0, color="0.5", linestyle=":", linewidth=1)
-    left.annotate("ΔE00 ≈ 1: just noticeable", (left.get_xlim()[1], 1.0), ha="right",
-                  va="bottom", fontsize=8, color="0.4")
+    left.annotate(
+        "ΔE00 ≈ 1: just noticeable",
+        (left.get_xlim()[1], 1.0),
+        ha="right",
+        va="bottom",
+        fontsize=8,
+        color="0.4",
+    )
     left.legend(title="colour space")
     figure.suptitle(f"{image_name}: quality of the quantized image against k")
     return figure

@@ -13,8 +13,16 @@ HEADLINE_METRICS = {
     "delta_e2000_mean": "mean ΔE00",
     "psnr": "PSNR / dB",
 }
-PACKAGES = ["colourquant", "snakemake", "scikit-learn", "scikit-image", "numpy", "pandas",
-            "matplotlib", "pillow"]
+PACKAGES = [
+    "colourquant",
+    "snakemake",
+    "scikit-learn",
+    "scikit-image",
+    "numpy",
+    "pandas",
+    "matplotlib",
+    "pillow",
+]
 
 
 def headline_table(runs: pd.DataFrame, spaces: list[str]) -> pd.DataFrame:

@@ -16,15 +16,17 @@ rule collect_metrics:
             category="Tables",
             labels={"table": "all runs"},
         ),
-    params:
-        images=list(IMAGES),
-        spaces=SPACES,
     log:
         "results/logs/collect_metrics.log",
+    conda:
+        "../../environment.yml"
     threads: 1
     resources:
         mem_mb=500,
         runtime=5,
+    params:
+        images=list(IMAGES),
+        spaces=SPACES,
     script:
         "../scripts/collect_metrics.py"
 
@@ -40,15 +42,17 @@ rule plot_comparison:
             category="Comparison",
             labels={"image": "{image}", "figure": "comparison"},
         ),
-    params:
-        spaces=SPACES,
-        k_values=K_VALUES,
     log:
         "results/logs/plot_comparison/{image}.log",
+    conda:
+        "../../environment.yml"
     threads: 1
     resources:
         mem_mb=1500,
         runtime=10,
+    params:
+        spaces=SPACES,
+        k_values=K_VALUES,
     script:
         "../scripts/plot_comparison.py"
 
@@ -63,21 +67,25 @@ rule plot_inertia:
             category="Inertia",
             labels={"image": "{image}", "figure": "normalised inertia"},
         ),
-    params:
-        spaces=SPACES,
     log:
         "results/logs/plot_inertia/{image}.log",
+    conda:
+        "../../environment.yml"
     threads: 1
     resources:
         mem_mb=500,
         runtime=5,
+    params:
+        spaces=SPACES,
     script:
         "../scripts/plot_inertia.py"
 
 
 rule plot_inertia_overview:
     input:
-        curves=expand("results/curves/{image}/{space}.csv", image=list(IMAGES), space=SPACES),
+        curves=expand(
+            "results/curves/{image}/{space}.csv", image=list(IMAGES), space=SPACES
+        ),
     output:
         figure=report(
             "results/figures/inertia_overview.png",
@@ -85,14 +93,16 @@ rule plot_inertia_overview:
             category="Inertia",
             labels={"image": "all", "figure": "normalised inertia"},
         ),
-    params:
-        spaces=SPACES,
     log:
         "results/logs/plot_inertia_overview.log",
+    conda:
+        "../../environment.yml"
     threads: 1
     resources:
         mem_mb=500,
         runtime=5,
+    params:
+        spaces=SPACES,
     script:
         "../scripts/plot_inertia_overview.py"
 
@@ -107,14 +117,16 @@ rule plot_quality:
             category="Quality",
             labels={"image": "{image}", "figure": "quality"},
         ),
-    params:
-        spaces=SPACES,
     log:
         "results/logs/plot_quality/{image}.log",
+    conda:
+        "../../environment.yml"
     threads: 1
     resources:
         mem_mb=500,
         runtime=5,
+    params:
+        spaces=SPACES,
     script:
         "../scripts/plot_quality.py"
 
@@ -130,14 +142,16 @@ rule summarise:
             labels={"table": "headline"},
         ),
         front_page="results/summary/front_page.rst",
-    params:
-        config=config,
-        spaces=SPACES,
     log:
         "results/logs/summarise.log",
+    conda:
+        "../../environment.yml"
     threads: 1
     resources:
         mem_mb=500,
         runtime=5,
+    params:
+        config=config,
+        spaces=SPACES,
     script:
         "../scripts/summarise.py"

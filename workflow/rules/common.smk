@@ -1,16 +1,28 @@
 # Configuration checks, wildcard constraints, input functions and target lists.
+import os
 import re
+import sys
 from pathlib import Path
 
 import yaml
 
+# Jobs import colourquant from this checkout, so that they always run the
+# package version of the workflow they belong to, also in --use-conda
+# environments and on cluster nodes (both inherit the environment variable).
+PACKAGE_ROOT = str(Path(workflow.basedir) / "workflow")
+os.environ.update(
+    PYTHONPATH=os.pathsep.join(
+        filter(None, [PACKAGE_ROOT, os.environ.get("PYTHONPATH")])
+    )
+)
+sys.path.insert(0, PACKAGE_ROOT)
 try:
     from colourquant.config import ConfigError, image_table, validate_config
     from colourquant.images import SAMPLE_PREFIX
 except ImportError as error:
     raise WorkflowError(
-        "the colourquant package is not installed in this environment "
-        f"({error}); run `pip install -e .` in the repository first"
+        f"a dependency of colourquant is missing ({error}); "
+        "install them with `pip install -e .` in the repository"
     )
 
 SCHEMA = yaml.safe_load(
@@ -52,7 +64,9 @@ def image_input(wildcards):
     # A missing local file is not declared as input: the job then fails with a
     # message naming the image, and with --keep-going the other images still
     # finish (a missing declared input would stop the whole DAG).
-    if path is None or not (is_url(IMAGES[wildcards.image]["source"]) or Path(path).exists()):
+    if path is None or not (
+        is_url(IMAGES[wildcards.image]["source"]) or Path(path).exists()
+    ):
         return []
     return path
 

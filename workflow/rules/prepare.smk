@@ -5,15 +5,17 @@
 rule fetch_image:
     output:
         image="results/downloads/{image}",
-    params:
-        url=lambda wildcards: IMAGES[wildcards.image]["source"],
-        sha256=lambda wildcards: IMAGES[wildcards.image].get("sha256", ""),
     log:
         "results/logs/fetch_image/{image}.log",
+    conda:
+        "../../environment.yml"
     threads: 1
     resources:
         mem_mb=200,
         runtime=10,
+    params:
+        url=lambda wildcards: IMAGES[wildcards.image]["source"],
+        sha256=lambda wildcards: IMAGES[wildcards.image].get("sha256", ""),
     script:
         "../scripts/fetch_image.py"
 
@@ -23,15 +25,17 @@ rule prepare_image:
         image=image_input,
     output:
         distinct="results/prepared/{image}/distinct.npz",
-    params:
-        source=lambda wildcards: IMAGES[wildcards.image]["source"],
-        path=image_file,
     log:
         "results/logs/prepare_image/{image}.log",
+    conda:
+        "../../environment.yml"
     threads: 1
     resources:
         mem_mb=lambda wildcards, input: 1000 + 60 * input.size_mb,
         runtime=10,
+    params:
+        source=lambda wildcards: IMAGES[wildcards.image]["source"],
+        path=image_file,
     script:
         "../scripts/prepare_image.py"
 
@@ -43,6 +47,8 @@ rule convert_colours:
         points="results/prepared/{image}/{space}.npy",
     log:
         "results/logs/convert_colours/{image}/{space}.log",
+    conda:
+        "../../environment.yml"
     threads: 1
     resources:
         mem_mb=lambda wildcards, input: 500 + 4 * input.size_mb,

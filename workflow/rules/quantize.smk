@@ -8,14 +8,16 @@ rule fit_kmeans:
         points="results/prepared/{image}/{space}.npy",
     output:
         fit=f"{RUNS}/fit.json",
-    params:
-        fit=config["fit"],
     log:
         "results/logs/fit_kmeans/{image}/{space}/k{k}.log",
+    conda:
+        "../../environment.yml"
     threads: 1
     resources:
         mem_mb=lambda wildcards, input: 500 + 3 * input.size_mb,
         runtime=lambda wildcards, attempt: 20 * attempt,
+    params:
+        fit=config["fit"],
     script:
         "../scripts/fit_kmeans.py"
 
@@ -33,17 +35,29 @@ rule evaluate_run:
             caption="../report/quantized.rst",
             category="Quantized images",
             subcategory="{image}",
-            labels={"image": "{image}", "space": "{space}", "k": "{k}", "figure": "image"},
+            labels={
+                "image": "{image}",
+                "space": "{space}",
+                "k": "{k}",
+                "figure": "image",
+            },
         ),
         palette=report(
             f"{RUNS}/palette.png",
             caption="../report/palette.rst",
             category="Palettes",
             subcategory="{image}",
-            labels={"image": "{image}", "space": "{space}", "k": "{k}", "figure": "palette"},
+            labels={
+                "image": "{image}",
+                "space": "{space}",
+                "k": "{k}",
+                "figure": "palette",
+            },
         ),
     log:
         "results/logs/evaluate_run/{image}/{space}/k{k}.log",
+    conda:
+        "../../environment.yml"
     threads: 1
     resources:
         mem_mb=lambda wildcards, input: 500 + 8 * input.size_mb,
@@ -61,6 +75,8 @@ rule inertia_curve:
         curve="results/curves/{image}/{space}.csv",
     log:
         "results/logs/inertia_curve/{image}/{space}.log",
+    conda:
+        "../../environment.yml"
     threads: 1
     resources:
         mem_mb=300,

@@ -39,7 +39,9 @@ def main():
         "n_init": fit["n_init"],
         "n_fit_pixels": fit["n_fit_pixels"],
         "seed": fit["seed"],
+        "source_mode": metadata["source_mode"],
         "alpha": metadata["alpha"],
+        "n_frames": int(metadata["n_frames"]),
         "fit_seconds": fit["fit_seconds"],
     }
     write_table(snakemake.output.metrics, pd.DataFrame([row]))  # noqa: F821

@@ -13,7 +13,9 @@ def main():
     runs = pd.read_csv(snakemake.input.metrics)  # noqa: F821
     image = snakemake.wildcards.image  # noqa: F821
     figure = quality_figure(
-        image, runs[runs["image"] == image], space_colours(snakemake.params.spaces)  # noqa: F821
+        image,
+        runs[runs["image"] == image],
+        space_colours(snakemake.params.spaces),  # noqa: F821
     )
     with atomic_path(snakemake.output.figure) as temporary:  # noqa: F821
         figure.savefig(temporary, format="png", dpi=120, metadata={"Software": None})

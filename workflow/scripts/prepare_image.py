@@ -16,6 +16,7 @@ def main():
         distinct_colours(loaded.rgb),
         source_mode=loaded.source_mode,
         alpha=loaded.alpha,
+        n_frames=str(loaded.n_frames),
     )
 
 

@@ -1,0 +1,63 @@
+"""The repository's promises: dependencies agree, lint is clean, CI runs the README's command."""
+
+import re
+import subprocess
+import sys
+import tomllib
+
+import yaml
+
+from conftest import REPO, SNAKEMAKE
+
+
+def _requirement_names(requirements) -> dict[str, str]:
+    """Map package name -> version specifier, normalised for comparison."""
+    parsed = {}
+    for requirement in requirements:
+        match = re.fullmatch(r"\s*([A-Za-z0-9_.-]+)\s*(.*?)\s*", requirement)
+        parsed[match.group(1).lower().replace("_", "-")] = match.group(2).replace(" ", "")
+    return parsed
+
+
+def test_environment_yml_lists_the_same_dependencies_as_pyproject():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    environment = yaml.safe_load((REPO / "environment.yml").read_text())
+    conda = _requirement_names(d for d in environment["dependencies"] if isinstance(d, str))
+    python = conda.pop("python")
+    assert python == project["requires-python"]
+    assert conda == _requirement_names(project["dependencies"])
+
+
+def test_snakemake_lint_is_clean():
+    result = subprocess.run(
+        [*SNAKEMAKE, "--lint", "--snakefile", str(REPO / "Snakefile")],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    output = result.stdout + result.stderr
+    assert "Lints for" not in output, output
+    assert result.returncode == 0, output
+
+
+def test_snakefmt_check_passes():
+    result = subprocess.run(
+        [sys.executable, "-m", "snakefmt", "--check", str(REPO)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_ci_runs_the_readme_test_command():
+    readme = (REPO / "README.md").read_text()
+    quick_start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    commands = re.findall(r"```(?:sh|bash)\n(.*?)```", quick_start, flags=re.S)
+    lines = [line for block in commands for line in block.splitlines() if line.strip()]
+    assert len(lines) == 2, lines
+    assert "snakemake --cores 8" in lines[0]
+    assert "pytest" in lines[1]
+    ci_lines = (REPO / ".ci/run").read_text().splitlines()
+    assert lines[1] in ci_lines
