@@ -5,6 +5,12 @@ Every space is an entry of :data:`SPACES`: a forward conversion from sRGB in
 sRGB, and the names and nominal ranges of the three coordinates. Adding a space
 is adding one entry.
 
+Besides gamma-encoded sRGB there are its linear-light values (``linRGB``), CIE
+XYZ, the CIE 1976 uniform spaces ``Lab`` and ``Luv``, ``OKLab`` (Ottosson 2020)
+and the JPEG luma/chroma space ``YCbCr``. All CIE conversions share one sRGB ->
+XYZ matrix and one D65 white (scikit-image's constants), so their results agree
+with :mod:`skimage.color` and with each other.
+
 The cylindrical spaces (HSV, HSL) are clustered in a Cartesian embedding of
 their cone / bicone: ``x = C cos 2πh, y = C sin 2πh, z = V`` (or ``L``), where
 ``C = max - min`` is the chroma. Hue is an angle, so a plain Euclidean distance
@@ -34,6 +40,50 @@ _XYZ_FROM_RGB = np.array(
 )
 _RGB_FROM_XYZ = np.linalg.inv(_XYZ_FROM_RGB)
 _WHITE_D65 = np.array([0.95047, 1.0, 1.08883])
+
+# OKLab (Björn Ottosson, "A perceptual color space for image processing", 2020,
+# https://bottosson.github.io/posts/oklab/): XYZ -> approximate cone responses
+# (M1), cube root, -> L, a, b (M2). Ottosson also publishes matrices straight
+# from linear sRGB, derived from a more precise sRGB matrix; going through XYZ
+# instead keeps OKLab on the same sRGB primaries as Lab, Luv and XYZ here (the
+# two routes differ by about 1e-4).
+_LMS_FROM_XYZ = np.array(
+    [
+        [0.8189330101, 0.3618667424, -0.1288597137],
+        [0.0329845436, 0.9293118715, 0.0361456387],
+        [0.0482003018, 0.2643662691, 0.6338517070],
+    ]
+)
+_OKLAB_FROM_LMS = np.array(
+    [
+        [0.2104542553, 0.7936177850, -0.0040720468],
+        [1.9779984951, -2.4285922050, 0.4505937099],
+        [0.0259040371, 0.7827717662, -0.8086757660],
+    ]
+)
+# Inverted here rather than copied from the post, so that the round trip is
+# exact to float64 and not to the ten published decimals.
+_XYZ_FROM_LMS = np.linalg.inv(_LMS_FROM_XYZ)
+_LMS_FROM_OKLAB = np.linalg.inv(_OKLAB_FROM_LMS)
+
+# YCbCr: ITU-R BT.601 luma weights in full range, as JPEG/JFIF uses them:
+# Y in [0, 1], Cb and Cr in [-0.5, 0.5], no 16-235 studio offsets. The studio
+# range of skimage.color.rgb2ycbcr only shifts and rescales the axes by
+# different factors (219 for Y, 224 for chroma), which changes the relative
+# weight of luma and chroma in the k-means distance for no colorimetric reason;
+# full range keeps the units of RGB and puts every grey on the Cb = Cr = 0 axis.
+# It is the same transform as skimage.color.rgb2ypbpr (applied, like JPEG, to
+# gamma-encoded sRGB), built from Kr and Kb so that the inverse is exact.
+_KR, _KB = 0.299, 0.114
+_KG = 1.0 - _KR - _KB
+_YCBCR_FROM_RGB = np.array(
+    [
+        [_KR, _KG, _KB],
+        [-_KR / (2.0 * (1.0 - _KB)), -_KG / (2.0 * (1.0 - _KB)), 0.5],
+        [0.5, -_KG / (2.0 * (1.0 - _KR)), -_KB / (2.0 * (1.0 - _KR))],
+    ]
+)
+_RGB_FROM_YCBCR = np.linalg.inv(_YCBCR_FROM_RGB)
 
 
 @dataclass(frozen=True)
@@ -69,8 +119,12 @@ def _identity(values: np.ndarray) -> np.ndarray:
 
 
 def _srgb_to_linear(rgb: np.ndarray) -> np.ndarray:
+    # Odd-symmetric like _linear_to_srgb, so that the two are exact inverses for
+    # every value, in the gamut or not (only [0, 1] is ever clustered).
     rgb = np.asarray(rgb, dtype=np.float64)
-    return np.where(rgb > 0.04045, ((rgb + 0.055) / 1.055) ** 2.4, rgb / 12.92)
+    magnitude = np.abs(rgb)
+    linear = np.where(magnitude > 0.04045, ((magnitude + 0.055) / 1.055) ** 2.4, magnitude / 12.92)
+    return np.sign(rgb) * linear
 
 
 def _linear_to_srgb(linear: np.ndarray) -> np.ndarray:
@@ -83,17 +137,38 @@ def _linear_to_srgb(linear: np.ndarray) -> np.ndarray:
     return np.sign(linear) * encoded
 
 
+# scikit-image's rounded CIE constants: epsilon = 216/24389 and the slope 24389/3132.
+_LAB_EPSILON = 0.008856
+_LAB_SLOPE = 7.787
+# The inverse switches branch exactly where the forward does. (scikit-image's
+# 0.2068966 is slightly above cbrt(0.008856) = 0.2068930..., so values of f in
+# between, which the forward produces with the cube root, would be undone by the
+# linear branch instead: errors of 1.7e-6 in sRGB after a round trip.)
+_LAB_F_EPSILON = float(np.cbrt(_LAB_EPSILON))
+
+
 def _lab_f(t: np.ndarray) -> np.ndarray:
-    return np.where(t > 0.008856, np.cbrt(t), 7.787 * t + 16.0 / 116.0)
+    return np.where(t > _LAB_EPSILON, np.cbrt(t), _LAB_SLOPE * t + 16.0 / 116.0)
 
 
 def _lab_f_inverse(f: np.ndarray) -> np.ndarray:
-    return np.where(f > 0.2068966, f**3, (f - 16.0 / 116.0) / 7.787)
+    return np.where(f > _LAB_F_EPSILON, f**3, (f - 16.0 / 116.0) / _LAB_SLOPE)
+
+
+def _srgb_to_xyz(rgb: np.ndarray) -> np.ndarray:
+    return _srgb_to_linear(rgb) @ _XYZ_FROM_RGB.T
+
+
+def _xyz_to_srgb(xyz: np.ndarray) -> np.ndarray:
+    return _linear_to_srgb(np.asarray(xyz, dtype=np.float64) @ _RGB_FROM_XYZ.T)
+
+
+def _linrgb_inverse(linear: np.ndarray) -> np.ndarray:
+    return _linear_to_srgb(np.asarray(linear, dtype=np.float64))
 
 
 def _srgb_to_lab(rgb: np.ndarray) -> np.ndarray:
-    xyz = _srgb_to_linear(rgb) @ _XYZ_FROM_RGB.T / _WHITE_D65
-    fx, fy, fz = _lab_f(xyz).T
+    fx, fy, fz = _lab_f(_srgb_to_xyz(rgb) / _WHITE_D65).T
     return np.stack([116.0 * fy - 16.0, 500.0 * (fx - fy), 200.0 * (fy - fz)], axis=1)
 
 
@@ -101,8 +176,71 @@ def _lab_to_srgb(lab: np.ndarray) -> np.ndarray:
     lightness, a, b = np.asarray(lab, dtype=np.float64).T
     fy = (lightness + 16.0) / 116.0
     f = np.stack([fy + a / 500.0, fy, fy - b / 200.0], axis=1)
-    xyz = _lab_f_inverse(f) * _WHITE_D65
-    return _linear_to_srgb(xyz @ _RGB_FROM_XYZ.T)
+    return _xyz_to_srgb(_lab_f_inverse(f) * _WHITE_D65)
+
+
+def _uv_prime(xyz: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """CIE 1976 UCS chromaticity (u', v'); (0, 0) for black, where it is undefined."""
+    x, y, z = np.asarray(xyz, dtype=np.float64).T
+    denominator = x + 15.0 * y + 3.0 * z
+    safe = np.where(denominator > 0, denominator, 1.0)
+    return 4.0 * x / safe, 9.0 * y / safe
+
+
+_U_WHITE, _V_WHITE = (value[0] for value in _uv_prime(_WHITE_D65[None, :]))
+
+
+def _srgb_to_luv(rgb: np.ndarray) -> np.ndarray:
+    xyz = _srgb_to_xyz(rgb)
+    # The same L* as Lab (Y of the white is 1), so the two spaces share an axis.
+    lightness = 116.0 * _lab_f(xyz[:, 1]) - 16.0
+    u_prime, v_prime = _uv_prime(xyz)
+    # Black has no chromaticity, but L* = 0 there zeroes u* and v* anyway.
+    return np.stack(
+        [
+            lightness,
+            13.0 * lightness * (u_prime - _U_WHITE),
+            13.0 * lightness * (v_prime - _V_WHITE),
+        ],
+        axis=1,
+    )
+
+
+def _luv_to_srgb(luv: np.ndarray) -> np.ndarray:
+    lightness, u, v = np.asarray(luv, dtype=np.float64).T
+    y = _lab_f_inverse((lightness + 16.0) / 116.0)
+    # p = 13 L* u' and q = 13 L* v'. Working with them instead of u' = u* / 13L* + u'n
+    # avoids dividing by L*, which is 0 at black (and may be anything for a centre).
+    p = u + 13.0 * lightness * _U_WHITE
+    q = v + 13.0 * lightness * _V_WHITE
+    # q = 0 is either black (y = 0, so X = Z = 0 whatever q) or far outside the
+    # gamut (every real colour has v' > 0); a tiny stand-in keeps both finite.
+    q = np.where(np.abs(q) > 1e-12, q, 1e-12)
+    x = y * 9.0 * p / (4.0 * q)
+    z = y * (12.0 * 13.0 * lightness - 3.0 * p - 20.0 * q) / (4.0 * q)
+    return _xyz_to_srgb(np.stack([x, y, z], axis=1))
+
+
+def _xyz_to_oklab(xyz: np.ndarray) -> np.ndarray:
+    # np.cbrt is odd-symmetric, so out-of-gamut negative responses stay finite.
+    return np.cbrt(np.asarray(xyz, dtype=np.float64) @ _LMS_FROM_XYZ.T) @ _OKLAB_FROM_LMS.T
+
+
+def _srgb_to_oklab(rgb: np.ndarray) -> np.ndarray:
+    return _xyz_to_oklab(_srgb_to_xyz(rgb))
+
+
+def _oklab_to_srgb(oklab: np.ndarray) -> np.ndarray:
+    lms = (np.asarray(oklab, dtype=np.float64) @ _LMS_FROM_OKLAB.T) ** 3
+    return _xyz_to_srgb(lms @ _XYZ_FROM_LMS.T)
+
+
+def _srgb_to_ycbcr(rgb: np.ndarray) -> np.ndarray:
+    return np.asarray(rgb, dtype=np.float64) @ _YCBCR_FROM_RGB.T
+
+
+def _ycbcr_to_srgb(ycbcr: np.ndarray) -> np.ndarray:
+    return np.asarray(ycbcr, dtype=np.float64) @ _RGB_FROM_YCBCR.T
 
 
 def _hue_chroma(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -130,7 +268,9 @@ def _pure_hue(hue: np.ndarray) -> np.ndarray:
 
 def _hsl_saturation(chroma: np.ndarray, lightness: np.ndarray) -> np.ndarray:
     denominator = 1.0 - np.abs(2.0 * lightness - 1.0)
-    return np.where(denominator > 1e-12, chroma / np.where(denominator > 1e-12, denominator, 1.0), 0.0)
+    return np.where(
+        denominator > 1e-12, chroma / np.where(denominator > 1e-12, denominator, 1.0), 0.0
+    )
 
 
 def _srgb_to_hsv(rgb: np.ndarray) -> np.ndarray:
@@ -191,12 +331,52 @@ SPACES: dict[str, ColourSpace] = {
             "sRGB scaled to [0, 1], as in the notebook",
         ),
         ColourSpace(
+            "linRGB",
+            ("R", "G", "B"),
+            (_UNIT, _UNIT, _UNIT),
+            _srgb_to_linear,
+            _linrgb_inverse,
+            "Linear-light sRGB (the sRGB transfer curve undone), proportional to light intensity",
+        ),
+        ColourSpace(
             "Lab",
             ("L*", "a*", "b*"),
-            ((0.0, 100.0), (-86.2, 98.2), (-107.9, 94.5)),
+            ((0.0, 100.0), (-86.2, 98.3), (-107.9, 94.5)),
             _srgb_to_lab,
             _lab_to_srgb,
             "CIE 1976 L*a*b*, D65 white",
+        ),
+        ColourSpace(
+            "Luv",
+            ("L*", "u*", "v*"),
+            ((0.0, 100.0), (-83.1, 175.1), (-134.1, 107.4)),
+            _srgb_to_luv,
+            _luv_to_srgb,
+            "CIE 1976 L*u*v*, D65 white",
+        ),
+        ColourSpace(
+            "XYZ",
+            ("X", "Y", "Z"),
+            ((0.0, 0.9505), (0.0, 1.0), (0.0, 1.0888)),
+            _srgb_to_xyz,
+            _xyz_to_srgb,
+            "CIE 1931 XYZ tristimulus values, white luminance Y = 1",
+        ),
+        ColourSpace(
+            "YCbCr",
+            ("Y", "Cb", "Cr"),
+            (_UNIT, (-0.5, 0.5), (-0.5, 0.5)),
+            _srgb_to_ycbcr,
+            _ycbcr_to_srgb,
+            "Full-range ITU-R BT.601 luma and chroma differences of sRGB, as in JPEG",
+        ),
+        ColourSpace(
+            "OKLab",
+            ("L", "a", "b"),
+            ((0.0, 1.0), (-0.234, 0.277), (-0.312, 0.199)),
+            _srgb_to_oklab,
+            _oklab_to_srgb,
+            "Oklab (Ottosson 2020), a perceptual Lab-like space with better hue uniformity",
         ),
         ColourSpace(
             "HSV",
