@@ -6,10 +6,9 @@ import pytest
 
 from colourquant.colours import distinct_colours
 from colourquant.elbow import kneedle_elbow
-from colourquant.evaluate import evaluate_centres
+from colourquant.evaluate import evaluate_centres, make_reference
 from colourquant.kmeans import fit_kmeans
 from colourquant.palette import hex_colour, render_palette, share_order
-from colourquant.spaces import from_srgb8
 from colourquant.summary import front_page_rst, headline_table
 from conftest import flat_colour_image, noisy_photo
 
@@ -35,9 +34,9 @@ def test_kneedle_on_one_over_k_and_degenerate_curves():
 def test_run_on_three_flat_colours_is_exact(space):
     image = flat_colour_image(THREE, width_per_colour=3)
     distinct = distinct_colours(image)
-    points = from_srgb8(distinct.colours, space)
-    fit = fit_kmeans(points, distinct.counts, 3, seed=0)
-    result = evaluate_centres(distinct, points, fit.centres, space)
+    reference = make_reference(distinct, space)
+    fit = fit_kmeans(reference.points, distinct.counts, 3, seed=0)
+    result = evaluate_centres(reference, fit.centres)
     assert result.metrics["inertia"] == pytest.approx(0, abs=1e-18)
     assert result.metrics["inertia_normalised"] == pytest.approx(0, abs=1e-18)
     assert result.metrics["mse_rgb"] == 0
@@ -51,9 +50,9 @@ def test_run_on_three_flat_colours_is_exact(space):
 def test_run_metrics_of_a_coarse_quantization():
     image = noisy_photo(seed=4)
     distinct = distinct_colours(image)
-    points = from_srgb8(distinct.colours, "RGB")
-    fit = fit_kmeans(points, distinct.counts, 4, seed=0)
-    result = evaluate_centres(distinct, points, fit.centres, "RGB")
+    reference = make_reference(distinct, "RGB")
+    fit = fit_kmeans(reference.points, distinct.counts, 4, seed=0)
+    result = evaluate_centres(reference, fit.centres)
     pixels = image.reshape(-1, 3).astype(float)
     quantized = result.quantized.reshape(-1, 3).astype(float)
     assert len(np.unique(quantized, axis=0)) <= 4

@@ -8,10 +8,51 @@ import numpy as np
 
 from .colours import DistinctColours, rebuild_image
 from .kmeans import inertia, nearest_centre, total_sum_of_squares
-from .metrics import colour_errors, structural_similarity
-from .spaces import to_srgb8
+from .metrics import colour_errors, srgb8_to_lab, structural_similarity
+from .spaces import from_srgb8, to_srgb8
 
-__all__ = ["RunResult", "evaluate_centres"]
+__all__ = ["Reference", "make_reference", "RunResult", "evaluate_centres"]
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What every run of one image in one colour space is measured against.
+
+    Built once by :func:`make_reference` and shared by the runs at every k.
+
+    Attributes
+    ----------
+    image : DistinctColours
+    space : str
+    points : ndarray of float64, shape (n_unique, 3)
+        The distinct colours in the fit space.
+    total_sum_of_squares : float
+        The k = 1 inertia in the fit space.
+    lab : ndarray of float64, shape (n_unique, 3)
+        CIELab of the distinct colours.
+    pixels : ndarray of uint8, shape (height, width, 3)
+        The original image.
+    """
+
+    image: DistinctColours
+    space: str
+    points: np.ndarray
+    total_sum_of_squares: float
+    lab: np.ndarray
+    pixels: np.ndarray
+
+
+def make_reference(image: DistinctColours, space: str) -> Reference:
+    """Convert an image's distinct colours into `space` and precompute its reference values."""
+    points = from_srgb8(image.colours, space)
+    return Reference(
+        image=image,
+        space=space,
+        points=points,
+        total_sum_of_squares=total_sum_of_squares(points, image.counts),
+        lab=srgb8_to_lab(image.colours),
+        pixels=rebuild_image(image.colours, image.index, image.shape),
+    )
 
 
 @dataclass(frozen=True)
@@ -22,7 +63,7 @@ class RunResult:
     ----------
     metrics : dict
         Full-image ``inertia`` and ``inertia_normalised`` in the fit space,
-        ``k_effective``, ``n_centres_clipped`` and the common-frame quality metrics
+        ``k_effective``, ``n_centres_clipped``, the common-frame quality metrics
         (see :func:`colourquant.metrics.colour_errors`) and ``ssim``.
     quantized : ndarray of uint8, shape (height, width, 3)
     palette : ndarray of uint8, shape (k_effective, 3)
@@ -37,37 +78,34 @@ class RunResult:
     shares: np.ndarray
 
 
-def evaluate_centres(
-    image: DistinctColours, points: np.ndarray, centres: np.ndarray, space: str
-) -> RunResult:
+def evaluate_centres(reference: Reference, centres: np.ndarray) -> RunResult:
     """Assign every pixel to its nearest centre and measure the result.
 
     Parameters
     ----------
-    image : DistinctColours
-        The original image.
-    points : ndarray, shape (n_unique, 3)
-        The image's distinct colours in the fit space.
+    reference : Reference
+        The image in the fit space, from :func:`make_reference`.
     centres : ndarray, shape (k, 3)
         Fitted centres in the fit space.
-    space : str
-        Name of the fit space.
 
     Returns
     -------
     RunResult
     """
-    points = np.asarray(points, dtype=np.float64)
-    if points.shape != (image.n_unique, 3):
-        raise ValueError(f"expected {image.n_unique} points in the fit space, got {points.shape}")
-    labels = nearest_centre(points, centres)
-    run_inertia = inertia(points, image.counts, centres, labels)
-    total = total_sum_of_squares(points, image.counts)
-    palette, clipped = to_srgb8(centres, space)
-    errors = colour_errors(image.colours, palette[labels], image.counts)
-    original = rebuild_image(image.colours, image.index, image.shape)
+    image = reference.image
+    labels = nearest_centre(reference.points, centres)
+    run_inertia = inertia(reference.points, image.counts, centres, labels)
+    palette, clipped = to_srgb8(centres, reference.space)
+    errors = colour_errors(
+        image.colours,
+        palette[labels],
+        image.counts,
+        original_lab=reference.lab,
+        quantized_lab=srgb8_to_lab(palette)[labels],
+    )
     quantized = rebuild_image(palette, labels[image.index], image.shape)
     shares = np.bincount(labels, weights=image.counts, minlength=len(centres)) / image.n_pixels
+    total = reference.total_sum_of_squares
     metrics = {
         "k_effective": int(len(centres)),
         "inertia": run_inertia,
@@ -75,6 +113,6 @@ def evaluate_centres(
         "inertia_normalised": run_inertia / total if total > 0 else 0.0,
         "n_centres_clipped": int(clipped.sum()),
         **errors,
-        "ssim": structural_similarity(original, quantized),
+        "ssim": structural_similarity(reference.pixels, quantized),
     }
     return RunResult(metrics=metrics, quantized=quantized, palette=palette, shares=shares)

@@ -100,20 +100,30 @@ def load_distinct(path: str | Path) -> tuple[DistinctColours, dict[str, str]]:
     return image, metadata
 
 
-def run_job(main: Callable[[], None], log: str | Path, expected: tuple[type, ...]) -> None:
+def run_job(
+    main: Callable[[], None],
+    log: str | Path,
+    expected: tuple[type, ...],
+    threads: int = 1,
+) -> None:
     """Run a job's main function, sending its messages to the job's log.
 
     An expected error (bad input) is reported as its one-line message, both in
     the log and on the terminal, and the job fails. Anything else is a bug: its
-    full traceback goes to the log and the terminal.
+    full traceback goes to the log and the terminal. The job's numerical
+    libraries (BLAS, OpenMP) use at most `threads` threads, so that
+    ``--cores N`` never oversubscribes the machine.
     """
+    from threadpoolctl import threadpool_limits
+
     log = Path(log)
     log.parent.mkdir(parents=True, exist_ok=True)
     terminal = sys.stderr
     with open(log, "w") as handle:
         sys.stderr = handle
         try:
-            main()
+            with threadpool_limits(limits=threads):
+                main()
         except expected as error:
             message = f"colourquant: {error}"
             print(message, file=handle)

@@ -10,7 +10,23 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["colour_errors", "weighted_quantile", "structural_similarity"]
+__all__ = ["colour_errors", "srgb8_to_lab", "weighted_quantile", "structural_similarity"]
+
+
+def srgb8_to_lab(colours: np.ndarray) -> np.ndarray:
+    """CIELab (D65) of 8-bit sRGB colours, by scikit-image: the common reference frame.
+
+    Parameters
+    ----------
+    colours : ndarray of uint8, shape (n, 3)
+
+    Returns
+    -------
+    ndarray of float64, shape (n, 3)
+    """
+    from skimage.color import rgb2lab
+
+    return rgb2lab(np.asarray(colours, dtype=np.float64)[None] / 255.0)[0]
 
 
 def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
@@ -26,7 +42,12 @@ def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> floa
 
 
 def colour_errors(
-    original: np.ndarray, quantized: np.ndarray, counts: np.ndarray
+    original: np.ndarray,
+    quantized: np.ndarray,
+    counts: np.ndarray,
+    *,
+    original_lab: np.ndarray | None = None,
+    quantized_lab: np.ndarray | None = None,
 ) -> dict[str, float]:
     """Per-pixel colour error statistics between original and quantized colours.
 
@@ -38,6 +59,9 @@ def colour_errors(
         The 8-bit colour each of them was replaced with.
     counts : ndarray of int, shape (n,)
         Pixels of each distinct colour.
+    original_lab, quantized_lab : ndarray, shape (n, 3), optional
+        CIELab of `original` and `quantized`, if already known: a sweep over k
+        converts the original colours once.
 
     Returns
     -------
@@ -47,7 +71,7 @@ def colour_errors(
         MSE (``mse_rgb / 3``; infinite for identical images);
         ``delta_e2000_mean`` and ``delta_e2000_p95``: CIEDE2000 statistics.
     """
-    from skimage.color import deltaE_ciede2000, rgb2lab
+    from skimage.color import deltaE_ciede2000
 
     original = np.asarray(original)
     quantized = np.asarray(quantized)
@@ -62,10 +86,11 @@ def colour_errors(
     mse_rgb = float(weights @ np.einsum("ij,ij->i", difference, difference) / total)
     mse_channel = mse_rgb / 3.0
     psnr = float("inf") if mse_channel == 0 else float(10 * np.log10(255.0**2 / mse_channel))
-    delta_e = deltaE_ciede2000(
-        rgb2lab(original.astype(np.float64)[None] / 255.0)[0],
-        rgb2lab(quantized.astype(np.float64)[None] / 255.0)[0],
-    )
+    if original_lab is None:
+        original_lab = srgb8_to_lab(original)
+    if quantized_lab is None:
+        quantized_lab = srgb8_to_lab(quantized)
+    delta_e = deltaE_ciede2000(original_lab, quantized_lab)
     return {
         "mse_rgb": mse_rgb,
         "psnr": psnr,
@@ -74,20 +99,71 @@ def colour_errors(
     }
 
 
-def structural_similarity(original: np.ndarray, quantized: np.ndarray) -> float:
+def _ssim_map(original: np.ndarray, quantized: np.ndarray, window: int, data_range: float):
+    """The SSIM map of one channel (borders not yet cropped)."""
+    from scipy.ndimage import uniform_filter
+
+    x = original.astype(np.float32)
+    y = quantized.astype(np.float32)
+    n = window * window
+    covariance_norm = n / (n - 1)  # sample covariance, as scikit-image
+    c1 = (0.01 * data_range) ** 2
+    c2 = (0.03 * data_range) ** 2
+    mean_x = uniform_filter(x, window)
+    mean_y = uniform_filter(y, window)
+    var_x = covariance_norm * (uniform_filter(x * x, window) - mean_x * mean_x)
+    var_y = covariance_norm * (uniform_filter(y * y, window) - mean_y * mean_y)
+    cov_xy = covariance_norm * (uniform_filter(x * y, window) - mean_x * mean_y)
+    similarity = ((2 * mean_x * mean_y + c1) * (2 * cov_xy + c2)) / (
+        (mean_x * mean_x + mean_y * mean_y + c1) * (var_x + var_y + c2)
+    )
+    return similarity
+
+
+def structural_similarity(
+    original: np.ndarray, quantized: np.ndarray, *, block_rows: int = 512
+) -> float:
     """Mean SSIM of two 8-bit RGB images, averaged over the three channels.
 
-    Images smaller than scikit-image's 7 x 7 window use the largest odd
-    window that fits (SSIM of a 1-pixel image is 1 if the pixels are equal).
-    """
-    from skimage.metrics import structural_similarity as ssim
+    Computes scikit-image's default SSIM (7 x 7 uniform window, K1 = 0.01,
+    K2 = 0.03, sample covariance, borders of 3 pixels cropped) in float32 and
+    in blocks of rows, so that a 24-megapixel image needs a few hundred MB
+    rather than several GB. Images smaller than the window use the largest odd
+    window that fits; an image less than 3 pixels wide or high scores 1 if it
+    is unchanged and 0 otherwise.
 
+    Parameters
+    ----------
+    original, quantized : ndarray of uint8, shape (height, width, 3)
+    block_rows : int
+        Rows of the SSIM map computed at once.
+
+    Returns
+    -------
+    float
+    """
     original = np.asarray(original)
     quantized = np.asarray(quantized)
     if original.shape != quantized.shape:
         raise ValueError(f"image shapes differ: {original.shape} and {quantized.shape}")
-    side = min(original.shape[:2])
+    height, width = original.shape[:2]
+    side = min(height, width)
     if side < 3:
         return float(np.array_equal(original, quantized))
     window = min(7, side if side % 2 else side - 1)
-    return float(ssim(original, quantized, channel_axis=2, data_range=255, win_size=window))
+    pad = (window - 1) // 2
+    total, count = 0.0, 0
+    for start in range(pad, height - pad, block_rows):
+        stop = min(start + block_rows, height - pad)
+        # The filter at row r reads rows r - pad .. r + pad only; a block's
+        # halo rows are exact wherever the block does not touch the image edge,
+        # and at the edge the filter's reflection matches the full image's.
+        low, high = max(0, start - pad), min(height, stop + pad)
+        for channel in range(original.shape[2]):
+            similarity = _ssim_map(
+                original[low:high, :, channel], quantized[low:high, :, channel], window, 255.0
+            )
+            kept = similarity[start - low : stop - low, pad : width - pad]
+            total += float(kept.sum(dtype=np.float64))
+            count += kept.size
+    return total / count

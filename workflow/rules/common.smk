@@ -81,6 +81,35 @@ def run_files(name, images=None, spaces=None):
     )
 
 
+def run_outputs():
+    """Named outputs of a quantize job: every file of every run, at each k.
+
+    Images and palettes are marked for the report with their image, space and
+    k, so a reader can flip between runs.
+    """
+    outputs = {}
+    for k in K_VALUES:
+        run = RUNS.replace("{k}", str(k))
+        labels = {"image": "{image}", "space": "{space}", "k": str(k)}
+        outputs[f"metrics_k{k}"] = f"{run}/metrics.csv"
+        outputs[f"centres_k{k}"] = f"{run}/centres.csv"
+        outputs[f"quantized_k{k}"] = report(
+            f"{run}/quantized.png",
+            caption="../report/quantized.rst",
+            category="Quantized images",
+            subcategory="{image}",
+            labels={**labels, "figure": "image"},
+        )
+        outputs[f"palette_k{k}"] = report(
+            f"{run}/palette.png",
+            caption="../report/palette.rst",
+            category="Palettes",
+            subcategory="{image}",
+            labels={**labels, "figure": "palette"},
+        )
+    return outputs
+
+
 def final_outputs():
     return [
         "results/metrics.csv",

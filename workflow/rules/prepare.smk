@@ -1,5 +1,4 @@
-# Per image: fetch (URLs only), decode once into distinct colours, and convert
-# those colours into each colour space.
+# Per image: fetch (URLs only) and decode once into distinct colours.
 
 
 rule fetch_image:
@@ -27,6 +26,8 @@ rule prepare_image:
         distinct="results/prepared/{image}/distinct.npz",
     log:
         "results/logs/prepare_image/{image}.log",
+    benchmark:
+        "results/benchmarks/prepare_image/{image}.tsv"
     conda:
         "../../environment.yml"
     threads: 1
@@ -38,20 +39,3 @@ rule prepare_image:
         path=image_file,
     script:
         "../scripts/prepare_image.py"
-
-
-rule convert_colours:
-    input:
-        distinct="results/prepared/{image}/distinct.npz",
-    output:
-        points="results/prepared/{image}/{space}.npy",
-    log:
-        "results/logs/convert_colours/{image}/{space}.log",
-    conda:
-        "../../environment.yml"
-    threads: 1
-    resources:
-        mem_mb=lambda wildcards, input: 500 + 4 * input.size_mb,
-        runtime=10,
-    script:
-        "../scripts/convert_colours.py"

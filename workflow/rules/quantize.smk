@@ -1,85 +1,27 @@
-# Per image x space x k: fit k-means, then assign every pixel and measure.
-# Per image x space: collect the inertia curve over k.
+# Per image x colour space: convert the distinct colours once, then fit k-means
+# and evaluate at every k, writing each run's files and the inertia curve.
+# One job per image x space rather than per run: a job's fixed cost (process
+# start, imports, loading the image) is larger than a fit, see README.
 
 
-rule fit_kmeans:
+rule quantize:
     input:
         distinct="results/prepared/{image}/distinct.npz",
-        points="results/prepared/{image}/{space}.npy",
     output:
-        fit=f"{RUNS}/fit.json",
-    log:
-        "results/logs/fit_kmeans/{image}/{space}/k{k}.log",
-    conda:
-        "../../environment.yml"
-    threads: 1
-    resources:
-        mem_mb=lambda wildcards, input: 500 + 3 * input.size_mb,
-        runtime=lambda wildcards, attempt: 20 * attempt,
-    params:
-        fit=config["fit"],
-    script:
-        "../scripts/fit_kmeans.py"
-
-
-rule evaluate_run:
-    input:
-        distinct="results/prepared/{image}/distinct.npz",
-        points="results/prepared/{image}/{space}.npy",
-        fit=f"{RUNS}/fit.json",
-    output:
-        metrics=f"{RUNS}/metrics.csv",
-        centres=f"{RUNS}/centres.csv",
-        quantized=report(
-            f"{RUNS}/quantized.png",
-            caption="../report/quantized.rst",
-            category="Quantized images",
-            subcategory="{image}",
-            labels={
-                "image": "{image}",
-                "space": "{space}",
-                "k": "{k}",
-                "figure": "image",
-            },
-        ),
-        palette=report(
-            f"{RUNS}/palette.png",
-            caption="../report/palette.rst",
-            category="Palettes",
-            subcategory="{image}",
-            labels={
-                "image": "{image}",
-                "space": "{space}",
-                "k": "{k}",
-                "figure": "palette",
-            },
-        ),
-    log:
-        "results/logs/evaluate_run/{image}/{space}/k{k}.log",
-    conda:
-        "../../environment.yml"
-    threads: 1
-    resources:
-        mem_mb=lambda wildcards, input: 500 + 8 * input.size_mb,
-        runtime=20,
-    script:
-        "../scripts/evaluate_run.py"
-
-
-rule inertia_curve:
-    input:
-        metrics=lambda wildcards: run_files(
-            "metrics.csv", images=[wildcards.image], spaces=[wildcards.space]
-        ),
-    output:
+        **run_outputs(),
         curve="results/curves/{image}/{space}.csv",
     log:
-        "results/logs/inertia_curve/{image}/{space}.log",
+        "results/logs/quantize/{image}/{space}.log",
+    benchmark:
+        "results/benchmarks/quantize/{image}/{space}.tsv"
     conda:
         "../../environment.yml"
     threads: 1
     resources:
-        mem_mb=300,
-        runtime=5,
+        mem_mb=lambda wildcards, input, attempt: attempt * (500 + 12 * input.size_mb),
+        runtime=lambda wildcards, attempt: attempt * 30,
+    params:
+        fit=config["fit"],
+        k_values=K_VALUES,
     script:
-        "../scripts/inertia_curve.py"
+        "../scripts/quantize.py"

@@ -1,0 +1,69 @@
+"""Fit and evaluate k-means for one image in one colour space, at every k."""
+
+import pandas as pd
+
+from colourquant.elbow import kneedle_elbow
+from colourquant.evaluate import evaluate_centres, make_reference
+from colourquant.files import load_distinct, run_job, write_png, write_table
+from colourquant.kmeans import fit_kmeans, pixel_sample_weights
+from colourquant.palette import hex_colour, render_palette
+
+
+def main():
+    settings, output = snakemake.params.fit, snakemake.output  # noqa: F821
+    image, space = snakemake.wildcards.image, snakemake.wildcards.space  # noqa: F821
+    distinct, metadata = load_distinct(snakemake.input.distinct)  # noqa: F821
+    reference = make_reference(distinct, space)
+    weights = distinct.counts
+    if settings["mode"] == "sample":
+        weights = pixel_sample_weights(
+            distinct.index, distinct.n_unique, settings["sample_fraction"], settings["seed"]
+        )
+    rows = []
+    for k in snakemake.params.k_values:  # noqa: F821
+        fit = fit_kmeans(
+            reference.points,
+            weights,
+            k,
+            n_init=settings["n_init"],
+            max_iter=settings["max_iter"],
+            tol=settings["tol"],
+            seed=settings["seed"],
+            n_threads=snakemake.threads,  # noqa: F821
+        )
+        result = evaluate_centres(reference, fit.centres)
+        write_png(output[f"quantized_k{k}"], result.quantized)
+        write_png(output[f"palette_k{k}"], render_palette(result.palette, result.shares))
+        centres = pd.DataFrame(fit.centres, columns=["centre_0", "centre_1", "centre_2"])
+        centres["srgb_hex"] = [hex_colour(colour) for colour in result.palette]
+        centres["pixel_share"] = result.shares
+        write_table(
+            output[f"centres_k{k}"],
+            centres.sort_values("pixel_share", ascending=False, kind="stable"),
+        )
+        row = {
+            "image": image,
+            "space": space,
+            "method": "kmeans",
+            "k": k,
+            "mode": settings["mode"],
+            "n_pixels": distinct.n_pixels,
+            "n_unique": distinct.n_unique,
+            **result.metrics,
+            "n_iter": fit.n_iter,
+            "n_init": settings["n_init"],
+            "n_fit_pixels": int(weights.sum()),
+            "seed": settings["seed"],
+            **metadata,
+            "fit_seconds": fit.fit_seconds,
+        }
+        write_table(output[f"metrics_k{k}"], pd.DataFrame([row]))
+        rows.append(row)
+    curve = pd.DataFrame(rows)[
+        ["image", "space", "k", "k_effective", "inertia", "inertia_normalised"]
+    ]
+    curve["is_elbow"] = curve["k"] == kneedle_elbow(curve["k"], curve["inertia_normalised"])
+    write_table(output.curve, curve)
+
+
+run_job(main, snakemake.log[0], expected=(ValueError,), threads=snakemake.threads)  # noqa: F821
