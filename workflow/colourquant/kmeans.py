@@ -59,18 +59,43 @@ def _validate_points(points: np.ndarray, weights: np.ndarray) -> tuple[np.ndarra
     return points, weights
 
 
+def _lloyd(points, weights, k, init, n_init, max_iter, tol, seed, n_threads):
+    from sklearn.cluster import KMeans
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=n_threads, user_api="openmp"):
+        return KMeans(
+            n_clusters=k,
+            init=init,
+            n_init=n_init,
+            max_iter=max_iter,
+            tol=tol,
+            random_state=seed,
+        ).fit(points, sample_weight=weights)
+
+
 def fit_kmeans(
     points: np.ndarray,
     weights: np.ndarray,
     k: int,
     *,
+    init_weights: np.ndarray | None = None,
     n_init: int = 1,
     max_iter: int = 300,
     tol: float = 1e-4,
     seed: int = 0,
     n_threads: int = 1,
+    dtype: type = np.float32,
 ) -> KMeansFit:
     """Fit scikit-learn's k-means (k-means++ initialisation, Lloyd) to weighted points.
+
+    With `init_weights` (the weights of a pixel sample), the fit has two
+    stages: k-means with `n_init` k-means++ restarts on the sample, then
+    Lloyd iterations on all the `weights` starting from the sample's best
+    centres. The result is a local optimum of the full objective, reached
+    from a good start at the cost of a few full iterations, instead of
+    `n_init` full k-means++ runs. Without `init_weights`, `n_init` restarts run
+    on `weights` directly.
 
     Points with weight 0 are ignored. If fewer distinct points than `k` carry
     weight, k is capped (see :attr:`KMeansFit.k_effective`), so an image with
@@ -81,46 +106,53 @@ def fit_kmeans(
     points : ndarray, shape (n, 3)
         Distinct colours in the fit space.
     weights : ndarray, shape (n,)
-        Pixel count of each colour.
+        Pixel count of each colour: the objective that is minimised.
     k : int
         Requested number of clusters, at least 1.
+    init_weights : ndarray, shape (n,), optional
+        Weights of the sample that seeds the fit (see above).
     n_init, max_iter, tol : int, int, float
         Passed to :class:`sklearn.cluster.KMeans`.
     seed : int
         ``random_state`` of the fit.
     n_threads : int
         OpenMP threads scikit-learn may use.
+    dtype : numpy float type
+        Precision of the fit. float32 is about twice as fast as float64 and
+        changes the full-image inertia by well under 1e-4 relative (see the
+        tests); centres are returned as float64 either way.
 
     Returns
     -------
     KMeansFit
     """
-    from sklearn.cluster import KMeans
-    from threadpoolctl import threadpool_limits
-
     points, weights = _validate_points(points, weights)
     if int(k) != k or k < 1:
         raise ValueError(f"k must be an integer >= 1, got {k!r}")
     used = weights > 0
-    points, weights = points[used], weights[used]
-    k_effective = int(min(k, points.shape[0]))
+    k_effective = int(min(k, used.sum()))
+    points = points[used].astype(dtype)
+    weights = weights[used].astype(dtype)
     started = time.perf_counter()
     if k_effective == points.shape[0]:
         # Every point is its own centre: nothing to optimise.
-        centres, n_iter = points.copy(), 0
+        centres, n_iter = points, 0
     else:
-        with threadpool_limits(limits=n_threads, user_api="openmp"):
-            model = KMeans(
-                n_clusters=k_effective,
-                init="k-means++",
-                n_init=n_init,
-                max_iter=max_iter,
-                tol=tol,
-                random_state=seed,
-            ).fit(points, sample_weight=weights)
-        centres, n_iter = model.cluster_centers_.astype(np.float64), int(model.n_iter_)
+        init, restarts = "k-means++", n_init
+        if init_weights is not None:
+            init_weights = np.asarray(init_weights)[used].astype(dtype)
+            sampled = init_weights > 0
+            # A sample with fewer distinct colours than k cannot seed k centres.
+            if sampled.sum() >= k_effective:
+                seeded = _lloyd(
+                    points[sampled], init_weights[sampled], k_effective, "k-means++",
+                    n_init, max_iter, tol, seed, n_threads,
+                )  # fmt: skip
+                init, restarts = seeded.cluster_centers_, 1
+        model = _lloyd(points, weights, k_effective, init, restarts, max_iter, tol, seed, n_threads)
+        centres, n_iter = model.cluster_centers_, int(model.n_iter_)
     return KMeansFit(
-        centres=centres,
+        centres=np.asarray(centres, dtype=np.float64),
         n_iter=n_iter,
         k_effective=k_effective,
         fit_seconds=time.perf_counter() - started,

@@ -1,0 +1,207 @@
+"""Benchmark: the notebook's way against scikit-learn on all pixels and colourquant's modes.
+
+Side by side in one run, per image, colour space and k:
+
+a) notebook: KMeans(n_init="auto") on a 5 % random pixel sample, ``predict`` on
+   every pixel, rebuild with ``np.array([centres[p] for p in labels])``;
+b) sklearn_all: KMeans (n_init=1) on every pixel;
+c) exact: colourquant's exact mode, KMeans on the distinct colours weighted by
+   their pixel counts;
+d) sample: colourquant's sample mode (5 % of pixels, as weights on distinct colours).
+
+For each: time to fit, time to assign every pixel and rebuild the image,
+full-image inertia in the fit space and mse_rgb of the 8-bit result. The one-off
+per-image cost of finding distinct colours and converting them is reported as
+``prepare_seconds`` (it is shared by every space and k).
+
+Usage: python workflow/benchmarks/methods.py [--quick] [--out results/performance]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from sklearn.cluster import KMeans
+from threadpoolctl import threadpool_limits
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import BUNDLED, LARGE_NAME, bundled_image, large_image, timer  # noqa: E402
+
+from colourquant.colours import distinct_colours  # noqa: E402
+from colourquant.kmeans import fit_kmeans, inertia, nearest_centre, pixel_sample_weights  # noqa: E402
+from colourquant.spaces import from_srgb8, to_srgb8  # noqa: E402
+
+K_VALUES = [2, 4, 8, 16, 32, 64, 256]
+SPACES = ["RGB", "Lab"]
+SEED = 0
+FRACTION = 0.05
+N_INIT = int(__import__("os").environ.get("N_INIT", 3))
+# scikit-learn on all 24 million pixels at large k takes many minutes per fit;
+# it is measured on the large image up to this k only.
+SKLEARN_ALL_MAX_K_LARGE = 16
+
+
+def full_image_scores(points, counts, centres, space, colours):
+    """Full-image inertia in the fit space and mse_rgb of the 8-bit result."""
+    labels = nearest_centre(points, centres)
+    palette, _ = to_srgb8(centres, space)
+    error = colours.astype(np.float64) - palette[labels]
+    mse = float(counts @ np.einsum("ij,ij->i", error, error) / counts.sum())
+    return inertia(points, counts, centres, labels), mse
+
+
+def run_image(name: str, image: np.ndarray, k_values, rows: list) -> None:
+    pixels8 = image.reshape(-1, 3)
+    times = {}
+    with timer(times, "distinct"):
+        distinct = distinct_colours(image)
+    for space in SPACES:
+        with timer(times, "convert"):
+            points = from_srgb8(distinct.colours, space)
+        pixels = points[distinct.index]  # what the notebook clusters: every pixel, in the space
+        prepare = times["distinct"] + times["convert"]
+        rng = np.random.default_rng(SEED)
+        for k in k_values:
+            base = {"image": name, "space": space, "k": k, "n_pixels": len(pixels8),
+                    "n_unique": distinct.n_unique, "prepare_seconds": prepare}  # fmt: skip
+
+            # a) the notebook's way
+            sample = pixels[rng.choice(len(pixels), int(FRACTION * len(pixels)), replace=False)]
+            with timer(times, "fit"):
+                model = KMeans(n_clusters=k, n_init="auto", random_state=SEED).fit(sample)
+            with timer(times, "assign"):
+                labels = model.predict(pixels)
+                centres = model.cluster_centers_
+                rebuilt = np.array([centres[p] for p in labels])
+            del rebuilt
+            rows.append({**base, "method": "notebook", "fit_seconds": times["fit"],
+                         "assign_seconds": times["assign"],
+                         **dict(zip(["inertia", "mse_rgb"], full_image_scores(
+                             points, distinct.counts, centres, space, distinct.colours),
+                             strict=True))})  # fmt: skip
+
+            # b) scikit-learn on every pixel
+            if not (name == LARGE_NAME and k > SKLEARN_ALL_MAX_K_LARGE):
+                with timer(times, "fit"):
+                    model = KMeans(n_clusters=k, n_init=1, random_state=SEED).fit(pixels)
+                with timer(times, "assign"):
+                    labels = model.predict(pixels)
+                    rebuilt = model.cluster_centers_[labels]
+                rows.append({**base, "method": "sklearn_all", "fit_seconds": times["fit"],
+                             "assign_seconds": times["assign"],
+                             **dict(zip(["inertia", "mse_rgb"], full_image_scores(
+                                 points, distinct.counts, model.cluster_centers_, space,
+                                 distinct.colours), strict=True))})  # fmt: skip
+
+            # c) exact and d) sample modes
+            sampled = pixel_sample_weights(distinct.index, distinct.n_unique, FRACTION, SEED)
+            for method, weights, init_weights in (
+                ("exact", distinct.counts, sampled),
+                ("sample", sampled, None),
+            ):
+                with timer(times, "fit"):
+                    fit = fit_kmeans(points, weights, k, init_weights=init_weights,
+                                     n_init=N_INIT, seed=SEED)  # fmt: skip
+                with timer(times, "assign"):
+                    labels = nearest_centre(points, fit.centres)
+                    palette, _ = to_srgb8(fit.centres, space)
+                    rebuilt = palette[labels][distinct.index]
+                rows.append({**base, "method": method, "fit_seconds": fit.fit_seconds,
+                             "assign_seconds": times["assign"],
+                             **dict(zip(["inertia", "mse_rgb"], full_image_scores(
+                                 points, distinct.counts, fit.centres, space, distinct.colours),
+                                 strict=True))})  # fmt: skip
+            print(f"{name} {space} k={k} done", flush=True)
+
+
+def summarise(runs: pd.DataFrame) -> pd.DataFrame:
+    """The issue's target ratios, computed from the runs."""
+    wide = runs.pivot_table(index=["image", "space", "k"], columns="method",
+                            values=["inertia", "fit_seconds", "assign_seconds"])  # fmt: skip
+    inertia, fit, assign = wide["inertia"], wide["fit_seconds"], wide["assign_seconds"]
+    small_k = fit.index.get_level_values("k") <= 32
+    has_all = inertia["sklearn_all"].notna()
+    rows = [
+        ("exact inertia <= notebook inertia (share of runs)",
+         float((inertia["exact"] <= inertia["notebook"] * (1 + 1e-9)).mean()), ">= 0.95"),
+        ("exact inertia / sklearn_all inertia (max over runs)",
+         float((inertia["exact"] / inertia["sklearn_all"])[has_all].max()), "<= 1.005"),
+        ("exact inertia / sklearn_all inertia (median)",
+         float((inertia["exact"] / inertia["sklearn_all"])[has_all].median()), ""),
+        ("exact fit time / notebook fit time at k <= 32 (median over images)",
+         float((fit["exact"] / fit["notebook"])[small_k].groupby("image").median().median()),
+         "<= 1"),
+        ("sklearn_all fit time / exact fit time (median)",
+         float((fit["sklearn_all"] / fit["exact"])[has_all].median()), ">= 3"),
+        ("notebook assign+rebuild time / exact assign+rebuild time (median)",
+         float((assign["notebook"] / assign["exact"]).median()), ">= 20"),
+    ]  # fmt: skip
+    return pd.DataFrame(rows, columns=["measure", "value", "target"])
+
+
+def plot(runs: pd.DataFrame, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    methods = ["notebook", "sklearn_all", "exact", "sample"]
+    images = list(dict.fromkeys(runs["image"]))
+    figure, axes = plt.subplots(3, len(images), figsize=(3.6 * len(images), 9.5),
+                                squeeze=False, layout="constrained")  # fmt: skip
+    for col, image in enumerate(images):
+        data = runs[(runs["image"] == image) & (runs["space"] == "RGB")]
+        best = data.groupby("k")["inertia"].min()
+        for method in methods:
+            rows = data[data["method"] == method].sort_values("k")
+            if rows.empty:
+                continue
+            axes[0, col].plot(rows["k"], rows["fit_seconds"], marker="o", label=method)
+            axes[1, col].plot(rows["k"], rows["assign_seconds"], marker="o", label=method)
+            axes[2, col].plot(rows["k"], rows["inertia"] / best.loc[rows["k"]].to_numpy(),
+                              marker="o", label=method)  # fmt: skip
+        axes[0, col].set_title(f"{image} (RGB)")
+        for row in range(3):
+            axes[row, col].set_xscale("log", base=2)
+            axes[row, col].set_xticks(K_VALUES, [str(k) for k in K_VALUES])
+            axes[row, col].grid(True, alpha=0.3)
+        axes[0, col].set_yscale("log")
+        axes[1, col].set_yscale("log")
+        axes[2, col].set_xlabel("k")
+    axes[0, 0].set_ylabel("fit time / s")
+    axes[1, 0].set_ylabel("assign + rebuild time / s")
+    axes[2, 0].set_ylabel("full-image inertia / best of the four")
+    axes[0, 0].legend()
+    figure.suptitle("Notebook (5 % sample) vs scikit-learn on all pixels vs colourquant exact "
+                    "and sample modes")  # fmt: skip
+    figure.savefig(path, dpi=110)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="bundled photos only, k <= 16")
+    parser.add_argument("--out", type=Path, default=Path("results/performance"))
+    arguments = parser.parse_args()
+    arguments.out.mkdir(parents=True, exist_ok=True)
+    k_values = [k for k in K_VALUES if k <= 16] if arguments.quick else K_VALUES
+    rows = []
+    # Both cores, as a user's notebook would have; the same for every method.
+    with threadpool_limits(limits=2):
+        for name in BUNDLED:
+            run_image(name, bundled_image(name), k_values, rows)
+        if not arguments.quick:
+            run_image(LARGE_NAME, large_image(), k_values, rows)
+    runs = pd.DataFrame(rows)
+    runs.to_csv(arguments.out / "methods.csv", index=False)
+    summary = summarise(runs)
+    summary.to_csv(arguments.out / "methods_summary.csv", index=False)
+    plot(runs, arguments.out / "methods.png")
+    print(summary.to_string(index=False))
+
+
+if __name__ == "__main__":
+    main()
