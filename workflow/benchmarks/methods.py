@@ -76,8 +76,8 @@ def run_image(name: str, image: np.ndarray, k_values, rows: list) -> None:
             with timer(times, "assign"):
                 labels = model.predict(pixels)
                 centres = model.cluster_centers_
-                rebuilt = np.array([centres[p] for p in labels])
-            del rebuilt
+                _rebuilt = np.array([centres[p] for p in labels])
+
             rows.append({**base, "method": "notebook", "fit_seconds": times["fit"],
                          "assign_seconds": times["assign"],
                          **dict(zip(["inertia", "mse_rgb"], full_image_scores(
@@ -90,7 +90,7 @@ def run_image(name: str, image: np.ndarray, k_values, rows: list) -> None:
                     model = KMeans(n_clusters=k, n_init=1, random_state=SEED).fit(pixels)
                 with timer(times, "assign"):
                     labels = model.predict(pixels)
-                    rebuilt = model.cluster_centers_[labels]
+                    _rebuilt = model.cluster_centers_[labels]
                 rows.append({**base, "method": "sklearn_all", "fit_seconds": times["fit"],
                              "assign_seconds": times["assign"],
                              **dict(zip(["inertia", "mse_rgb"], full_image_scores(
@@ -109,7 +109,7 @@ def run_image(name: str, image: np.ndarray, k_values, rows: list) -> None:
                 with timer(times, "assign"):
                     labels = nearest_centre(points, fit.centres)
                     palette, _ = to_srgb8(fit.centres, space)
-                    rebuilt = palette[labels][distinct.index]
+                    palette[labels][distinct.index]
                 rows.append({**base, "method": method, "fit_seconds": fit.fit_seconds,
                              "assign_seconds": times["assign"],
                              **dict(zip(["inertia", "mse_rgb"], full_image_scores(

@@ -59,6 +59,20 @@ def _validate_points(points: np.ndarray, weights: np.ndarray) -> tuple[np.ndarra
     return points, weights
 
 
+def _cluster_means(points, weights, labels, fallback):
+    """Weighted mean of each cluster's points; `fallback` for a cluster left empty."""
+    k = len(fallback)
+    totals = np.bincount(labels, weights=weights, minlength=k)
+    sums = np.stack(
+        [np.bincount(labels, weights=weights * points[:, axis], minlength=k) for axis in range(3)],
+        axis=1,
+    )
+    centres = np.asarray(fallback, dtype=np.float64).copy()
+    filled = totals > 0
+    centres[filled] = sums[filled] / totals[filled, None]
+    return centres
+
+
 def _lloyd(points, weights, k, init, n_init, max_iter, tol, seed, n_threads):
     from sklearn.cluster import KMeans
     from threadpoolctl import threadpool_limits
@@ -131,12 +145,13 @@ def fit_kmeans(
         raise ValueError(f"k must be an integer >= 1, got {k!r}")
     used = weights > 0
     k_effective = int(min(k, used.sum()))
-    points = points[used].astype(dtype)
-    weights = weights[used].astype(dtype)
+    exact_points, exact_weights = points[used], weights[used]
+    points = exact_points.astype(dtype)
+    weights = exact_weights.astype(dtype)
     started = time.perf_counter()
     if k_effective == points.shape[0]:
         # Every point is its own centre: nothing to optimise.
-        centres, n_iter = points, 0
+        centres, n_iter = exact_points, 0
     else:
         init, restarts = "k-means++", n_init
         if init_weights is not None:
@@ -150,9 +165,15 @@ def fit_kmeans(
                 )  # fmt: skip
                 init, restarts = seeded.cluster_centers_, 1
         model = _lloyd(points, weights, k_effective, init, restarts, max_iter, tol, seed, n_threads)
-        centres, n_iter = model.cluster_centers_, int(model.n_iter_)
+        # A last centre update in float64 removes the float32 rounding of the
+        # centres (a cluster of one colour gets exactly that colour back).
+        centres = _cluster_means(
+            exact_points, exact_weights, nearest_centre(exact_points, model.cluster_centers_),
+            model.cluster_centers_,
+        )  # fmt: skip
+        n_iter = int(model.n_iter_)
     return KMeansFit(
-        centres=np.asarray(centres, dtype=np.float64),
+        centres=centres,
         n_iter=n_iter,
         k_effective=k_effective,
         fit_seconds=time.perf_counter() - started,
