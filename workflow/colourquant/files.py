@@ -6,7 +6,6 @@ then a rename), so an interrupted job never leaves a file that looks complete.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import tempfile
@@ -21,9 +20,9 @@ from .colours import DistinctColours
 
 __all__ = [
     "atomic_path",
+    "thumbnail",
+    "read_png_thumbnail",
     "write_png",
-    "write_json",
-    "read_json",
     "write_table",
     "save_distinct",
     "load_distinct",
@@ -54,13 +53,27 @@ def write_png(path: str | Path, pixels: np.ndarray) -> None:
         Image.fromarray(np.asarray(pixels, dtype=np.uint8)).save(temporary, format="PNG")
 
 
-def write_json(path: str | Path, payload: dict) -> None:
-    with atomic_path(path) as temporary:
-        temporary.write_text(json.dumps(payload, indent=1) + "\n")
+def thumbnail(pixels: np.ndarray, max_side: int = 480) -> np.ndarray:
+    """A copy of an 8-bit RGB image shrunk (Lanczos) so that neither side exceeds `max_side`.
+
+    Figures of many large images hold thumbnails, not the full images, so
+    that a 24-megapixel sweep's comparison figure needs tens of MB, not GB.
+    """
+    from PIL import Image
+
+    image = Image.fromarray(np.asarray(pixels, dtype=np.uint8))
+    image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    return np.asarray(image)
 
 
-def read_json(path: str | Path) -> dict:
-    return json.loads(Path(path).read_text())
+def read_png_thumbnail(path: str | Path, max_side: int = 480) -> np.ndarray:
+    """Read an image file as an 8-bit RGB thumbnail (see :func:`thumbnail`)."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        image.draft("RGB", (max_side, max_side))
+        image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+        return np.asarray(image.convert("RGB"))
 
 
 def write_table(path: str | Path, table) -> None:

@@ -3,11 +3,14 @@
 import matplotlib
 
 matplotlib.use("Agg")
-import numpy as np  # noqa: E402
-from PIL import Image  # noqa: E402
-
 from colourquant.colours import rebuild_image  # noqa: E402
-from colourquant.files import atomic_path, load_distinct, run_job  # noqa: E402
+from colourquant.files import (  # noqa: E402
+    atomic_path,
+    load_distinct,
+    read_png_thumbnail,
+    run_job,
+    thumbnail,
+)
 from colourquant.plots import comparison_figure  # noqa: E402
 
 
@@ -16,10 +19,10 @@ def main():
     spaces, k_values = snakemake.params.spaces, snakemake.params.k_values  # noqa: F821
     runs = [(space, k) for space in spaces for k in k_values]
     quantized = {
-        run: np.asarray(Image.open(path))
+        run: read_png_thumbnail(path)
         for run, path in zip(runs, snakemake.input.quantized, strict=True)  # noqa: F821
     }
-    original = rebuild_image(distinct.colours, distinct.index, distinct.shape)
+    original = thumbnail(rebuild_image(distinct.colours, distinct.index, distinct.shape))
     figure = comparison_figure(snakemake.wildcards.image, original, quantized, spaces, k_values)  # noqa: F821
     with atomic_path(snakemake.output.figure) as temporary:  # noqa: F821
         figure.savefig(temporary, format="png", dpi=110, metadata={"Software": None})

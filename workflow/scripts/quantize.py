@@ -14,17 +14,20 @@ def main():
     image, space = snakemake.wildcards.image, snakemake.wildcards.space  # noqa: F821
     distinct, metadata = load_distinct(snakemake.input.distinct)  # noqa: F821
     reference = make_reference(distinct, space)
-    weights = distinct.counts
-    if settings["mode"] == "sample":
-        weights = pixel_sample_weights(
-            distinct.index, distinct.n_unique, settings["sample_fraction"], settings["seed"]
-        )
+    # The seeded pixel sample is the data in sample mode and seeds the fit in exact mode.
+    sample = pixel_sample_weights(
+        distinct.index, distinct.n_unique, settings["sample_fraction"], settings["seed"]
+    )
+    weights, init_weights = (
+        (sample, None) if settings["mode"] == "sample" else (distinct.counts, sample)
+    )
     rows = []
     for k in snakemake.params.k_values:  # noqa: F821
         fit = fit_kmeans(
             reference.points,
             weights,
             k,
+            init_weights=init_weights,
             n_init=settings["n_init"],
             max_iter=settings["max_iter"],
             tol=settings["tol"],

@@ -1,0 +1,112 @@
+"""Benchmark: full-image inertia against fit time for k-means settings, to choose defaults.
+
+On the bundled photos in RGB and Lab, k from 2 to 256, fits the exact
+objective with several numbers of k-means++ restarts (n_init) and stopping
+tolerances (tol), seeded from a 5 % pixel sample or not, and records the fit
+time and the full-image inertia relative to the best found for that image,
+space and k.
+
+Usage: python workflow/benchmarks/kmeans_settings.py [--out results/performance]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from threadpoolctl import threadpool_limits
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from common import BUNDLED, bundled_image  # noqa: E402
+
+from colourquant.colours import distinct_colours  # noqa: E402
+from colourquant.kmeans import fit_kmeans, inertia, nearest_centre, pixel_sample_weights  # noqa: E402
+from colourquant.spaces import from_srgb8  # noqa: E402
+
+K_VALUES = [2, 4, 8, 16, 32, 64, 256]
+SPACES = ["RGB", "Lab"]
+SETTINGS = [  # (seeded from the sample, n_init, tol)
+    (seeded, n_init, tol)
+    for seeded in (True, False)
+    for n_init in (1, 3, 10)
+    for tol in (1e-2, 1e-3, 1e-4)
+    # k-means++ restarts on all distinct colours are the slow baseline: two suffice.
+    if seeded or (tol == 1e-4 and n_init < 10)
+]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path("results/performance"))
+    parser.add_argument("--seeds", type=int, default=1, help="seeds per setting")
+    arguments = parser.parse_args()
+    arguments.out.mkdir(parents=True, exist_ok=True)
+    rows = []
+    with threadpool_limits(limits=1):
+        for name in BUNDLED:
+            distinct = distinct_colours(bundled_image(name))
+            for space in SPACES:
+                points = from_srgb8(distinct.colours, space)
+                for k in K_VALUES:
+                    for seed in range(arguments.seeds):
+                        sample = pixel_sample_weights(distinct.index, distinct.n_unique, 0.05, seed)
+                        for seeded, n_init, tol in SETTINGS:
+                            fit = fit_kmeans(points, distinct.counts, k,
+                                             init_weights=sample if seeded else None,
+                                             n_init=n_init, tol=tol, seed=seed)  # fmt: skip
+                            labels = nearest_centre(points, fit.centres)
+                            rows.append({
+                                "image": name, "space": space, "k": k, "seed": seed,
+                                "seeded": seeded, "n_init": n_init, "tol": tol,
+                                "fit_seconds": fit.fit_seconds, "n_iter": fit.n_iter,
+                                "inertia": inertia(points, distinct.counts, fit.centres, labels),
+                            })  # fmt: skip
+                    print(name, space, k, flush=True)
+    runs = pd.DataFrame(rows)
+    best = runs.groupby(["image", "space", "k"])["inertia"].transform("min")
+    runs["excess_inertia"] = runs["inertia"] / best - 1
+    runs.to_csv(arguments.out / "kmeans_settings.csv", index=False)
+    table = (
+        runs.assign(large_k=np.where(runs["k"] >= 64, "k >= 64", "k <= 32"))
+        .groupby(["large_k", "seeded", "n_init", "tol"])
+        .agg(median_seconds=("fit_seconds", "median"), total_seconds=("fit_seconds", "sum"),
+             mean_excess=("excess_inertia", "mean"), p95_excess=("excess_inertia",
+             lambda x: x.quantile(0.95)), worst_excess=("excess_inertia", "max"))
+        .reset_index()
+    )  # fmt: skip
+    table.to_csv(arguments.out / "kmeans_settings_summary.csv", index=False)
+    print(table.to_string(index=False))
+    plot(table, arguments.out / "kmeans_settings.png")
+
+
+def plot(table: pd.DataFrame, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, axes = plt.subplots(1, 2, figsize=(12, 4.8), layout="constrained")
+    for axis, (group, rows) in zip(axes, table.groupby("large_k"), strict=True):
+        for row in rows.itertuples():
+            marker = "o" if row.seeded else "s"
+            shade = {1e-2: 0.1, 1e-3: 0.5, 1e-4: 0.9}[row.tol]
+            axis.scatter(row.total_seconds, 100 * row.mean_excess, marker=marker, s=40,
+                         color=plt.cm.viridis(shade))  # fmt: skip
+            seeded = "seeded" if row.seeded else "k-means++ only"
+            axis.annotate(f"n_init={row.n_init}, tol={row.tol:g}, {seeded}",
+                          (row.total_seconds, 100 * row.mean_excess), fontsize=6.5,
+                          xytext=(4, 2), textcoords="offset points")  # fmt: skip
+        axis.set_xscale("log")
+        axis.set_xlabel("total fit time over all runs / s (one thread)")
+        axis.set_ylabel("mean excess full-image inertia over the best found / %")
+        axis.set_title(group)
+        axis.grid(True, alpha=0.3)
+    figure.suptitle("Quality for time of k-means settings on the bundled photos (RGB and Lab)")
+    figure.savefig(path, dpi=110)
+
+
+if __name__ == "__main__":
+    main()
