@@ -95,4 +95,5 @@ def test_headline_table_and_front_page():
     assert table["n_images"].tolist() == [2, 2]
     page = front_page_rst("k: [2]\n", {"snakemake": "9.9"}, table)
     assert "- snakemake 9.9" in page and "    k: [2]" in page
-    assert "RGB    2  0.2" in page
+    assert "RGB    0.2" in page and "Lab    0.3" in page  # normalised inertia at k=2
+    assert "RGB    23" in page

@@ -68,13 +68,22 @@ def _rst_table(header: list[str], rows: list[list[str]]) -> str:
 
 
 def front_page_rst(config_yaml: str, versions: dict[str, str], headline: pd.DataFrame) -> str:
-    """The report's front page: what was run, with which software, and the headline numbers."""
+    """The report's front page: what was run, with which software, and the headline numbers.
+
+    The headline is one small table per metric, a row per colour space and a
+    column per k, so that spaces can be compared down each column.
+    """
     n_images = int(headline["n_images"].max()) if len(headline) else 0
-    rows = [
-        [str(row.space), str(row.k), *(f"{getattr(row, m):.4g}" for m in HEADLINE_METRICS)]
-        for row in headline.itertuples()
-    ]
-    table = _rst_table(["space", "k", *HEADLINE_METRICS.values()], rows)
+    k_values = sorted(headline["k"].unique())
+    sections = []
+    for metric, title in HEADLINE_METRICS.items():
+        wide = headline.pivot(index="space", columns="k", values=metric)
+        rows = [
+            [str(space), *(f"{wide.loc[space, k]:.3g}" for k in k_values)] for space in wide.index
+        ]
+        table = _rst_table(["space", *(f"k={k}" for k in k_values)], rows)
+        sections.append(f"**{title}**\n\n{table}")
+    tables = "\n\n".join(sections)
     version_list = "\n".join(f"- {name} {version}" for name, version in versions.items())
     config_block = "\n".join(f"    {line}" for line in config_yaml.splitlines())
     return f"""\
@@ -84,13 +93,14 @@ colourquant: k-means colour quantization across colour spaces
 Every image was reduced to k colours by k-means in every colour space listed
 in the configuration below. *Inertia* is measured in each space's own units
 and normalised by the image's total sum of squares in that space (1 at k = 1);
-*ΔE00* (CIEDE2000) and *PSNR* compare the original and quantized sRGB images
-directly, so they are comparable across spaces.
+*ΔE00* (CIEDE2000, lower is better) and *PSNR* (higher is better) compare the
+original and quantized sRGB images directly, so they are comparable across
+spaces.
 
-Headline: mean over the {n_images} image(s), per colour space and k
---------------------------------------------------------------------------
+Headline: means over the {n_images} image(s)
+--------------------------------------------------
 
-{table}
+{tables}
 
 Configuration
 -------------

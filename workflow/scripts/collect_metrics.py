@@ -6,10 +6,10 @@ from colourquant.files import run_job, write_table
 
 
 def main():
-    runs = pd.concat(map(pd.read_csv, snakemake.input.metrics), ignore_index=True)  # noqa: F821
-    for column, order in [("image", snakemake.params.images), ("space", snakemake.params.spaces)]:  # noqa: F821
+    runs = pd.concat(map(pd.read_csv, snakemake.input.metrics), ignore_index=True)
+    for column, order in [("image", snakemake.params.images), ("space", snakemake.params.spaces)]:
         runs[column] = pd.Categorical(runs[column], categories=order, ordered=True)
-    write_table(snakemake.output.metrics, runs.sort_values(["image", "space", "k"]))  # noqa: F821
+    write_table(snakemake.output.metrics, runs.sort_values(["image", "space", "k"]))
 
 
-run_job(main, snakemake.log[0], expected=(ValueError,))  # noqa: F821
+run_job(main, snakemake.log[0], expected=(ValueError,))

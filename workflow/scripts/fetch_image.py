@@ -6,11 +6,11 @@ from colourquant.images import ImageError, download_image
 
 def main():
     download_image(
-        snakemake.params.url,  # noqa: F821
-        snakemake.output.image,  # noqa: F821
-        name=snakemake.wildcards.image,  # noqa: F821
-        sha256=snakemake.params.sha256 or None,  # noqa: F821
+        snakemake.params.url,
+        snakemake.output.image,
+        name=snakemake.wildcards.image,
+        sha256=snakemake.params.sha256 or None,
     )
 
 
-run_job(main, snakemake.log[0], expected=(ImageError,))  # noqa: F821
+run_job(main, snakemake.log[0], expected=(ImageError,))

@@ -15,17 +15,17 @@ from colourquant.plots import comparison_figure  # noqa: E402
 
 
 def main():
-    distinct, _ = load_distinct(snakemake.input.distinct)  # noqa: F821
-    spaces, k_values = snakemake.params.spaces, snakemake.params.k_values  # noqa: F821
+    distinct, _ = load_distinct(snakemake.input.distinct)
+    spaces, k_values = snakemake.params.spaces, snakemake.params.k_values
     runs = [(space, k) for space in spaces for k in k_values]
     quantized = {
         run: read_png_thumbnail(path)
-        for run, path in zip(runs, snakemake.input.quantized, strict=True)  # noqa: F821
+        for run, path in zip(runs, snakemake.input.quantized, strict=True)
     }
     original = thumbnail(rebuild_image(distinct.colours, distinct.index, distinct.shape))
-    figure = comparison_figure(snakemake.wildcards.image, original, quantized, spaces, k_values)  # noqa: F821
-    with atomic_path(snakemake.output.figure) as temporary:  # noqa: F821
+    figure = comparison_figure(snakemake.wildcards.image, original, quantized, spaces, k_values)
+    with atomic_path(snakemake.output.figure) as temporary:
         figure.savefig(temporary, format="png", dpi=110, metadata={"Software": None})
 
 
-run_job(main, snakemake.log[0], expected=(ValueError,))  # noqa: F821
+run_job(main, snakemake.log[0], expected=(ValueError,))

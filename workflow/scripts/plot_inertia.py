@@ -10,11 +10,11 @@ from colourquant.plots import inertia_figure, space_colours  # noqa: E402
 
 
 def main():
-    curves = pd.concat(map(pd.read_csv, snakemake.input.curves))  # noqa: F821
-    colours = space_colours(snakemake.params.spaces)  # noqa: F821
-    figure = inertia_figure(snakemake.wildcards.image, curves, colours)  # noqa: F821
-    with atomic_path(snakemake.output.figure) as temporary:  # noqa: F821
+    curves = pd.concat(map(pd.read_csv, snakemake.input.curves))
+    colours = space_colours(snakemake.params.spaces)
+    figure = inertia_figure(snakemake.wildcards.image, curves, colours)
+    with atomic_path(snakemake.output.figure) as temporary:
         figure.savefig(temporary, format="png", dpi=120, metadata={"Software": None})
 
 
-run_job(main, snakemake.log[0], expected=(ValueError,))  # noqa: F821
+run_job(main, snakemake.log[0], expected=(ValueError,))

@@ -10,10 +10,10 @@ from colourquant.plots import inertia_overview_figure, space_colours  # noqa: E4
 
 
 def main():
-    curves = pd.concat(map(pd.read_csv, snakemake.input.curves))  # noqa: F821
-    figure = inertia_overview_figure(curves, space_colours(snakemake.params.spaces))  # noqa: F821
-    with atomic_path(snakemake.output.figure) as temporary:  # noqa: F821
+    curves = pd.concat(map(pd.read_csv, snakemake.input.curves))
+    figure = inertia_overview_figure(curves, space_colours(snakemake.params.spaces))
+    with atomic_path(snakemake.output.figure) as temporary:
         figure.savefig(temporary, format="png", dpi=120, metadata={"Software": None})
 
 
-run_job(main, snakemake.log[0], expected=(ValueError,))  # noqa: F821
+run_job(main, snakemake.log[0], expected=(ValueError,))

@@ -10,15 +10,15 @@ from colourquant.plots import quality_figure, space_colours  # noqa: E402
 
 
 def main():
-    runs = pd.read_csv(snakemake.input.metrics)  # noqa: F821
-    image = snakemake.wildcards.image  # noqa: F821
+    runs = pd.read_csv(snakemake.input.metrics)
+    image = snakemake.wildcards.image
     figure = quality_figure(
         image,
         runs[runs["image"] == image],
-        space_colours(snakemake.params.spaces),  # noqa: F821
+        space_colours(snakemake.params.spaces),
     )
-    with atomic_path(snakemake.output.figure) as temporary:  # noqa: F821
+    with atomic_path(snakemake.output.figure) as temporary:
         figure.savefig(temporary, format="png", dpi=120, metadata={"Software": None})
 
 
-run_job(main, snakemake.log[0], expected=(ValueError,))  # noqa: F821
+run_job(main, snakemake.log[0], expected=(ValueError,))

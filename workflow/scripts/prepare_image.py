@@ -6,13 +6,13 @@ from colourquant.images import SAMPLE_PREFIX, ImageError, load_image, sample_ima
 
 
 def main():
-    name, source = snakemake.wildcards.image, snakemake.params.source  # noqa: F821
+    name, source = snakemake.wildcards.image, snakemake.params.source
     if source.startswith(SAMPLE_PREFIX):
         loaded = sample_image(source.removeprefix(SAMPLE_PREFIX), name=name)
     else:
-        loaded = load_image(snakemake.params.path, name=name)  # noqa: F821
+        loaded = load_image(snakemake.params.path, name=name)
     save_distinct(
-        snakemake.output.distinct,  # noqa: F821
+        snakemake.output.distinct,
         distinct_colours(loaded.rgb),
         source_mode=loaded.source_mode,
         alpha=loaded.alpha,
@@ -20,4 +20,4 @@ def main():
     )
 
 
-run_job(main, snakemake.log[0], expected=(ImageError,))  # noqa: F821
+run_job(main, snakemake.log[0], expected=(ImageError,))

@@ -10,9 +10,9 @@ from colourquant.palette import hex_colour, render_palette
 
 
 def main():
-    settings, output = snakemake.params.fit, snakemake.output  # noqa: F821
-    image, space = snakemake.wildcards.image, snakemake.wildcards.space  # noqa: F821
-    distinct, metadata = load_distinct(snakemake.input.distinct)  # noqa: F821
+    settings, output = snakemake.params.fit, snakemake.output
+    image, space = snakemake.wildcards.image, snakemake.wildcards.space
+    distinct, metadata = load_distinct(snakemake.input.distinct)
     reference = make_reference(distinct, space)
     # The seeded pixel sample is the data in sample mode and seeds the fit in exact mode.
     sample = pixel_sample_weights(
@@ -22,7 +22,7 @@ def main():
         (sample, None) if settings["mode"] == "sample" else (distinct.counts, sample)
     )
     rows = []
-    for k in snakemake.params.k_values:  # noqa: F821
+    for k in snakemake.params.k_values:
         fit = fit_kmeans(
             reference.points,
             weights,
@@ -32,7 +32,7 @@ def main():
             max_iter=settings["max_iter"],
             tol=settings["tol"],
             seed=settings["seed"],
-            n_threads=snakemake.threads,  # noqa: F821
+            n_threads=snakemake.threads,
         )
         result = evaluate_centres(reference, fit.centres)
         write_png(output[f"quantized_k{k}"], result.quantized)
@@ -69,4 +69,4 @@ def main():
     write_table(output.curve, curve)
 
 
-run_job(main, snakemake.log[0], expected=(ValueError,), threads=snakemake.threads)  # noqa: F821
+run_job(main, snakemake.log[0], expected=(ValueError,), threads=snakemake.threads)

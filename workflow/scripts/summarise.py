@@ -8,11 +8,13 @@ from colourquant.summary import front_page_rst, headline_table, package_versions
 
 
 def main():
-    headline = headline_table(pd.read_csv(snakemake.input.metrics), snakemake.params.spaces)  # noqa: F821
-    write_table(snakemake.output.headline, headline)  # noqa: F821
-    config_yaml = yaml.safe_dump(dict(snakemake.params.config), sort_keys=False)  # noqa: F821
-    with atomic_path(snakemake.output.front_page) as temporary:  # noqa: F821
+    headline = headline_table(pd.read_csv(snakemake.input.metrics), snakemake.params.spaces)
+    write_table(snakemake.output.headline, headline)
+    config_yaml = yaml.safe_dump(
+        dict(snakemake.params.config), sort_keys=False, default_flow_style=None
+    )
+    with atomic_path(snakemake.output.front_page) as temporary:
         temporary.write_text(front_page_rst(config_yaml, package_versions(), headline))
 
 
-run_job(main, snakemake.log[0], expected=(ValueError,))  # noqa: F821
+run_job(main, snakemake.log[0], expected=(ValueError,))
