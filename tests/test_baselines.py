@@ -4,6 +4,7 @@ import re
 
 import numpy as np
 import pytest
+import yaml
 from PIL import Image
 
 from colourquant.baselines import (
@@ -14,11 +15,13 @@ from colourquant.baselines import (
     random_codebook_palette,
 )
 from colourquant.colours import distinct_colours
+from colourquant.config import ConfigError, validate_config
 from colourquant.evaluate import evaluate_centres, make_reference
 from colourquant.spaces import from_srgb8
-from conftest import flat_colour_image, noisy_photo
+from conftest import REPO, flat_colour_image, noisy_photo
 
 THREE = [(200, 30, 30), (20, 160, 60), (40, 40, 220)]
+SCHEMA = yaml.safe_load((REPO / "workflow/schemas/config.schema.yaml").read_text())
 
 
 def _evaluate(image, palette):
@@ -135,3 +138,13 @@ def test_nearest_colour_assignment_against_pillows_own(method, pillow_method):
 def test_bad_input_is_refused_with_a_clear_message(call, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         call()
+
+
+def test_methods_config_defaults_to_kmeans_and_requires_it():
+    assert validate_config({}, SCHEMA)["methods"] == ["kmeans"]
+    config = validate_config({"methods": ["kmeans", "octree", "random_codebook"]}, SCHEMA)
+    assert config["methods"] == ["kmeans", "octree", "random_codebook"]
+    with pytest.raises(ConfigError, match="'methods' must include 'kmeans'; got \\['octree'\\]"):
+        validate_config({"methods": ["octree"]}, SCHEMA)
+    with pytest.raises(ConfigError, match="'methods\\[1\\]': 'wu' is not allowed; allowed: kmeans"):
+        validate_config({"methods": ["kmeans", "wu"]}, SCHEMA)
