@@ -3,6 +3,7 @@
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
 import yaml
 from PIL import Image
@@ -18,6 +19,7 @@ from colourquant.colours import distinct_colours
 from colourquant.config import ConfigError, validate_config
 from colourquant.evaluate import evaluate_centres, make_reference
 from colourquant.spaces import from_srgb8
+from colourquant.summary import headline_table, methods_table
 from conftest import REPO, flat_colour_image, noisy_photo
 
 THREE = [(200, 30, 30), (20, 160, 60), (40, 40, 220)]
@@ -148,3 +150,29 @@ def test_methods_config_defaults_to_kmeans_and_requires_it():
         validate_config({"methods": ["octree"]}, SCHEMA)
     with pytest.raises(ConfigError, match="'methods\\[1\\]': 'wu' is not allowed; allowed: kmeans"):
         validate_config({"methods": ["kmeans", "wu"]}, SCHEMA)
+
+
+def test_methods_table_orders_by_k_then_method_and_headline_keeps_kmeans_only():
+    runs = pd.DataFrame(
+        {
+            "image": ["a", "b"] * 4,
+            "method": ["octree"] * 2 + ["kmeans"] * 4 + ["median_cut"] * 2,
+            "space": ["-", "-", "Lab", "Lab", "RGB", "RGB", "-", "-"],
+            "k": [2] * 8,
+            "mse_rgb": [10.0, 20.0, 1.0, 3.0, 2.0, 4.0, 5.0, 7.0],
+            "delta_e2000_mean": [1.0] * 8,
+            "fit_seconds": [0.5] * 8,
+            "inertia_normalised": [0.1] * 8,
+            "psnr": [30.0] * 8,
+        }
+    )
+    table = methods_table(runs, ["kmeans", "median_cut", "octree"], ["RGB", "Lab"])
+    assert table[["method", "space"]].astype(str).values.tolist() == [
+        ["kmeans", "RGB"],
+        ["kmeans", "Lab"],
+        ["median_cut", "-"],
+        ["octree", "-"],
+    ]
+    assert table["mse_rgb"].tolist() == [3.0, 2.0, 6.0, 15.0]
+    assert table["n_images"].tolist() == [2, 2, 2, 2]
+    assert list(headline_table(runs, ["RGB", "Lab"])["space"]) == ["RGB", "Lab"]

@@ -8,7 +8,7 @@ localrules:
 
 rule collect_metrics:
     input:
-        metrics=run_files("metrics.csv"),
+        metrics=run_files("metrics.csv") + baseline_files("metrics.csv"),
     output:
         metrics=report(
             "results/metrics.csv",
@@ -27,6 +27,7 @@ rule collect_metrics:
     params:
         images=list(IMAGES),
         spaces=SPACES,
+        methods=METHODS,
     script:
         "../scripts/collect_metrics.py"
 
