@@ -36,6 +36,9 @@ rule plot_comparison:
     input:
         distinct="results/prepared/{image}/distinct.npz",
         quantized=lambda wildcards: run_files("quantized.png", images=[wildcards.image]),
+        baselines=lambda wildcards: baseline_files(
+            "quantized.png", images=[wildcards.image]
+        ),
     output:
         figure=report(
             "results/figures/{image}/comparison.png",
@@ -53,6 +56,7 @@ rule plot_comparison:
         runtime=10,
     params:
         spaces=SPACES,
+        baselines=BASELINES,
         k_values=K_VALUES,
     script:
         "../scripts/plot_comparison.py"
@@ -115,7 +119,7 @@ rule plot_quality:
         figure=report(
             "results/figures/{image}/quality.png",
             caption="../report/quality.rst",
-            category="Quality",
+            category=COMPARISON_CATEGORY if BASELINES else "Quality",
             labels={"image": "{image}", "figure": "quality"},
         ),
     log:

@@ -14,13 +14,19 @@ from colourquant.plots import comparison_figure  # noqa: E402
 def main():
     distinct, _ = load_distinct(snakemake.input.distinct)  # noqa: F821
     spaces, k_values = snakemake.params.spaces, snakemake.params.k_values  # noqa: F821
-    runs = [(space, k) for space in spaces for k in k_values]
-    quantized = {
-        run: np.asarray(Image.open(path))
-        for run, path in zip(runs, snakemake.input.quantized, strict=True)  # noqa: F821
-    }
+    baselines = snakemake.params.baselines  # noqa: F821
+    runs = [(row, k) for row in [*spaces, *baselines] for k in k_values]
+    paths = [*snakemake.input.quantized, *snakemake.input.baselines]  # noqa: F821
+    quantized = {run: np.asarray(Image.open(path)) for run, path in zip(runs, paths, strict=True)}
     original = rebuild_image(distinct.colours, distinct.index, distinct.shape)
-    figure = comparison_figure(snakemake.wildcards.image, original, quantized, spaces, k_values)  # noqa: F821
+    figure = comparison_figure(
+        snakemake.wildcards.image,  # noqa: F821
+        original,
+        quantized,
+        spaces,
+        k_values,
+        baselines=baselines,
+    )
     with atomic_path(snakemake.output.figure) as temporary:  # noqa: F821
         figure.savefig(temporary, format="png", dpi=110, metadata={"Software": None})
 
