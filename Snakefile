@@ -12,6 +12,7 @@ configfile: "config/config.yaml"
 include: "workflow/rules/common.smk"
 include: "workflow/rules/prepare.smk"
 include: "workflow/rules/quantize.smk"
+include: "workflow/rules/baselines.smk"
 include: "workflow/rules/aggregate.smk"
 
 

@@ -32,6 +32,9 @@ def _describe(error) -> str:
     if error.validator == "enum":
         allowed = ", ".join(str(value) for value in schema["enum"])
         return f"config key {key!r}: {error.instance!r} is not allowed; allowed: {allowed}"
+    if error.validator == "contains":
+        required = schema["contains"]["const"]
+        return f"config key {key!r} must include {required!r}; got {error.instance!r}"
     if error.validator == "oneOf" and key == "images":
         return (
             "config key 'images' must be a list of {name, source} entries or the path "

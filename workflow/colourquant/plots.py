@@ -13,7 +13,22 @@ __all__ = [
     "inertia_figure",
     "inertia_overview_figure",
     "quality_figure",
+    "BASELINE_STYLES",
+    "method_label",
 ]
+
+#: Line styles of the classic quantizers in the quality figures: dashed or
+#: dotted, black to grey, so they stand apart from the coloured k-means lines.
+BASELINE_STYLES = {
+    "median_cut": {"color": "black", "linestyle": "--", "marker": "s"},
+    "octree": {"color": "0.45", "linestyle": "--", "marker": "^"},
+    "random_codebook": {"color": "0.6", "linestyle": ":", "marker": "x"},
+}
+
+
+def method_label(method: str) -> str:
+    """A quantizer's name for legends and row labels: ``median_cut`` -> ``median cut``."""
+    return method.replace("_", " ")
 
 
 def space_colours(spaces: Sequence[str]) -> dict[str, tuple]:
@@ -30,6 +45,7 @@ def comparison_figure(
     quantized: Mapping[tuple[str, int], np.ndarray],
     spaces: Sequence[str],
     k_values: Sequence[int],
+    baselines: Sequence[str] = (),
 ):
     """The original beside its quantized versions: a row per space, a column per k.
 
@@ -37,15 +53,18 @@ def comparison_figure(
     ----------
     image_name : str
     original : ndarray of uint8, shape (height, width, 3)
-    quantized : mapping of (space, k) to ndarray of uint8
+    quantized : mapping of (space or baseline, k) to ndarray of uint8
     spaces, k_values : sequences
         Row and column order.
+    baselines : sequence of str
+        Classic quantizers, drawn as extra rows below the k-means rows.
     """
     import matplotlib.pyplot as plt
 
     height, width = original.shape[:2]
     cell = 1.9
-    n_rows, n_cols = len(spaces), len(k_values) + 1
+    rows = [*spaces, *baselines]
+    n_rows, n_cols = len(rows), len(k_values) + 1
     figure, axes = plt.subplots(
         n_rows,
         n_cols,
@@ -53,7 +72,7 @@ def comparison_figure(
         squeeze=False,
         layout="constrained",
     )
-    for row, space in enumerate(spaces):
+    for row, space in enumerate(rows):
         for col in range(n_cols):
             axis = axes[row, col]
             axis.set_xticks([])
@@ -69,9 +88,19 @@ def comparison_figure(
             axis.imshow(quantized[(space, k)], interpolation="lanczos")
             if row == 0:
                 axis.set_title(f"k = {k}", fontsize=10)
-            if col == 1:
+            if col == 1 and space in baselines:
+                axis.set_ylabel(method_label(space), fontsize=11, fontstyle="italic")
+            elif col == 1:
                 axis.set_ylabel(space, fontsize=11, fontweight="bold")
-    figure.suptitle(f"{image_name}: k-means quantization by colour space (rows) and k (columns)")
+    if baselines:
+        figure.suptitle(
+            f"{image_name}: k-means by colour space (bold) and classic quantizers (italic), "
+            "by k (columns)"
+        )
+    else:
+        figure.suptitle(
+            f"{image_name}: k-means quantization by colour space (rows) and k (columns)"
+        )
     return figure
 
 
@@ -165,8 +194,19 @@ def inertia_overview_figure(curves: pd.DataFrame, colours: Mapping[str, tuple]):
     return figure
 
 
+def _space_style(colours: Mapping[str, tuple]):
+    return lambda space: {"marker": "o", "color": colours[space], "label": space}
+
+
+def _baseline_style(method: str) -> dict:
+    return {**BASELINE_STYLES[method], "label": method_label(method)}
+
+
 def quality_figure(image_name: str, runs: pd.DataFrame, colours: Mapping[str, tuple]):
     """Mean CIEDE2000 and PSNR against k, one line per colour space.
+
+    Classic quantizers (rows whose ``method`` is not ``kmeans``) get one
+    dashed or dotted grey line each (:data:`BASELINE_STYLES`).
 
     Parameters
     ----------
@@ -176,11 +216,17 @@ def quality_figure(image_name: str, runs: pd.DataFrame, colours: Mapping[str, tu
     import matplotlib.pyplot as plt
 
     figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
-    for space, rows in runs.groupby("space", sort=False):
-        rows = rows.sort_values("k")
-        style = {"marker": "o", "markersize": 3.5, "color": colours[space], "label": space}
-        left.plot(rows["k"], rows["delta_e2000_mean"], **style)
-        right.plot(rows["k"], rows["psnr"], **style)
+    is_kmeans = runs["method"] == "kmeans"
+    kmeans_lines, baseline_lines = [], []
+    for lines, groups, style_of in [
+        (kmeans_lines, runs[is_kmeans].groupby("space", sort=False), _space_style(colours)),
+        (baseline_lines, runs[~is_kmeans].groupby("method", sort=False), _baseline_style),
+    ]:
+        for name, rows in groups:
+            rows = rows.sort_values("k")
+            style = {"markersize": 3.5, **style_of(name)}
+            lines.append(left.plot(rows["k"], rows["delta_e2000_mean"], **style)[0])
+            right.plot(rows["k"], rows["psnr"], **style)
     left.set_ylabel("mean CIEDE2000 (lower is better)")
     right.set_ylabel("PSNR / dB (higher is better)")
     for axis in (left, right):
@@ -196,6 +242,10 @@ def quality_figure(image_name: str, runs: pd.DataFrame, colours: Mapping[str, tu
         fontsize=8,
         color="0.4",
     )
-    left.legend(title="colour space")
+    if baseline_lines:
+        left.legend(handles=kmeans_lines, title="k-means, by colour space")
+        right.legend(handles=baseline_lines, title="classic quantizers (RGB)", loc="lower right")
+    else:
+        left.legend(title="colour space")
     figure.suptitle(f"{image_name}: quality of the quantized image against k")
     return figure

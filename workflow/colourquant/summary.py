@@ -6,7 +6,7 @@ from importlib import metadata
 
 import pandas as pd
 
-__all__ = ["headline_table", "package_versions", "front_page_rst"]
+__all__ = ["headline_table", "methods_table", "package_versions", "front_page_rst"]
 
 HEADLINE_METRICS = {
     "inertia_normalised": "inertia (normalised)",
@@ -40,6 +40,9 @@ def headline_table(runs: pd.DataFrame, spaces: list[str]) -> pd.DataFrame:
     DataFrame
         Columns ``space, k, n_images`` and one column per headline metric.
     """
+    if "method" in runs:
+        # k-means only: the classic quantizers (space "-") have methods_table.
+        runs = runs[runs["method"] == "kmeans"]
     table = (
         runs.groupby(["space", "k"], sort=False)
         .agg(n_images=("image", "nunique"), **{m: (m, "mean") for m in HEADLINE_METRICS})
@@ -47,6 +50,40 @@ def headline_table(runs: pd.DataFrame, spaces: list[str]) -> pd.DataFrame:
     )
     table["space"] = pd.Categorical(table["space"], categories=spaces, ordered=True)
     return table.sort_values(["space", "k"]).reset_index(drop=True)
+
+
+METHOD_METRICS = ["mse_rgb", "delta_e2000_mean", "fit_seconds"]
+
+
+def methods_table(runs: pd.DataFrame, methods: list[str], spaces: list[str]) -> pd.DataFrame:
+    """Per k, each method's mean over images of mse_rgb, mean ΔE00 and time.
+
+    k-means has a row per colour space; the classic quantizers, which have
+    none, one row each (space ``-``).
+
+    Parameters
+    ----------
+    runs : DataFrame
+        The tidy metrics table, one row per run.
+    methods, spaces : list of str
+        Row order within each k.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``k, method, space, n_images, mse_rgb, delta_e2000_mean,
+        fit_seconds``, ordered by k, then method and space.
+    """
+    from .baselines import NO_SPACE
+
+    table = (
+        runs.groupby(["k", "method", "space"], sort=False)
+        .agg(n_images=("image", "nunique"), **{m: (m, "mean") for m in METHOD_METRICS})
+        .reset_index()
+    )
+    table["method"] = pd.Categorical(table["method"], categories=methods, ordered=True)
+    table["space"] = pd.Categorical(table["space"], categories=[*spaces, NO_SPACE], ordered=True)
+    return table.sort_values(["k", "method", "space"]).reset_index(drop=True)
 
 
 def package_versions() -> dict[str, str]:

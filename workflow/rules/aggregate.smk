@@ -8,7 +8,7 @@ localrules:
 
 rule collect_metrics:
     input:
-        metrics=run_files("metrics.csv"),
+        metrics=run_files("metrics.csv") + baseline_files("metrics.csv"),
     output:
         metrics=report(
             "results/metrics.csv",
@@ -27,6 +27,7 @@ rule collect_metrics:
     params:
         images=list(IMAGES),
         spaces=SPACES,
+        methods=METHODS,
     script:
         "../scripts/collect_metrics.py"
 
@@ -35,6 +36,9 @@ rule plot_comparison:
     input:
         distinct="results/prepared/{image}/distinct.npz",
         quantized=lambda wildcards: run_files("quantized.png", images=[wildcards.image]),
+        baselines=lambda wildcards: baseline_files(
+            "quantized.png", images=[wildcards.image]
+        ),
     output:
         figure=report(
             "results/figures/{image}/comparison.png",
@@ -52,6 +56,7 @@ rule plot_comparison:
         runtime=10,
     params:
         spaces=SPACES,
+        baselines=BASELINES,
         k_values=K_VALUES,
     script:
         "../scripts/plot_comparison.py"
@@ -114,7 +119,7 @@ rule plot_quality:
         figure=report(
             "results/figures/{image}/quality.png",
             caption="../report/quality.rst",
-            category="Quality",
+            category=COMPARISON_CATEGORY if BASELINES else "Quality",
             labels={"image": "{image}", "figure": "quality"},
         ),
     log:

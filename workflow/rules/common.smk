@@ -17,6 +17,8 @@ os.environ.update(
 )
 sys.path.insert(0, PACKAGE_ROOT)
 try:
+    from colourquant.baselines import BASELINES as BASELINE_METHODS
+    from colourquant.baselines import PILLOW_MAX_COLOURS
     from colourquant.config import ConfigError, image_table, validate_config
     from colourquant.images import SAMPLE_PREFIX
 except ImportError as error:
@@ -120,6 +122,7 @@ def final_outputs():
             image=list(IMAGES),
             figure=["comparison", "inertia", "quality"],
         ),
+        *(["results/summary/methods.csv"] if BASELINES else []),
     ]
 
 
@@ -127,3 +130,51 @@ def front_page():
     # The report's front page is written by the `summarise` rule from the run
     # itself (config, versions, headline table); it is read only by --report.
     return str(Path("results/summary/front_page.rst").absolute())
+
+
+# Classic quantizers (rules/baselines.smk): per image x method, no colour space.
+METHODS = config["methods"]
+BASELINES = [method for method in METHODS if method != "kmeans"]
+BASELINE_RUNS = "results/baselines/{image}/{method}/k{k}"
+COMPARISON_CATEGORY = "k-means vs classic quantizers"
+
+if {"median_cut", "octree"} & set(BASELINES) and K_VALUES[-1] > PILLOW_MAX_COLOURS:
+    raise WorkflowError(
+        f"invalid configuration: config key 'k_values': median_cut and octree build "
+        f"at most {PILLOW_MAX_COLOURS} colours; got k = {K_VALUES[-1]}"
+    )
+
+
+def baseline_files(name, images=None):
+    """Paths of one per-run file of every classic quantizer, image and k."""
+    return expand(
+        f"{BASELINE_RUNS}/{name}",
+        image=images or list(IMAGES),
+        method=BASELINES,
+        k=K_VALUES,
+    )
+
+
+def baseline_outputs():
+    """Named outputs of a quantize_baseline job, as run_outputs() for k-means."""
+    outputs = {}
+    for k in K_VALUES:
+        run = BASELINE_RUNS.replace("{k}", str(k))
+        labels = {"image": "{image}", "method": "{method}", "k": str(k)}
+        outputs[f"metrics_k{k}"] = f"{run}/metrics.csv"
+        outputs[f"centres_k{k}"] = f"{run}/centres.csv"
+        outputs[f"quantized_k{k}"] = report(
+            f"{run}/quantized.png",
+            caption="../report/quantized_baseline.rst",
+            category="Quantized images",
+            subcategory="{image}, classic quantizers",
+            labels={**labels, "figure": "image"},
+        )
+        outputs[f"palette_k{k}"] = report(
+            f"{run}/palette.png",
+            caption="../report/palette_baseline.rst",
+            category="Palettes",
+            subcategory="{image}, classic quantizers",
+            labels={**labels, "figure": "palette"},
+        )
+    return outputs

@@ -2,14 +2,20 @@
 
 import pandas as pd
 
+from colourquant.baselines import NO_SPACE
 from colourquant.files import run_job, write_table
 
 
 def main():
+    params = snakemake.params
     runs = pd.concat(map(pd.read_csv, snakemake.input.metrics), ignore_index=True)
-    for column, order in [("image", snakemake.params.images), ("space", snakemake.params.spaces)]:
+    for column, order in [
+        ("image", params.images),
+        ("method", params.methods),
+        ("space", [*params.spaces, NO_SPACE]),
+    ]:
         runs[column] = pd.Categorical(runs[column], categories=order, ordered=True)
-    write_table(snakemake.output.metrics, runs.sort_values(["image", "space", "k"]))
+    write_table(snakemake.output.metrics, runs.sort_values(["image", "method", "space", "k"]))
 
 
 run_job(main, snakemake.log[0], expected=(ValueError,))

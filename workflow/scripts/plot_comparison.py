@@ -17,13 +17,19 @@ from colourquant.plots import comparison_figure  # noqa: E402
 def main():
     distinct, _ = load_distinct(snakemake.input.distinct)
     spaces, k_values = snakemake.params.spaces, snakemake.params.k_values
-    runs = [(space, k) for space in spaces for k in k_values]
-    quantized = {
-        run: read_png_thumbnail(path)
-        for run, path in zip(runs, snakemake.input.quantized, strict=True)
-    }
+    baselines = snakemake.params.baselines
+    runs = [(row, k) for row in [*spaces, *baselines] for k in k_values]
+    paths = [*snakemake.input.quantized, *snakemake.input.baselines]
+    quantized = {run: read_png_thumbnail(path) for run, path in zip(runs, paths, strict=True)}
     original = thumbnail(rebuild_image(distinct.colours, distinct.index, distinct.shape))
-    figure = comparison_figure(snakemake.wildcards.image, original, quantized, spaces, k_values)
+    figure = comparison_figure(
+        snakemake.wildcards.image,
+        original,
+        quantized,
+        spaces,
+        k_values,
+        baselines=baselines,
+    )
     with atomic_path(snakemake.output.figure) as temporary:
         figure.savefig(temporary, format="png", dpi=110, metadata={"Software": None})
 

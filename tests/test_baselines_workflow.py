@@ -1,0 +1,111 @@
+"""The real `snakemake` with the classic quantizers next to k-means, on a tiny config."""
+
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from PIL import Image
+
+from colourquant.evaluate import evaluate_centres, make_reference
+from colourquant.files import load_distinct
+from colourquant.spaces import from_srgb8
+from conftest import REPO, SNAKEMAKE, noisy_photo, run_workflow, write_png
+
+METHODS = ["kmeans", "median_cut", "octree", "random_codebook"]
+BASELINES = METHODS[1:]
+SPACES = ["RGB"]
+K_VALUES = [2, 4]
+IMAGES = ["photo"]
+
+
+@pytest.fixture(scope="module")
+def sweep(tmp_path_factory) -> Path:
+    """A finished sweep with every method, plus its report.
+
+    One small image only, to keep the test short: that the quantizers recover
+    flat colours exactly is tested in test_baselines.py.
+    """
+    workdir = tmp_path_factory.mktemp("baselines")
+    write_png(workdir / "photo.png", noisy_photo(seed=0))
+    config = {
+        "images": [{"name": name, "source": f"{name}.png"} for name in IMAGES],
+        "colour_spaces": SPACES,
+        "k_values": K_VALUES,
+        "methods": METHODS,
+    }
+    run_workflow(workdir, config, "--cores", "2")
+    run_workflow(workdir, config, "--report", "results/report.html")
+    return workdir
+
+
+def test_metrics_table_has_rows_for_every_method(sweep):
+    runs = pd.read_csv(sweep / "results/metrics.csv")
+    counts = runs.groupby("method").size().to_dict()
+    assert counts == {
+        "kmeans": len(IMAGES) * len(SPACES) * len(K_VALUES),
+        **{method: len(IMAGES) * len(K_VALUES) for method in BASELINES},
+    }
+    baselines = runs[runs["method"] != "kmeans"]
+    assert (baselines["space"] == "-").all()
+    assert baselines[["inertia", "inertia_normalised", "mse_rgb", "ssim"]].notna().all().all()
+    assert runs["method"].drop_duplicates().tolist() == METHODS
+    assert (baselines["k_effective"] == baselines["k"]).all()
+    assert (baselines["fit_seconds"] > 0).all()
+
+
+def test_baseline_metrics_are_those_of_evaluate_centres(sweep):
+    """Recomputing each baseline run from its palette with k-means' code gives its row."""
+    runs = pd.read_csv(sweep / "results/metrics.csv")
+    for image in IMAGES:
+        distinct, _ = load_distinct(sweep / f"results/prepared/{image}/distinct.npz")
+        reference = make_reference(distinct, "RGB")
+        for method in BASELINES:
+            for k in K_VALUES:
+                run = sweep / f"results/baselines/{image}/{method}/k{k}"
+                hexes = pd.read_csv(run / "centres.csv")["srgb_hex"]
+                palette = np.array([[int(h[i : i + 2], 16) for i in (1, 3, 5)] for h in hexes])
+                result = evaluate_centres(reference, from_srgb8(palette.astype(np.uint8), "RGB"))
+                row = runs[(runs["image"] == image) & (runs["method"] == method) & (runs["k"] == k)]
+                for metric, value in result.metrics.items():
+                    assert row[metric].item() == pytest.approx(value, rel=1e-8, abs=1e-12), metric
+                quantized = np.asarray(Image.open(run / "quantized.png"))
+                np.testing.assert_array_equal(quantized, result.quantized)
+                assert (run / "palette.png").stat().st_size > 0
+
+
+def test_methods_table_and_headline(sweep):
+    table = pd.read_csv(sweep / "results/summary/methods.csv")
+    assert list(table.columns) == [
+        "k", "method", "space", "n_images", "mse_rgb", "delta_e2000_mean", "fit_seconds",
+    ]  # fmt: skip
+    assert len(table) == len(K_VALUES) * (len(SPACES) + len(BASELINES))
+    assert table[table["method"] == "kmeans"]["space"].tolist() == SPACES * len(K_VALUES)
+    assert (table["n_images"] == len(IMAGES)).all()
+    assert table.notna().all().all()
+    headline = pd.read_csv(sweep / "results/summary/headline.csv")
+    assert sorted(set(headline["space"])) == sorted(SPACES)
+
+
+def test_figures_and_report(sweep):
+    for image in IMAGES:
+        for figure in ("comparison", "quality"):
+            with Image.open(sweep / f"results/figures/{image}/{figure}.png") as png:
+                assert png.size[0] > 300 and png.size[1] > 200
+    report = (sweep / "results/report.html").read_text()
+    assert "k-means vs classic quantizers" in report
+    assert "results/summary/methods.csv" in report
+    assert "results/baselines/photo/octree/k4/quantized.png" in report
+
+
+def test_pillow_quantizers_refuse_k_above_256_before_any_job(tmp_path):
+    result = subprocess.run(
+        [*SNAKEMAKE, "--snakefile", str(REPO / "Snakefile"), "--directory", str(tmp_path),
+         "--configfile", str(REPO / "config/config.yaml"), "--config", "k_values=[2,300]",
+         "methods=[kmeans,octree]", "--cores", "1", "--dry-run"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode != 0
+    message = "median_cut and octree build at most 256 colours; got k = 300"
+    assert message in result.stdout + result.stderr

@@ -1,0 +1,57 @@
+# Classic quantizers (median cut, octree, random codebook) in the same harness
+# as k-means: per image x method, build the palette at every k and evaluate it
+# with the same code as k-means, in RGB. They have no colour space: their runs
+# live under results/baselines/ and record the space as "-".
+
+
+localrules:
+    summarise_methods,
+
+
+rule quantize_baseline:
+    input:
+        distinct="results/prepared/{image}/distinct.npz",
+    output:
+        **baseline_outputs(),
+    log:
+        "results/logs/quantize_baseline/{image}/{method}.log",
+    benchmark:
+        "results/benchmarks/quantize_baseline/{image}/{method}.tsv"
+    wildcard_constraints:
+        method="|".join(BASELINE_METHODS),
+    conda:
+        "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, input, attempt: attempt * (500 + 12 * input.size_mb),
+        runtime=lambda wildcards, attempt: attempt * 30,
+    params:
+        seed=config["fit"]["seed"],
+        k_values=K_VALUES,
+    script:
+        "../scripts/quantize_baseline.py"
+
+
+rule summarise_methods:
+    input:
+        metrics="results/metrics.csv",
+    output:
+        table=report(
+            "results/summary/methods.csv",
+            caption="../report/methods.rst",
+            category=COMPARISON_CATEGORY,
+            labels={"image": "all", "figure": "table"},
+        ),
+    log:
+        "results/logs/summarise_methods.log",
+    conda:
+        "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=500,
+        runtime=5,
+    params:
+        methods=METHODS,
+        spaces=SPACES,
+    script:
+        "../scripts/summarise_methods.py"
