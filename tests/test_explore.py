@@ -128,3 +128,30 @@ def test_fewer_than_two_spaces_give_no_pairs():
     assert space_pairs(["RGB", "Lab", "RGB"]) == [("RGB", "Lab")]
     table = pairwise_differences({("RGB", 2): noisy_photo(0)}, ["RGB"], [2])
     assert table.empty and "delta_e2000_mean" in table.columns
+
+
+def test_exploration_figure_draws_every_panel():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from colourquant.colours import distinct_colours
+    from colourquant.explore_plots import differences_figure, exploration_figure
+    from colourquant.spaces import from_srgb8, get_space
+
+    distinct = distinct_colours(noisy_photo(seed=5))
+    points = from_srgb8(distinct.colours, "HSV-naive")
+    rows = sample_pixels(distinct.counts, 100, seed=0)
+    figure = exploration_figure(
+        "photo",
+        get_space("HSV-naive"),
+        points[rows],
+        distinct.colours[rows],
+        weighted_correlation(points, distinct.counts),
+    )
+    labels = {axis.get_xlabel() for axis in figure.get_axes()}
+    assert {"H", "S"} <= labels
+    assert any(axis.name == "3d" for axis in figure.get_axes())
+    table = pairwise_differences(
+        {(s, k): noisy_photo(k) for s in ("RGB", "Lab") for k in (2, 3)}, ["RGB", "Lab"], [2, 3]
+    )
+    assert differences_figure("photo", table).get_axes()[0].get_legend() is not None
