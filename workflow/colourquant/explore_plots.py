@@ -16,6 +16,8 @@ __all__ = ["exploration_figure", "differences_figure"]
 
 # A mid grey behind the scatter plots, so that both white and black pixels show.
 _BACKGROUND = "0.55"
+# Round tick steps only (matplotlib's default also allows 3, 4, 6 and 8).
+_TICK_STEPS = [1, 2, 2.5, 5, 10]
 
 
 def _scatter_2d(axis, space: ColourSpace, points, colours, x: int, y: int) -> None:
@@ -27,8 +29,8 @@ def _scatter_2d(axis, space: ColourSpace, points, colours, x: int, y: int) -> No
     axis.set_ylim(space.ranges[y])
     # One unit is as long on both axes, as k-means's Euclidean distance sees it.
     axis.set_aspect("equal", adjustable="box")
-    axis.xaxis.set_major_locator(MaxNLocator(4))
-    axis.yaxis.set_major_locator(MaxNLocator(4))
+    axis.xaxis.set_major_locator(MaxNLocator(4, steps=_TICK_STEPS))
+    axis.yaxis.set_major_locator(MaxNLocator(4, steps=_TICK_STEPS))
     axis.set_xlabel(space.channels[x])
     axis.set_ylabel(space.channels[y])
 
@@ -45,7 +47,7 @@ def _scatter_3d(axis, space: ColourSpace, points, colours) -> None:
     for channel, coordinate in zip(
         space.channels, (axis.xaxis, axis.yaxis, axis.zaxis), strict=True
     ):
-        coordinate.set_major_locator(MaxNLocator(3))
+        coordinate.set_major_locator(MaxNLocator(3, steps=_TICK_STEPS))
         coordinate.set_pane_color(_BACKGROUND)
         coordinate.set_label_text(channel)
         coordinate.labelpad = 2
