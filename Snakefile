@@ -13,6 +13,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/prepare.smk"
 include: "workflow/rules/quantize.smk"
 include: "workflow/rules/aggregate.smk"
+include: "workflow/rules/explore.smk"
 
 
 report: front_page()

@@ -91,6 +91,24 @@ def final_outputs():
             image=list(IMAGES),
             figure=["comparison", "inertia", "quality"],
         ),
+        *expand(
+            "results/figures/{image}/exploration/{space}.png",
+            image=list(IMAGES),
+            space=SPACES,
+        ),
+        *expand(
+            "results/exploration/{image}/{space}/correlation.csv",
+            image=list(IMAGES),
+            space=SPACES,
+        ),
+        # Differences between spaces need at least two of them.
+        *expand(
+            [
+                "results/differences/{image}.csv",
+                "results/figures/{image}/differences.png",
+            ],
+            image=list(IMAGES) if len(SPACES) > 1 else [],
+        ),
     ]
 
 
