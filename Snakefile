@@ -14,6 +14,7 @@ include: "workflow/rules/prepare.smk"
 include: "workflow/rules/quantize.smk"
 include: "workflow/rules/baselines.smk"
 include: "workflow/rules/aggregate.smk"
+include: "workflow/rules/explore.smk"
 
 
 report: front_page()

@@ -123,6 +123,24 @@ def final_outputs():
             figure=["comparison", "inertia", "quality"],
         ),
         *(["results/summary/methods.csv"] if BASELINES else []),
+        *expand(
+            "results/figures/{image}/exploration/{space}.png",
+            image=list(IMAGES),
+            space=SPACES,
+        ),
+        *expand(
+            "results/exploration/{image}/{space}/correlation.csv",
+            image=list(IMAGES),
+            space=SPACES,
+        ),
+        # Differences between spaces need at least two of them.
+        *expand(
+            [
+                "results/differences/{image}.csv",
+                "results/figures/{image}/differences.png",
+            ],
+            image=list(IMAGES) if len(SPACES) > 1 else [],
+        ),
     ]
 
 

@@ -1,0 +1,176 @@
+"""Figures exploring an image's colours in a space, and how much spaces differ.
+
+Each function returns a matplotlib Figure.
+"""
+
+from __future__ import annotations
+
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+
+from .spaces import ColourSpace
+
+__all__ = ["exploration_figure", "differences_figure"]
+
+# A mid grey behind the scatter plots, so that both white and black pixels show.
+_BACKGROUND = "0.55"
+# Round tick steps only (matplotlib's default also allows 3, 4, 6 and 8).
+_TICK_STEPS = [1, 2, 2.5, 5, 10]
+
+
+def _scatter_2d(axis, space: ColourSpace, points, colours, x: int, y: int) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    axis.set_facecolor(_BACKGROUND)
+    axis.scatter(points[:, x], points[:, y], c=colours / 255.0, s=3, linewidths=0)
+    axis.set_xlim(space.ranges[x])
+    axis.set_ylim(space.ranges[y])
+    # One unit is as long on both axes, as k-means's Euclidean distance sees it.
+    axis.set_aspect("equal", adjustable="box")
+    axis.xaxis.set_major_locator(MaxNLocator(4, steps=_TICK_STEPS))
+    axis.yaxis.set_major_locator(MaxNLocator(4, steps=_TICK_STEPS))
+    axis.set_xlabel(space.channels[x])
+    axis.set_ylabel(space.channels[y])
+
+
+def _scatter_3d(axis, space: ColourSpace, points, colours) -> None:
+    from matplotlib.ticker import MaxNLocator
+
+    axis.scatter(*points.T, c=colours / 255.0, s=3, linewidths=0, depthshade=False)
+    for setter, limits in zip(
+        (axis.set_xlim, axis.set_ylim, axis.set_zlim), space.ranges, strict=True
+    ):
+        setter(limits)
+    axis.set_box_aspect([high - low for low, high in space.ranges], zoom=0.85)
+    for channel, coordinate in zip(
+        space.channels, (axis.xaxis, axis.yaxis, axis.zaxis), strict=True
+    ):
+        coordinate.set_major_locator(MaxNLocator(3, steps=_TICK_STEPS))
+        coordinate.set_pane_color(_BACKGROUND)
+        coordinate.set_label_text(channel)
+        coordinate.labelpad = 2
+    axis.tick_params(labelsize=7, pad=0)
+
+
+def _correlation_heat_map(axis, space: ColourSpace, correlation: np.ndarray):
+    import matplotlib
+    from matplotlib.patches import Rectangle
+
+    # Undefined correlations (a constant channel) are NaN: drawn light grey.
+    colour_map = matplotlib.colormaps["RdBu_r"].with_extremes(bad="0.85")
+    image = axis.imshow(np.ma.masked_invalid(correlation), cmap=colour_map, vmin=-1.0, vmax=1.0)
+    for (row, col), value in np.ndenumerate(correlation):
+        if row == col:
+            # A channel's correlation with itself says nothing: a plain grey cell.
+            axis.add_patch(Rectangle((col - 0.5, row - 0.5), 1, 1, color="0.85"))
+        text = "n/a" if np.isnan(value) else f"{value:.2f}"
+        dark = row != col and not np.isnan(value) and abs(value) > 0.6
+        axis.text(col, row, text, ha="center", va="center", color="white" if dark else "black")
+    ticks = range(len(space.channels))
+    axis.set_xticks(ticks, space.channels)
+    axis.set_yticks(ticks, space.channels)
+    axis.tick_params(length=0)
+    axis.set_title("channel correlation\n(Pearson, pixel-weighted)", fontsize=10)
+    return image
+
+
+def exploration_figure(
+    image_name: str,
+    space: ColourSpace,
+    points: np.ndarray,
+    colours: np.ndarray,
+    correlation: np.ndarray,
+):
+    """A sample of pixels in a colour space: pairs of channels, 3D, and their correlation.
+
+    Parameters
+    ----------
+    image_name : str
+    space : ColourSpace
+        Gives the channel names (axis labels) and ranges (axis limits).
+    points : ndarray, shape (n, 3)
+        The sampled pixels' coordinates in `space`.
+    colours : ndarray of uint8, shape (n, 3)
+        Their sRGB colours, used to draw each point.
+    correlation : ndarray, shape (3, 3)
+        The channels' correlation matrix over all pixels (NaN where undefined).
+    """
+    import matplotlib.pyplot as plt
+
+    points = np.asarray(points, dtype=np.float64)
+    colours = np.asarray(colours, dtype=np.float64)
+    figure = plt.figure(figsize=(15, 7.6), layout="constrained")
+    left, right = figure.subfigures(1, 2, width_ratios=[1, 1.15])
+    _scatter_3d(left.add_subplot(projection="3d"), space, points, colours)
+    grid = right.subplots(2, 2)
+    for axis, (x, y) in zip(grid.flat, combinations(range(3), 2), strict=False):
+        _scatter_2d(axis, space, points, colours, x, y)
+    right.colorbar(_correlation_heat_map(grid[1, 1], space, correlation), ax=grid[1, 1])
+    figure.suptitle(
+        f"{image_name} in {space.name}: {len(points):,} randomly sampled pixels, "
+        "each drawn in its own colour",
+        fontsize=13,
+    )
+    return figure
+
+
+def _pair_styles(n_pairs: int) -> list[dict]:
+    import matplotlib
+
+    palette = matplotlib.colormaps["tab10" if n_pairs <= 10 else "tab20"].colors
+    dashes = ["-", "--", ":", "-."]
+    return [
+        {"color": palette[i % len(palette)], "linestyle": dashes[i // len(palette) % 4]}
+        for i in range(n_pairs)
+    ]
+
+
+def differences_figure(image_name: str, differences: pd.DataFrame):
+    """Mean CIEDE2000 between the quantized images of each pair of spaces, against k.
+
+    Parameters
+    ----------
+    differences : DataFrame
+        Columns ``k, space_a, space_b, delta_e2000_mean``, as from
+        :func:`colourquant.explore.pairwise_differences`.
+    """
+    import matplotlib.pyplot as plt
+
+    figure, axis = plt.subplots(figsize=(8, 4.8), layout="constrained")
+    pairs = list(dict.fromkeys(zip(differences["space_a"], differences["space_b"], strict=True)))
+    for (space_a, space_b), style in zip(pairs, _pair_styles(len(pairs)), strict=True):
+        rows = differences[
+            (differences["space_a"] == space_a) & (differences["space_b"] == space_b)
+        ].sort_values("k")
+        axis.plot(
+            rows["k"],
+            rows["delta_e2000_mean"],
+            marker="o",
+            markersize=3.5,
+            label=f"{space_a} vs {space_b}",
+            **style,
+        )
+    axis.axhline(1.0, color="0.5", linestyle=":", linewidth=1)
+    axis.annotate(
+        "ΔE00 ≈ 1: just noticeable",
+        (0.99, 1.0),
+        xycoords=("axes fraction", "data"),
+        ha="right",
+        va="bottom",
+        fontsize=8,
+        color="0.4",
+    )
+    axis.set_ylim(bottom=0)
+    if len(differences):
+        axis.set_xticks(sorted(differences["k"].unique()))
+        axis.legend(title="pair of colour spaces", fontsize=8, ncols=1 + len(pairs) // 12)
+    else:
+        axis.text(0.5, 0.5, "fewer than two colour spaces: nothing to compare",
+                  transform=axis.transAxes, ha="center")  # fmt: skip
+    axis.set_xlabel("k (number of colours)")
+    axis.set_ylabel("mean CIEDE2000 between the two quantized images")
+    axis.grid(True, alpha=0.3)
+    axis.set_title(f"{image_name}: how different are the quantizations of two colour spaces?")
+    return figure
