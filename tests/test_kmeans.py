@@ -53,10 +53,11 @@ def test_weighted_fit_on_distinct_colours_equals_fit_on_all_pixels():
     )
 
 
-def test_nearest_centre_matches_brute_force_across_blocks():
-    rng = np.random.default_rng(0)
-    points = rng.random((70_000, 3))  # more than one block of rows
-    centres = rng.random((9, 3))
+@pytest.mark.parametrize("k", [1, 9, 33, 256])  # blocked distances up to 32, k-d tree above
+def test_nearest_centre_matches_brute_force(k):
+    rng = np.random.default_rng(k)
+    points = rng.random((20_000, 3))  # more than one block of rows
+    centres = rng.random((k, 3))
     brute = np.argmin(((points[:, None, :] - centres[None]) ** 2).sum(axis=2), axis=1)
     np.testing.assert_array_equal(nearest_centre(points, centres), brute)
 

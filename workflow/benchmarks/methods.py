@@ -33,7 +33,7 @@ from threadpoolctl import threadpool_limits
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import BUNDLED, LARGE_NAME, bundled_image, large_image, timer  # noqa: E402
 
-from colourquant.colours import distinct_colours  # noqa: E402
+from colourquant.colours import distinct_colours, rebuild_image  # noqa: E402
 from colourquant.kmeans import fit_kmeans, inertia, nearest_centre, pixel_sample_weights  # noqa: E402
 from colourquant.spaces import from_srgb8, to_srgb8  # noqa: E402
 
@@ -115,7 +115,7 @@ def run_image(name: str, image: np.ndarray, k_values, rows: list) -> None:
                 with timer(times, "assign"):
                     labels = nearest_centre(points, fit.centres)
                     palette, _ = to_srgb8(fit.centres, space)
-                    palette[labels][distinct.index]
+                    rebuild_image(palette[labels], distinct.index, distinct.shape)
                 rows.append({**base, "method": method, "fit_seconds": fit.fit_seconds,
                              "assign_seconds": times["assign"],
                              **dict(zip(["inertia", "mse_rgb"], full_image_scores(

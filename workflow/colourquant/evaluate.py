@@ -103,7 +103,7 @@ def evaluate_centres(reference: Reference, centres: np.ndarray) -> RunResult:
         original_lab=reference.lab,
         quantized_lab=srgb8_to_lab(palette)[labels],
     )
-    quantized = rebuild_image(palette, labels[image.index], image.shape)
+    quantized = rebuild_image(palette[labels], image.index, image.shape)
     shares = np.bincount(labels, weights=image.counts, minlength=len(centres)) / image.n_pixels
     total = reference.total_sum_of_squares
     metrics = {
