@@ -139,13 +139,25 @@ def test_sigkill_mid_sweep_then_rerun_completes(reference_sweep, tmp_path):
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
     assert not (tmp_path / "results/metrics.csv").exists(), "the sweep finished before the kill"
+    # A plain rerun refuses to take the cut-off outputs as complete, and says what to do.
     result = run_workflow(tmp_path, config, "--cores", "2", check=False)
-    assert "--unlock" in result.stderr, "a killed run leaves its lock, and says how to remove it"
+    assert result.returncode != 0
+    assert "--rerun-incomplete" in result.stderr or "--unlock" in result.stderr
     run_workflow(tmp_path, config, "--unlock")
-    run_workflow(tmp_path, config, "--cores", "2")
+    run_workflow(tmp_path, config, "--cores", "2", "--rerun-incomplete")
     assert metrics_without_timing(tmp_path) == metrics_without_timing(reference_sweep)
     assert output_files(tmp_path) == output_files(reference_sweep)
     assert not list((tmp_path / "results").rglob("*.part"))
     for png in (tmp_path / "results").rglob("*.png"):
         with Image.open(png) as image:
             image.verify()
+
+
+def test_results_are_readable_by_others_as_the_umask_allows(tmp_path):
+    previous = os.umask(0o022)
+    try:
+        with atomic_path(tmp_path / "shared.csv") as temporary:
+            temporary.write_text("x")
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "shared.csv").stat().st_mode & 0o777 == 0o644

@@ -1,9 +1,14 @@
 # Across runs: the tidy metrics table, the figures and the report's front page.
 
 
+# Cheap steps on tables run where Snakemake runs; figures of many images go
+# to the cluster.
 localrules:
     collect_metrics,
     summarise,
+    plot_inertia,
+    plot_inertia_overview,
+    plot_quality,
 
 
 rule collect_metrics:
@@ -52,8 +57,8 @@ rule plot_comparison:
         "../../environment.yml"
     threads: 1
     resources:
-        mem_mb=1500,
-        runtime=10,
+        mem_mb=lambda wildcards, input, attempt: attempt * (1000 + 2 * size_mb(input)),
+        runtime=lambda wildcards, input, attempt: attempt * (2 + size_mb(input) / 100),
     params:
         spaces=SPACES,
         baselines=BASELINES,

@@ -23,8 +23,9 @@ rule quantize_baseline:
         "../../environment.yml"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, input, attempt: attempt * (500 + 12 * input.size_mb),
-        runtime=lambda wildcards, attempt: attempt * 30,
+        mem_mb=lambda wildcards, input, attempt: attempt * (600 + 12 * size_mb(input)),
+        runtime=lambda wildcards, input, attempt: attempt
+        * (1 + len(K_VALUES) * (0.1 + size_mb(input) / 50)),
     params:
         seed=config["fit"]["seed"],
         k_values=K_VALUES,

@@ -6,7 +6,6 @@ EXPLORE_SAMPLES = 5000
 
 
 localrules:
-    explore_space,
     plot_differences,
 
 
@@ -28,8 +27,8 @@ rule explore_space:
         "../../environment.yml"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, input: 800 + 4 * input.size_mb,
-        runtime=5,
+        mem_mb=lambda wildcards, input, attempt: attempt * (800 + 4 * size_mb(input)),
+        runtime=lambda wildcards, input, attempt: attempt * (2 + size_mb(input) / 50),
     params:
         n_samples=EXPLORE_SAMPLES,
         seed=config["fit"]["seed"],
@@ -48,8 +47,8 @@ rule space_differences:
         "../../environment.yml"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, input: 1000 + 2 * input.size_mb,
-        runtime=20,
+        mem_mb=lambda wildcards, input, attempt: attempt * (1000 + 2 * size_mb(input)),
+        runtime=lambda wildcards, input, attempt: attempt * (2 + size_mb(input) / 20),
     params:
         spaces=SPACES,
         k_values=K_VALUES,

@@ -1,6 +1,11 @@
 # Per image: fetch (URLs only) and decode once into distinct colours.
 
 
+# Downloads run where Snakemake runs: cluster nodes often have no internet access.
+localrules:
+    fetch_image,
+
+
 rule fetch_image:
     output:
         image="results/downloads/{image}",
@@ -32,8 +37,8 @@ rule prepare_image:
         "../../environment.yml"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, input: 1000 + 60 * input.size_mb,
-        runtime=10,
+        mem_mb=lambda wildcards, input, attempt: attempt * (1000 + 60 * size_mb(input)),
+        runtime=lambda wildcards, input, attempt: attempt * (1 + size_mb(input) / 20),
     params:
         source=lambda wildcards: IMAGES[wildcards.image]["source"],
         path=image_file,

@@ -18,8 +18,9 @@ rule quantize:
         "../../environment.yml"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, input, attempt: attempt * (500 + 12 * input.size_mb),
-        runtime=lambda wildcards, attempt: attempt * 30,
+        mem_mb=lambda wildcards, input, attempt: attempt * (600 + 12 * size_mb(input)),
+        runtime=lambda wildcards, input, attempt: attempt
+        * (1 + len(K_VALUES) * (0.1 + size_mb(input) / 50)),
     params:
         fit=config["fit"],
         k_values=K_VALUES,

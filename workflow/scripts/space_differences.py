@@ -1,6 +1,7 @@
 """Mean CIEDE2000 between one image's quantizations in every pair of spaces, at every k."""
 
 import numpy as np
+import pandas as pd
 from PIL import Image
 
 from colourquant.explore import pairwise_differences
@@ -9,12 +10,17 @@ from colourquant.files import run_job, write_table
 
 def main():
     spaces, k_values = snakemake.params.spaces, snakemake.params.k_values
-    runs = [(space, k) for space in spaces for k in k_values]
-    quantized = {
-        run: np.asarray(Image.open(path).convert("RGB"))
-        for run, path in zip(runs, snakemake.input.quantized, strict=True)
-    }
-    table = pairwise_differences(quantized, spaces, k_values)
+    paths = dict(
+        zip([(s, k) for s in spaces for k in k_values], snakemake.input.quantized, strict=True)
+    )
+    tables = []
+    # One k at a time: a 24-megapixel image's quantizations at every k would not fit in 2 GB.
+    for k in k_values:
+        quantized = {
+            (space, k): np.asarray(Image.open(paths[(space, k)]).convert("RGB")) for space in spaces
+        }
+        tables.append(pairwise_differences(quantized, spaces, [k]))
+    table = pd.concat(tables, ignore_index=True)
     table.insert(0, "image", snakemake.wildcards.image)
     write_table(snakemake.output.differences, table)
 
