@@ -87,6 +87,7 @@ def plot(table: pd.DataFrame, path: Path) -> None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FormatStrFormatter
 
     figure, axes = plt.subplots(1, 2, figsize=(12, 4.8), layout="constrained")
     for axis, (group, rows) in zip(axes, table.groupby("large_k"), strict=True):
@@ -100,6 +101,9 @@ def plot(table: pd.DataFrame, path: Path) -> None:
                           (row.total_seconds, 100 * row.mean_excess), fontsize=6.5,
                           xytext=(4, 2), textcoords="offset points")  # fmt: skip
         axis.set_xscale("log")
+        axis.xaxis.set_major_formatter(FormatStrFormatter("%g"))
+        axis.xaxis.set_minor_formatter(FormatStrFormatter("%g"))
+        axis.tick_params(axis="x", which="minor", labelsize=7)
         axis.set_xlabel("total fit time over all runs / s (one thread)")
         axis.set_ylabel("mean excess full-image inertia over the best found / %")
         axis.set_title(group)

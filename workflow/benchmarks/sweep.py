@@ -4,7 +4,7 @@
    against the ideal, the sum of the pure clustering time (the fit_seconds
    column) divided by the 2 cores.
 2. A 24-megapixel photo through the whole pipeline (k = 2 ... 256, RGB and
-   Lab): wall time and the peak resident memory of the largest job.
+   Lab): wall time and the peak resident memory (VmHWM) of each rule's jobs.
 
 Usage: python workflow/benchmarks/sweep.py [--out results/performance] [--skip-large]
 """
@@ -12,7 +12,8 @@ Usage: python workflow/benchmarks/sweep.py [--out results/performance] [--skip-l
 from __future__ import annotations
 
 import argparse
-import resource
+import os
+import re
 import shutil
 import subprocess
 import sys
@@ -28,18 +29,37 @@ from common import LARGE_NAME, write_large_image  # noqa: E402
 REPO = Path(__file__).resolve().parents[2]
 
 
-def run_snakemake(workdir: Path, config: dict, cores: int = 2) -> tuple[float, float]:
-    """Run the workflow in `workdir` on `config`; wall seconds and the peak RSS (MB) of any job."""
+def job_peaks(peaks: dict[str, float]) -> None:
+    """Record the peak resident memory (VmHWM, MB) of every running job script, by rule."""
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            command = Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " ")
+            script = re.search(r"\.snakemake/scripts/tmp[^.]+\.(\w+)\.py", command)
+            if script is None:
+                continue
+            status = Path(f"/proc/{pid}/status").read_text()
+            high_water = int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024
+        except (OSError, AttributeError):
+            continue  # the process ended meanwhile
+        peaks[script.group(1)] = max(peaks.get(script.group(1), 0.0), high_water)
+
+
+def run_snakemake(workdir: Path, config: dict, cores: int = 2) -> tuple[float, dict[str, float]]:
+    """Run the workflow in `workdir` on `config`; wall seconds and each rule's peak RSS (MB)."""
     (workdir / "config.yaml").write_text(yaml.safe_dump(config))
     command = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"),
                "--directory", str(workdir), "--configfile", str(workdir / "config.yaml"),
                "--cores", str(cores), "--quiet", "all"]  # fmt: skip
+    peaks: dict[str, float] = {}
     started = time.perf_counter()
-    subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    while process.poll() is None:
+        job_peaks(peaks)
+        time.sleep(0.05)
     wall = time.perf_counter() - started
-    # ru_maxrss of terminated descendants is the largest single process's peak (KiB on Linux).
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    return wall, peak
+    if process.returncode != 0:
+        raise SystemExit(f"snakemake failed in {workdir}")
+    return wall, peaks
 
 
 def fresh(directory: Path) -> Path:
@@ -83,9 +103,10 @@ def main():
             "k_values": [2, 4, 8, 16, 32, 64, 256],
         }
         workdir = fresh(out / "sweep_large")
-        wall, peak = run_snakemake(workdir, config)
+        wall, peaks = run_snakemake(workdir, config)
         rows.append({"measure": "24 MP image, RGB + Lab, 7 k: wall time / s", "value": wall})
-        rows.append({"measure": "24 MP image: peak RSS of the largest job / MB", "value": peak})
+        for rule, peak in sorted(peaks.items(), key=lambda item: -item[1]):
+            rows.append({"measure": f"24 MP image: peak RSS of a {rule} job / MB", "value": peak})
 
     table = pd.DataFrame(rows)
     table.to_csv(out / "sweep.csv", index=False)
