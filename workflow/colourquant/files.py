@@ -24,6 +24,7 @@ __all__ = [
     "read_png_thumbnail",
     "write_png",
     "write_table",
+    "write_run",
     "save_distinct",
     "load_distinct",
     "run_job",
@@ -85,6 +86,35 @@ def write_table(path: str | Path, table) -> None:
     """Write a pandas DataFrame as CSV (floats in full precision)."""
     with atomic_path(path) as temporary:
         table.to_csv(temporary, index=False, float_format="%.10g")
+
+
+def write_run(
+    quantized_path: str | Path,
+    palette_path: str | Path,
+    centres_path: str | Path,
+    centres: np.ndarray,
+    result,
+) -> None:
+    """Write one run's quantized image, palette picture and centres table.
+
+    Parameters
+    ----------
+    quantized_path, palette_path, centres_path : str or Path
+    centres : ndarray, shape (k, 3)
+        The centres in the fit space.
+    result : colourquant.evaluate.RunResult
+        The run's evaluation: quantized image, sRGB palette and pixel shares.
+    """
+    import pandas as pd
+
+    from .palette import hex_colour, render_palette
+
+    write_png(quantized_path, result.quantized)
+    write_png(palette_path, render_palette(result.palette, result.shares))
+    table = pd.DataFrame(centres, columns=["centre_0", "centre_1", "centre_2"])
+    table["srgb_hex"] = [hex_colour(colour) for colour in result.palette]
+    table["pixel_share"] = result.shares
+    write_table(centres_path, table.sort_values("pixel_share", ascending=False, kind="stable"))
 
 
 def save_distinct(path: str | Path, image: DistinctColours, **metadata: str) -> None:

@@ -4,9 +4,8 @@ import pandas as pd
 
 from colourquant.elbow import kneedle_elbow
 from colourquant.evaluate import evaluate_centres, make_reference
-from colourquant.files import load_distinct, run_job, write_png, write_table
+from colourquant.files import load_distinct, run_job, write_run, write_table
 from colourquant.kmeans import fit_kmeans, pixel_sample_weights
-from colourquant.palette import hex_colour, render_palette
 
 
 def main():
@@ -35,14 +34,12 @@ def main():
             n_threads=snakemake.threads,
         )
         result = evaluate_centres(reference, fit.centres)
-        write_png(output[f"quantized_k{k}"], result.quantized)
-        write_png(output[f"palette_k{k}"], render_palette(result.palette, result.shares))
-        centres = pd.DataFrame(fit.centres, columns=["centre_0", "centre_1", "centre_2"])
-        centres["srgb_hex"] = [hex_colour(colour) for colour in result.palette]
-        centres["pixel_share"] = result.shares
-        write_table(
+        write_run(
+            output[f"quantized_k{k}"],
+            output[f"palette_k{k}"],
             output[f"centres_k{k}"],
-            centres.sort_values("pixel_share", ascending=False, kind="stable"),
+            fit.centres,
+            result,
         )
         row = {
             "image": image,

@@ -13,8 +13,7 @@ import sklearn.utils  # noqa: F401
 
 from colourquant.baselines import NO_SPACE, baseline_palette
 from colourquant.evaluate import evaluate_centres, make_reference
-from colourquant.files import load_distinct, run_job, write_png, write_table
-from colourquant.palette import hex_colour, render_palette
+from colourquant.files import load_distinct, run_job, write_run, write_table
 from colourquant.spaces import from_srgb8
 
 
@@ -29,14 +28,12 @@ def main():
         fit_seconds = time.perf_counter() - start
         centres = from_srgb8(palette, "RGB")
         result = evaluate_centres(reference, centres)
-        write_png(output[f"quantized_k{k}"], result.quantized)
-        write_png(output[f"palette_k{k}"], render_palette(result.palette, result.shares))
-        table = pd.DataFrame(centres, columns=["centre_0", "centre_1", "centre_2"])
-        table["srgb_hex"] = [hex_colour(colour) for colour in result.palette]
-        table["pixel_share"] = result.shares
-        write_table(
+        write_run(
+            output[f"quantized_k{k}"],
+            output[f"palette_k{k}"],
             output[f"centres_k{k}"],
-            table.sort_values("pixel_share", ascending=False, kind="stable"),
+            centres,
+            result,
         )
         # The k-means columns that do not apply (mode, n_iter, n_init) stay
         # empty; inertia is in RGB, the space the palette was built in.
