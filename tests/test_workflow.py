@@ -58,7 +58,9 @@ def test_normalised_inertia_is_at_most_one_and_falls_with_k(sweep):
 
 
 def test_k_above_the_number_of_colours_is_capped_and_exact(sweep):
-    runs = pd.read_csv(sweep / "results/metrics.csv").set_index(["image", "space", "k"])
+    runs = (
+        pd.read_csv(sweep / "results/metrics.csv").set_index(["image", "space", "k"]).sort_index()
+    )
     for space in SPACES:
         capped = runs.loc[("flags", space, 4)]
         assert capped["k_effective"] == 3
