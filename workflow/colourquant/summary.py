@@ -13,6 +13,8 @@ HEADLINE_METRICS = {
     "delta_e2000_mean": "mean ΔE00",
     "psnr": "PSNR / dB",
 }
+# Decimals shown on the front page: enough to tell spaces apart, no more.
+HEADLINE_FORMATS = {"inertia_normalised": ".3f", "delta_e2000_mean": ".2f", "psnr": ".1f"}
 PACKAGES = [
     "colourquant",
     "snakemake",
@@ -116,7 +118,8 @@ def front_page_rst(config_yaml: str, versions: dict[str, str], headline: pd.Data
     for metric, title in HEADLINE_METRICS.items():
         wide = headline.pivot(index="space", columns="k", values=metric)
         rows = [
-            [str(space), *(f"{wide.loc[space, k]:.3g}" for k in k_values)] for space in wide.index
+            [str(space), *(format(wide.loc[space, k], HEADLINE_FORMATS[metric]) for k in k_values)]
+            for space in wide.index
         ]
         table = _rst_table(["space", *(f"k={k}" for k in k_values)], rows)
         sections.append(f"**{title}**\n\n{table}")

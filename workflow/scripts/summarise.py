@@ -11,7 +11,7 @@ def main():
     headline = headline_table(pd.read_csv(snakemake.input.metrics), snakemake.params.spaces)
     write_table(snakemake.output.headline, headline)
     config_yaml = yaml.safe_dump(
-        dict(snakemake.params.config), sort_keys=False, default_flow_style=None
+        dict(snakemake.params.config), sort_keys=False, default_flow_style=None, width=50
     )
     with atomic_path(snakemake.output.front_page) as temporary:
         temporary.write_text(front_page_rst(config_yaml, package_versions(), headline))
