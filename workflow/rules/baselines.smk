@@ -12,7 +12,12 @@ rule quantize_baseline:
     input:
         distinct="results/prepared/{image}/distinct.npz",
     output:
-        **baseline_outputs(),
+        **per_run_outputs(
+            BASELINE_RUNS,
+            "method",
+            caption_suffix="_baseline",
+            subcategory="{image}, classic quantizers",
+        ),
     log:
         "results/logs/quantize_baseline/{image}/{method}.log",
     benchmark:

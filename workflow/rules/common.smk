@@ -1,6 +1,5 @@
 # Configuration checks, wildcard constraints, input functions and target lists.
 import os
-import re
 import sys
 from pathlib import Path
 
@@ -97,32 +96,32 @@ def run_files(name, images=None, spaces=None):
     )
 
 
-def run_outputs():
-    """Named outputs of a quantize job: every file of every run, at each k.
+def per_run_outputs(runs, varied, caption_suffix="", subcategory="{image}"):
+    """Named outputs of a job that writes every file of every run, at each k.
 
-    Images and palettes are marked for the report with their image, space and
-    k, so a reader can flip between runs.
+    Images and palettes are marked for the report with their image, the
+    wildcard `varied` (space or method) and k, so a reader can flip between runs.
     """
     outputs = {}
     for k in K_VALUES:
-        run = RUNS.replace("{k}", str(k))
-        labels = {"image": "{image}", "space": "{space}", "k": str(k)}
+        run = runs.replace("{k}", str(k))
+        labels = {"image": "{image}", varied: f"{{{varied}}}", "k": str(k)}
         outputs[f"metrics_k{k}"] = f"{run}/metrics.csv"
         outputs[f"centres_k{k}"] = f"{run}/centres.csv"
-        outputs[f"quantized_k{k}"] = report(
-            f"{run}/quantized.png",
-            caption="../report/quantized.rst",
-            category="Quantized images",
-            subcategory="{image}",
-            labels={**labels, "figure": "image"},
-        )
-        outputs[f"palette_k{k}"] = report(
-            f"{run}/palette.png",
-            caption="../report/palette.rst",
-            category="Palettes",
-            subcategory="{image}",
-            labels={**labels, "figure": "palette"},
-        )
+        for name, category in (
+            ("quantized", "Quantized images"),
+            ("palette", "Palettes"),
+        ):
+            outputs[f"{name}_k{k}"] = report(
+                f"{run}/{name}.png",
+                caption=f"../report/{name}{caption_suffix}.rst",
+                category=category,
+                subcategory=subcategory,
+                labels={
+                    **labels,
+                    "figure": "image" if name == "quantized" else "palette",
+                },
+            )
     return outputs
 
 
@@ -185,28 +184,3 @@ def baseline_files(name, images=None):
         method=BASELINES,
         k=K_VALUES,
     )
-
-
-def baseline_outputs():
-    """Named outputs of a quantize_baseline job, as run_outputs() for k-means."""
-    outputs = {}
-    for k in K_VALUES:
-        run = BASELINE_RUNS.replace("{k}", str(k))
-        labels = {"image": "{image}", "method": "{method}", "k": str(k)}
-        outputs[f"metrics_k{k}"] = f"{run}/metrics.csv"
-        outputs[f"centres_k{k}"] = f"{run}/centres.csv"
-        outputs[f"quantized_k{k}"] = report(
-            f"{run}/quantized.png",
-            caption="../report/quantized_baseline.rst",
-            category="Quantized images",
-            subcategory="{image}, classic quantizers",
-            labels={**labels, "figure": "image"},
-        )
-        outputs[f"palette_k{k}"] = report(
-            f"{run}/palette.png",
-            caption="../report/palette_baseline.rst",
-            category="Palettes",
-            subcategory="{image}, classic quantizers",
-            labels={**labels, "figure": "palette"},
-        )
-    return outputs
