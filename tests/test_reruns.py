@@ -68,6 +68,7 @@ def test_atomic_write_leaves_nothing_when_interrupted(tmp_path):
         temporary.write_text("half a tab")
         raise RuntimeError("killed")
     assert list(tmp_path.iterdir()) == []
+    (tmp_path / ".out.csv.killed.part").write_text("left by a killed job")
     with atomic_path(target) as temporary:
         temporary.write_text("complete")
     assert target.read_text() == "complete"
