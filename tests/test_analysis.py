@@ -3,10 +3,12 @@
 import numpy as np
 import pandas as pd
 import pytest
+from PIL import Image
 
 from colourquant.colours import distinct_colours
 from colourquant.elbow import kneedle_elbow
 from colourquant.evaluate import evaluate_centres, make_reference
+from colourquant.files import read_png_thumbnail, thumbnail
 from colourquant.kmeans import fit_kmeans
 from colourquant.palette import hex_colour, render_palette, share_order
 from colourquant.summary import front_page_rst, headline_table
@@ -97,3 +99,17 @@ def test_headline_table_and_front_page():
     assert "- snakemake 9.9" in page and "    k: [2]" in page
     assert "RGB    0.2" in page and "Lab    0.3" in page  # normalised inertia at k=2
     assert "RGB    23" in page
+
+
+@pytest.mark.parametrize(
+    "shape, expected",
+    [((512, 512), (240, 240)), ((200, 1000), (192, 960)), ((1000, 100), (240, 24))],
+)
+def test_thumbnail_fits_the_figure_cell_height(tmp_path, shape, expected):
+    pixels = noisy_photo(seed=0, height=shape[0], width=shape[1])
+    assert thumbnail(pixels).shape == (*expected, 3)
+    Image.fromarray(pixels).save(tmp_path / "image.png")
+    read = read_png_thumbnail(tmp_path / "image.png")
+    assert read.shape == (*expected, 3)
+    # Shrinking averages neighbouring pixels: the mean colour barely moves.
+    assert np.abs(read.mean(axis=(0, 1)) - pixels.mean(axis=(0, 1))).max() < 2

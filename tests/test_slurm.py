@@ -185,9 +185,9 @@ def test_sweep_on_slurm_matches_local_run(slurm_cluster, tmp_path):
         assert sorted(groups) == ["plots", "prepare", "runs", "runs"]
         assert len(submitted) == len(groups) == 4
         runs = len(IMAGES) * len(SPACES) * len(K_VALUES)
-        for rule in ("prepare_image", "quantize", "plot_comparison", "explore_space"):
+        for rule in ("prepare_image", "quantize", "plot_image", "explore_image"):
             assert f"localrule {rule}:" not in log
-        for rule in ("collect_metrics", "plot_inertia", "plot_quality", "summarise"):
+        for rule in ("collect_metrics", "plot_inertia_overview", "summarise"):
             assert f"localrule {rule}:" in log
 
         # Same results as the local run (apart from timings), and the whole

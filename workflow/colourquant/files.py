@@ -23,6 +23,7 @@ __all__ = [
     "thumbnail",
     "read_png_thumbnail",
     "write_png",
+    "write_figure",
     "write_table",
     "write_run",
     "save_distinct",
@@ -64,26 +65,42 @@ def write_png(path: str | Path, pixels: np.ndarray) -> None:
         Image.fromarray(np.asarray(pixels, dtype=np.uint8)).save(temporary, format="PNG")
 
 
-def thumbnail(pixels: np.ndarray, max_side: int = 480) -> np.ndarray:
-    """A copy of an 8-bit RGB image shrunk (Lanczos) so that neither side exceeds `max_side`.
+def write_figure(path: str | Path, figure, dpi: int) -> None:
+    """Save a matplotlib figure as a PNG with no software tag, then release it.
 
-    Figures of many large images hold thumbnails, not the full images, so
-    that a 24-megapixel sweep's comparison figure needs tens of MB, not GB.
+    A job drawing several figures closes each once written, so its memory
+    holds one figure at a time.
+    """
+    import matplotlib.pyplot as plt
+
+    with atomic_path(path) as temporary:
+        figure.savefig(temporary, format="png", dpi=dpi, metadata={"Software": None})
+    plt.close(figure)
+
+
+def thumbnail(pixels: np.ndarray, height: int = 240) -> np.ndarray:
+    """A copy of an 8-bit RGB image shrunk (Lanczos) to at most `height` rows.
+
+    The width shrinks in proportion, and is at most 4 x `height`. Figures of
+    many images hold thumbnails a little larger than their cells (a comparison
+    figure's cells are about 210 pixels high), not the full images: a
+    24-megapixel sweep's figure needs a few MB, not GB, and matplotlib resamples
+    small arrays quickly.
     """
     from PIL import Image
 
     image = Image.fromarray(np.asarray(pixels, dtype=np.uint8))
-    image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+    image.thumbnail((4 * height, height), Image.Resampling.LANCZOS)
     return np.asarray(image)
 
 
-def read_png_thumbnail(path: str | Path, max_side: int = 480) -> np.ndarray:
+def read_png_thumbnail(path: str | Path, height: int = 240) -> np.ndarray:
     """Read an image file as an 8-bit RGB thumbnail (see :func:`thumbnail`)."""
     from PIL import Image
 
     with Image.open(path) as image:
-        image.draft("RGB", (max_side, max_side))
-        image.thumbnail((max_side, max_side), Image.Resampling.LANCZOS)
+        image.draft("RGB", (4 * height, height))
+        image.thumbnail((4 * height, height), Image.Resampling.LANCZOS)
         return np.asarray(image.convert("RGB"))
 
 

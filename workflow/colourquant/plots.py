@@ -79,13 +79,13 @@ def comparison_figure(
             axis.set_yticks([])
             if col == 0:
                 if row == 0:
-                    axis.imshow(original, interpolation="lanczos")
+                    axis.imshow(original, interpolation="antialiased")
                     axis.set_title("original", fontsize=10, fontweight="bold")
                 else:
                     axis.axis("off")
                 continue
             k = k_values[col - 1]
-            axis.imshow(quantized[(space, k)], interpolation="lanczos")
+            axis.imshow(quantized[(space, k)], interpolation="antialiased")
             if row == 0:
                 axis.set_title(f"k = {k}", fontsize=10)
             if col == 1 and space in baselines:

@@ -2,13 +2,12 @@
 
 
 # Cheap steps on tables run where Snakemake runs; figures of many images go
-# to the cluster.
+# to the cluster. An image's figures are drawn by one job: most of a small
+# figure job's time is starting Python and importing matplotlib (see README).
 localrules:
     collect_metrics,
     summarise,
-    plot_inertia,
     plot_inertia_overview,
-    plot_quality,
 
 
 rule collect_metrics:
@@ -37,22 +36,46 @@ rule collect_metrics:
         "../scripts/collect_metrics.py"
 
 
-rule plot_comparison:
+rule plot_image:
     input:
-        distinct="results/prepared/{image}/distinct.npz",
-        quantized=lambda wildcards: run_files("quantized.png", images=[wildcards.image]),
-        baselines=lambda wildcards: baseline_files(
-            "quantized.png", images=[wildcards.image]
-        ),
+        unpack(plot_image_inputs),
     output:
-        figure=report(
+        **(
+            {
+                "differences": report(
+                    "results/figures/{image}/differences.png",
+                    caption="../report/differences.rst",
+                    category="Colour space differences",
+                    labels={
+                        "image": "{image}",
+                        "figure": "differences between spaces",
+                    },
+                )
+            }
+            if len(SPACES) > 1
+            else {}
+        ),
+        comparison=report(
             "results/figures/{image}/comparison.png",
             caption="../report/comparison.rst",
             category="Comparison",
             labels={"image": "{image}", "figure": "comparison"},
         ),
+        inertia=report(
+            "results/figures/{image}/inertia.png",
+            caption="../report/inertia.rst",
+            category="Inertia",
+            labels={"image": "{image}", "figure": "normalised inertia"},
+        ),
+        quality=report(
+            "results/figures/{image}/quality.png",
+            caption="../report/quality.rst",
+            category=COMPARISON_CATEGORY if BASELINES else "Quality",
+            labels={"image": "{image}", "figure": "quality"},
+        ),
+        # Differences between spaces need at least two of them.
     log:
-        "results/logs/plot_comparison/{image}.log",
+        "results/logs/plot_image/{image}.log",
     conda:
         "../../environment.yml"
     threads: 1
@@ -64,31 +87,7 @@ rule plot_comparison:
         baselines=BASELINES,
         k_values=K_VALUES,
     script:
-        "../scripts/plot_comparison.py"
-
-
-rule plot_inertia:
-    input:
-        curves=expand("results/curves/{{image}}/{space}.csv", space=SPACES),
-    output:
-        figure=report(
-            "results/figures/{image}/inertia.png",
-            caption="../report/inertia.rst",
-            category="Inertia",
-            labels={"image": "{image}", "figure": "normalised inertia"},
-        ),
-    log:
-        "results/logs/plot_inertia/{image}.log",
-    conda:
-        "../../environment.yml"
-    threads: 1
-    resources:
-        mem_mb=500,
-        runtime=5,
-    params:
-        spaces=SPACES,
-    script:
-        "../scripts/plot_inertia.py"
+        "../scripts/plot_image.py"
 
 
 rule plot_inertia_overview:
@@ -115,30 +114,6 @@ rule plot_inertia_overview:
         spaces=SPACES,
     script:
         "../scripts/plot_inertia_overview.py"
-
-
-rule plot_quality:
-    input:
-        metrics="results/metrics.csv",
-    output:
-        figure=report(
-            "results/figures/{image}/quality.png",
-            caption="../report/quality.rst",
-            category=COMPARISON_CATEGORY if BASELINES else "Quality",
-            labels={"image": "{image}", "figure": "quality"},
-        ),
-    log:
-        "results/logs/plot_quality/{image}.log",
-    conda:
-        "../../environment.yml"
-    threads: 1
-    resources:
-        mem_mb=500,
-        runtime=5,
-    params:
-        spaces=SPACES,
-    script:
-        "../scripts/plot_quality.py"
 
 
 rule summarise:

@@ -126,6 +126,9 @@ def per_run_outputs(runs, varied, caption_suffix="", subcategory="{image}"):
 
 
 def final_outputs():
+    figures = ["comparison", "inertia", "quality"]
+    # Differences between spaces need at least two of them.
+    differences = len(SPACES) > 1
     return [
         "results/metrics.csv",
         "results/summary/headline.csv",
@@ -133,28 +136,58 @@ def final_outputs():
         *expand(
             "results/figures/{image}/{figure}.png",
             image=list(IMAGES),
-            figure=["comparison", "inertia", "quality"],
+            figure=figures + ["differences"] * differences,
         ),
         *(["results/summary/methods.csv"] if BASELINES else []),
         *expand(
-            "results/figures/{image}/exploration/{space}.png",
-            image=list(IMAGES),
-            space=SPACES,
-        ),
-        *expand(
-            "results/exploration/{image}/{space}/correlation.csv",
-            image=list(IMAGES),
-            space=SPACES,
-        ),
-        # Differences between spaces need at least two of them.
-        *expand(
             [
-                "results/differences/{image}.csv",
-                "results/figures/{image}/differences.png",
+                "results/figures/{image}/exploration/{space}.png",
+                "results/exploration/{image}/{space}/correlation.csv",
             ],
-            image=list(IMAGES) if len(SPACES) > 1 else [],
+            image=list(IMAGES),
+            space=SPACES,
         ),
+        *expand("results/differences/{image}.csv", image=list(IMAGES) * differences),
     ]
+
+
+def exploration_outputs():
+    """Named outputs of an image's exploration: a table and a figure per space."""
+    outputs = {}
+    for space in SPACES:
+        outputs[f"correlation_{space}"] = (
+            f"results/exploration/{{image}}/{space}/correlation.csv"
+        )
+        outputs[f"figure_{space}"] = report(
+            f"results/figures/{{image}}/exploration/{space}.png",
+            caption="../report/exploration.rst",
+            category="Exploration",
+            subcategory="{image}",
+            labels={"image": "{image}", "space": space, "figure": "exploration"},
+        )
+    return outputs
+
+
+def plot_image_inputs(wildcards):
+    """Everything one image's figures are drawn from."""
+    image = [wildcards.image]
+    return {
+        "distinct": f"results/prepared/{wildcards.image}/distinct.npz",
+        "quantized": run_files("quantized.png", images=image),
+        "baselines": baseline_files("quantized.png", images=image),
+        "curves": expand(
+            "results/curves/{image}/{space}.csv", image=image, space=SPACES
+        ),
+        # The image's own runs, not results/metrics.csv: one bad image must not
+        # cost the others their figures.
+        "metrics": run_files("metrics.csv", images=image)
+        + baseline_files("metrics.csv", images=image),
+        **(
+            {"differences": f"results/differences/{wildcards.image}.csv"}
+            if len(SPACES) > 1
+            else {}
+        ),
+    }
 
 
 def front_page():

@@ -5,15 +5,14 @@ import matplotlib
 matplotlib.use("Agg")
 import pandas as pd  # noqa: E402
 
-from colourquant.files import atomic_path, run_job  # noqa: E402
+from colourquant.files import run_job, write_figure  # noqa: E402
 from colourquant.plots import inertia_overview_figure, space_colours  # noqa: E402
 
 
 def main():
     curves = pd.concat(map(pd.read_csv, snakemake.input.curves))
     figure = inertia_overview_figure(curves, space_colours(snakemake.params.spaces))
-    with atomic_path(snakemake.output.figure) as temporary:
-        figure.savefig(temporary, format="png", dpi=120, metadata={"Software": None})
+    write_figure(snakemake.output.figure, figure, dpi=120)
 
 
 run_job(main, snakemake.log[0], expected=(ValueError,))
