@@ -6,6 +6,7 @@ from colourquant.colours import distinct_colours
 from colourquant.kmeans import (
     fit_kmeans,
     inertia,
+    kmeans_plusplus,
     nearest_centre,
     pixel_sample_weights,
     total_sum_of_squares,
@@ -51,6 +52,43 @@ def test_weighted_fit_on_distinct_colours_equals_fit_on_all_pixels():
     assert inertia(colours, distinct.counts, on_pixels.cluster_centers_, labels) == pytest.approx(
         on_pixels.inertia_, rel=1e-9
     )
+
+
+def test_kmeans_plusplus_seeds_one_centre_per_separated_cluster():
+    rng = np.random.default_rng(3)
+    corners = np.array([[0, 0, 0], [1, 0, 0], [0, 1, 0], [0, 0, 1], [1, 1, 1]], np.float32)
+    points = np.concatenate([corner + 0.01 * rng.standard_normal((200, 3)) for corner in corners])
+    points = points.astype(np.float32)
+    weights = rng.integers(1, 5, len(points)).astype(np.float64)
+    centres = kmeans_plusplus(points, weights, 5, np.random.RandomState(0))
+    assert centres.dtype == np.float32
+    # Every centre is one of the points, and each cluster got exactly one.
+    assert all((points == centre).all(axis=1).any() for centre in centres)
+    nearest_corner = np.linalg.norm(centres[:, None] - corners[None], axis=2).argmin(axis=1)
+    assert sorted(nearest_corner) == [0, 1, 2, 3, 4]
+    # Seeded: the same random state gives the same centres.
+    again = kmeans_plusplus(points, weights, 5, np.random.RandomState(0))
+    np.testing.assert_array_equal(centres, again)
+
+
+def test_kmeans_plusplus_never_picks_a_point_without_weight():
+    rng = np.random.default_rng(4)
+    points = rng.random((500, 3)).astype(np.float32)
+    weights = np.zeros(500)
+    weights[::50] = 1.0  # ten points carry all the weight
+    for seed in range(5):
+        centres = kmeans_plusplus(points, weights, 10, np.random.RandomState(seed))
+        np.testing.assert_array_equal(np.sort(centres, axis=0), np.sort(points[::50], axis=0))
+
+
+def test_fit_with_our_seeding_is_as_good_as_scikit_learns():
+    distinct = distinct_colours(noisy_photo(seed=6))
+    points = from_srgb8(distinct.colours, "Lab")
+    for k in (4, 16):
+        ours = fit_kmeans(points, distinct.counts, k, n_init=10, seed=0, dtype=np.float64)
+        theirs = KMeans(k, n_init=10, random_state=0).fit(points, sample_weight=distinct.counts)
+        labels = nearest_centre(points, ours.centres)
+        assert inertia(points, distinct.counts, ours.centres, labels) <= theirs.inertia_ * 1.01
 
 
 @pytest.mark.parametrize("k", [1, 9, 33, 256])  # blocked distances up to 32, k-d tree above

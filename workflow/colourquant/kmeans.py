@@ -10,6 +10,7 @@ import numpy as np
 __all__ = [
     "KMeansFit",
     "fit_kmeans",
+    "kmeans_plusplus",
     "pixel_sample_weights",
     "nearest_centre",
     "inertia",
@@ -74,9 +75,64 @@ def _cluster_means(points, weights, labels, fallback):
     return centres
 
 
+def kmeans_plusplus(
+    points: np.ndarray, weights: np.ndarray, k: int, random_state: np.random.RandomState
+) -> np.ndarray:
+    """Greedy weighted k-means++ seeding, as scikit-learn's, for 3-channel colours.
+
+    Each new centre is the best of ``2 + ln k`` candidates drawn with
+    probability proportional to weight x squared distance to the nearest
+    centre so far. scikit-learn's own seeding computes the same in float64
+    with per-step overheads that make it half of a small fit's time; here the
+    distances stay in the points' precision and only the running sums are
+    float64.
+
+    Parameters
+    ----------
+    points : ndarray, shape (n, 3)
+    weights : ndarray, shape (n,)
+        Non-negative, with at least `k` positive.
+    k : int
+    random_state : numpy.random.RandomState
+
+    Returns
+    -------
+    ndarray, shape (k, 3), the dtype of `points`
+    """
+    n_trials = 2 + int(np.log(k))
+    weights = np.asarray(weights, dtype=np.float64)
+    norms = np.einsum("ij,ij->i", points, points)
+    centres = np.empty((k, points.shape[1]), dtype=points.dtype)
+
+    def squared_distances(rows):
+        candidates = points[rows]
+        distances = points @ (-2 * candidates.T)
+        distances += norms[:, None]
+        distances += norms[rows]
+        return np.maximum(distances, 0, out=distances)
+
+    first = random_state.choice(points.shape[0], p=weights / weights.sum())
+    centres[0] = points[first]
+    closest = squared_distances([first])[:, 0]
+    for centre in range(1, k):
+        cumulative = np.cumsum(weights * closest)
+        draws = random_state.uniform(size=n_trials) * cumulative[-1]
+        rows = np.minimum(np.searchsorted(cumulative, draws), points.shape[0] - 1)
+        candidates = np.minimum(squared_distances(rows), closest[:, None])
+        best = int(np.argmin(weights @ candidates))
+        closest = candidates[:, best]
+        centres[centre] = points[rows[best]]
+    return centres
+
+
 def _lloyd(points, weights, k, init, n_init, max_iter, tol, seed, n_threads):
     from sklearn.cluster import KMeans
     from threadpoolctl import threadpool_limits
+
+    if isinstance(init, str) and init == "k-means++":
+        # scikit-learn calls the seeding with its own (mean-centred) copy of the points.
+        def init(centred, n_clusters, random_state):
+            return kmeans_plusplus(centred, weights, n_clusters, random_state)
 
     with threadpool_limits(limits=n_threads, user_api="openmp"):
         return KMeans(
@@ -102,7 +158,10 @@ def fit_kmeans(
     n_threads: int = 1,
     dtype: type = np.float32,
 ) -> KMeansFit:
-    """Fit scikit-learn's k-means (k-means++ initialisation, Lloyd) to weighted points.
+    """Fit k-means (k-means++ seeding, scikit-learn's Lloyd) to weighted points.
+
+    The seeding is :func:`kmeans_plusplus`, the same algorithm as
+    scikit-learn's, at a fraction of its cost.
 
     With `init_weights` (the weights of a pixel sample), the fit has two
     stages: k-means with `n_init` k-means++ restarts on the sample, then
