@@ -30,6 +30,7 @@ def test_missing_keys_get_schema_defaults():
         "seed": 7,
         "mode": "exact",
         "sample_fraction": 0.05,
+        "max_seed_pixels": 65536,
         "n_init": SCHEMA["properties"]["fit"]["properties"]["n_init"]["default"],
         "max_iter": 300,
         "tol": 0.0001,

@@ -122,6 +122,11 @@ def test_pixel_sample_weights_count_a_seeded_sample():
     np.testing.assert_array_equal(weights, pixel_sample_weights(index, 4, 0.5, seed=3))
     assert not np.array_equal(weights, pixel_sample_weights(index, 4, 0.5, seed=4))
     np.testing.assert_array_equal(pixel_sample_weights(index, 4, 1.0, seed=0), [10, 20, 30, 40])
+    # A cap on the sample's size wins over the fraction; a generous one changes nothing.
+    assert pixel_sample_weights(index, 4, 0.5, seed=3, max_pixels=7).sum() == 7
+    np.testing.assert_array_equal(
+        pixel_sample_weights(index, 4, 0.5, seed=3, max_pixels=50), weights
+    )
 
 
 @pytest.mark.parametrize("fraction", [0, -0.1, 1.5])

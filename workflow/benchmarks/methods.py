@@ -8,7 +8,8 @@ b) sklearn_all: KMeans (n_init=1) on every pixel;
 c) exact: colourquant's exact mode, KMeans on the distinct colours weighted by
    their pixel counts, started from the best of n_init fits to the 5 % sample;
 d) sample: colourquant's sample mode (the 5 % sample, as weights on distinct colours).
-c) and d) use the fit settings of config/config.yaml.
+c) and d) use the fit settings of config/config.yaml. Every method runs on one
+OpenMP thread.
 
 For each: time to fit, time to assign every pixel and rebuild the image,
 full-image inertia in the fit space and mse_rgb of the 8-bit result. The one-off
@@ -48,8 +49,10 @@ FIT = yaml.safe_load((Path(__file__).resolve().parents[2] / "config/config.yaml"
 # scikit-learn on all 24 million pixels at large k takes many minutes per fit;
 # it is measured on the large image up to this k only.
 SKLEARN_ALL_MAX_K_LARGE = 16
-# Every method may use both cores of the benchmark machine, as a notebook would.
-THREADS = 2
+# One OpenMP thread for every method, as in the workflow's jobs (which run in
+# parallel instead). On the 2-vCPU benchmark machine two threads made small
+# fits stall for about 0.1 s at random, for every method alike.
+THREADS = 1
 
 
 def full_image_scores(points, counts, centres, space, colours):
@@ -106,8 +109,10 @@ def run_image(name: str, image: np.ndarray, k_values, rows: list) -> None:
 
             # c) exact and d) sample modes
             sampled = pixel_sample_weights(distinct.index, distinct.n_unique, FRACTION, SEED)
+            seeds = pixel_sample_weights(distinct.index, distinct.n_unique, FRACTION, SEED,
+                                         max_pixels=FIT["max_seed_pixels"])  # fmt: skip
             for method, weights, init_weights in (
-                ("exact", distinct.counts, sampled),
+                ("exact", distinct.counts, seeds),
                 ("sample", sampled, None),
             ):
                 with timer(times, "fit"):

@@ -243,7 +243,11 @@ def fit_kmeans(
 
 
 def pixel_sample_weights(
-    index: np.ndarray, n_colours: int, fraction: float, seed: int
+    index: np.ndarray,
+    n_colours: int,
+    fraction: float,
+    seed: int,
+    max_pixels: int | None = None,
 ) -> np.ndarray:
     """Weights over distinct colours of a seeded random sample of pixels.
 
@@ -259,6 +263,8 @@ def pixel_sample_weights(
     fraction : float
         Share of pixels to sample, in (0, 1].
     seed : int
+    max_pixels : int, optional
+        Sample at most this many pixels, whatever the fraction.
 
     Returns
     -------
@@ -269,6 +275,8 @@ def pixel_sample_weights(
         raise ValueError(f"sample fraction must be in (0, 1], got {fraction!r}")
     n_pixels = index.size
     n_sample = max(1, int(round(fraction * n_pixels)))
+    if max_pixels is not None:
+        n_sample = min(n_sample, max(1, int(max_pixels)))
     sampled = np.random.default_rng(seed).choice(n_pixels, size=n_sample, replace=False)
     return np.bincount(index[sampled], minlength=n_colours).astype(np.int64)
 

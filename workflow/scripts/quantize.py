@@ -14,12 +14,15 @@ def main():
     distinct, metadata = load_distinct(snakemake.input.distinct)
     reference = make_reference(distinct, space)
     # The seeded pixel sample is the data in sample mode and seeds the fit in exact mode.
+    exact = settings["mode"] == "exact"
     sample = pixel_sample_weights(
-        distinct.index, distinct.n_unique, settings["sample_fraction"], settings["seed"]
+        distinct.index,
+        distinct.n_unique,
+        settings["sample_fraction"],
+        settings["seed"],
+        max_pixels=settings["max_seed_pixels"] if exact else None,
     )
-    weights, init_weights = (
-        (sample, None) if settings["mode"] == "sample" else (distinct.counts, sample)
-    )
+    weights, init_weights = (distinct.counts, sample) if exact else (sample, None)
     rows = []
     for k in snakemake.params.k_values:
         fit = fit_kmeans(
