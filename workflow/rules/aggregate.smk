@@ -76,6 +76,8 @@ rule plot_image:
         # Differences between spaces need at least two of them.
     log:
         "results/logs/plot_image/{image}.log",
+    benchmark:
+        "results/benchmarks/plot_image/{image}.tsv"
     conda:
         "../../environment.yml"
     threads: 1

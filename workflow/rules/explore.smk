@@ -12,6 +12,8 @@ rule explore_image:
         **exploration_outputs(),
     log:
         "results/logs/explore_image/{image}.log",
+    benchmark:
+        "results/benchmarks/explore_image/{image}.tsv"
     conda:
         "../../environment.yml"
     threads: 1
@@ -35,6 +37,8 @@ rule space_differences:
         differences="results/differences/{image}.csv",
     log:
         "results/logs/space_differences/{image}.log",
+    benchmark:
+        "results/benchmarks/space_differences/{image}.tsv"
     conda:
         "../../environment.yml"
     threads: 1
