@@ -144,3 +144,24 @@ def test_fit_rejects_bad_k(k):
 def test_fit_rejects_nan_points():
     with pytest.raises(ValueError, match="NaN"):
         fit_kmeans(np.array([[0.0, np.nan, 0.0]]), np.ones(1), 1)
+
+
+@pytest.mark.parametrize("n_threads", [1, 2])
+def test_fit_limits_openmp_to_its_threads(monkeypatch, n_threads):
+    from threadpoolctl import threadpool_info
+
+    from colourquant import kmeans
+
+    seen = []
+
+    def recording_seeding(points, weights, k, random_state):
+        # Runs inside scikit-learn's fit, as the Lloyd iterations do.
+        seen.extend(
+            pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "openmp"
+        )
+        return kmeans_plusplus(points, weights, k, random_state)
+
+    monkeypatch.setattr(kmeans, "kmeans_plusplus", recording_seeding)
+    distinct = distinct_colours(noisy_photo(seed=7))
+    fit_kmeans(from_srgb8(distinct.colours, "Lab"), distinct.counts, 4, n_threads=n_threads)
+    assert seen and set(seen) == {n_threads}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass
 
@@ -125,16 +126,25 @@ def kmeans_plusplus(
     return centres
 
 
+@functools.cache
+def _threadpool_controller():
+    # Finding the loaded thread pools takes about 3 ms: once per process, not
+    # twice per fit. Called after scikit-learn is imported, so its OpenMP
+    # runtime is among them.
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()
+
+
 def _lloyd(points, weights, k, init, n_init, max_iter, tol, seed, n_threads):
     from sklearn.cluster import KMeans
-    from threadpoolctl import threadpool_limits
 
     if isinstance(init, str) and init == "k-means++":
         # scikit-learn calls the seeding with its own (mean-centred) copy of the points.
         def init(centred, n_clusters, random_state):
             return kmeans_plusplus(centred, weights, n_clusters, random_state)
 
-    with threadpool_limits(limits=n_threads, user_api="openmp"):
+    with _threadpool_controller().limit(limits=n_threads, user_api="openmp"):
         return KMeans(
             n_clusters=k,
             init=init,
