@@ -8,7 +8,7 @@ from PIL import Image
 from colourquant.colours import distinct_colours
 from colourquant.elbow import kneedle_elbow
 from colourquant.evaluate import evaluate_centres, make_reference
-from colourquant.files import read_png_thumbnail, thumbnail
+from colourquant.files import read_png_thumbnail, thumbnail, write_run
 from colourquant.kmeans import fit_kmeans
 from colourquant.palette import hex_colour, render_palette, share_order
 from colourquant.summary import front_page_rst, headline_table
@@ -47,6 +47,21 @@ def test_run_on_three_flat_colours_is_exact(space):
     np.testing.assert_array_equal(result.quantized, image)
     assert sorted(map(tuple, result.palette.tolist())) == sorted(THREE)
     np.testing.assert_allclose(np.sort(result.shares), [1 / 3, 1 / 3, 1 / 3])
+
+
+@pytest.mark.parametrize("k", [4, 300])
+def test_run_is_written_as_palette_indices_up_to_256_colours(tmp_path, k):
+    image = noisy_photo(seed=8, height=40, width=50)
+    distinct = distinct_colours(image)
+    reference = make_reference(distinct, "RGB")
+    fit = fit_kmeans(reference.points, distinct.counts, k, seed=0, n_init=1)
+    result = evaluate_centres(reference, fit.centres)
+    np.testing.assert_array_equal(result.palette[result.pixel_labels], result.quantized)
+    write_run(tmp_path / "q.png", tmp_path / "p.png", tmp_path / "c.csv", fit.centres, result)
+    assert len(result.palette) == k  # the photo has 1999 distinct colours
+    with Image.open(tmp_path / "q.png") as written:
+        assert written.mode == ("P" if k <= 256 else "RGB")
+        np.testing.assert_array_equal(np.asarray(written.convert("RGB")), result.quantized)
 
 
 def test_run_metrics_of_a_coarse_quantization():

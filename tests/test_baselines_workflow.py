@@ -70,7 +70,7 @@ def test_baseline_metrics_are_those_of_evaluate_centres(sweep):
                 row = runs[(runs["image"] == image) & (runs["method"] == method) & (runs["k"] == k)]
                 for metric, value in result.metrics.items():
                     assert row[metric].item() == pytest.approx(value, rel=1e-8, abs=1e-12), metric
-                quantized = np.asarray(Image.open(run / "quantized.png"))
+                quantized = np.asarray(Image.open(run / "quantized.png").convert("RGB"))
                 np.testing.assert_array_equal(quantized, result.quantized)
                 assert (run / "palette.png").stat().st_size > 0
 

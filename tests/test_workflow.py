@@ -75,7 +75,7 @@ def test_quantized_images_have_at_most_k_colours(sweep):
         for space in SPACES:
             for k in K_VALUES:
                 run = sweep / f"results/runs/{image}/{space}/k{k}"
-                pixels = np.asarray(Image.open(run / "quantized.png")).reshape(-1, 3)
+                pixels = np.asarray(Image.open(run / "quantized.png").convert("RGB")).reshape(-1, 3)
                 assert 1 <= len(np.unique(pixels, axis=0)) <= k
                 centres = pd.read_csv(run / "centres.csv")
                 assert centres["pixel_share"].sum() == pytest.approx(1.0)
@@ -85,7 +85,9 @@ def test_quantized_images_have_at_most_k_colours(sweep):
 
 def test_quantized_flag_image_at_k3_or_more_is_the_original(sweep):
     original = np.asarray(Image.open(sweep / "flags.png"))
-    quantized = np.asarray(Image.open(sweep / "results/runs/flags/HSV/k4/quantized.png"))
+    quantized = Image.open(sweep / "results/runs/flags/HSV/k4/quantized.png")
+    assert quantized.mode == "P"  # at most 256 colours: stored as palette indices
+    quantized = np.asarray(quantized.convert("RGB"))
     np.testing.assert_array_equal(quantized, original)
 
 

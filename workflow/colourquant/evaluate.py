@@ -66,6 +66,8 @@ class RunResult:
         ``k_effective``, ``n_centres_clipped``, the common-frame quality metrics
         (see :func:`colourquant.metrics.colour_errors`) and ``ssim``.
     quantized : ndarray of uint8, shape (height, width, 3)
+    pixel_labels : ndarray of unsigned int, shape (height, width)
+        Row of `palette` for each pixel: the quantized image as indices.
     palette : ndarray of uint8, shape (k_effective, 3)
         sRGB of each centre, clipped to the gamut.
     shares : ndarray of float64, shape (k_effective,)
@@ -74,6 +76,7 @@ class RunResult:
 
     metrics: dict
     quantized: np.ndarray
+    pixel_labels: np.ndarray
     palette: np.ndarray
     shares: np.ndarray
 
@@ -103,7 +106,9 @@ def evaluate_centres(reference: Reference, centres: np.ndarray) -> RunResult:
         original_lab=reference.lab,
         quantized_lab=srgb8_to_lab(palette)[labels],
     )
-    quantized = rebuild_image(palette[labels], image.index, image.shape)
+    label_type = np.uint8 if len(centres) <= 256 else np.uint32
+    pixel_labels = np.take(labels.astype(label_type), image.index).reshape(image.shape)
+    quantized = np.take(palette, pixel_labels, axis=0)
     shares = np.bincount(labels, weights=image.counts, minlength=len(centres)) / image.n_pixels
     total = reference.total_sum_of_squares
     metrics = {
@@ -115,4 +120,10 @@ def evaluate_centres(reference: Reference, centres: np.ndarray) -> RunResult:
         **errors,
         "ssim": structural_similarity(reference.pixels, quantized),
     }
-    return RunResult(metrics=metrics, quantized=quantized, palette=palette, shares=shares)
+    return RunResult(
+        metrics=metrics,
+        quantized=quantized,
+        pixel_labels=pixel_labels,
+        palette=palette,
+        shares=shares,
+    )
