@@ -180,7 +180,8 @@ def test_sweep_on_slurm_matches_local_run(slurm_cluster, tmp_path):
         assert {state for state, _ in recorded.values()} == {"COMPLETED"}, recorded
 
         # Grouping took effect: one submission per group job, none per rule job;
-        # the 7 cluster jobs (prepare, 2 quantize, 4 figures) went in 4 submissions.
+        # the 6 cluster jobs (prepare, 2 quantize, figures, exploration, differences)
+        # went in 4 submissions.
         groups = re.findall(r"Group job (\w+) \(jobs", log)
         assert sorted(groups) == ["plots", "prepare", "runs", "runs"]
         assert len(submitted) == len(groups) == 4

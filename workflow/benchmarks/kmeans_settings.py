@@ -83,23 +83,37 @@ def main():
 
 
 def plot(table: pd.DataFrame, path: Path) -> None:
+    """Excess inertia against time: a line per tol through n_init 1, 3, 10 (seeded)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.ticker import FormatStrFormatter
 
+    colours = {1e-2: "tab:red", 1e-3: "tab:orange", 1e-4: "tab:blue"}
     figure, axes = plt.subplots(1, 2, figsize=(12, 4.8), layout="constrained")
     for axis, (group, rows) in zip(axes, table.groupby("large_k"), strict=True):
-        for row in rows.itertuples():
-            marker = "o" if row.seeded else "s"
-            shade = {1e-2: 0.1, 1e-3: 0.5, 1e-4: 0.9}[row.tol]
-            axis.scatter(row.total_seconds, 100 * row.mean_excess, marker=marker, s=40,
-                         color=plt.cm.viridis(shade))  # fmt: skip
-            seeded = "seeded" if row.seeded else "k-means++ only"
-            axis.annotate(f"n_init={row.n_init}, tol={row.tol:g}, {seeded}",
-                          (row.total_seconds, 100 * row.mean_excess), fontsize=6.5,
-                          xytext=(4, 2), textcoords="offset points")  # fmt: skip
+        for (seeded, tol), line in rows.groupby(["seeded", "tol"]):
+            line = line.sort_values("n_init")
+            style = (
+                {"color": colours[tol], "marker": "o"}
+                if seeded
+                else {"color": "black", "marker": "s", "markerfacecolor": "white", "linestyle": ":"}
+            )
+            label = (
+                f"seeded from the sample, tol {tol:g}"
+                if seeded
+                else f"k-means++ on all colours, tol {tol:g}"
+            )
+            axis.plot(line["total_seconds"], 100 * line["mean_excess"], label=label, **style)
+            for row in line.itertuples():
+                axis.annotate(
+                    f"n_init {row.n_init}",
+                    (row.total_seconds, 100 * row.mean_excess),
+                    fontsize=7,
+                    xytext=(5, 3),
+                    textcoords="offset points",
+                )
         axis.set_xscale("log")
         axis.xaxis.set_major_formatter(FormatStrFormatter("%g"))
         axis.xaxis.set_minor_formatter(FormatStrFormatter("%g"))
@@ -108,6 +122,7 @@ def plot(table: pd.DataFrame, path: Path) -> None:
         axis.set_ylabel("mean excess full-image inertia over the best found / %")
         axis.set_title(group)
         axis.grid(True, alpha=0.3)
+    axes[0].legend(fontsize=8)
     figure.suptitle("Quality for time of k-means settings on the bundled photos (RGB and Lab)")
     figure.savefig(path, dpi=110)
 
