@@ -101,9 +101,11 @@ def test_forced_rerun_reproduces_every_output(reference_sweep, tmp_path):
 def test_what_a_config_change_reruns(reference_sweep):
     config = sweep_config()
     assert planned_jobs(reference_sweep, config) == {}
-    # A new colour space: only its quantize jobs (one per image), then the aggregates.
+    # A new colour space: only its quantize jobs (one per image), then the
+    # aggregates, among them each image's figure and exploration job.
     jobs = planned_jobs(reference_sweep, {**config, "colour_spaces": ["RGB", "Lab", "HSV"]})
     assert jobs["quantize"] == 2
+    assert jobs["plot_image"] == jobs["explore_image"] == 2
     assert "prepare_image" not in jobs
     # A new k: every image x space job runs again (see README: one job per image x space).
     jobs = planned_jobs(reference_sweep, {**config, "k_values": [2, 3, 5, 7]})
