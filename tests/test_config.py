@@ -63,6 +63,7 @@ def test_every_schema_key_has_description_and_default():
         ({"fit": {"mode": "fast"}}, "'fit.mode': 'fast' is not allowed; allowed: exact, sample"),
         ({"fit": {"speed": 1}}, "unknown config key 'speed' under 'fit'"),
         ({"fit": {"sample_fraction": 1.5}}, "'fit.sample_fraction'"),
+        ({"fit": {"max_seed_pixels": 100}}, "'fit.max_seed_pixels': 100 is less than the minimum"),
         ({"fit": {"seed": "x"}}, "'fit.seed': 'x' is not of type 'integer'"),
         ({"images": []}, "'images'"),
         ({"images": [{"name": "../up", "source": "x.png"}]}, "image name '../up' may contain only"),

@@ -81,6 +81,12 @@ def test_kmeans_plusplus_never_picks_a_point_without_weight():
         np.testing.assert_array_equal(np.sort(centres, axis=0), np.sort(points[::50], axis=0))
 
 
+def test_kmeans_plusplus_refuses_fewer_weighted_points_than_k():
+    points = np.random.default_rng(5).random((5, 3)).astype(np.float32)
+    with pytest.raises(ValueError, match="at least k = 3"):
+        kmeans_plusplus(points, np.array([0, 1, 1, 0, 0.0]), 3, np.random.RandomState(0))
+
+
 def test_fit_with_our_seeding_is_as_good_as_scikit_learns():
     distinct = distinct_colours(noisy_photo(seed=6))
     points = from_srgb8(distinct.colours, "Lab")

@@ -100,8 +100,10 @@ def kmeans_plusplus(
     -------
     ndarray, shape (k, 3), the dtype of `points`
     """
-    n_trials = 2 + int(np.log(k))
     weights = np.asarray(weights, dtype=np.float64)
+    if int(np.count_nonzero(weights > 0)) < k:
+        raise ValueError(f"k-means++ needs at least k = {k} points with positive weight")
+    n_trials = 2 + int(np.log(k))
     norms = np.einsum("ij,ij->i", points, points)
     centres = np.empty((k, points.shape[1]), dtype=points.dtype)
 
