@@ -6,7 +6,9 @@ a) notebook: KMeans(n_init="auto") on a 5 % random pixel sample, ``predict`` on
    every pixel, rebuild with ``np.array([centres[p] for p in labels])``;
 b) sklearn_all: KMeans (n_init=1) on every pixel;
 c) exact: colourquant's exact mode, KMeans on the distinct colours weighted by
-   their pixel counts, started from the best of n_init fits to the 5 % sample;
+   their pixel counts, started from the best of n_init fits to the 5 % sample
+   (at most fit.max_seed_pixels of it); where that cap applies, also
+   ``exact_uncapped``, seeded from the whole sample;
 d) sample: colourquant's sample mode (the 5 % sample, as weights on distinct colours).
 c) and d) use the fit settings of config/config.yaml. Every method runs on one
 OpenMP thread.
@@ -111,10 +113,12 @@ def run_image(name: str, image: np.ndarray, k_values, rows: list) -> None:
             sampled = pixel_sample_weights(distinct.index, distinct.n_unique, FRACTION, SEED)
             seeds = pixel_sample_weights(distinct.index, distinct.n_unique, FRACTION, SEED,
                                          max_pixels=FIT["max_seed_pixels"])  # fmt: skip
-            for method, weights, init_weights in (
-                ("exact", distinct.counts, seeds),
-                ("sample", sampled, None),
-            ):
+            variants = [("exact", distinct.counts, seeds), ("sample", sampled, None)]
+            if seeds.sum() < sampled.sum():
+                # What the fit.max_seed_pixels cap changes: the same fit seeded
+                # from the whole 5 % sample.
+                variants.append(("exact_uncapped", distinct.counts, sampled))
+            for method, weights, init_weights in variants:
                 with timer(times, "fit"):
                     fit = fit_kmeans(points, weights, k, init_weights=init_weights,
                                      n_init=FIT["n_init"], max_iter=FIT["max_iter"],
@@ -160,14 +164,36 @@ TARGETS = [
 ]
 
 
+def seed_cap_effect(runs: pd.DataFrame) -> list[tuple[str, float]]:
+    """Fit time and inertia of exact mode with the seeding cap against without it."""
+    wide = runs.pivot_table(index=["image", "space", "k"], columns="method",
+                            values=["inertia", "fit_seconds"])  # fmt: skip
+    if "exact_uncapped" not in wide["inertia"]:
+        return []
+    capped = wide.xs("exact", axis=1, level=1)
+    uncapped = wide.xs("exact_uncapped", axis=1, level=1)
+    kept = uncapped["inertia"].notna()
+    inertia = (capped["inertia"] / uncapped["inertia"])[kept]
+    return [
+        ("seeding cap: uncapped fit time / capped fit time (median)",
+         float((uncapped["fit_seconds"] / capped["fit_seconds"])[kept].median())),
+        ("seeding cap: capped inertia / uncapped inertia (median)", float(inertia.median())),
+        ("seeding cap: capped inertia / uncapped inertia (max)", float(inertia.max())),
+        ("seeding cap: capped inertia / uncapped inertia (min)", float(inertia.min())),
+    ]  # fmt: skip
+
+
 def summarise(runs: pd.DataFrame) -> pd.DataFrame:
-    """The target ratios over all runs, over the bundled photos and over the large photo."""
-    large = runs["image"] == LARGE_NAME
-    columns = {"all": runs, "bundled": runs[~large], "large": runs[large]}
+    """The target ratios over all runs, over the bundled photos and over the large photo,
+    then what the seeding cap changes (on the large photo)."""
+    compared = runs[runs["method"] != "exact_uncapped"]
+    large = compared["image"] == LARGE_NAME
+    columns = {"all": compared, "bundled": compared[~large], "large": compared[large]}
     table = pd.DataFrame({name: target_ratios(part) for name, part in columns.items() if len(part)})
     table.insert(0, "measure", [measure for measure, _ in TARGETS])
     table["target"] = [target for _, target in TARGETS]
-    return table
+    cap = pd.DataFrame(seed_cap_effect(runs), columns=["measure", "large"])
+    return pd.concat([table, cap], ignore_index=True)
 
 
 def plot(runs: pd.DataFrame, path: Path) -> None:
@@ -176,21 +202,27 @@ def plot(runs: pd.DataFrame, path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    methods = ["notebook", "sklearn_all", "exact", "sample"]
+    styles = {  # the same colour for a method in every panel
+        "notebook": ("tab:blue", "notebook (5 % sample)"),
+        "sklearn_all": ("tab:orange", "scikit-learn, all pixels"),
+        "exact": ("tab:green", "exact mode"),
+        "exact_uncapped": ("tab:purple", "exact, seeded from the whole sample"),
+        "sample": ("tab:red", "sample mode"),
+    }
     images = list(dict.fromkeys(runs["image"]))
     figure, axes = plt.subplots(3, len(images), figsize=(3.6 * len(images), 9.5),
                                 squeeze=False, layout="constrained")  # fmt: skip
     for col, image in enumerate(images):
         data = runs[(runs["image"] == image) & (runs["space"] == "RGB")]
         best = data.groupby("k")["inertia"].min()
-        for method in methods:
+        for method, (colour, label) in styles.items():
             rows = data[data["method"] == method].sort_values("k")
             if rows.empty:
                 continue
-            axes[0, col].plot(rows["k"], rows["fit_seconds"], marker="o", label=method)
-            axes[1, col].plot(rows["k"], rows["assign_seconds"], marker="o", label=method)
-            axes[2, col].plot(rows["k"], rows["inertia"] / best.loc[rows["k"]].to_numpy(),
-                              marker="o", label=method)  # fmt: skip
+            style = {"marker": "o", "color": colour, "label": label}
+            axes[0, col].plot(rows["k"], rows["fit_seconds"], **style)
+            axes[1, col].plot(rows["k"], rows["assign_seconds"], **style)
+            axes[2, col].plot(rows["k"], rows["inertia"] / best.loc[rows["k"]].to_numpy(), **style)
         axes[0, col].set_title(f"{image} (RGB)")
         for row in range(3):
             axes[row, col].set_xscale("log", base=2)
@@ -201,8 +233,12 @@ def plot(runs: pd.DataFrame, path: Path) -> None:
         axes[2, col].set_xlabel("k")
     axes[0, 0].set_ylabel("fit time / s")
     axes[1, 0].set_ylabel("assign + rebuild time / s")
-    axes[2, 0].set_ylabel("full-image inertia / best of the four")
-    axes[0, 0].legend()
+    axes[2, 0].set_ylabel("full-image inertia / best of the methods")
+    # The panel with the most methods carries the legend.
+    handles, labels = max(
+        (axis.get_legend_handles_labels() for axis in axes[0]), key=lambda pair: len(pair[1])
+    )
+    figure.legend(handles, labels, loc="outside lower center", ncols=len(labels))
     figure.suptitle("Notebook (5 % sample) vs scikit-learn on all pixels vs colourquant exact "
                     "and sample modes")  # fmt: skip
     figure.savefig(path, dpi=110)
