@@ -40,21 +40,7 @@ rule plot_image:
     input:
         unpack(plot_image_inputs),
     output:
-        **(
-            {
-                "differences": report(
-                    "results/figures/{image}/differences.png",
-                    caption="../report/differences.rst",
-                    category="Colour space differences",
-                    labels={
-                        "image": "{image}",
-                        "figure": "differences between spaces",
-                    },
-                )
-            }
-            if len(SPACES) > 1
-            else {}
-        ),
+        **differences_figure_output(),
         comparison=report(
             "results/figures/{image}/comparison.png",
             caption="../report/comparison.rst",
@@ -73,7 +59,6 @@ rule plot_image:
             category=COMPARISON_CATEGORY if BASELINES else "Quality",
             labels={"image": "{image}", "figure": "quality"},
         ),
-        # Differences between spaces need at least two of them.
     log:
         "results/logs/plot_image/{image}.log",
     benchmark:

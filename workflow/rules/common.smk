@@ -36,6 +36,8 @@ except ConfigError as error:
     raise WorkflowError(f"invalid configuration: {error}")
 
 SPACES = config["colour_spaces"]
+# Differences between spaces (tables and figures) need at least two of them.
+COMPARE_SPACES = len(SPACES) > 1
 K_VALUES = sorted(config["k_values"])
 RUNS = "results/runs/{image}/{space}/k{k}"
 
@@ -127,8 +129,6 @@ def per_run_outputs(runs, varied, caption_suffix="", subcategory="{image}"):
 
 def final_outputs():
     figures = ["comparison", "inertia", "quality"]
-    # Differences between spaces need at least two of them.
-    differences = len(SPACES) > 1
     return [
         "results/metrics.csv",
         "results/summary/headline.csv",
@@ -136,7 +136,7 @@ def final_outputs():
         *expand(
             "results/figures/{image}/{figure}.png",
             image=list(IMAGES),
-            figure=figures + ["differences"] * differences,
+            figure=figures + ["differences"] * COMPARE_SPACES,
         ),
         *(["results/summary/methods.csv"] if BASELINES else []),
         *expand(
@@ -147,7 +147,7 @@ def final_outputs():
             image=list(IMAGES),
             space=SPACES,
         ),
-        *expand("results/differences/{image}.csv", image=list(IMAGES) * differences),
+        *expand("results/differences/{image}.csv", image=list(IMAGES) * COMPARE_SPACES),
     ]
 
 
@@ -168,6 +168,20 @@ def exploration_outputs():
     return outputs
 
 
+def differences_figure_output():
+    """An image's differences figure, if there are spaces to compare."""
+    if not COMPARE_SPACES:
+        return {}
+    return {
+        "differences": report(
+            "results/figures/{image}/differences.png",
+            caption="../report/differences.rst",
+            category="Colour space differences",
+            labels={"image": "{image}", "figure": "differences between spaces"},
+        )
+    }
+
+
 def plot_image_inputs(wildcards):
     """Everything one image's figures are drawn from."""
     image = [wildcards.image]
@@ -184,7 +198,7 @@ def plot_image_inputs(wildcards):
         + baseline_files("metrics.csv", images=image),
         **(
             {"differences": f"results/differences/{wildcards.image}.csv"}
-            if len(SPACES) > 1
+            if COMPARE_SPACES
             else {}
         ),
     }
