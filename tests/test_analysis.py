@@ -8,7 +8,7 @@ from PIL import Image
 from colourquant.colours import distinct_colours
 from colourquant.elbow import kneedle_elbow
 from colourquant.evaluate import evaluate_centres, make_reference
-from colourquant.files import read_png_thumbnail, thumbnail, write_run
+from colourquant.files import read_indexed_png, read_png_thumbnail, thumbnail, write_run
 from colourquant.kmeans import fit_kmeans
 from colourquant.palette import hex_colour, render_palette, share_order
 from colourquant.summary import front_page_rst, headline_table
@@ -62,6 +62,8 @@ def test_run_is_written_as_palette_indices_up_to_256_colours(tmp_path, k):
     with Image.open(tmp_path / "q.png") as written:
         assert written.mode == ("P" if k <= 256 else "RGB")
         np.testing.assert_array_equal(np.asarray(written.convert("RGB")), result.quantized)
+    labels, palette = read_indexed_png(tmp_path / "q.png")
+    np.testing.assert_array_equal(palette[labels], result.quantized)
 
 
 def test_run_metrics_of_a_coarse_quantization():

@@ -4,8 +4,10 @@ import numpy as np
 import pytest
 from skimage.color import deltaE_ciede2000, rgb2lab
 
+from colourquant.colours import distinct_colours
 from colourquant.explore import (
     colour_pairs,
+    indexed_colour_pairs,
     mean_delta_e2000,
     pairwise_differences,
     sample_pixels,
@@ -13,6 +15,12 @@ from colourquant.explore import (
     weighted_correlation,
 )
 from conftest import noisy_photo
+
+
+def as_palette_image(image):
+    """An RGB image as (palette row of each pixel, palette)."""
+    distinct = distinct_colours(image)
+    return distinct.index.reshape(distinct.shape), distinct.colours
 
 
 def test_sample_is_seeded_and_of_pixels_without_replacement():
@@ -71,6 +79,26 @@ def test_colour_pairs_count_every_pixel_once():
     assert {(tuple(x), tuple(y)) for x, y in zip(colours_a, colours_b, strict=True)} == pairs
 
 
+@pytest.mark.parametrize("k_b", [7, 300])  # a table of pairs, and sorting above 2^24 pairs
+def test_indexed_pairs_count_the_pixels_of_each_pair_of_palette_rows(k_b):
+    rng = np.random.default_rng(k_b)
+    labels_a, labels_b = rng.integers(0, 5, (30, 40)), rng.integers(0, k_b, (30, 40))
+    palette_a = rng.integers(0, 256, (5, 3), dtype=np.uint8)
+    palette_b = rng.integers(0, 256, (k_b, 3), dtype=np.uint8)
+    if k_b > 256:
+        palette_a = np.tile(palette_a, (20_000, 1))  # 100,000 rows: 3e7 possible pairs
+    colours_a, colours_b, counts = indexed_colour_pairs(labels_a, palette_a, labels_b, palette_b)
+    assert counts.sum() == 30 * 40
+    expected = {}
+    for a, b in zip(labels_a.ravel(), labels_b.ravel(), strict=True):
+        key = (tuple(palette_a[a]), tuple(palette_b[b]))
+        expected[key] = expected.get(key, 0) + 1
+    found = {}
+    for x, y, n in zip(colours_a, colours_b, counts, strict=True):
+        found[(tuple(x), tuple(y))] = found.get((tuple(x), tuple(y)), 0) + n
+    assert found == expected
+
+
 def test_identical_images_differ_by_zero():
     image = noisy_photo(seed=2)
     assert mean_delta_e2000(image, image.copy()) == 0.0
@@ -110,8 +138,8 @@ def test_pairwise_differences_has_a_row_per_k_and_pair():
     image = noisy_photo(seed=4, height=6, width=8)
     darker = (image // 2).astype(np.uint8)
     spaces, k_values = ["RGB", "HSV", "HSV-naive"], [3, 2]
-    quantized = {(space, k): image for space in spaces for k in k_values}
-    quantized[("HSV-naive", 2)] = darker
+    quantized = {(space, k): as_palette_image(image) for space in spaces for k in k_values}
+    quantized[("HSV-naive", 2)] = as_palette_image(darker)
     table = pairwise_differences(quantized, spaces, k_values)
     assert list(table.columns) == ["k", "space_a", "space_b", "delta_e2000_mean"]
     assert list(zip(table["k"], table["space_a"], table["space_b"], strict=True)) == [
@@ -126,7 +154,7 @@ def test_pairwise_differences_has_a_row_per_k_and_pair():
 def test_fewer_than_two_spaces_give_no_pairs():
     assert space_pairs(["RGB"]) == []
     assert space_pairs(["RGB", "Lab", "RGB"]) == [("RGB", "Lab")]
-    table = pairwise_differences({("RGB", 2): noisy_photo(0)}, ["RGB"], [2])
+    table = pairwise_differences({("RGB", 2): as_palette_image(noisy_photo(0))}, ["RGB"], [2])
     assert table.empty and "delta_e2000_mean" in table.columns
 
 
@@ -152,6 +180,8 @@ def test_exploration_figure_draws_every_panel():
     assert {"H", "S"} <= labels
     assert any(axis.name == "3d" for axis in figure.get_axes())
     table = pairwise_differences(
-        {(s, k): noisy_photo(k) for s in ("RGB", "Lab") for k in (2, 3)}, ["RGB", "Lab"], [2, 3]
+        {(s, k): as_palette_image(noisy_photo(k)) for s in ("RGB", "Lab") for k in (2, 3)},
+        ["RGB", "Lab"],
+        [2, 3],
     )
     assert differences_figure("photo", table).get_axes()[0].get_legend() is not None

@@ -24,6 +24,7 @@ __all__ = [
     "read_png_thumbnail",
     "write_png",
     "write_indexed_png",
+    "read_indexed_png",
     "write_figure",
     "write_table",
     "write_run",
@@ -93,6 +94,27 @@ def write_indexed_png(path: str | Path, labels: np.ndarray, palette: np.ndarray)
     image.putpalette(palette.tobytes(), rawmode="RGB")
     with atomic_path(path) as temporary:
         image.save(temporary, format="PNG", compress_level=1)
+
+
+def read_indexed_png(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
+    """Read an image as palette indices and palette (see :func:`write_indexed_png`).
+
+    Returns
+    -------
+    labels : ndarray of int, shape (height, width)
+        Palette row of each pixel.
+    palette : ndarray of uint8, shape (n, 3)
+    """
+    from PIL import Image
+
+    from .colours import distinct_colours
+
+    with Image.open(path) as image:
+        if image.mode == "P":
+            palette = np.asarray(image.getpalette("RGB"), dtype=np.uint8).reshape(-1, 3)
+            return np.asarray(image), palette
+        distinct = distinct_colours(np.asarray(image.convert("RGB")))
+    return distinct.index.reshape(distinct.shape), distinct.colours
 
 
 def write_figure(path: str | Path, figure, dpi: int) -> None:

@@ -1,11 +1,9 @@
 """Mean CIEDE2000 between one image's quantizations in every pair of spaces, at every k."""
 
-import numpy as np
 import pandas as pd
-from PIL import Image
 
 from colourquant.explore import pairwise_differences
-from colourquant.files import run_job, write_table
+from colourquant.files import read_indexed_png, run_job, write_table
 
 
 def main():
@@ -16,9 +14,7 @@ def main():
     tables = []
     # One k at a time: a 24-megapixel image's quantizations at every k would not fit in 2 GB.
     for k in k_values:
-        quantized = {
-            (space, k): np.asarray(Image.open(paths[(space, k)]).convert("RGB")) for space in spaces
-        }
+        quantized = {(space, k): read_indexed_png(paths[(space, k)]) for space in spaces}
         tables.append(pairwise_differences(quantized, spaces, [k]))
     table = pd.concat(tables, ignore_index=True)
     table.insert(0, "image", snakemake.wildcards.image)
