@@ -81,6 +81,15 @@ def test_kmeans_plusplus_never_picks_a_point_without_weight():
         np.testing.assert_array_equal(np.sort(centres, axis=0), np.sort(points[::50], axis=0))
 
 
+def test_fit_reports_the_time_of_its_seeding_stage():
+    distinct = distinct_colours(noisy_photo(seed=9))
+    points = from_srgb8(distinct.colours, "Lab")
+    sample = pixel_sample_weights(distinct.index, distinct.n_unique, 0.2, seed=0)
+    seeded = fit_kmeans(points, distinct.counts, 4, init_weights=sample, n_init=3)
+    assert 0 < seeded.seeding_seconds < seeded.fit_seconds
+    assert fit_kmeans(points, distinct.counts, 4, n_init=3).seeding_seconds == 0
+
+
 def test_kmeans_plusplus_refuses_fewer_weighted_points_than_k():
     points = np.random.default_rng(5).random((5, 3)).astype(np.float32)
     with pytest.raises(ValueError, match="at least k = 3"):

@@ -128,6 +128,7 @@ def run_image(name: str, image: np.ndarray, k_values, rows: list) -> None:
                     palette, _ = to_srgb8(fit.centres, space)
                     rebuild_image(palette[labels], distinct.index, distinct.shape)
                 rows.append({**base, "method": method, "fit_seconds": fit.fit_seconds,
+                             "seeding_seconds": fit.seeding_seconds,
                              "assign_seconds": times["assign"],
                              **dict(zip(["inertia", "mse_rgb"], full_image_scores(
                                  points, distinct.counts, fit.centres, space, distinct.colours),
@@ -138,8 +139,10 @@ def run_image(name: str, image: np.ndarray, k_values, rows: list) -> None:
 def target_ratios(runs: pd.DataFrame) -> list[float]:
     """The issue's target ratios over `runs`, in the order of TARGETS."""
     wide = runs.pivot_table(index=["image", "space", "k"], columns="method",
-                            values=["inertia", "fit_seconds", "assign_seconds"])  # fmt: skip
+                            values=["inertia", "fit_seconds", "seeding_seconds",
+                                    "assign_seconds"])  # fmt: skip
     inertia, fit, assign = wide["inertia"], wide["fit_seconds"], wide["assign_seconds"]
+    after_seeding = fit["exact"] - wide["seeding_seconds"]["exact"]
     small_k = fit.index.get_level_values("k") <= 32
     has_all = inertia["sklearn_all"].notna()
     return [
@@ -148,6 +151,7 @@ def target_ratios(runs: pd.DataFrame) -> list[float]:
         float((inertia["exact"] / inertia["sklearn_all"])[has_all].max()),
         float((inertia["exact"] / inertia["sklearn_all"])[has_all].median()),
         float((fit["exact"] / fit["notebook"])[small_k].groupby("image").median().median()),
+        float((after_seeding / fit["notebook"])[small_k].groupby("image").median().median()),
         float((fit["sklearn_all"] / fit["exact"])[has_all].median()),
         float((assign["notebook"] / assign["exact"]).median()),
     ]
@@ -159,6 +163,7 @@ TARGETS = [
     ("exact inertia / sklearn_all inertia (max over runs)", "<= 1.005"),
     ("exact inertia / sklearn_all inertia (median)", ""),
     ("exact fit time / notebook fit time at k <= 32 (median over images)", "<= 1"),
+    ("exact fit time after seeding / notebook fit time at k <= 32 (median over images)", ""),
     ("sklearn_all fit time / exact fit time (median)", ">= 3"),
     ("notebook assign+rebuild time / exact assign+rebuild time (median)", ">= 20"),
 ]
