@@ -7,7 +7,7 @@ from PIL import Image
 
 from colourquant.colours import distinct_colours
 from colourquant.elbow import kneedle_elbow
-from colourquant.evaluate import evaluate_centres, make_reference
+from colourquant.evaluate import evaluate_centres, evaluate_runs, make_reference
 from colourquant.files import read_indexed_png, read_png_thumbnail, thumbnail, write_run
 from colourquant.kmeans import fit_kmeans
 from colourquant.palette import hex_colour, render_palette, share_order
@@ -130,3 +130,14 @@ def test_thumbnail_fits_the_figure_cell_height(tmp_path, shape, expected):
     assert read.shape == (*expected, 3)
     # Shrinking averages neighbouring pixels: the mean colour barely moves.
     assert np.abs(read.mean(axis=(0, 1)) - pixels.mean(axis=(0, 1))).max() < 2
+
+
+def test_runs_evaluated_together_equal_runs_evaluated_alone():
+    distinct = distinct_colours(noisy_photo(seed=10))
+    reference = make_reference(distinct, "Lab")
+    fits = [fit_kmeans(reference.points, distinct.counts, k, seed=0, n_init=2) for k in (2, 5)]
+    together = list(evaluate_runs(reference, [fit.centres for fit in fits]))
+    for fit, result in zip(fits, together, strict=True):
+        alone = evaluate_centres(reference, fit.centres)
+        assert result.metrics == alone.metrics
+        np.testing.assert_array_equal(result.quantized, alone.quantized)

@@ -1,7 +1,13 @@
 import numpy as np
 import pytest
 
-from colourquant.metrics import colour_errors, structural_similarity, weighted_quantile
+from colourquant.colours import distinct_colours
+from colourquant.metrics import (
+    colour_errors,
+    structural_similarities,
+    structural_similarity,
+    weighted_quantile,
+)
 from conftest import noisy_photo
 
 
@@ -59,3 +65,26 @@ def test_ssim_drops_for_a_changed_image_and_handles_tiny_images():
     pixel = np.array([[[10, 20, 30]]], np.uint8)
     assert structural_similarity(pixel, pixel) == 1.0
     assert structural_similarity(pixel, pixel + 1) == 0.0
+
+
+def test_ssim_is_scikit_images_and_independent_of_blocks():
+    from skimage.metrics import structural_similarity as scikit_image_ssim
+
+    image = noisy_photo(seed=3, height=70, width=60)
+    changed = (image // 40 * 40).astype(np.uint8)
+    expected = scikit_image_ssim(image, changed, channel_axis=2, data_range=255)
+    for block_rows in (512, 16, 1):
+        assert structural_similarity(image, changed, block_rows=block_rows) == pytest.approx(
+            expected, abs=1e-6
+        )
+
+
+def test_ssim_of_several_quantizations_equals_one_at_a_time():
+    image = noisy_photo(seed=4, height=50, width=40)
+    distinct = distinct_colours(image)
+    replacements = [distinct.colours // step * step for step in (2, 30, 255)]
+    together = structural_similarities(image, distinct.index, replacements, block_rows=16)
+    for replacement, ssim in zip(replacements, together, strict=True):
+        quantized = replacement[distinct.index].reshape(image.shape)
+        assert ssim == structural_similarity(image, quantized, block_rows=16)
+    assert together[0] > together[1] > together[2]

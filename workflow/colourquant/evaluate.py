@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from .colours import DistinctColours, rebuild_image
 from .kmeans import inertia, nearest_centre, total_sum_of_squares
-from .metrics import colour_errors, srgb8_to_lab, structural_similarity
+from .metrics import colour_errors, srgb8_to_lab, structural_similarities
 from .spaces import from_srgb8, to_srgb8
 
-__all__ = ["Reference", "make_reference", "RunResult", "evaluate_centres"]
+__all__ = ["Reference", "make_reference", "RunResult", "evaluate_centres", "evaluate_runs"]
 
 
 @dataclass(frozen=True)
@@ -95,10 +96,45 @@ def evaluate_centres(reference: Reference, centres: np.ndarray) -> RunResult:
     -------
     RunResult
     """
+    return next(evaluate_runs(reference, [centres]))
+
+
+def evaluate_runs(reference: Reference, all_centres: Sequence[np.ndarray]) -> Iterator[RunResult]:
+    """Evaluate several runs of one image, as :func:`evaluate_centres` does each.
+
+    SSIM is computed for all runs in one pass over the image, sharing the
+    original's local statistics; the other outputs are built one run at a time
+    as the results are consumed, so a 24-megapixel image's runs are never all
+    held at once.
+
+    Parameters
+    ----------
+    reference : Reference
+    all_centres : sequence of ndarray, shape (k, 3)
+        Fitted centres of each run, in the fit space.
+
+    Yields
+    ------
+    RunResult
+        One per run, in order.
+    """
     image = reference.image
-    labels = nearest_centre(reference.points, centres)
+    labels = [nearest_centre(reference.points, centres) for centres in all_centres]
+    palettes = [to_srgb8(centres, reference.space) for centres in all_centres]
+    ssims = structural_similarities(
+        reference.pixels,
+        image.index,
+        [palette[run_labels] for (palette, _), run_labels in zip(palettes, labels, strict=True)],
+    )
+    for centres, run_labels, (palette, clipped), ssim in zip(
+        all_centres, labels, palettes, ssims, strict=True
+    ):
+        yield _run_result(reference, centres, run_labels, palette, clipped, ssim)
+
+
+def _run_result(reference, centres, labels, palette, clipped, ssim) -> RunResult:
+    image = reference.image
     run_inertia = inertia(reference.points, image.counts, centres, labels)
-    palette, clipped = to_srgb8(centres, reference.space)
     errors = colour_errors(
         image.colours,
         palette[labels],
@@ -118,7 +154,7 @@ def evaluate_centres(reference: Reference, centres: np.ndarray) -> RunResult:
         "inertia_normalised": run_inertia / total if total > 0 else 0.0,
         "n_centres_clipped": int(clipped.sum()),
         **errors,
-        "ssim": structural_similarity(reference.pixels, quantized),
+        "ssim": ssim,
     }
     return RunResult(
         metrics=metrics,

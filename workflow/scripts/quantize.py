@@ -3,7 +3,7 @@
 import pandas as pd
 
 from colourquant.elbow import kneedle_elbow
-from colourquant.evaluate import evaluate_centres, make_reference
+from colourquant.evaluate import evaluate_runs, make_reference
 from colourquant.files import load_distinct, run_job, write_run, write_table
 from colourquant.kmeans import fit_kmeans, pixel_sample_weights
 
@@ -23,9 +23,9 @@ def main():
         max_pixels=settings["max_seed_pixels"] if exact else None,
     )
     weights, init_weights = (distinct.counts, sample) if exact else (sample, None)
-    rows = []
-    for k in snakemake.params.k_values:
-        fit = fit_kmeans(
+    k_values = snakemake.params.k_values
+    fits = [
+        fit_kmeans(
             reference.points,
             weights,
             k,
@@ -36,7 +36,11 @@ def main():
             seed=settings["seed"],
             n_threads=snakemake.threads,
         )
-        result = evaluate_centres(reference, fit.centres)
+        for k in k_values
+    ]
+    rows = []
+    results = evaluate_runs(reference, [fit.centres for fit in fits])
+    for k, fit, result in zip(k_values, fits, results, strict=True):
         write_run(
             output[f"quantized_k{k}"],
             output[f"palette_k{k}"],
