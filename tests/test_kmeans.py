@@ -4,7 +4,10 @@ from sklearn.cluster import KMeans
 
 from colourquant.colours import distinct_colours
 from colourquant.kmeans import (
+    colour_grid,
     fit_kmeans,
+    fit_kmeans_exact,
+    grid_lloyd,
     inertia,
     kmeans_plusplus,
     nearest_centre,
@@ -161,8 +164,91 @@ def test_fit_rejects_nan_points():
         fit_kmeans(np.array([[0.0, np.nan, 0.0]]), np.ones(1), 1)
 
 
+def test_colour_grid_cells_sum_up_their_points():
+    distinct = distinct_colours(noisy_photo(seed=11))
+    points = from_srgb8(distinct.colours, "Lab")
+    grid = colour_grid(points, distinct.counts, 8)
+    assert 1 < grid.n_cells <= 8**3
+    assert grid.totals.sum() == distinct.counts.sum()
+    for cell in (0, grid.n_cells // 2, grid.n_cells - 1):
+        members = grid.cell_of == cell
+        weights = distinct.counts[members]
+        np.testing.assert_allclose(grid.means[cell], weights @ points[members] / weights.sum())
+    # Every point lies within its cell's radius of the cell's mean, and the
+    # farthest point is on that radius.
+    distances = np.linalg.norm(points - grid.means[grid.cell_of], axis=1)
+    assert (distances <= grid.radii[grid.cell_of] + 1e-9).all()
+    farthest = np.zeros(grid.n_cells)
+    np.maximum.at(farthest, grid.cell_of, distances)
+    np.testing.assert_allclose(farthest, grid.radii)
+    # One cell holds everything; the tolerance scale is the pixels' variance.
+    whole = colour_grid(points, distinct.counts, 1)
+    pixels = np.repeat(points, distinct.counts, axis=0)
+    assert whole.n_cells == 1
+    np.testing.assert_allclose(whole.means[0], pixels.mean(axis=0))
+    assert whole.tolerance_scale == pytest.approx(pixels.var(axis=0).mean(), rel=1e-9)
+
+
+@pytest.mark.parametrize("cells_per_axis", [1, 4, 16, 64])
+@pytest.mark.parametrize("max_iter", [1, 3, 100])
+def test_grid_lloyd_is_lloyd_on_every_point(cells_per_axis, max_iter):
+    distinct = distinct_colours(noisy_photo(seed=5))
+    points = from_srgb8(distinct.colours, "Lab")
+    start = points[[0, 100, 400, 700, 750]]
+    grid = colour_grid(points, distinct.counts, cells_per_axis)
+    centres, n_iter = grid_lloyd(grid, start, max_iter=max_iter, tol=0)
+    lloyd = KMeans(5, init=start, n_init=1, tol=0, max_iter=max_iter, algorithm="lloyd").fit(
+        points, sample_weight=distinct.counts
+    )
+    np.testing.assert_allclose(centres, lloyd.cluster_centers_, rtol=0, atol=1e-9)
+    assert n_iter == lloyd.n_iter_
+
+
+def test_grid_lloyd_stops_when_centres_move_less_than_the_tolerance():
+    distinct = distinct_colours(noisy_photo(seed=5))
+    points = from_srgb8(distinct.colours, "Lab")
+    grid = colour_grid(points, distinct.counts, 16)
+    start = points[[0, 100, 400, 700, 750]]
+    loose, loose_iter = grid_lloyd(grid, start, tol=1e-2)
+    converged, converged_iter = grid_lloyd(grid, start, tol=0)
+    assert loose_iter < converged_iter
+    # The loose fit stopped at its first step that moved the centres less than
+    # tol x the pixels' variance, so one more step moves them less than that too.
+    previous, _ = grid_lloyd(grid, start, max_iter=loose_iter - 1, tol=0)
+    assert ((loose - previous) ** 2).sum() <= 1e-2 * grid.tolerance_scale
+    assert not np.allclose(loose, converged)
+
+
+def test_exact_fit_restarts_on_the_grid_when_it_has_64_cells_per_cluster():
+    distinct = distinct_colours(noisy_photo(seed=5, height=96, width=128))
+    points = from_srgb8(distinct.colours, "Lab")
+    grid = colour_grid(points, distinct.counts, 24)
+    sample = pixel_sample_weights(distinct.index, distinct.n_unique, 0.05, seed=0)
+    k_grid = grid.n_cells // 64
+    on_grid = fit_kmeans_exact(grid, k_grid, init_weights=sample, n_init=10, tol=0)
+    assert k_grid >= 4
+    assert on_grid.restarts_on == "grid" and on_grid.k_effective == k_grid
+    assert 0 < on_grid.seeding_seconds < on_grid.fit_seconds
+    # Converged on every point: a Lloyd step from its centres changes nothing.
+    again, _ = grid_lloyd(grid, on_grid.centres, max_iter=1, tol=0)
+    np.testing.assert_allclose(again, on_grid.centres, atol=1e-9)
+    reference = fit_kmeans(points, distinct.counts, k_grid, n_init=10, dtype=np.float64)
+
+    def full_inertia(centres):
+        return inertia(points, distinct.counts, centres, nearest_centre(points, centres))
+
+    assert full_inertia(on_grid.centres) <= 1.01 * full_inertia(reference.centres)
+    # One cluster more and the grid is too coarse: the fit seeds from the sample.
+    settings = {"init_weights": sample, "n_init": 3, "seed": 2}
+    beyond = fit_kmeans_exact(grid, k_grid + 1, **settings)
+    seeded = fit_kmeans(points, distinct.counts, k_grid + 1, **settings)
+    assert beyond.restarts_on == seeded.restarts_on == "sample"
+    np.testing.assert_array_equal(beyond.centres, seeded.centres)
+
+
+@pytest.mark.parametrize("exact", [False, True])
 @pytest.mark.parametrize("n_threads", [1, 2])
-def test_fit_limits_openmp_to_its_threads(monkeypatch, n_threads):
+def test_fit_limits_openmp_to_its_threads(monkeypatch, n_threads, exact):
     from threadpoolctl import threadpool_info
 
     from colourquant import kmeans
@@ -178,5 +264,9 @@ def test_fit_limits_openmp_to_its_threads(monkeypatch, n_threads):
 
     monkeypatch.setattr(kmeans, "kmeans_plusplus", recording_seeding)
     distinct = distinct_colours(noisy_photo(seed=7))
-    fit_kmeans(from_srgb8(distinct.colours, "Lab"), distinct.counts, 4, n_threads=n_threads)
+    points = from_srgb8(distinct.colours, "Lab")
+    if exact:
+        fit_kmeans_exact(colour_grid(points, distinct.counts, 64), 2, n_threads=n_threads)
+    else:
+        fit_kmeans(points, distinct.counts, 4, n_threads=n_threads)
     assert seen and set(seen) == {n_threads}

@@ -9,8 +9,12 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = [
+    "ColourGrid",
     "KMeansFit",
+    "colour_grid",
     "fit_kmeans",
+    "fit_kmeans_exact",
+    "grid_lloyd",
     "kmeans_plusplus",
     "pixel_sample_weights",
     "nearest_centre",
@@ -22,6 +26,10 @@ __all__ = [
 # temporary (rows x k) matrix in cache whatever the image size.
 _BLOCK_ROWS = 1 << 13
 _KD_TREE_FROM_K = 32
+# Restarts on the colour grid's cells need this many cells per cluster to find
+# as good a start as restarts on a pixel sample (workflow/benchmarks/methods.py):
+# with fewer, clusters are a handful of cells wide and the cells' blur shows.
+_MIN_CELLS_PER_CLUSTER = 64
 
 
 @dataclass(frozen=True)
@@ -39,7 +47,11 @@ class KMeansFit:
     fit_seconds : float
         Wall time of the fit alone.
     seeding_seconds : float
-        Of that, the restarts on the pixel sample (0 without one).
+        Of that, the restarts that chose the starting centres on a summary of
+        the points (a pixel sample or a colour grid; 0 without one).
+    restarts_on : {"points", "sample", "grid", "none"}
+        What the `n_init` restarts ran on: every point, the pixel sample, the
+        colour grid's cells, or nothing (every point was its own centre).
     """
 
     centres: np.ndarray
@@ -47,6 +59,7 @@ class KMeansFit:
     k_effective: int
     fit_seconds: float
     seeding_seconds: float = 0.0
+    restarts_on: str = "points"
 
 
 def _validate_points(points: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -227,9 +240,10 @@ def fit_kmeans(
     weights = exact_weights.astype(dtype)
     started = time.perf_counter()
     seeded_at = started
+    restarts_on = "points"
     if k_effective == points.shape[0]:
         # Every point is its own centre: nothing to optimise.
-        centres, n_iter = exact_points, 0
+        centres, n_iter, restarts_on = exact_points, 0, "none"
     else:
         init, restarts = "k-means++", n_init
         if init_weights is not None:
@@ -243,6 +257,7 @@ def fit_kmeans(
                 )  # fmt: skip
                 init, restarts = seeded.cluster_centers_, 1
                 seeded_at = time.perf_counter()
+                restarts_on = "sample"
         model = _lloyd(points, weights, k_effective, init, restarts, max_iter, tol, seed, n_threads)
         # A last centre update in float64 removes the float32 rounding of the
         # centres (a cluster of one colour gets exactly that colour back).
@@ -257,6 +272,210 @@ def fit_kmeans(
         k_effective=k_effective,
         fit_seconds=time.perf_counter() - started,
         seeding_seconds=seeded_at - started,
+        restarts_on=restarts_on,
+    )
+
+
+@dataclass(frozen=True)
+class ColourGrid:
+    """Weighted points grouped by the cells of a cubic grid over their bounding box.
+
+    Each occupied cell is summarised by the weighted mean of its points, their
+    total weight and the distance from that mean to its farthest point.
+
+    Attributes
+    ----------
+    points : ndarray of float64, shape (n, 3)
+    weights : ndarray of float64, shape (n,)
+    cell_of : ndarray of intp, shape (n,)
+        Cell of each point, an index into the per-cell arrays.
+    means : ndarray of float64, shape (n_cells, 3)
+    totals : ndarray of float64, shape (n_cells,)
+    radii : ndarray of float64, shape (n_cells,)
+    tolerance_scale : float
+        Mean per-channel variance of the weighted points, the scale that makes
+        the Lloyd iterations' `tol` relative, as in scikit-learn.
+    """
+
+    points: np.ndarray
+    weights: np.ndarray
+    cell_of: np.ndarray
+    means: np.ndarray
+    totals: np.ndarray
+    radii: np.ndarray
+    tolerance_scale: float
+
+    @property
+    def n_cells(self) -> int:
+        return int(self.totals.size)
+
+
+def colour_grid(points: np.ndarray, weights: np.ndarray, cells_per_axis: int = 32) -> ColourGrid:
+    """Summarise weighted colours by the occupied cells of a cubic grid.
+
+    The cells are cubes, so that distances keep their meaning in every colour
+    space; `cells_per_axis` of them span the longest side of the points'
+    bounding box. A photo's colours occupy a few thousand of the 32^3 cells.
+
+    Parameters
+    ----------
+    points : ndarray, shape (n, 3)
+    weights : ndarray, shape (n,)
+        Non-negative, with a positive sum.
+    cells_per_axis : int
+        At least 1.
+
+    Returns
+    -------
+    ColourGrid
+    """
+    points, weights = _validate_points(points, weights)
+    if int(cells_per_axis) != cells_per_axis or cells_per_axis < 1:
+        raise ValueError(f"cells_per_axis must be an integer >= 1, got {cells_per_axis!r}")
+    if weights.sum() <= 0:
+        raise ValueError("weights sum to zero")
+    lowest = points.min(axis=0)
+    edge = max(float((points.max(axis=0) - lowest).max()) / cells_per_axis, np.finfo(float).tiny)
+    cell = np.minimum(((points - lowest) / edge).astype(np.int64), cells_per_axis - 1)
+    key = (cell[:, 0] * cells_per_axis + cell[:, 1]) * cells_per_axis + cell[:, 2]
+    _, cell_of = np.unique(key, return_inverse=True)
+    n_cells = int(cell_of.max()) + 1
+    totals = np.bincount(cell_of, weights=weights, minlength=n_cells)
+    means = _cluster_means(points, weights, cell_of, np.zeros((n_cells, 3)))
+    offsets = points - means[cell_of]
+    squared_radii = np.zeros(n_cells)
+    np.maximum.at(squared_radii, cell_of, np.einsum("ij,ij->i", offsets, offsets))
+    mean = weights @ points / weights.sum()
+    variance = weights @ (points - mean) ** 2 / weights.sum()
+    return ColourGrid(
+        points=points,
+        weights=weights,
+        cell_of=cell_of,
+        means=means,
+        totals=totals,
+        radii=np.sqrt(squared_radii),
+        tolerance_scale=float(variance.mean()),
+    )
+
+
+def grid_lloyd(
+    grid: ColourGrid, centres: np.ndarray, *, max_iter: int = 300, tol: float = 1e-4
+) -> tuple[np.ndarray, int]:
+    """Lloyd's k-means iterations over all of a grid's points, a cell at a time where possible.
+
+    A cell whose nearest centre is closer, by more than the cell's diameter,
+    than the second nearest has all its points in that centre's cluster
+    (triangle inequality); it counts as one point of its total weight at its
+    mean. Only the points of the other cells are assigned one by one. The
+    iterations are exactly Lloyd's on every point (Kanungo et al. 2002, "An
+    efficient k-means clustering algorithm", the filtering idea on one level).
+
+    Parameters
+    ----------
+    grid : ColourGrid
+    centres : ndarray, shape (k, 3)
+        The starting centres.
+    max_iter : int
+    tol : float
+        Stop when the squared centre shift summed over centres is at most `tol`
+        times the points' mean per-channel variance (scikit-learn's rule).
+
+    Returns
+    -------
+    centres : ndarray of float64, shape (k, 3)
+        Each the weighted mean of the points nearest to it at the last
+        iteration; a centre that lost all its points stays where it was.
+    n_iter : int
+    """
+    centres = np.array(centres, dtype=np.float64)
+    k = centres.shape[0]
+    mean_norms = np.einsum("ij,ij->i", grid.means, grid.means)
+    threshold = tol * grid.tolerance_scale
+    n_iter = 0
+    while n_iter < max_iter:
+        n_iter += 1
+        distances = grid.means @ (-2.0 * centres.T)
+        distances += mean_norms[:, None]
+        distances += np.einsum("ij,ij->i", centres, centres)
+        cell_labels = distances.argmin(axis=1)
+        if k > 1:
+            two_nearest = np.sqrt(np.maximum(np.partition(distances, 1, axis=1)[:, :2], 0))
+            settled = two_nearest[:, 1] - two_nearest[:, 0] > 2 * grid.radii
+        else:
+            settled = np.ones(grid.n_cells, dtype=bool)
+        loose = ~settled[grid.cell_of]
+        updated = _cluster_means(
+            np.concatenate([grid.means[settled], grid.points[loose]]),
+            np.concatenate([grid.totals[settled], grid.weights[loose]]),
+            np.concatenate([cell_labels[settled], nearest_centre(grid.points[loose], centres)]),
+            centres,
+        )
+        shift = float(((updated - centres) ** 2).sum())
+        centres = updated
+        if shift <= threshold:
+            break
+    return centres, n_iter
+
+
+def fit_kmeans_exact(
+    grid: ColourGrid,
+    k: int,
+    *,
+    init_weights: np.ndarray | None = None,
+    n_init: int = 1,
+    max_iter: int = 300,
+    tol: float = 1e-4,
+    seed: int = 0,
+    n_threads: int = 1,
+) -> KMeansFit:
+    """Fit k-means to all of a grid's weighted points: restarts on a summary, then Lloyd on all.
+
+    The `n_init` k-means++ restarts run on a small summary of the points and
+    the best is iterated to convergence on every point, so the result is a
+    local optimum of the full objective. The summary is the grid's cells
+    while they number at least 64 per cluster: then the iterations on all
+    points run through :func:`grid_lloyd`. With fewer cells (large k or a
+    coarse grid), the cells would blur the clusters; the restarts run on the
+    pixel sample `init_weights` instead (or, without one, on every point) and
+    the iterations are scikit-learn's, as in :func:`fit_kmeans`.
+
+    Parameters
+    ----------
+    grid : ColourGrid
+        The distinct colours in the fit space, weighted by pixel count.
+    k : int
+    init_weights : ndarray, shape (n,), optional
+        Weights of a pixel sample over ``grid.points``.
+    n_init, max_iter, tol, seed, n_threads
+        As in :func:`fit_kmeans`.
+
+    Returns
+    -------
+    KMeansFit
+    """
+    if int(k) != k or k < 1:
+        raise ValueError(f"k must be an integer >= 1, got {k!r}")
+    k_effective = int(min(k, np.count_nonzero(grid.weights > 0)))
+    if grid.n_cells < _MIN_CELLS_PER_CLUSTER * k_effective:
+        return fit_kmeans(
+            grid.points, grid.weights, k, init_weights=init_weights, n_init=n_init,
+            max_iter=max_iter, tol=tol, seed=seed, n_threads=n_threads,
+        )  # fmt: skip
+    started = time.perf_counter()
+    with _threadpool_controller().limit(limits=n_threads):
+        restarts = _lloyd(
+            grid.means, grid.totals, k_effective, "k-means++", n_init, max_iter, tol, seed,
+            n_threads,
+        )  # fmt: skip
+        seeded_at = time.perf_counter()
+        centres, n_iter = grid_lloyd(grid, restarts.cluster_centers_, max_iter=max_iter, tol=tol)
+    return KMeansFit(
+        centres=centres,
+        n_iter=n_iter,
+        k_effective=k_effective,
+        fit_seconds=time.perf_counter() - started,
+        seeding_seconds=seeded_at - started,
+        restarts_on="grid",
     )
 
 
