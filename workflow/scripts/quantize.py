@@ -5,7 +5,7 @@ import pandas as pd
 from colourquant.elbow import kneedle_elbow
 from colourquant.evaluate import evaluate_runs, make_reference
 from colourquant.files import load_distinct, run_job, write_run, write_table
-from colourquant.kmeans import fit_kmeans, pixel_sample_weights
+from colourquant.kmeans import colour_grid, fit_kmeans, fit_kmeans_exact, pixel_sample_weights
 
 
 def main():
@@ -13,7 +13,8 @@ def main():
     image, space = snakemake.wildcards.image, snakemake.wildcards.space
     distinct, metadata = load_distinct(snakemake.input.distinct)
     reference = make_reference(distinct, space)
-    # The seeded pixel sample is the data in sample mode and seeds the fit in exact mode.
+    # The seeded pixel sample is the data in sample mode; in exact mode it seeds
+    # the fits that the colour grid is too coarse for (large k).
     exact = settings["mode"] == "exact"
     sample = pixel_sample_weights(
         distinct.index,
@@ -22,22 +23,21 @@ def main():
         settings["seed"],
         max_pixels=settings["max_seed_pixels"] if exact else None,
     )
-    weights, init_weights = (distinct.counts, sample) if exact else (sample, None)
+    fit_settings = {
+        "n_init": settings["n_init"],
+        "max_iter": settings["max_iter"],
+        "tol": settings["tol"],
+        "seed": settings["seed"],
+        "n_threads": snakemake.threads,
+    }
     k_values = snakemake.params.k_values
-    fits = [
-        fit_kmeans(
-            reference.points,
-            weights,
-            k,
-            init_weights=init_weights,
-            n_init=settings["n_init"],
-            max_iter=settings["max_iter"],
-            tol=settings["tol"],
-            seed=settings["seed"],
-            n_threads=snakemake.threads,
-        )
-        for k in k_values
-    ]
+    if exact:
+        weights = distinct.counts
+        grid = colour_grid(reference.points, weights, settings["grid_cells"])
+        fits = [fit_kmeans_exact(grid, k, init_weights=sample, **fit_settings) for k in k_values]
+    else:
+        weights = sample
+        fits = [fit_kmeans(reference.points, weights, k, **fit_settings) for k in k_values]
     rows = []
     results = evaluate_runs(reference, [fit.centres for fit in fits])
     for k, fit, result in zip(k_values, fits, results, strict=True):
@@ -59,6 +59,7 @@ def main():
             **result.metrics,
             "n_iter": fit.n_iter,
             "n_init": settings["n_init"],
+            "restarts_on": fit.restarts_on,
             "n_fit_pixels": int(weights.sum()),
             "seed": settings["seed"],
             **metadata,

@@ -48,6 +48,7 @@ def main():
             **result.metrics,
             "n_iter": None,
             "n_init": None,
+            "restarts_on": None,
             "n_fit_pixels": distinct.n_pixels,
             "seed": seed if method == "random_codebook" else None,
             **metadata,
