@@ -5,10 +5,14 @@ Side by side in one run, per image, colour space and k:
 a) notebook: KMeans(n_init="auto") on a 5 % random pixel sample, ``predict`` on
    every pixel, rebuild with ``np.array([centres[p] for p in labels])``;
 b) sklearn_all: KMeans (n_init=1) on every pixel;
-c) exact: colourquant's exact mode, KMeans on the distinct colours weighted by
-   their pixel counts, started from the best of n_init fits to the 5 % sample
-   (at most fit.max_seed_pixels of it); where that cap applies, also
-   ``exact_uncapped``, seeded from the whole sample;
+c) exact: colourquant's exact mode, k-means on the distinct colours weighted by
+   their pixel counts, started from the best of n_init fits to the cells of a
+   colour grid (fit.grid_cells; at large k to the 5 % sample, at most
+   fit.max_seed_pixels of it). Its fit time includes its share of building the
+   grid (once per image and space, for every k). For comparison, also
+   ``exact_sample_seeds``, always seeded from the sample (exact mode before the
+   grid) and, where the seeding cap applies, ``exact_uncapped``, seeded from
+   the whole sample;
 d) sample: colourquant's sample mode (the 5 % sample, as weights on distinct colours).
 c) and d) use the fit settings of config/config.yaml. Every method runs on one
 OpenMP thread.
@@ -37,7 +41,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import BUNDLED, LARGE_NAME, bundled_image, large_image, timer  # noqa: E402
 
 from colourquant.colours import distinct_colours, rebuild_image  # noqa: E402
-from colourquant.kmeans import fit_kmeans, inertia, nearest_centre, pixel_sample_weights  # noqa: E402
+from colourquant.kmeans import (  # noqa: E402
+    colour_grid,
+    fit_kmeans,
+    fit_kmeans_exact,
+    inertia,
+    nearest_centre,
+    pixel_sample_weights,
+)
 from colourquant.spaces import from_srgb8, to_srgb8  # noqa: E402
 
 K_VALUES = [2, 4, 8, 16, 32, 64, 256]
@@ -76,6 +87,8 @@ def run_image(name: str, image: np.ndarray, k_values, rows: list) -> None:
             points = from_srgb8(distinct.colours, space)
         pixels = points[distinct.index]  # what the notebook clusters: every pixel, in the space
         prepare = times["distinct"] + times["convert"]
+        with timer(times, "grid"):
+            grid = colour_grid(points, distinct.counts, FIT["grid_cells"])
         rng = np.random.default_rng(SEED)
         for k in k_values:
             base = {"image": name, "space": space, "k": k, "n_pixels": len(pixels8),
@@ -113,23 +126,29 @@ def run_image(name: str, image: np.ndarray, k_values, rows: list) -> None:
             sampled = pixel_sample_weights(distinct.index, distinct.n_unique, FRACTION, SEED)
             seeds = pixel_sample_weights(distinct.index, distinct.n_unique, FRACTION, SEED,
                                          max_pixels=FIT["max_seed_pixels"])  # fmt: skip
-            variants = [("exact", distinct.counts, seeds), ("sample", sampled, None)]
+            settings = {"n_init": FIT["n_init"], "max_iter": FIT["max_iter"], "tol": FIT["tol"],
+                        "seed": SEED, "n_threads": THREADS}  # fmt: skip
+            fits = {
+                "exact": fit_kmeans_exact(grid, k, init_weights=seeds, **settings),
+                "exact_sample_seeds": fit_kmeans(points, distinct.counts, k, init_weights=seeds,
+                                                 **settings),
+                "sample": fit_kmeans(points, sampled, k, **settings),
+            }  # fmt: skip
             if seeds.sum() < sampled.sum():
                 # What the fit.max_seed_pixels cap changes: the same fit seeded
                 # from the whole 5 % sample.
-                variants.append(("exact_uncapped", distinct.counts, sampled))
-            for method, weights, init_weights in variants:
-                with timer(times, "fit"):
-                    fit = fit_kmeans(points, weights, k, init_weights=init_weights,
-                                     n_init=FIT["n_init"], max_iter=FIT["max_iter"],
-                                     tol=FIT["tol"], seed=SEED, n_threads=THREADS)  # fmt: skip
+                fits["exact_uncapped"] = fit_kmeans(points, distinct.counts, k,
+                                                    init_weights=sampled, **settings)  # fmt: skip
+            for method, fit in fits.items():
+                grid_share = times["grid"] / len(k_values) if method == "exact" else 0.0
                 with timer(times, "assign"):
                     labels = nearest_centre(points, fit.centres)
                     palette, _ = to_srgb8(fit.centres, space)
                     rebuild_image(palette[labels], distinct.index, distinct.shape)
-                rows.append({**base, "method": method, "fit_seconds": fit.fit_seconds,
+                rows.append({**base, "method": method,
+                             "fit_seconds": fit.fit_seconds + grid_share,
                              "seeding_seconds": fit.seeding_seconds,
-                             "assign_seconds": times["assign"],
+                             "grid_cells": grid.n_cells, "assign_seconds": times["assign"],
                              **dict(zip(["inertia", "mse_rgb"], full_image_scores(
                                  points, distinct.counts, fit.centres, space, distinct.colours),
                                  strict=True))})  # fmt: skip
@@ -169,36 +188,43 @@ TARGETS = [
 ]
 
 
-def seed_cap_effect(runs: pd.DataFrame) -> list[tuple[str, float]]:
-    """Fit time and inertia of exact mode with the seeding cap against without it."""
+def variant_effect(runs: pd.DataFrame, variant: str, label: str, small_k: bool = False):
+    """Fit time and full-image inertia of exact mode against one of its variants."""
+    if variant not in set(runs["method"]):
+        return []
     wide = runs.pivot_table(index=["image", "space", "k"], columns="method",
                             values=["inertia", "fit_seconds"])  # fmt: skip
-    if "exact_uncapped" not in wide["inertia"]:
-        return []
-    capped = wide.xs("exact", axis=1, level=1)
-    uncapped = wide.xs("exact_uncapped", axis=1, level=1)
-    kept = uncapped["inertia"].notna()
-    inertia = (capped["inertia"] / uncapped["inertia"])[kept]
+    exact = wide.xs("exact", axis=1, level=1)
+    other = wide.xs(variant, axis=1, level=1)
+    kept = other["inertia"].notna()
+    if small_k:
+        kept &= other.index.get_level_values("k") <= 32
+    inertia = (exact["inertia"] / other["inertia"])[kept]
     return [
-        ("seeding cap: uncapped fit time / capped fit time (median)",
-         float((uncapped["fit_seconds"] / capped["fit_seconds"])[kept].median())),
-        ("seeding cap: capped inertia / uncapped inertia (median)", float(inertia.median())),
-        ("seeding cap: capped inertia / uncapped inertia (max)", float(inertia.max())),
-        ("seeding cap: capped inertia / uncapped inertia (min)", float(inertia.min())),
+        (f"{label}: {variant} fit time / exact fit time (median)",
+         float((other["fit_seconds"] / exact["fit_seconds"])[kept].median())),
+        (f"{label}: exact inertia / {variant} inertia (median)", float(inertia.median())),
+        (f"{label}: exact inertia / {variant} inertia (max)", float(inertia.max())),
+        (f"{label}: exact inertia / {variant} inertia (min)", float(inertia.min())),
     ]  # fmt: skip
 
 
 def summarise(runs: pd.DataFrame) -> pd.DataFrame:
     """The target ratios over all runs, over the bundled photos and over the large photo,
-    then what the seeding cap changes (on the large photo)."""
-    compared = runs[runs["method"] != "exact_uncapped"]
+    then what the colour grid (at k <= 32) and the seeding cap (on the large photo) change."""
+    compared = runs[~runs["method"].isin(["exact_sample_seeds", "exact_uncapped"])]
     large = compared["image"] == LARGE_NAME
     columns = {"all": compared, "bundled": compared[~large], "large": compared[large]}
     table = pd.DataFrame({name: target_ratios(part) for name, part in columns.items() if len(part)})
     table.insert(0, "measure", [measure for measure, _ in TARGETS])
     table["target"] = [target for _, target in TARGETS]
-    cap = pd.DataFrame(seed_cap_effect(runs), columns=["measure", "large"])
-    return pd.concat([table, cap], ignore_index=True)
+    grid = pd.DataFrame(
+        variant_effect(runs, "exact_sample_seeds", "colour grid, k <= 32", small_k=True),
+        columns=["measure", "all"],
+    )
+    cap = pd.DataFrame(variant_effect(runs[runs["image"] == LARGE_NAME], "exact_uncapped",
+                                      "seeding cap"), columns=["measure", "large"])  # fmt: skip
+    return pd.concat([table, grid, cap], ignore_index=True)
 
 
 def plot(runs: pd.DataFrame, path: Path) -> None:
@@ -211,6 +237,7 @@ def plot(runs: pd.DataFrame, path: Path) -> None:
         "notebook": ("tab:blue", "notebook (5 % sample)"),
         "sklearn_all": ("tab:orange", "scikit-learn, all pixels"),
         "exact": ("tab:green", "exact mode"),
+        "exact_sample_seeds": ("tab:olive", "exact, seeded from the sample"),
         "exact_uncapped": ("tab:purple", "exact, seeded from the whole sample"),
         "sample": ("tab:red", "sample mode"),
     }
