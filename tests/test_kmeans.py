@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 from sklearn.cluster import KMeans
+from sklearn.cluster import kmeans_plusplus as sklearn_kmeans_plusplus
 
 from colourquant.colours import distinct_colours
 from colourquant.kmeans import (
@@ -10,6 +11,7 @@ from colourquant.kmeans import (
     grid_lloyd,
     inertia,
     kmeans_plusplus,
+    kmeans_plusplus_seedings,
     nearest_centre,
     pixel_sample_weights,
     total_sum_of_squares,
@@ -103,10 +105,41 @@ def test_fit_with_our_seeding_is_as_good_as_scikit_learns():
     distinct = distinct_colours(noisy_photo(seed=6))
     points = from_srgb8(distinct.colours, "Lab")
     for k in (4, 16):
-        ours = fit_kmeans(points, distinct.counts, k, n_init=10, seed=0, dtype=np.float64)
-        theirs = KMeans(k, n_init=10, random_state=0).fit(points, sample_weight=distinct.counts)
-        labels = nearest_centre(points, ours.centres)
-        assert inertia(points, distinct.counts, ours.centres, labels) <= theirs.inertia_ * 1.01
+        ratios = []
+        for seed in range(5):  # one seed can land either side by 1 %
+            ours = fit_kmeans(points, distinct.counts, k, n_init=10, seed=seed, dtype=np.float64)
+            theirs = KMeans(k, n_init=10, random_state=seed).fit(
+                points, sample_weight=distinct.counts
+            )
+            labels = nearest_centre(points, ours.centres)
+            ratios.append(inertia(points, distinct.counts, ours.centres, labels) / theirs.inertia_)
+        assert np.mean(ratios) <= 1.005
+
+
+def test_seedings_drawn_together_are_independent_kmeans_plusplus_seedings():
+    distinct = distinct_colours(noisy_photo(seed=6))
+    points = from_srgb8(distinct.colours, "Lab")
+    seedings = kmeans_plusplus_seedings(points, distinct.counts, 8, 50, np.random.RandomState(1))
+    assert seedings.shape == (50, 8, 3)
+    # Every centre is a distinct point, and no two seedings coincide.
+    for centres in seedings:
+        rows = [np.flatnonzero((points == centre).all(axis=1)) for centre in centres]
+        assert all(len(row) == 1 for row in rows) and len({int(r[0]) for r in rows}) == 8
+    assert len({seeding.tobytes() for seeding in seedings}) == 50
+
+    # As good as scikit-learn's seeding: the mean potential of 50 seedings is
+    # within 3 % (uniformly drawn centres are 78 % worse on this image).
+    def potential(centres):
+        labels = nearest_centre(points, centres)
+        return inertia(points, distinct.counts, centres, labels)
+
+    ours = np.mean([potential(centres) for centres in seedings])
+    theirs = np.mean([
+        potential(sklearn_kmeans_plusplus(points, 8, sample_weight=distinct.counts,
+                                          random_state=seed)[0])
+        for seed in range(50)
+    ])  # fmt: skip
+    assert ours <= 1.03 * theirs
 
 
 @pytest.mark.parametrize("k", [1, 9, 33, 256])  # blocked distances up to 32, k-d tree above
@@ -255,14 +288,14 @@ def test_fit_limits_openmp_to_its_threads(monkeypatch, n_threads, exact):
 
     seen = []
 
-    def recording_seeding(points, weights, k, random_state):
+    def recording_seeding(points, weights, k, n_seedings, random_state):
         # Runs inside scikit-learn's fit, as the Lloyd iterations do.
         seen.extend(
             pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "openmp"
         )
-        return kmeans_plusplus(points, weights, k, random_state)
+        return kmeans_plusplus_seedings(points, weights, k, n_seedings, random_state)
 
-    monkeypatch.setattr(kmeans, "kmeans_plusplus", recording_seeding)
+    monkeypatch.setattr(kmeans, "kmeans_plusplus_seedings", recording_seeding)
     distinct = distinct_colours(noisy_photo(seed=7))
     points = from_srgb8(distinct.colours, "Lab")
     if exact:

@@ -16,6 +16,7 @@ __all__ = [
     "fit_kmeans_exact",
     "grid_lloyd",
     "kmeans_plusplus",
+    "kmeans_plusplus_seedings",
     "pixel_sample_weights",
     "nearest_centre",
     "inertia",
@@ -26,6 +27,7 @@ __all__ = [
 # temporary (rows x k) matrix in cache whatever the image size.
 _BLOCK_ROWS = 1 << 13
 _KD_TREE_FROM_K = 32
+_SLACK = 8 * np.finfo(np.float64).eps
 # Restarts on the colour grid's cells need this many cells per cluster to find
 # as good a start as restarts on a pixel sample (workflow/benchmarks/methods.py):
 # with fewer, clusters are a handful of cells wide and the cells' blur shows.
@@ -116,31 +118,60 @@ def kmeans_plusplus(
     -------
     ndarray, shape (k, 3), the dtype of `points`
     """
+    return kmeans_plusplus_seedings(points, weights, k, 1, random_state)[0]
+
+
+def kmeans_plusplus_seedings(
+    points: np.ndarray,
+    weights: np.ndarray,
+    k: int,
+    n_seedings: int,
+    random_state: np.random.RandomState,
+) -> np.ndarray:
+    """Several independent :func:`kmeans_plusplus` seedings, computed side by side.
+
+    The restarts of a fit each need a seeding; drawing them together shares
+    numpy's per-step overhead, which dominates on a few thousand points.
+
+    Parameters
+    ----------
+    points, weights, k, random_state
+        As in :func:`kmeans_plusplus`.
+    n_seedings : int
+
+    Returns
+    -------
+    ndarray, shape (n_seedings, k, 3), the dtype of `points`
+    """
     weights = np.asarray(weights, dtype=np.float64)
     if int(np.count_nonzero(weights > 0)) < k:
         raise ValueError(f"k-means++ needs at least k = {k} points with positive weight")
     n_trials = 2 + int(np.log(k))
     norms = np.einsum("ij,ij->i", points, points)
-    centres = np.empty((k, points.shape[1]), dtype=points.dtype)
+    seedings = np.arange(n_seedings)
+    centres = np.empty((n_seedings, k, points.shape[1]), dtype=points.dtype)
 
     def squared_distances(rows):
-        candidates = points[rows]
-        distances = points @ (-2 * candidates.T)
+        distances = points @ (-2 * points[rows].T)
         distances += norms[:, None]
         distances += norms[rows]
         return np.maximum(distances, 0, out=distances)
 
-    first = random_state.choice(points.shape[0], p=weights / weights.sum())
-    centres[0] = points[first]
-    closest = squared_distances([first])[:, 0]
+    first = random_state.choice(points.shape[0], size=n_seedings, p=weights / weights.sum())
+    centres[:, 0] = points[first]
+    closest = squared_distances(first)  # (n, n_seedings)
     for centre in range(1, k):
-        cumulative = np.cumsum(weights * closest)
-        draws = random_state.uniform(size=n_trials) * cumulative[-1]
-        rows = np.minimum(np.searchsorted(cumulative, draws), points.shape[0] - 1)
-        candidates = np.minimum(squared_distances(rows), closest[:, None])
-        best = int(np.argmin(weights @ candidates))
-        closest = candidates[:, best]
-        centres[centre] = points[rows[best]]
+        cumulative = np.cumsum(weights[:, None] * closest, axis=0)
+        draws = random_state.uniform(size=(n_seedings, n_trials)) * cumulative[-1][:, None]
+        rows = np.stack(
+            [np.searchsorted(cumulative[:, seeding], draws[seeding]) for seeding in seedings]
+        )
+        rows = np.minimum(rows, points.shape[0] - 1)
+        candidates = squared_distances(rows.ravel()).reshape(-1, n_seedings, n_trials)
+        np.minimum(candidates, closest[:, :, None], out=candidates)
+        best = np.einsum("i,ijk->jk", weights, candidates).argmin(axis=1)
+        closest = candidates[:, seedings, best]
+        centres[:, centre] = points[rows[seedings, best]]
     return centres
 
 
@@ -158,9 +189,16 @@ def _lloyd(points, weights, k, init, n_init, max_iter, tol, seed, n_threads):
     from sklearn.cluster import KMeans
 
     if isinstance(init, str) and init == "k-means++":
-        # scikit-learn calls the seeding with its own (mean-centred) copy of the points.
+        pending = []
+
+        # scikit-learn calls the seeding once per restart, with its own
+        # (mean-centred) copy of the points: the first call draws them all.
         def init(centred, n_clusters, random_state):
-            return kmeans_plusplus(centred, weights, n_clusters, random_state)
+            if not pending:
+                pending.extend(
+                    kmeans_plusplus_seedings(centred, weights, n_clusters, n_init, random_state)
+                )
+            return pending.pop(0)
 
     with _threadpool_controller().limit(limits=n_threads, user_api="openmp"):
         return KMeans(
@@ -289,6 +327,8 @@ class ColourGrid:
     weights : ndarray of float64, shape (n,)
     cell_of : ndarray of intp, shape (n,)
         Cell of each point, an index into the per-cell arrays.
+    cell_order, cell_starts : ndarray of intp, shapes (n,) and (n_cells + 1,)
+        The points of cell ``c`` are rows ``cell_order[cell_starts[c]:cell_starts[c + 1]]``.
     means : ndarray of float64, shape (n_cells, 3)
     totals : ndarray of float64, shape (n_cells,)
     radii : ndarray of float64, shape (n_cells,)
@@ -300,6 +340,8 @@ class ColourGrid:
     points: np.ndarray
     weights: np.ndarray
     cell_of: np.ndarray
+    cell_order: np.ndarray
+    cell_starts: np.ndarray
     means: np.ndarray
     totals: np.ndarray
     radii: np.ndarray
@@ -334,23 +376,34 @@ def colour_grid(points: np.ndarray, weights: np.ndarray, cells_per_axis: int = 3
         raise ValueError(f"cells_per_axis must be an integer >= 1, got {cells_per_axis!r}")
     if weights.sum() <= 0:
         raise ValueError("weights sum to zero")
-    lowest = points.min(axis=0)
-    edge = max(float((points.max(axis=0) - lowest).max()) / cells_per_axis, np.finfo(float).tiny)
+    # Column by column: numpy reduces an (n, 3) array along axis 0 25x slower.
+    lowest = np.array([points[:, axis].min() for axis in range(3)])
+    highest = np.array([points[:, axis].max() for axis in range(3)])
+    edge = max(float((highest - lowest).max()) / cells_per_axis, np.finfo(float).tiny)
     cell = np.minimum(((points - lowest) / edge).astype(np.int64), cells_per_axis - 1)
     key = (cell[:, 0] * cells_per_axis + cell[:, 1]) * cells_per_axis + cell[:, 2]
-    _, cell_of = np.unique(key, return_inverse=True)
-    n_cells = int(cell_of.max()) + 1
+    # Number the occupied cells in key order by counting, not sorting.
+    occupied = np.bincount(key, minlength=cells_per_axis**3) > 0
+    cell_of = (np.cumsum(occupied) - 1)[key]
+    n_cells = int(occupied.sum())
+    sizes = np.bincount(cell_of, minlength=n_cells)
+    # Points grouped by cell; numpy sorts 16-bit integers by radix, in linear time.
+    cell_order = np.argsort(
+        cell_of.astype(np.uint16) if n_cells <= 1 << 16 else cell_of, kind="stable"
+    )
+    cell_starts = np.concatenate([[0], np.cumsum(sizes)])
     totals = np.bincount(cell_of, weights=weights, minlength=n_cells)
     means = _cluster_means(points, weights, cell_of, np.zeros((n_cells, 3)))
-    offsets = points - means[cell_of]
-    squared_radii = np.zeros(n_cells)
-    np.maximum.at(squared_radii, cell_of, np.einsum("ij,ij->i", offsets, offsets))
+    offsets = points[cell_order] - means[cell_of[cell_order]]
+    squared_radii = np.maximum.reduceat(np.einsum("ij,ij->i", offsets, offsets), cell_starts[:-1])
     mean = weights @ points / weights.sum()
     variance = weights @ (points - mean) ** 2 / weights.sum()
     return ColourGrid(
         points=points,
         weights=weights,
         cell_of=cell_of,
+        cell_order=cell_order,
+        cell_starts=cell_starts,
         means=means,
         totals=totals,
         radii=np.sqrt(squared_radii),
@@ -358,17 +411,130 @@ def colour_grid(points: np.ndarray, weights: np.ndarray, cells_per_axis: int = 3
     )
 
 
+def _two_nearest(points, centres):
+    """Nearest centre of each point, and the distances to the nearest and second nearest."""
+    n = points.shape[0]
+    labels = np.empty(n, dtype=np.intp)
+    nearest, second = np.empty(n), np.empty(n)
+    centre_norms = np.einsum("ij,ij->i", centres, centres)
+    centre_slack = 2 * _SLACK * centre_norms.max()
+    scaled = -2.0 * centres.T
+    for start in range(0, n, _BLOCK_ROWS):
+        block = points[start : start + _BLOCK_ROWS]
+        rows = slice(start, start + block.shape[0])
+        distances = block @ scaled
+        distances += centre_norms
+        labels[rows] = distances.argmin(axis=1)
+        offsets = block - centres[labels[rows]]
+        nearest[rows] = np.einsum("ij,ij->i", offsets, offsets)
+        distances[np.arange(block.shape[0]), labels[rows]] = np.inf
+        norms = np.einsum("ij,ij->i", block, block)
+        # |x|^2 - 2 x.c + |c|^2 loses about eps (|x|^2 + |c|^2) to rounding:
+        # take that off, so that the second distance stays a lower bound.
+        second[rows] = distances.min(axis=1) + norms * (1 - _SLACK) - centre_slack
+    return labels, np.sqrt(nearest), np.sqrt(np.maximum(second, 0))
+
+
+@dataclass
+class _Units:
+    """A grid's points as units: a cell while its points share a nearest centre, else each point.
+
+    Rows ``0 .. n_cells - 1`` are the cells, the rest the points. Each row has
+    a mean, a total weight and a radius (0 for a point), the nearest centre of
+    its points, an upper bound on their distance to it and a lower bound on
+    their distance to any other centre. A row not in use (a split cell, a
+    point of a whole cell) has an upper bound of -inf, so that it is never
+    measured. The clusters' total weights and weighted sums follow every
+    change of a row's centre.
+    """
+
+    means: np.ndarray
+    totals: np.ndarray
+    radii: np.ndarray
+    labels: np.ndarray
+    upper: np.ndarray
+    lower: np.ndarray
+    cluster_totals: np.ndarray
+    cluster_sums: np.ndarray
+
+    @classmethod
+    def of_grid(cls, grid: ColourGrid, k: int) -> _Units:
+        rows = grid.n_cells + grid.points.shape[0]
+        return cls(
+            means=np.concatenate([grid.means, grid.points]),
+            totals=np.concatenate([grid.totals, grid.weights]),
+            radii=np.concatenate([grid.radii, np.zeros(grid.points.shape[0])]),
+            labels=np.zeros(rows, dtype=np.intp),
+            upper=np.full(rows, -np.inf),
+            lower=np.full(rows, np.inf),
+            cluster_totals=np.zeros(k),
+            cluster_sums=np.zeros((k, 3)),
+        )
+
+    def _count(self, rows: np.ndarray, labels: np.ndarray, sign: float) -> None:
+        k = self.cluster_totals.size
+        weights = self.totals[rows]
+        self.cluster_totals += sign * np.bincount(labels, weights, k)
+        for axis in range(3):
+            values = weights * self.means[rows, axis]
+            self.cluster_sums[:, axis] += sign * np.bincount(labels, values, k)
+
+    def measure(self, rows: np.ndarray, centres: np.ndarray, counted: bool = True) -> None:
+        """Find the nearest centre of `rows` and reset their bounds.
+
+        Rows already `counted` in a cluster move to their new one; others join it.
+        """
+        labels, nearest, second = _two_nearest(self.means[rows], centres)
+        if counted:
+            changed = labels != self.labels[rows]
+            self._count(rows[changed], self.labels[rows][changed], -1.0)
+            self._count(rows[changed], labels[changed], 1.0)
+        else:
+            self._count(rows, labels, 1.0)
+        self.labels[rows] = labels
+        self.upper[rows] = nearest + self.radii[rows]
+        self.lower[rows] = second - self.radii[rows]
+
+    def split_ambiguous(self, rows: np.ndarray, grid: ColourGrid, centres: np.ndarray) -> None:
+        """Split the cells among the just measured `rows` that may straddle two clusters.
+
+        A split cell is replaced by its points. All of a cell's points share a
+        nearest centre when it is closer, by more than the cell's diameter,
+        than the second nearest (triangle inequality).
+        """
+        cells = rows[(rows < grid.n_cells) & (self.upper[rows] >= self.lower[rows])]
+        if cells.size == 0:
+            return
+        self._count(cells, self.labels[cells], -1.0)
+        self.upper[cells] = -np.inf
+        self.measure(grid.n_cells + _cell_members(grid, cells), centres, counted=False)
+
+
+def _cell_members(grid: ColourGrid, cells: np.ndarray) -> np.ndarray:
+    """Rows of ``grid.points`` in any of `cells`."""
+    starts = grid.cell_starts[cells]
+    sizes = grid.cell_starts[cells + 1] - starts
+    ends = np.cumsum(sizes)
+    return grid.cell_order[np.repeat(starts - ends + sizes, sizes) + np.arange(ends[-1])]
+
+
 def grid_lloyd(
     grid: ColourGrid, centres: np.ndarray, *, max_iter: int = 300, tol: float = 1e-4
 ) -> tuple[np.ndarray, int]:
-    """Lloyd's k-means iterations over all of a grid's points, a cell at a time where possible.
+    """Lloyd's k-means iterations over all of a grid's points, skipping the provably unchanged.
 
-    A cell whose nearest centre is closer, by more than the cell's diameter,
-    than the second nearest has all its points in that centre's cluster
-    (triangle inequality); it counts as one point of its total weight at its
-    mean. Only the points of the other cells are assigned one by one. The
-    iterations are exactly Lloyd's on every point (Kanungo et al. 2002, "An
-    efficient k-means clustering algorithm", the filtering idea on one level).
+    Each iteration assigns every point to its nearest centre and moves each
+    centre to the weighted mean of its points, exactly as Lloyd's algorithm,
+    but bounds on distances spare most of the work:
+
+    - A cell of the grid counts as one point (its mean, of its total weight)
+      for as long as its points provably share a nearest centre: while that
+      centre is closer, by more than the cell's diameter, than the second
+      nearest (triangle inequality). Otherwise it is split into its points.
+    - Each cell or point keeps an upper bound on the distance to its centre
+      and a lower bound on the distance to any other (Hamerly 2010, "Making
+      k-means even faster"). As centres move, the bounds loosen by the
+      distances moved; only those whose bounds overlap are measured again.
 
     Parameters
     ----------
@@ -389,32 +555,38 @@ def grid_lloyd(
     """
     centres = np.array(centres, dtype=np.float64)
     k = centres.shape[0]
-    mean_norms = np.einsum("ij,ij->i", grid.means, grid.means)
+    units = _Units.of_grid(grid, k)
+    every_cell = np.arange(grid.n_cells)
+    units.measure(every_cell, centres, counted=False)
+    units.split_ambiguous(every_cell, grid, centres)
     threshold = tol * grid.tolerance_scale
     n_iter = 0
-    while n_iter < max_iter:
+    while True:
         n_iter += 1
-        distances = grid.means @ (-2.0 * centres.T)
-        distances += mean_norms[:, None]
-        distances += np.einsum("ij,ij->i", centres, centres)
-        cell_labels = distances.argmin(axis=1)
-        if k > 1:
-            two_nearest = np.sqrt(np.maximum(np.partition(distances, 1, axis=1)[:, :2], 0))
-            settled = two_nearest[:, 1] - two_nearest[:, 0] > 2 * grid.radii
-        else:
-            settled = np.ones(grid.n_cells, dtype=bool)
-        loose = ~settled[grid.cell_of]
-        updated = _cluster_means(
-            np.concatenate([grid.means[settled], grid.points[loose]]),
-            np.concatenate([grid.totals[settled], grid.weights[loose]]),
-            np.concatenate([cell_labels[settled], nearest_centre(grid.points[loose], centres)]),
-            centres,
-        )
-        shift = float(((updated - centres) ** 2).sum())
+        updated = centres.copy()
+        filled = units.cluster_totals > 0
+        updated[filled] = units.cluster_sums[filled] / units.cluster_totals[filled, None]
+        moved = np.sqrt(((updated - centres) ** 2).sum(axis=1))
         centres = updated
-        if shift <= threshold:
-            break
-    return centres, n_iter
+        if float((moved**2).sum()) <= threshold or n_iter >= max_iter or k == 1:
+            # The running sums carry the rounding of every update; these do not.
+            used = np.isfinite(units.upper)
+            return _cluster_means(
+                units.means[used], units.totals[used], units.labels[used], centres
+            ), n_iter
+        units.upper += moved[units.labels]
+        units.lower -= moved.max()
+        separation = np.sqrt(((centres[:, None] - centres[None]) ** 2).sum(axis=2))
+        np.fill_diagonal(separation, np.inf)
+        # Nothing is nearer to a point than its centre if the point is within
+        # half the distance from that centre to the closest other centre.
+        bound = np.maximum(units.lower, 0.5 * separation.min(axis=1)[units.labels])
+        check = np.flatnonzero(units.upper > bound)
+        offsets = units.means[check] - centres[units.labels[check]]
+        units.upper[check] = np.sqrt(np.einsum("ij,ij->i", offsets, offsets)) + units.radii[check]
+        check = check[units.upper[check] > bound[check]]
+        units.measure(check, centres)
+        units.split_ambiguous(check, grid, centres)
 
 
 def fit_kmeans_exact(
