@@ -1,3 +1,6 @@
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 from sklearn.cluster import KMeans
@@ -12,6 +15,7 @@ from colourquant.kmeans import (
     inertia,
     kmeans_plusplus,
     kmeans_plusplus_seedings,
+    lloyd_restarts,
     nearest_centre,
     pixel_sample_weights,
     total_sum_of_squares,
@@ -279,9 +283,8 @@ def test_exact_fit_restarts_on_the_grid_when_it_has_64_cells_per_cluster():
     np.testing.assert_array_equal(beyond.centres, seeded.centres)
 
 
-@pytest.mark.parametrize("exact", [False, True])
 @pytest.mark.parametrize("n_threads", [1, 2])
-def test_fit_limits_openmp_to_its_threads(monkeypatch, n_threads, exact):
+def test_fit_limits_openmp_to_its_threads(monkeypatch, n_threads):
     from threadpoolctl import threadpool_info
 
     from colourquant import kmeans
@@ -297,9 +300,35 @@ def test_fit_limits_openmp_to_its_threads(monkeypatch, n_threads, exact):
 
     monkeypatch.setattr(kmeans, "kmeans_plusplus_seedings", recording_seeding)
     distinct = distinct_colours(noisy_photo(seed=7))
-    points = from_srgb8(distinct.colours, "Lab")
-    if exact:
-        fit_kmeans_exact(colour_grid(points, distinct.counts, 64), 2, n_threads=n_threads)
-    else:
-        fit_kmeans(points, distinct.counts, 4, n_threads=n_threads)
+    fit_kmeans(from_srgb8(distinct.colours, "Lab"), distinct.counts, 4, n_threads=n_threads)
     assert seen and set(seen) == {n_threads}
+
+
+def test_lloyd_restarts_are_lloyd_from_each_start():
+    distinct = distinct_colours(noisy_photo(seed=8))
+    points = from_srgb8(distinct.colours, "Lab")
+    starts = kmeans_plusplus_seedings(points, distinct.counts, 6, 4, np.random.RandomState(0))
+    centres, inertias = lloyd_restarts(points, distinct.counts, starts, max_iter=300, threshold=0)
+    for start, ours, our_inertia in zip(starts, centres, inertias, strict=True):
+        lloyd = KMeans(6, init=start, n_init=1, tol=0, algorithm="lloyd").fit(
+            points, sample_weight=distinct.counts
+        )
+        np.testing.assert_allclose(ours, lloyd.cluster_centers_, rtol=0, atol=1e-9)
+        assert our_inertia == pytest.approx(lloyd.inertia_, rel=1e-9)
+    assert len({round(value, 6) for value in inertias}) > 1  # the starts matter
+
+
+def test_exact_fit_on_the_grid_does_not_import_scikit_learn():
+    # Importing scikit-learn costs a workflow job about 0.6 s, ten fits' worth.
+    script = """
+import sys
+import numpy as np
+from colourquant.kmeans import colour_grid, fit_kmeans_exact
+points = np.random.default_rng(0).random((5000, 3))
+fit = fit_kmeans_exact(colour_grid(points, np.ones(5000), 16), 8, n_init=3)
+assert fit.restarts_on == "grid", fit.restarts_on
+print(sorted(name for name in sys.modules if name.startswith("sklearn")))
+"""
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.strip() == "[]"

@@ -17,6 +17,7 @@ __all__ = [
     "grid_lloyd",
     "kmeans_plusplus",
     "kmeans_plusplus_seedings",
+    "lloyd_restarts",
     "pixel_sample_weights",
     "nearest_centre",
     "inertia",
@@ -589,6 +590,61 @@ def grid_lloyd(
         units.split_ambiguous(check, grid, centres)
 
 
+def lloyd_restarts(
+    points: np.ndarray, weights: np.ndarray, starts: np.ndarray, *, max_iter: int, threshold: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Lloyd's iterations from several starts side by side, each until it converges.
+
+    Meant for a few thousand points (a colour grid's cells), where numpy's
+    per-call overhead, shared here by all the starts, would dominate.
+
+    Parameters
+    ----------
+    points : ndarray, shape (n, 3)
+    weights : ndarray, shape (n,)
+    starts : ndarray, shape (n_starts, k, 3)
+    max_iter : int
+    threshold : float
+        A start has converged when its squared centre shift, summed over its
+        centres, is at most this.
+
+    Returns
+    -------
+    centres : ndarray of float64, shape (n_starts, k, 3)
+        A centre that lost all its points stays where it was.
+    inertias : ndarray of float64, shape (n_starts,)
+        Weighted sum of squared distances to the nearest of each start's centres.
+    """
+    centres = np.array(starts, dtype=np.float64)
+    n_starts, k, _ = centres.shape
+    n = points.shape[0]
+    weighted = [weights] + [weights * points[:, axis] for axis in range(3)]
+
+    def nearest(centres):
+        distances = points @ (-2.0 * centres.reshape(-1, 3).T)
+        distances += np.einsum("ijk,ijk->ij", centres, centres).ravel()
+        return distances.reshape(n, centres.shape[0], k)
+
+    active = np.arange(n_starts)
+    for _ in range(max_iter):
+        current = centres[active]
+        # Cluster j of the i-th active start is bin i * k + j.
+        bins = (nearest(current).argmin(axis=2).T + np.arange(active.size)[:, None] * k).ravel()
+        totals, *sums = (
+            np.bincount(bins, np.tile(values, active.size), active.size * k).reshape(-1, k)
+            for values in weighted
+        )
+        updated = current.copy()
+        filled = totals > 0
+        updated[filled] = np.stack(sums, axis=2)[filled] / totals[filled][:, None]
+        centres[active] = updated
+        active = active[((updated - current) ** 2).sum(axis=(1, 2)) > threshold]
+        if active.size == 0:
+            break
+    squared = nearest(centres).min(axis=2) + np.einsum("ij,ij->i", points, points)[:, None]
+    return centres, weights @ np.maximum(squared, 0)
+
+
 def fit_kmeans_exact(
     grid: ColourGrid,
     k: int,
@@ -605,8 +661,10 @@ def fit_kmeans_exact(
     The `n_init` k-means++ restarts run on a small summary of the points and
     the best is iterated to convergence on every point, so the result is a
     local optimum of the full objective. The summary is the grid's cells
-    while they number at least 64 per cluster: then the iterations on all
-    points run through :func:`grid_lloyd`. With fewer cells (large k or a
+    while they number at least 64 per cluster: then the restarts are
+    :func:`kmeans_plusplus_seedings` and :func:`lloyd_restarts` on the cells
+    and the iterations on every point :func:`grid_lloyd`, all in numpy (on as
+    many BLAS threads as the caller allows). With fewer cells (large k or a
     coarse grid), the cells would blur the clusters; the restarts run on the
     pixel sample `init_weights` instead (or, without one, on every point) and
     the iterations are scikit-learn's, as in :func:`fit_kmeans`.
@@ -618,8 +676,10 @@ def fit_kmeans_exact(
     k : int
     init_weights : ndarray, shape (n,), optional
         Weights of a pixel sample over ``grid.points``.
-    n_init, max_iter, tol, seed, n_threads
+    n_init, max_iter, tol, seed
         As in :func:`fit_kmeans`.
+    n_threads : int
+        OpenMP threads of scikit-learn, where it fits.
 
     Returns
     -------
@@ -634,13 +694,15 @@ def fit_kmeans_exact(
             max_iter=max_iter, tol=tol, seed=seed, n_threads=n_threads,
         )  # fmt: skip
     started = time.perf_counter()
-    with _threadpool_controller().limit(limits=n_threads):
-        restarts = _lloyd(
-            grid.means, grid.totals, k_effective, "k-means++", n_init, max_iter, tol, seed,
-            n_threads,
-        )  # fmt: skip
-        seeded_at = time.perf_counter()
-        centres, n_iter = grid_lloyd(grid, restarts.cluster_centers_, max_iter=max_iter, tol=tol)
+    starts = kmeans_plusplus_seedings(
+        grid.means, grid.totals, k_effective, n_init, np.random.RandomState(seed)
+    )
+    threshold = tol * grid.tolerance_scale
+    restarts, inertias = lloyd_restarts(
+        grid.means, grid.totals, starts, max_iter=max_iter, threshold=threshold
+    )
+    seeded_at = time.perf_counter()
+    centres, n_iter = grid_lloyd(grid, restarts[inertias.argmin()], max_iter=max_iter, tol=tol)
     return KMeansFit(
         centres=centres,
         n_iter=n_iter,
