@@ -262,19 +262,26 @@ def test_exact_fit_restarts_on_the_grid_when_it_has_64_cells_per_cluster():
     grid = colour_grid(points, distinct.counts, 24)
     sample = pixel_sample_weights(distinct.index, distinct.n_unique, 0.05, seed=0)
     k_grid = grid.n_cells // 64
-    on_grid = fit_kmeans_exact(grid, k_grid, init_weights=sample, n_init=10, tol=0)
     assert k_grid >= 4
-    assert on_grid.restarts_on == "grid" and on_grid.k_effective == k_grid
-    assert 0 < on_grid.seeding_seconds < on_grid.fit_seconds
-    # Converged on every point: a Lloyd step from its centres changes nothing.
-    again, _ = grid_lloyd(grid, on_grid.centres, max_iter=1, tol=0)
-    np.testing.assert_allclose(again, on_grid.centres, atol=1e-9)
     reference = fit_kmeans(points, distinct.counts, k_grid, n_init=10, dtype=np.float64)
 
     def full_inertia(centres):
         return inertia(points, distinct.counts, centres, nearest_centre(points, centres))
 
-    assert full_inertia(on_grid.centres) <= 1.01 * full_inertia(reference.centres)
+    fine_grid = colour_grid(points, distinct.counts, 48)
+    fits = [
+        fit_kmeans_exact(grid, k_grid, fine_grid=fine, init_weights=sample, n_init=10, tol=0)
+        for fine in (None, fine_grid)
+    ]
+    for on_grid in fits:
+        assert on_grid.restarts_on == "grid" and on_grid.k_effective == k_grid
+        assert 0 < on_grid.seeding_seconds < on_grid.fit_seconds
+        # Converged on every point: a Lloyd step from its centres changes nothing.
+        again, _ = grid_lloyd(grid, on_grid.centres, max_iter=1, tol=0)
+        np.testing.assert_allclose(again, on_grid.centres, atol=1e-9)
+        assert full_inertia(on_grid.centres) <= 1.01 * full_inertia(reference.centres)
+    # The fine grid moved the start: a different (converged) fit.
+    assert not np.allclose(fits[0].centres, fits[1].centres)
     # One cluster more and the grid is too coarse: the fit seeds from the sample.
     settings = {"init_weights": sample, "n_init": 3, "seed": 2}
     beyond = fit_kmeans_exact(grid, k_grid + 1, **settings)

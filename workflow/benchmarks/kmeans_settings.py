@@ -2,9 +2,10 @@
 
 On the bundled photos in RGB and Lab, k from 2 to 256, fits the exact
 objective with several numbers of k-means++ restarts (n_init) and stopping
-tolerances (tol), seeded from a 5 % pixel sample or not, and records the fit
-time and the full-image inertia relative to the best found for that image,
-space and k.
+tolerances (tol), the restarts running on the colour grid's cells (exact mode
+as configured: at large k on the sample instead), on a 5 % pixel sample or on
+every distinct colour, and records the fit time and the full-image inertia
+relative to the best found for that image, space and k.
 
 Usage: python workflow/benchmarks/kmeans_settings.py [--out results/performance]
 """
@@ -17,24 +18,35 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import yaml
 from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import BUNDLED, bundled_image  # noqa: E402
 
 from colourquant.colours import distinct_colours  # noqa: E402
-from colourquant.kmeans import fit_kmeans, inertia, nearest_centre, pixel_sample_weights  # noqa: E402
+from colourquant.kmeans import (  # noqa: E402
+    colour_grid,
+    fit_kmeans,
+    fit_kmeans_exact,
+    inertia,
+    nearest_centre,
+    pixel_sample_weights,
+)
 from colourquant.spaces import from_srgb8  # noqa: E402
 
 K_VALUES = [2, 4, 8, 16, 32, 64, 256]
 SPACES = ["RGB", "Lab"]
-SETTINGS = [  # (seeded from the sample, n_init, tol)
-    (seeded, n_init, tol)
-    for seeded in (True, False)
+GRID_CELLS = yaml.safe_load(
+    (Path(__file__).resolve().parents[2] / "config/config.yaml").read_text()
+)["fit"]["grid_cells"]
+SETTINGS = [  # (what the restarts run on, n_init, tol)
+    (summary, n_init, tol)
+    for summary in ("grid", "sample", "points")
     for n_init in (1, 3, 10)
     for tol in (1e-2, 1e-3, 1e-4)
     # k-means++ restarts on all distinct colours are the slow baseline: two suffice.
-    if seeded or (tol == 1e-4 and n_init < 10)
+    if summary != "points" or (tol == 1e-4 and n_init < 10)
 ]
 
 
@@ -50,17 +62,26 @@ def main():
             distinct = distinct_colours(bundled_image(name))
             for space in SPACES:
                 points = from_srgb8(distinct.colours, space)
+                grid, fine_grid = (colour_grid(points, distinct.counts, cells)
+                                   for cells in (GRID_CELLS, 2 * GRID_CELLS))  # fmt: skip
                 for k in K_VALUES:
                     for seed in range(arguments.seeds):
                         sample = pixel_sample_weights(distinct.index, distinct.n_unique, 0.05, seed)
-                        for seeded, n_init, tol in SETTINGS:
-                            fit = fit_kmeans(points, distinct.counts, k,
-                                             init_weights=sample if seeded else None,
-                                             n_init=n_init, tol=tol, seed=seed)  # fmt: skip
+                        for summary, n_init, tol in SETTINGS:
+                            settings = {"n_init": n_init, "tol": tol, "seed": seed}
+                            if summary == "grid":
+                                fit = fit_kmeans_exact(
+                                    grid, k, fine_grid=fine_grid, init_weights=sample, **settings
+                                )
+                            else:
+                                fit = fit_kmeans(points, distinct.counts, k, **settings,
+                                                 init_weights=sample if summary == "sample"
+                                                 else None)  # fmt: skip
                             labels = nearest_centre(points, fit.centres)
                             rows.append({
                                 "image": name, "space": space, "k": k, "seed": seed,
-                                "seeded": seeded, "n_init": n_init, "tol": tol,
+                                "summary": summary, "restarts_on": fit.restarts_on,
+                                "n_init": n_init, "tol": tol,
                                 "fit_seconds": fit.fit_seconds, "n_iter": fit.n_iter,
                                 "inertia": inertia(points, distinct.counts, fit.centres, labels),
                             })  # fmt: skip
@@ -71,7 +92,7 @@ def main():
     runs.to_csv(arguments.out / "kmeans_settings.csv", index=False)
     table = (
         runs.assign(large_k=np.where(runs["k"] >= 64, "k >= 64", "k <= 32"))
-        .groupby(["large_k", "seeded", "n_init", "tol"])
+        .groupby(["large_k", "summary", "n_init", "tol"])
         .agg(median_seconds=("fit_seconds", "median"), total_seconds=("fit_seconds", "sum"),
              mean_excess=("excess_inertia", "mean"), p95_excess=("excess_inertia",
              lambda x: x.quantile(0.95)), worst_excess=("excess_inertia", "max"))
@@ -83,7 +104,7 @@ def main():
 
 
 def plot(table: pd.DataFrame, path: Path) -> None:
-    """Excess inertia against time: a line per tol through n_init 1, 3, 10 (seeded)."""
+    """Excess inertia against time: a line per summary and tol through n_init 1, 3, 10."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -91,29 +112,24 @@ def plot(table: pd.DataFrame, path: Path) -> None:
     from matplotlib.ticker import FormatStrFormatter
 
     colours = {1e-2: "tab:red", 1e-3: "tab:orange", 1e-4: "tab:blue"}
-    figure, axes = plt.subplots(1, 2, figsize=(12, 4.8), layout="constrained")
+    styles = {
+        "grid": ({"marker": "o"}, "restarts on the colour grid (exact mode)"),
+        "sample": ({"marker": "^", "linestyle": "--", "alpha": 0.6}, "restarts on the sample"),
+        "points": ({"marker": "s", "linestyle": ":"}, "k-means++ on all colours"),
+    }
+    figure, axes = plt.subplots(1, 2, figsize=(13, 5.2), layout="constrained")
     for axis, (group, rows) in zip(axes, table.groupby("large_k"), strict=True):
-        for (seeded, tol), line in rows.groupby(["seeded", "tol"]):
+        for (summary, tol), line in rows.groupby(["summary", "tol"]):
             line = line.sort_values("n_init")
-            style = (
-                {"color": colours[tol], "marker": "o"}
-                if seeded
-                else {"color": "black", "marker": "s", "markerfacecolor": "white", "linestyle": ":"}
-            )
-            label = (
-                f"seeded from the sample, tol {tol:g}"
-                if seeded
-                else f"k-means++ on all colours, tol {tol:g}"
-            )
-            axis.plot(line["total_seconds"], 100 * line["mean_excess"], label=label, **style)
-            for row in line.itertuples():
-                axis.annotate(
-                    f"n_init {row.n_init}",
-                    (row.total_seconds, 100 * row.mean_excess),
-                    fontsize=7,
-                    xytext=(5, 3),
-                    textcoords="offset points",
-                )
+            style, description = styles[summary]
+            colour = "black" if summary == "points" else colours[tol]
+            axis.plot(line["total_seconds"], 100 * line["mean_excess"], color=colour,
+                      label=f"{description}, tol {tol:g}", **style)  # fmt: skip
+            if summary != "sample":  # its labels would sit on the grid's at k >= 64
+                for row in line.itertuples():
+                    axis.annotate(f"n_init {row.n_init}", (row.total_seconds,
+                                  100 * row.mean_excess), fontsize=7, xytext=(5, 3),
+                                  textcoords="offset points")  # fmt: skip
         axis.set_xscale("log")
         axis.xaxis.set_major_formatter(FormatStrFormatter("%g"))
         axis.xaxis.set_minor_formatter(FormatStrFormatter("%g"))
@@ -122,7 +138,8 @@ def plot(table: pd.DataFrame, path: Path) -> None:
         axis.set_ylabel("mean excess full-image inertia over the best found / %")
         axis.set_title(group)
         axis.grid(True, alpha=0.3)
-    axes[0].legend(fontsize=8)
+    handles, labels = axes[0].get_legend_handles_labels()
+    figure.legend(handles, labels, loc="outside lower center", ncols=3, fontsize=8)
     figure.suptitle("Quality for time of k-means settings on the bundled photos (RGB and Lab)")
     figure.savefig(path, dpi=110)
 

@@ -88,7 +88,8 @@ def run_image(name: str, image: np.ndarray, k_values, rows: list) -> None:
         pixels = points[distinct.index]  # what the notebook clusters: every pixel, in the space
         prepare = times["distinct"] + times["convert"]
         with timer(times, "grid"):
-            grid = colour_grid(points, distinct.counts, FIT["grid_cells"])
+            grid, fine_grid = (colour_grid(points, distinct.counts, cells)
+                               for cells in (FIT["grid_cells"], 2 * FIT["grid_cells"]))  # fmt: skip
         rng = np.random.default_rng(SEED)
         for k in k_values:
             base = {"image": name, "space": space, "k": k, "n_pixels": len(pixels8),
@@ -129,7 +130,8 @@ def run_image(name: str, image: np.ndarray, k_values, rows: list) -> None:
             settings = {"n_init": FIT["n_init"], "max_iter": FIT["max_iter"], "tol": FIT["tol"],
                         "seed": SEED, "n_threads": THREADS}  # fmt: skip
             fits = {
-                "exact": fit_kmeans_exact(grid, k, init_weights=seeds, **settings),
+                "exact": fit_kmeans_exact(grid, k, fine_grid=fine_grid, init_weights=seeds,
+                                          **settings),
                 "exact_sample_seeds": fit_kmeans(points, distinct.counts, k, init_weights=seeds,
                                                  **settings),
                 "sample": fit_kmeans(points, sampled, k, **settings),

@@ -33,6 +33,10 @@ _SLACK = 8 * np.finfo(np.float64).eps
 # as good a start as restarts on a pixel sample (workflow/benchmarks/methods.py):
 # with fewer, clusters are a handful of cells wide and the cells' blur shows.
 _MIN_CELLS_PER_CLUSTER = 64
+# The best few restarts on the coarse grid are iterated further on a finer one
+# before the best of those goes on to every point: the coarse cells' blur can
+# misrank close restarts (workflow/benchmarks/methods.py).
+_REFINED_RESTARTS = 3
 
 
 @dataclass(frozen=True)
@@ -353,12 +357,12 @@ class ColourGrid:
         return int(self.totals.size)
 
 
-def colour_grid(points: np.ndarray, weights: np.ndarray, cells_per_axis: int = 32) -> ColourGrid:
+def colour_grid(points: np.ndarray, weights: np.ndarray, cells_per_axis: int = 24) -> ColourGrid:
     """Summarise weighted colours by the occupied cells of a cubic grid.
 
     The cells are cubes, so that distances keep their meaning in every colour
     space; `cells_per_axis` of them span the longest side of the points'
-    bounding box. A photo's colours occupy a few thousand of the 32^3 cells.
+    bounding box. A photo's colours occupy 1,000-3,000 of the 24^3 cells.
 
     Parameters
     ----------
@@ -649,6 +653,7 @@ def fit_kmeans_exact(
     grid: ColourGrid,
     k: int,
     *,
+    fine_grid: ColourGrid | None = None,
     init_weights: np.ndarray | None = None,
     n_init: int = 1,
     max_iter: int = 300,
@@ -662,9 +667,10 @@ def fit_kmeans_exact(
     the best is iterated to convergence on every point, so the result is a
     local optimum of the full objective. The summary is the grid's cells
     while they number at least 64 per cluster: then the restarts are
-    :func:`kmeans_plusplus_seedings` and :func:`lloyd_restarts` on the cells
-    and the iterations on every point :func:`grid_lloyd`, all in numpy (on as
-    many BLAS threads as the caller allows). With fewer cells (large k or a
+    :func:`kmeans_plusplus_seedings` and :func:`lloyd_restarts` on the cells;
+    the best three go on iterating on the cells of `fine_grid`, if given; the
+    best of those is iterated on every point by :func:`grid_lloyd`. All of it
+    runs in numpy (on as many BLAS threads as the caller allows). With fewer cells (large k or a
     coarse grid), the cells would blur the clusters; the restarts run on the
     pixel sample `init_weights` instead (or, without one, on every point) and
     the iterations are scikit-learn's, as in :func:`fit_kmeans`.
@@ -674,6 +680,9 @@ def fit_kmeans_exact(
     grid : ColourGrid
         The distinct colours in the fit space, weighted by pixel count.
     k : int
+    fine_grid : ColourGrid, optional
+        The same colours on a finer grid (twice the cells per axis in the
+        workflow).
     init_weights : ndarray, shape (n,), optional
         Weights of a pixel sample over ``grid.points``.
     n_init, max_iter, tol, seed
@@ -701,6 +710,11 @@ def fit_kmeans_exact(
     restarts, inertias = lloyd_restarts(
         grid.means, grid.totals, starts, max_iter=max_iter, threshold=threshold
     )
+    if fine_grid is not None:
+        best = restarts[np.argsort(inertias)[:_REFINED_RESTARTS]]
+        restarts, inertias = lloyd_restarts(
+            fine_grid.means, fine_grid.totals, best, max_iter=max_iter, threshold=threshold
+        )
     seeded_at = time.perf_counter()
     centres, n_iter = grid_lloyd(grid, restarts[inertias.argmin()], max_iter=max_iter, tol=tol)
     return KMeansFit(

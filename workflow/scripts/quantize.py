@@ -33,8 +33,14 @@ def main():
     k_values = snakemake.params.k_values
     if exact:
         weights = distinct.counts
-        grid = colour_grid(reference.points, weights, settings["grid_cells"])
-        fits = [fit_kmeans_exact(grid, k, init_weights=sample, **fit_settings) for k in k_values]
+        grid, fine_grid = (
+            colour_grid(reference.points, weights, cells)
+            for cells in (settings["grid_cells"], 2 * settings["grid_cells"])
+        )
+        fits = [
+            fit_kmeans_exact(grid, k, fine_grid=fine_grid, init_weights=sample, **fit_settings)
+            for k in k_values
+        ]
     else:
         weights = sample
         fits = [fit_kmeans(reference.points, weights, k, **fit_settings) for k in k_values]
