@@ -37,6 +37,12 @@ _MIN_CELLS_PER_CLUSTER = 64
 # before the best of those goes on to every point: the coarse cells' blur can
 # misrank close restarts (workflow/benchmarks/methods.py).
 _REFINED_RESTARTS = 3
+# The iterations on every point start next to a summary's optimum, where a
+# step moves the centres little even when the full optimum is still some way
+# off: with scikit-learn's stopping rule they would stop after one step on a
+# 24-megapixel photo, above the notebook's inertia. A tenth of `tol` lets them
+# get there (workflow/benchmarks/methods.py).
+_FULL_TOL_FACTOR = 0.1
 
 
 @dataclass(frozen=True)
@@ -669,8 +675,10 @@ def fit_kmeans_exact(
     while they number at least 64 per cluster: then the restarts are
     :func:`kmeans_plusplus_seedings` and :func:`lloyd_restarts` on the cells;
     the best three go on iterating on the cells of `fine_grid`, if given; the
-    best of those is iterated on every point by :func:`grid_lloyd`. All of it
-    runs in numpy (on as many BLAS threads as the caller allows). With fewer cells (large k or a
+    best of those is iterated on every point by :func:`grid_lloyd`, until the
+    centres move less than a tenth of `tol` allows (they start close to
+    convergence, where steps are small). All of it runs in numpy (on as many
+    BLAS threads as the caller allows). With fewer cells (large k or a
     coarse grid), the cells would blur the clusters; the restarts run on the
     pixel sample `init_weights` instead (or, without one, on every point) and
     the iterations are scikit-learn's, as in :func:`fit_kmeans`.
@@ -716,7 +724,9 @@ def fit_kmeans_exact(
             fine_grid.means, fine_grid.totals, best, max_iter=max_iter, threshold=threshold
         )
     seeded_at = time.perf_counter()
-    centres, n_iter = grid_lloyd(grid, restarts[inertias.argmin()], max_iter=max_iter, tol=tol)
+    centres, n_iter = grid_lloyd(
+        grid, restarts[inertias.argmin()], max_iter=max_iter, tol=_FULL_TOL_FACTOR * tol
+    )
     return KMeansFit(
         centres=centres,
         n_iter=n_iter,
