@@ -229,16 +229,22 @@ def test_colour_grid_cells_sum_up_their_points():
 @pytest.mark.parametrize("cells_per_axis", [1, 4, 16, 64])
 @pytest.mark.parametrize("max_iter", [1, 3, 100])
 def test_grid_lloyd_is_lloyd_on_every_point(cells_per_axis, max_iter):
-    distinct = distinct_colours(noisy_photo(seed=5))
-    points = from_srgb8(distinct.colours, "Lab")
-    start = points[[0, 100, 400, 700, 750]]
-    grid = colour_grid(points, distinct.counts, cells_per_axis)
-    centres, n_iter = grid_lloyd(grid, start, max_iter=max_iter, tol=0)
-    lloyd = KMeans(5, init=start, n_init=1, tol=0, max_iter=max_iter, algorithm="lloyd").fit(
-        points, sample_weight=distinct.counts
-    )
-    np.testing.assert_allclose(centres, lloyd.cluster_centers_, rtol=0, atol=1e-9)
-    assert n_iter == lloyd.n_iter_
+    points, weights = weighted_colours(seed=5)
+    for start in (points[[0, 100, 400, 700, 750]], points[[300]]):  # k = 5 and k = 1
+        grid = colour_grid(points, weights, cells_per_axis)
+        centres, n_iter = grid_lloyd(grid, start, max_iter=max_iter, tol=0)
+        lloyd = KMeans(
+            len(start), init=start, n_init=1, tol=0, max_iter=max_iter, algorithm="lloyd"
+        ).fit(points, sample_weight=weights)
+        np.testing.assert_allclose(centres, lloyd.cluster_centers_, rtol=0, atol=1e-9)
+        assert n_iter == lloyd.n_iter_
+
+
+def weighted_colours(seed):
+    """A noisy photo's colours in Lab with uneven weights (its own counts are all 1)."""
+    distinct = distinct_colours(noisy_photo(seed=seed))
+    weights = np.random.default_rng(seed).integers(1, 50, distinct.n_unique).astype(float)
+    return from_srgb8(distinct.colours, "Lab"), weights
 
 
 def test_grid_lloyd_stops_when_centres_move_less_than_the_tolerance():
@@ -248,12 +254,15 @@ def test_grid_lloyd_stops_when_centres_move_less_than_the_tolerance():
     start = points[[0, 100, 400, 700, 750]]
     loose, loose_iter = grid_lloyd(grid, start, tol=1e-2)
     converged, converged_iter = grid_lloyd(grid, start, tol=0)
-    assert loose_iter < converged_iter
-    # The loose fit stopped at its first step that moved the centres less than
-    # tol x the pixels' variance, so one more step moves them less than that too.
-    previous, _ = grid_lloyd(grid, start, max_iter=loose_iter - 1, tol=0)
-    assert ((loose - previous) ** 2).sum() <= 1e-2 * grid.tolerance_scale
+    assert 2 < loose_iter < converged_iter
     assert not np.allclose(loose, converged)
+    # The loose fit stopped at its first step that moved the centres by at most
+    # tol x the pixels' variance: the step before moved them more.
+    steps = [
+        grid_lloyd(grid, start, max_iter=n, tol=0)[0] for n in range(loose_iter - 2, loose_iter)
+    ]
+    threshold = 1e-2 * grid.tolerance_scale
+    assert ((loose - steps[1]) ** 2).sum() <= threshold < ((steps[1] - steps[0]) ** 2).sum()
 
 
 def test_exact_fit_restarts_on_the_grid_when_it_has_64_cells_per_cluster():
@@ -277,8 +286,9 @@ def test_exact_fit_restarts_on_the_grid_when_it_has_64_cells_per_cluster():
         assert on_grid.restarts_on == "grid" and on_grid.k_effective == k_grid
         assert 0 < on_grid.seeding_seconds < on_grid.fit_seconds
         # Converged on every point: a Lloyd step from its centres changes nothing.
-        again, _ = grid_lloyd(grid, on_grid.centres, max_iter=1, tol=0)
-        np.testing.assert_allclose(again, on_grid.centres, atol=1e-9)
+        step = KMeans(k_grid, init=on_grid.centres, n_init=1, max_iter=1, algorithm="lloyd")
+        step.fit(points, sample_weight=distinct.counts)
+        np.testing.assert_allclose(step.cluster_centers_, on_grid.centres, atol=1e-9)
         assert full_inertia(on_grid.centres) <= 1.01 * full_inertia(reference.centres)
     # The fine grid moved the start: a different (converged) fit.
     assert not np.allclose(fits[0].centres, fits[1].centres)
@@ -312,17 +322,30 @@ def test_fit_limits_openmp_to_its_threads(monkeypatch, n_threads):
 
 
 def test_lloyd_restarts_are_lloyd_from_each_start():
-    distinct = distinct_colours(noisy_photo(seed=8))
-    points = from_srgb8(distinct.colours, "Lab")
-    starts = kmeans_plusplus_seedings(points, distinct.counts, 6, 4, np.random.RandomState(0))
-    centres, inertias = lloyd_restarts(points, distinct.counts, starts, max_iter=300, threshold=0)
+    points, weights = weighted_colours(seed=8)
+    starts = kmeans_plusplus_seedings(points, weights, 6, 4, np.random.RandomState(0))
+    centres, inertias = lloyd_restarts(points, weights, starts, max_iter=300, threshold=0)
     for start, ours, our_inertia in zip(starts, centres, inertias, strict=True):
         lloyd = KMeans(6, init=start, n_init=1, tol=0, algorithm="lloyd").fit(
-            points, sample_weight=distinct.counts
+            points, sample_weight=weights
         )
         np.testing.assert_allclose(ours, lloyd.cluster_centers_, rtol=0, atol=1e-9)
         assert our_inertia == pytest.approx(lloyd.inertia_, rel=1e-9)
     assert len({round(value, 6) for value in inertias}) > 1  # the starts matter
+
+
+def test_exact_fit_counts_only_cells_with_weight():
+    # Three colours carry all the weight; two thousand others none.
+    rng = np.random.default_rng(3)
+    weighted = [[0.1, 0.1, 0.1], [0.12, 0.1, 0.1], [0.9, 0.9, 0.9]]
+    points = np.concatenate([weighted, rng.random((2000, 3))])
+    weights = np.concatenate([[5.0, 5.0, 7.0], np.zeros(2000)])
+    grid = colour_grid(points, weights, 16)
+    assert grid.n_cells >= 128 and np.count_nonzero(grid.totals) == 2
+    # Two weighted cells cannot carry two clusters: the fit runs on the colours.
+    fit = fit_kmeans_exact(grid, 2, n_init=3)
+    assert fit.restarts_on == "points"
+    np.testing.assert_allclose(np.sort(fit.centres, axis=0), [[0.11, 0.1, 0.1], weighted[2]])
 
 
 def test_exact_fit_on_the_grid_does_not_import_scikit_learn():

@@ -383,8 +383,9 @@ def colour_grid(points: np.ndarray, weights: np.ndarray, cells_per_axis: int = 2
     ColourGrid
     """
     points, weights = _validate_points(points, weights)
-    if int(cells_per_axis) != cells_per_axis or cells_per_axis < 1:
-        raise ValueError(f"cells_per_axis must be an integer >= 1, got {cells_per_axis!r}")
+    if int(cells_per_axis) != cells_per_axis or not 1 <= cells_per_axis <= 256:
+        # Cells are numbered through a table of cells_per_axis^3 entries.
+        raise ValueError(f"cells_per_axis must be an integer in 1...256, got {cells_per_axis!r}")
     if weights.sum() <= 0:
         raise ValueError("weights sum to zero")
     # Column by column: numpy reduces an (n, 3) array along axis 0 25x slower.
@@ -404,7 +405,10 @@ def colour_grid(points: np.ndarray, weights: np.ndarray, cells_per_axis: int = 2
     )
     cell_starts = np.concatenate([[0], np.cumsum(sizes)])
     totals = np.bincount(cell_of, weights=weights, minlength=n_cells)
-    means = _cluster_means(points, weights, cell_of, np.zeros((n_cells, 3)))
+    plain_means = np.zeros((n_cells, 3))
+    if (totals == 0).any():  # a cell of weightless points only gets their plain mean
+        plain_means = _cluster_means(points, np.ones_like(weights), cell_of, plain_means)
+    means = _cluster_means(points, weights, cell_of, plain_means)
     offsets = points[cell_order] - means[cell_of[cell_order]]
     squared_radii = np.maximum.reduceat(np.einsum("ij,ij->i", offsets, offsets), cell_starts[:-1])
     mean = weights @ points / weights.sum()
@@ -490,14 +494,15 @@ class _Units:
             values = weights * self.means[rows, axis]
             self.cluster_sums[:, axis] += sign * np.bincount(labels, values, k)
 
-    def measure(self, rows: np.ndarray, centres: np.ndarray, counted: bool = True) -> None:
+    def measure(self, rows: np.ndarray, centres: np.ndarray, counted: bool = True) -> bool:
         """Find the nearest centre of `rows` and reset their bounds.
 
-        Rows already `counted` in a cluster move to their new one; others join it.
+        Rows already `counted` in a cluster move to their new one; others join
+        it. Returns whether a counted row changed cluster.
         """
         labels, nearest, second = _two_nearest(self.means[rows], centres)
+        changed = labels != self.labels[rows]
         if counted:
-            changed = labels != self.labels[rows]
             self._count(rows[changed], self.labels[rows][changed], -1.0)
             self._count(rows[changed], labels[changed], 1.0)
         else:
@@ -505,20 +510,27 @@ class _Units:
         self.labels[rows] = labels
         self.upper[rows] = nearest + self.radii[rows]
         self.lower[rows] = second - self.radii[rows]
+        return counted and bool(changed.any())
 
-    def split_ambiguous(self, rows: np.ndarray, grid: ColourGrid, centres: np.ndarray) -> None:
+    def split_ambiguous(self, rows: np.ndarray, grid: ColourGrid, centres: np.ndarray) -> bool:
         """Split the cells among the just measured `rows` that may straddle two clusters.
 
         A split cell is replaced by its points. All of a cell's points share a
         nearest centre when it is closer, by more than the cell's diameter,
-        than the second nearest (triangle inequality).
+        than the second nearest (triangle inequality). Returns whether a point
+        of a split cell has a nearest centre other than its cell's.
         """
         cells = rows[(rows < grid.n_cells) & (self.upper[rows] >= self.lower[rows])]
         if cells.size == 0:
-            return
+            return False
         self._count(cells, self.labels[cells], -1.0)
         self.upper[cells] = -np.inf
-        self.measure(grid.n_cells + _cell_members(grid, cells), centres, counted=False)
+        members = _cell_members(grid, cells)
+        self.measure(grid.n_cells + members, centres, counted=False)
+        # Rows 0 .. n_cells - 1 are the cells, so a cell's row is its index.
+        return bool(
+            (self.labels[grid.n_cells + members] != self.labels[grid.cell_of[members]]).any()
+        )
 
 
 def _cell_members(grid: ColourGrid, cells: np.ndarray) -> np.ndarray:
@@ -554,15 +566,19 @@ def grid_lloyd(
         The starting centres.
     max_iter : int
     tol : float
-        Stop when the squared centre shift summed over centres is at most `tol`
-        times the points' mean per-channel variance (scikit-learn's rule).
+        Stop when no point changed cluster, or when the squared centre shift
+        summed over centres is at most `tol` times the points' weighted mean
+        per-channel variance (scikit-learn's rules, with the variance of the
+        pixels rather than of the distinct colours).
 
     Returns
     -------
     centres : ndarray of float64, shape (k, 3)
         Each the weighted mean of the points nearest to it at the last
-        iteration; a centre that lost all its points stays where it was.
+        iteration. A centre that lost all its points stays where it was
+        (scikit-learn moves it to a far point instead).
     n_iter : int
+        Counted as scikit-learn does.
     """
     centres = np.array(centres, dtype=np.float64)
     k = centres.shape[0]
@@ -571,15 +587,17 @@ def grid_lloyd(
     units.measure(every_cell, centres, counted=False)
     units.split_ambiguous(every_cell, grid, centres)
     threshold = tol * grid.tolerance_scale
-    n_iter = 0
+    # Adding and removing weights leaves rounding residue in an emptied cluster.
+    empty = 1e-9 * units.cluster_totals.sum()
+    n_iter, changed = 0, True
     while True:
         n_iter += 1
         updated = centres.copy()
-        filled = units.cluster_totals > 0
+        filled = units.cluster_totals > empty
         updated[filled] = units.cluster_sums[filled] / units.cluster_totals[filled, None]
         moved = np.sqrt(((updated - centres) ** 2).sum(axis=1))
         centres = updated
-        if float((moved**2).sum()) <= threshold or n_iter >= max_iter or k == 1:
+        if not changed or float((moved**2).sum()) <= threshold or n_iter >= max_iter:
             # The running sums carry the rounding of every update; these do not.
             used = np.isfinite(units.upper)
             return _cluster_means(
@@ -592,12 +610,13 @@ def grid_lloyd(
         # Nothing is nearer to a point than its centre if the point is within
         # half the distance from that centre to the closest other centre.
         bound = np.maximum(units.lower, 0.5 * separation.min(axis=1)[units.labels])
-        check = np.flatnonzero(units.upper > bound)
+        # A tie is measured again, so that it goes to the lowest-numbered centre.
+        check = np.flatnonzero(units.upper >= bound)
         offsets = units.means[check] - centres[units.labels[check]]
         units.upper[check] = np.sqrt(np.einsum("ij,ij->i", offsets, offsets)) + units.radii[check]
-        check = check[units.upper[check] > bound[check]]
-        units.measure(check, centres)
-        units.split_ambiguous(check, grid, centres)
+        check = check[units.upper[check] >= bound[check]]
+        changed = units.measure(check, centres)
+        changed = units.split_ambiguous(check, grid, centres) or changed
 
 
 def lloyd_restarts(
@@ -629,17 +648,29 @@ def lloyd_restarts(
     n_starts, k, _ = centres.shape
     n = points.shape[0]
     weighted = [weights] + [weights * points[:, axis] for axis in range(3)]
+    norms = np.einsum("ij,ij->i", points, points)
 
     def nearest(centres):
-        distances = points @ (-2.0 * centres.reshape(-1, 3).T)
-        distances += np.einsum("ijk,ijk->ij", centres, centres).ravel()
-        return distances.reshape(n, centres.shape[0], k)
+        """Nearest centre of each start for every point, and the squared distance to it."""
+        labels = np.empty((n, centres.shape[0]), dtype=np.intp)
+        squared = np.empty((n, centres.shape[0]))
+        scaled = -2.0 * centres.reshape(-1, 3).T
+        centre_norms = np.einsum("ijk,ijk->ij", centres, centres).ravel()
+        # Blocks of rows keep the (rows x starts x k) distances small.
+        for start in range(0, n, _BLOCK_ROWS):
+            rows = slice(start, start + _BLOCK_ROWS)
+            distances = points[rows] @ scaled
+            distances += centre_norms
+            distances = distances.reshape(-1, centres.shape[0], k)
+            labels[rows] = distances.argmin(axis=2)
+            squared[rows] = distances.min(axis=2) + norms[rows, None]
+        return labels, squared
 
     active = np.arange(n_starts)
     for _ in range(max_iter):
         current = centres[active]
         # Cluster j of the i-th active start is bin i * k + j.
-        bins = (nearest(current).argmin(axis=2).T + np.arange(active.size)[:, None] * k).ravel()
+        bins = (nearest(current)[0].T + np.arange(active.size)[:, None] * k).ravel()
         totals, *sums = (
             np.bincount(bins, np.tile(values, active.size), active.size * k).reshape(-1, k)
             for values in weighted
@@ -651,8 +682,7 @@ def lloyd_restarts(
         active = active[((updated - current) ** 2).sum(axis=(1, 2)) > threshold]
         if active.size == 0:
             break
-    squared = nearest(centres).min(axis=2) + np.einsum("ij,ij->i", points, points)[:, None]
-    return centres, weights @ np.maximum(squared, 0)
+    return centres, weights @ np.maximum(nearest(centres)[1], 0)
 
 
 def fit_kmeans_exact(
@@ -705,7 +735,7 @@ def fit_kmeans_exact(
     if int(k) != k or k < 1:
         raise ValueError(f"k must be an integer >= 1, got {k!r}")
     k_effective = int(min(k, np.count_nonzero(grid.weights > 0)))
-    if grid.n_cells < _MIN_CELLS_PER_CLUSTER * k_effective:
+    if np.count_nonzero(grid.totals > 0) < _MIN_CELLS_PER_CLUSTER * k_effective:
         return fit_kmeans(
             grid.points, grid.weights, k, init_weights=init_weights, n_init=n_init,
             max_iter=max_iter, tol=tol, seed=seed, n_threads=n_threads,
