@@ -239,7 +239,7 @@ def plot(runs: pd.DataFrame, path: Path) -> None:
         "notebook": ("tab:blue", "notebook (5 % sample)"),
         "sklearn_all": ("tab:orange", "scikit-learn, all pixels"),
         "exact": ("tab:green", "exact mode"),
-        "exact_sample_seeds": ("tab:olive", "exact, seeded from the sample"),
+        "exact_sample_seeds": ("tab:brown", "exact, seeded from the sample"),
         "exact_uncapped": ("tab:purple", "exact, seeded from the whole sample"),
         "sample": ("tab:red", "sample mode"),
     }
