@@ -368,7 +368,7 @@ def colour_grid(points: np.ndarray, weights: np.ndarray, cells_per_axis: int = 2
 
     The cells are cubes, so that distances keep their meaning in every colour
     space; `cells_per_axis` of them span the longest side of the points'
-    bounding box. A photo's colours occupy 1,000-3,000 of the 24^3 cells.
+    bounding box. A photo's colours occupy 700-3,400 of the 24^3 cells.
 
     Parameters
     ----------
