@@ -7,8 +7,13 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
+import yaml
 
 BUNDLED = ["astronaut", "coffee", "chelsea", "rocket"]
+# The fit settings of the default config, which colourquant's modes run with.
+FIT = yaml.safe_load((Path(__file__).resolve().parents[2] / "config/config.yaml").read_text())[
+    "fit"
+]
 LARGE_NAME = "coffee24mp"
 
 

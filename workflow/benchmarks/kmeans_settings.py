@@ -18,15 +18,14 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import BUNDLED, bundled_image  # noqa: E402
+from common import BUNDLED, FIT, bundled_image  # noqa: E402
 
 from colourquant.colours import distinct_colours  # noqa: E402
 from colourquant.kmeans import (  # noqa: E402
-    colour_grid,
+    colour_grids,
     fit_kmeans,
     fit_kmeans_exact,
     inertia,
@@ -37,9 +36,6 @@ from colourquant.spaces import from_srgb8  # noqa: E402
 
 K_VALUES = [2, 4, 8, 16, 32, 64, 256]
 SPACES = ["RGB", "Lab"]
-GRID_CELLS = yaml.safe_load(
-    (Path(__file__).resolve().parents[2] / "config/config.yaml").read_text()
-)["fit"]["grid_cells"]
 SETTINGS = [  # (what the restarts run on, n_init, tol)
     (summary, n_init, tol)
     for summary in ("grid", "sample", "points")
@@ -62,8 +58,7 @@ def main():
             distinct = distinct_colours(bundled_image(name))
             for space in SPACES:
                 points = from_srgb8(distinct.colours, space)
-                grid, fine_grid = (colour_grid(points, distinct.counts, cells)
-                                   for cells in (GRID_CELLS, 2 * GRID_CELLS))  # fmt: skip
+                grid, fine_grid = colour_grids(points, distinct.counts, FIT["grid_cells"])
                 for k in K_VALUES:
                     for seed in range(arguments.seeds):
                         sample = pixel_sample_weights(distinct.index, distinct.n_unique, 0.05, seed)

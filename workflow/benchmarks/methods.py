@@ -33,16 +33,15 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import yaml
 from sklearn.cluster import KMeans
 from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import BUNDLED, LARGE_NAME, bundled_image, large_image, timer  # noqa: E402
+from common import BUNDLED, FIT, LARGE_NAME, bundled_image, large_image, timer  # noqa: E402
 
 from colourquant.colours import distinct_colours, rebuild_image  # noqa: E402
 from colourquant.kmeans import (  # noqa: E402
-    colour_grid,
+    colour_grids,
     fit_kmeans,
     fit_kmeans_exact,
     inertia,
@@ -55,10 +54,6 @@ K_VALUES = [2, 4, 8, 16, 32, 64, 256]
 SPACES = ["RGB", "Lab"]
 SEED = 0
 FRACTION = 0.05
-# colourquant's modes run with the default config's fit settings.
-FIT = yaml.safe_load((Path(__file__).resolve().parents[2] / "config/config.yaml").read_text())[
-    "fit"
-]
 # scikit-learn on all 24 million pixels at large k takes many minutes per fit;
 # it is measured on the large image up to this k only.
 SKLEARN_ALL_MAX_K_LARGE = 16
@@ -88,8 +83,7 @@ def run_image(name: str, image: np.ndarray, k_values, rows: list) -> None:
         pixels = points[distinct.index]  # what the notebook clusters: every pixel, in the space
         prepare = times["distinct"] + times["convert"]
         with timer(times, "grid"):
-            grid, fine_grid = (colour_grid(points, distinct.counts, cells)
-                               for cells in (FIT["grid_cells"], 2 * FIT["grid_cells"]))  # fmt: skip
+            grid, fine_grid = colour_grids(points, distinct.counts, FIT["grid_cells"])
         rng = np.random.default_rng(SEED)
         for k in k_values:
             base = {"image": name, "space": space, "k": k, "n_pixels": len(pixels8),

@@ -12,6 +12,7 @@ __all__ = [
     "ColourGrid",
     "KMeansFit",
     "colour_grid",
+    "colour_grids",
     "fit_kmeans",
     "fit_kmeans_exact",
     "grid_lloyd",
@@ -426,6 +427,26 @@ def colour_grid(points: np.ndarray, weights: np.ndarray, cells_per_axis: int = 2
     )
 
 
+def colour_grids(
+    points: np.ndarray, weights: np.ndarray, cells_per_axis: int = 24
+) -> tuple[ColourGrid, ColourGrid]:
+    """The colour grid and one twice as fine, as :func:`fit_kmeans_exact` takes them.
+
+    Parameters
+    ----------
+    points, weights, cells_per_axis
+        As in :func:`colour_grid`.
+
+    Returns
+    -------
+    grid, fine_grid : ColourGrid
+    """
+    return (
+        colour_grid(points, weights, cells_per_axis),
+        colour_grid(points, weights, 2 * cells_per_axis),
+    )
+
+
 def _two_nearest(points, centres):
     """Nearest centre of each point, and the distances to the nearest and second nearest."""
     n = points.shape[0]
@@ -650,10 +671,9 @@ def lloyd_restarts(
     weighted = [weights] + [weights * points[:, axis] for axis in range(3)]
     norms = np.einsum("ij,ij->i", points, points)
 
-    def nearest(centres):
-        """Nearest centre of each start for every point, and the squared distance to it."""
-        labels = np.empty((n, centres.shape[0]), dtype=np.intp)
-        squared = np.empty((n, centres.shape[0]))
+    def nearest(centres, squared=False):
+        """Nearest centre of each start for every point, or the squared distance to it."""
+        found = np.empty((n, centres.shape[0]), dtype=np.float64 if squared else np.intp)
         scaled = -2.0 * centres.reshape(-1, 3).T
         centre_norms = np.einsum("ijk,ijk->ij", centres, centres).ravel()
         # Blocks of rows keep the (rows x starts x k) distances small.
@@ -662,15 +682,17 @@ def lloyd_restarts(
             distances = points[rows] @ scaled
             distances += centre_norms
             distances = distances.reshape(-1, centres.shape[0], k)
-            labels[rows] = distances.argmin(axis=2)
-            squared[rows] = distances.min(axis=2) + norms[rows, None]
-        return labels, squared
+            if squared:
+                found[rows] = distances.min(axis=2) + norms[rows, None]
+            else:
+                found[rows] = distances.argmin(axis=2)
+        return found
 
     active = np.arange(n_starts)
     for _ in range(max_iter):
         current = centres[active]
         # Cluster j of the i-th active start is bin i * k + j.
-        bins = (nearest(current)[0].T + np.arange(active.size)[:, None] * k).ravel()
+        bins = (nearest(current).T + np.arange(active.size)[:, None] * k).ravel()
         totals, *sums = (
             np.bincount(bins, np.tile(values, active.size), active.size * k).reshape(-1, k)
             for values in weighted
@@ -682,7 +704,7 @@ def lloyd_restarts(
         active = active[((updated - current) ** 2).sum(axis=(1, 2)) > threshold]
         if active.size == 0:
             break
-    return centres, weights @ np.maximum(nearest(centres)[1], 0)
+    return centres, weights @ np.maximum(nearest(centres, squared=True), 0)
 
 
 def fit_kmeans_exact(
@@ -719,8 +741,7 @@ def fit_kmeans_exact(
         The distinct colours in the fit space, weighted by pixel count.
     k : int
     fine_grid : ColourGrid, optional
-        The same colours on a finer grid (twice the cells per axis in the
-        workflow).
+        The same colours on a finer grid (see :func:`colour_grids`).
     init_weights : ndarray, shape (n,), optional
         Weights of a pixel sample over ``grid.points``.
     n_init, max_iter, tol, seed

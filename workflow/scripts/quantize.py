@@ -5,7 +5,7 @@ import pandas as pd
 from colourquant.elbow import kneedle_elbow
 from colourquant.evaluate import evaluate_runs, make_reference
 from colourquant.files import load_distinct, run_job, write_run, write_table
-from colourquant.kmeans import colour_grid, fit_kmeans, fit_kmeans_exact, pixel_sample_weights
+from colourquant.kmeans import colour_grids, fit_kmeans, fit_kmeans_exact, pixel_sample_weights
 
 
 def main():
@@ -33,10 +33,7 @@ def main():
     k_values = snakemake.params.k_values
     if exact:
         weights = distinct.counts
-        grid, fine_grid = (
-            colour_grid(reference.points, weights, cells)
-            for cells in (settings["grid_cells"], 2 * settings["grid_cells"])
-        )
+        grid, fine_grid = colour_grids(reference.points, weights, settings["grid_cells"])
         fits = [
             fit_kmeans_exact(grid, k, fine_grid=fine_grid, init_weights=sample, **fit_settings)
             for k in k_values
