@@ -1,4 +1,9 @@
-"""Weighted k-means on distinct colours, nearest-centre assignment and inertia."""
+"""Weighted k-means on distinct colours, nearest-centre assignment and inertia.
+
+:func:`fit_kmeans` fits with scikit-learn's Lloyd iterations (sample mode, and
+exact mode at large k); :func:`fit_kmeans_exact` is exact mode's fit through a
+colour grid (:func:`colour_grids`), in numpy.
+"""
 
 from __future__ import annotations
 
