@@ -4,7 +4,8 @@ Side by side in one run, per image, colour space and k:
 
 a) notebook: KMeans(n_init="auto") on a 5 % random pixel sample, ``predict`` on
    every pixel, rebuild with ``np.array([centres[p] for p in labels])``;
-b) sklearn_all: KMeans (n_init=1) on every pixel;
+b) sklearn_all: KMeans (n_init=1, scikit-learn's default) on every pixel; on the
+   bundled photos also ``sklearn_all_restarts``, with exact mode's n_init;
 c) exact: colourquant's exact mode, k-means on the distinct colours weighted by
    their pixel counts, started from the best of n_init fits to the cells of a
    colour grid (fit.grid_cells; at large k to the 5 % sample, at most
@@ -117,6 +118,16 @@ def run_image(name: str, image: np.ndarray, k_values, rows: list) -> None:
                                  points, distinct.counts, model.cluster_centers_, space,
                                  distinct.colours), strict=True))})  # fmt: skip
 
+            # b') scikit-learn on every pixel with exact mode's restarts
+            if name != LARGE_NAME:
+                with timer(times, "fit"):
+                    model = KMeans(n_clusters=k, n_init=FIT["n_init"], random_state=SEED)
+                    model.fit(pixels)
+                rows.append({**base, "method": "sklearn_all_restarts", "fit_seconds": times["fit"],
+                             **dict(zip(["inertia", "mse_rgb"], full_image_scores(
+                                 points, distinct.counts, model.cluster_centers_, space,
+                                 distinct.colours), strict=True))})  # fmt: skip
+
             # c) exact and d) sample modes
             sampled = pixel_sample_weights(distinct.index, distinct.n_unique, FRACTION, SEED)
             seeds = pixel_sample_weights(distinct.index, distinct.n_unique, FRACTION, SEED,
@@ -207,8 +218,10 @@ def variant_effect(runs: pd.DataFrame, variant: str, label: str, small_k: bool =
 
 def summarise(runs: pd.DataFrame) -> pd.DataFrame:
     """The target ratios over all runs, over the bundled photos and over the large photo,
-    then what the colour grid (at k <= 32) and the seeding cap (on the large photo) change."""
-    compared = runs[~runs["method"].isin(["exact_sample_seeds", "exact_uncapped"])]
+    then what the colour grid (at k <= 32), scikit-learn with the same restarts (on the
+    bundled photos) and the seeding cap (on the large photo) change."""
+    variants = ["exact_sample_seeds", "exact_uncapped", "sklearn_all_restarts"]
+    compared = runs[~runs["method"].isin(variants)]
     large = compared["image"] == LARGE_NAME
     columns = {"all": compared, "bundled": compared[~large], "large": compared[large]}
     table = pd.DataFrame({name: target_ratios(part) for name, part in columns.items() if len(part)})
@@ -218,9 +231,11 @@ def summarise(runs: pd.DataFrame) -> pd.DataFrame:
         variant_effect(runs, "exact_sample_seeds", "colour grid, k <= 32", small_k=True),
         columns=["measure", "all"],
     )
+    restarts = pd.DataFrame(variant_effect(runs, "sklearn_all_restarts", "same restarts"),
+                            columns=["measure", "bundled"])  # fmt: skip
     cap = pd.DataFrame(variant_effect(runs[runs["image"] == LARGE_NAME], "exact_uncapped",
                                       "seeding cap"), columns=["measure", "large"])  # fmt: skip
-    return pd.concat([table, grid, cap], ignore_index=True)
+    return pd.concat([table, grid, restarts, cap], ignore_index=True)
 
 
 def plot(runs: pd.DataFrame, path: Path) -> None:
@@ -232,12 +247,14 @@ def plot(runs: pd.DataFrame, path: Path) -> None:
     styles = {  # the same colour for a method in every panel
         "notebook": ("tab:blue", "notebook (5 % sample)"),
         "sklearn_all": ("tab:orange", "scikit-learn, all pixels"),
+        "sklearn_all_restarts": ("tab:olive", "scikit-learn, all pixels, n_init as exact"),
         "exact": ("tab:green", "exact mode"),
         "exact_sample_seeds": ("tab:brown", "exact, seeded from the sample"),
         "exact_uncapped": ("tab:purple", "exact, seeded from the whole sample"),
         "sample": ("tab:red", "sample mode"),
     }
     images = list(dict.fromkeys(runs["image"]))
+    k_values = sorted(set(runs["k"]))
     figure, axes = plt.subplots(3, len(images), figsize=(3.6 * len(images), 9.5),
                                 squeeze=False, layout="constrained")  # fmt: skip
     for col, image in enumerate(images):
@@ -254,7 +271,7 @@ def plot(runs: pd.DataFrame, path: Path) -> None:
         axes[0, col].set_title(f"{image} (RGB)")
         for row in range(3):
             axes[row, col].set_xscale("log", base=2)
-            axes[row, col].set_xticks(K_VALUES, [str(k) for k in K_VALUES])
+            axes[row, col].set_xticks(k_values, [str(k) for k in k_values])
             axes[row, col].grid(True, alpha=0.3)
         axes[0, col].set_yscale("log")
         axes[1, col].set_yscale("log")
