@@ -141,3 +141,24 @@ def test_runs_evaluated_together_equal_runs_evaluated_alone():
         alone = evaluate_centres(reference, fit.centres)
         assert result.metrics == alone.metrics
         np.testing.assert_array_equal(result.quantized, alone.quantized)
+
+
+def test_seed_difference_is_the_mean_delta_e_between_the_two_quantized_images():
+    from colourquant.explore import mean_delta_e2000
+
+    distinct = distinct_colours(noisy_photo(seed=11))
+    reference = make_reference(distinct, "Lab")
+    centres = fit_kmeans(reference.points, distinct.counts, 4, seed=0).centres
+    # Another fit's centres: shifted, so that the quantized images surely differ.
+    other_centres = centres + [5.0, -3.0, 2.0]
+    same, other = evaluate_runs(
+        reference, [centres, centres], replicate_centres=[centres, other_centres]
+    )
+    assert same.metrics["seed_delta_e2000"] == 0.0
+    expected = mean_delta_e2000(
+        other.quantized, evaluate_centres(reference, other_centres).quantized
+    )
+    assert expected > 1
+    assert other.metrics["seed_delta_e2000"] == pytest.approx(expected, rel=1e-12)
+    # Without replicates the metric is absent, not zero.
+    assert "seed_delta_e2000" not in evaluate_centres(reference, centres).metrics

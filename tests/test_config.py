@@ -35,6 +35,7 @@ def test_missing_keys_get_schema_defaults():
         "n_init": SCHEMA["properties"]["fit"]["properties"]["n_init"]["default"],
         "max_iter": 300,
         "tol": 0.0001,
+        "seed_noise": True,
     }
 
 

@@ -10,6 +10,7 @@ from colourquant.explore import (
     indexed_colour_pairs,
     mean_delta_e2000,
     pairwise_differences,
+    palette_delta_e2000,
     sample_pixels,
     space_pairs,
     weighted_correlation,
@@ -97,6 +98,29 @@ def test_indexed_pairs_count_the_pixels_of_each_pair_of_palette_rows(k_b):
     for x, y, n in zip(colours_a, colours_b, counts, strict=True):
         found[(tuple(x), tuple(y))] = found.get((tuple(x), tuple(y)), 0) + n
     assert found == expected
+
+
+@pytest.mark.parametrize("k_b", [7, 300])
+def test_weighted_pairs_equal_the_pairs_of_the_repeated_labels(k_b):
+    rng = np.random.default_rng(k_b)
+    labels_a, labels_b = rng.integers(0, 5, 50), rng.integers(0, k_b, 50)
+    weights = rng.integers(0, 9, 50)  # some zero: those labels stand for no pixel
+    palette_a = np.tile(rng.integers(0, 256, (5, 3), dtype=np.uint8), (1 + 20_000 * (k_b > 256), 1))
+    palette_b = rng.integers(0, 256, (k_b, 3), dtype=np.uint8)
+    weighted = indexed_colour_pairs(labels_a, palette_a, labels_b, palette_b, weights)
+    repeated = indexed_colour_pairs(
+        np.repeat(labels_a, weights), palette_a, np.repeat(labels_b, weights), palette_b
+    )
+    for found, expected in zip(weighted, repeated, strict=True):
+        np.testing.assert_array_equal(found, expected)
+    assert weighted[2].sum() == weights.sum()
+    assert palette_delta_e2000(labels_a, palette_a, labels_b, palette_b, weights) == pytest.approx(
+        mean_delta_e2000(
+            palette_a[np.repeat(labels_a, weights)][None],
+            palette_b[np.repeat(labels_b, weights)][None],
+        ),
+        rel=1e-12,
+    )
 
 
 def test_identical_images_differ_by_zero():

@@ -44,8 +44,31 @@ def test_metrics_table_has_one_row_per_run(sweep):
     assert set(runs.columns) >= {
         "image", "space", "method", "k", "mode", "n_pixels", "n_unique", "k_effective",
         "inertia", "inertia_normalised", "n_iter", "fit_seconds", "mse_rgb", "psnr",
-        "delta_e2000_mean", "delta_e2000_p95", "ssim", "seed",
+        "delta_e2000_mean", "delta_e2000_p95", "ssim", "seed", "seed_delta_e2000",
     }  # fmt: skip
+
+
+def test_seed_noise_is_zero_where_chance_has_no_say(sweep):
+    runs = pd.read_csv(sweep / "results/metrics.csv").set_index(["image", "space", "k"])
+    noise = runs["seed_delta_e2000"]
+    assert noise.notna().all() and (noise >= 0).all() and (noise < 100).all()
+    # Three colours at k = 4: every seed gives the three colours back.
+    assert (noise.loc["flags"].xs(4, level="k") == 0).all()
+
+
+def test_sample_mode_without_seed_noise(tmp_path):
+    write_png(tmp_path / "photo.png", noisy_photo(seed=5))
+    config = {
+        "images": [{"name": "photo", "source": "photo.png"}],
+        "colour_spaces": ["RGB"],
+        "k_values": [2, 3],
+        "fit": {"mode": "sample", "seed_noise": False},
+    }
+    run_workflow(tmp_path, config, "--cores", "2", "results/metrics.csv")
+    runs = pd.read_csv(tmp_path / "results/metrics.csv")
+    assert (runs["mode"] == "sample").all() and (runs["restarts_on"] == "points").all()
+    assert (runs["n_fit_pixels"] == round(0.05 * runs["n_pixels"])).all()
+    assert "seed_delta_e2000" not in runs.columns
 
 
 def test_normalised_inertia_is_at_most_one_and_falls_with_k(sweep):
@@ -110,6 +133,7 @@ def test_report_is_built_and_mentions_every_image(sweep):
         assert name in report
     headline = pd.read_csv(sweep / "results/summary/headline.csv")
     assert len(headline) == len(SPACES) * len(K_VALUES)
+    assert "The grey area measures that" in report
     front_page = (sweep / "results/summary/front_page.rst").read_text()
     assert "scikit-learn" in front_page and "colour_spaces" in front_page
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .colours import DistinctColours, rebuild_image
+from .explore import palette_delta_e2000
 from .kmeans import inertia, nearest_centre, total_sum_of_squares
 from .metrics import colour_errors, srgb8_to_lab, structural_similarities
 from .spaces import from_srgb8, to_srgb8
@@ -65,7 +66,8 @@ class RunResult:
     metrics : dict
         Full-image ``inertia`` and ``inertia_normalised`` in the fit space,
         ``k_effective``, ``n_centres_clipped``, the common-frame quality metrics
-        (see :func:`colourquant.metrics.colour_errors`) and ``ssim``.
+        (see :func:`colourquant.metrics.colour_errors`), ``ssim`` and, given
+        a replicate fit, ``seed_delta_e2000``.
     quantized : ndarray of uint8, shape (height, width, 3)
     pixel_labels : ndarray of unsigned int, shape (height, width)
         Row of `palette` for each pixel: the quantized image as indices.
@@ -99,7 +101,11 @@ def evaluate_centres(reference: Reference, centres: np.ndarray) -> RunResult:
     return next(evaluate_runs(reference, [centres]))
 
 
-def evaluate_runs(reference: Reference, all_centres: Sequence[np.ndarray]) -> Iterator[RunResult]:
+def evaluate_runs(
+    reference: Reference,
+    all_centres: Sequence[np.ndarray],
+    replicate_centres: Sequence[np.ndarray] | None = None,
+) -> Iterator[RunResult]:
     """Evaluate several runs of one image, as :func:`evaluate_centres` does each.
 
     SSIM is computed for all runs in one pass over the image, sharing the
@@ -112,6 +118,11 @@ def evaluate_runs(reference: Reference, all_centres: Sequence[np.ndarray]) -> It
     reference : Reference
     all_centres : sequence of ndarray, shape (k, 3)
         Fitted centres of each run, in the fit space.
+    replicate_centres : sequence of ndarray, shape (k, 3), optional
+        For each run, the centres of the same fit with another seed. Each
+        run's metrics then include ``seed_delta_e2000``, the mean CIEDE2000
+        between the two quantized images: how much a run changes by chance
+        alone, against which differences between colour spaces can be judged.
 
     Yields
     ------
@@ -126,10 +137,20 @@ def evaluate_runs(reference: Reference, all_centres: Sequence[np.ndarray]) -> It
         image.index,
         [palette[run_labels] for (palette, _), run_labels in zip(palettes, labels, strict=True)],
     )
-    for centres, run_labels, (palette, clipped), ssim in zip(
-        all_centres, labels, palettes, ssims, strict=True
+    replicates = [None] * len(all_centres) if replicate_centres is None else replicate_centres
+    for centres, run_labels, (palette, clipped), ssim, replicate in zip(
+        all_centres, labels, palettes, ssims, replicates, strict=True
     ):
-        yield _run_result(reference, centres, run_labels, palette, clipped, ssim)
+        result = _run_result(reference, centres, run_labels, palette, clipped, ssim)
+        if replicate is not None:
+            result.metrics["seed_delta_e2000"] = palette_delta_e2000(
+                run_labels,
+                palette,
+                nearest_centre(reference.points, replicate),
+                to_srgb8(replicate, reference.space)[0],
+                weights=image.counts,
+            )
+        yield result
 
 
 def _run_result(reference, centres, labels, palette, clipped, ssim) -> RunResult:

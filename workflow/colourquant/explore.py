@@ -24,6 +24,7 @@ __all__ = [
     "colour_pairs",
     "indexed_colour_pairs",
     "mean_delta_e2000",
+    "palette_delta_e2000",
     "space_pairs",
     "pairwise_differences",
 ]
@@ -104,7 +105,11 @@ def weighted_correlation(points: np.ndarray, weights: np.ndarray) -> np.ndarray:
 
 
 def indexed_colour_pairs(
-    labels_a: np.ndarray, palette_a: np.ndarray, labels_b: np.ndarray, palette_b: np.ndarray
+    labels_a: np.ndarray,
+    palette_a: np.ndarray,
+    labels_b: np.ndarray,
+    palette_b: np.ndarray,
+    weights: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The pairs of colours that two palette images have at the same pixel.
 
@@ -116,6 +121,9 @@ def indexed_colour_pairs(
     labels_a, labels_b : ndarray of int, same shape
         Palette row of each pixel.
     palette_a, palette_b : ndarray of uint8, shape (n_a, 3) and (n_b, 3)
+    weights : ndarray of int, the shape of the labels, optional
+        Pixels that each label stands for (labels of an image's distinct
+        colours, weighted by their pixel counts); 1 each by default.
 
     Returns
     -------
@@ -133,16 +141,21 @@ def indexed_colour_pairs(
     dtype = np.uint32 if table else np.int64
     pair = np.asarray(labels_a, dtype=dtype).ravel() * n_b
     pair += np.asarray(labels_b, dtype=dtype).ravel()
+    if weights is not None:
+        weights = np.asarray(weights).ravel()
     if table:
-        counts = np.bincount(pair, minlength=n_a * n_b)
+        counts = np.bincount(pair, weights, minlength=n_a * n_b)
         pairs = np.flatnonzero(counts)
-        counts = counts[pairs]
     else:
-        pairs, counts = np.unique(pair, return_counts=True)
+        pairs, inverse = np.unique(pair, return_inverse=True)
+        counts = np.bincount(inverse, weights)
+        # Pairs of weightless labels only stand for no pixel.
+        pairs = pairs[counts > 0]
+    counts = counts[counts > 0]
     return (
         np.asarray(palette_a, dtype=np.uint8)[pairs // n_b],
         np.asarray(palette_b, dtype=np.uint8)[pairs % n_b],
-        counts.astype(np.int64),
+        np.rint(counts).astype(np.int64),
     )
 
 
@@ -177,6 +190,30 @@ def _mean_delta_e2000(colours_a: np.ndarray, colours_b: np.ndarray, counts: np.n
         rgb2lab(colours_b.astype(np.float64)[None] / 255.0)[0],
     )
     return float(counts @ delta_e / counts.sum())
+
+
+def palette_delta_e2000(
+    labels_a: np.ndarray,
+    palette_a: np.ndarray,
+    labels_b: np.ndarray,
+    palette_b: np.ndarray,
+    weights: np.ndarray | None = None,
+) -> float:
+    """Mean over pixels of the CIEDE2000 difference between two palette images.
+
+    Parameters
+    ----------
+    labels_a, palette_a, labels_b, palette_b, weights
+        As in :func:`indexed_colour_pairs`.
+
+    Returns
+    -------
+    float
+        As :func:`mean_delta_e2000` of the two images.
+    """
+    return _mean_delta_e2000(
+        *indexed_colour_pairs(labels_a, palette_a, labels_b, palette_b, weights)
+    )
 
 
 def mean_delta_e2000(image_a: np.ndarray, image_b: np.ndarray) -> float:
@@ -229,8 +266,8 @@ def pairwise_differences(
             "k": int(k),
             "space_a": space_a,
             "space_b": space_b,
-            "delta_e2000_mean": _mean_delta_e2000(
-                *indexed_colour_pairs(*quantized[(space_a, k)], *quantized[(space_b, k)])
+            "delta_e2000_mean": palette_delta_e2000(
+                *quantized[(space_a, k)], *quantized[(space_b, k)]
             ),
         }
         for k in k_values

@@ -127,7 +127,9 @@ def _pair_styles(n_pairs: int) -> list[dict]:
     ]
 
 
-def differences_figure(image_name: str, differences: pd.DataFrame):
+def differences_figure(
+    image_name: str, differences: pd.DataFrame, seed_noise: pd.DataFrame | None = None
+):
     """Mean CIEDE2000 between the quantized images of each pair of spaces, against k.
 
     Parameters
@@ -135,10 +137,24 @@ def differences_figure(image_name: str, differences: pd.DataFrame):
     differences : DataFrame
         Columns ``k, space_a, space_b, delta_e2000_mean``, as from
         :func:`colourquant.explore.pairwise_differences`.
+    seed_noise : DataFrame, optional
+        Columns ``k, space, seed_delta_e2000``: each run's difference from
+        the same fit with another seed. Its largest over the spaces at each k
+        is drawn as a grey floor.
     """
     import matplotlib.pyplot as plt
 
     figure, axis = plt.subplots(figsize=(8, 4.8), layout="constrained")
+    if seed_noise is not None and seed_noise["seed_delta_e2000"].notna().any():
+        floor = seed_noise.groupby("k")["seed_delta_e2000"].max().dropna()
+        axis.fill_between(
+            floor.index,
+            0,
+            floor.to_numpy(),
+            color="0.85",
+            zorder=0,
+            label="same space, other seed\n(largest over the spaces)",
+        )
     pairs = list(dict.fromkeys(zip(differences["space_a"], differences["space_b"], strict=True)))
     for (space_a, space_b), style in zip(pairs, _pair_styles(len(pairs)), strict=True):
         rows = differences[
@@ -165,7 +181,16 @@ def differences_figure(image_name: str, differences: pd.DataFrame):
     axis.set_ylim(bottom=0)
     if len(differences):
         axis.set_xticks(sorted(differences["k"].unique()))
-        axis.legend(title="pair of colour spaces", fontsize=8, ncols=1 + len(pairs) // 12)
+        # The pairs first, under the title; the seed floor (drawn first, to lie beneath) last.
+        handles, labels = axis.get_legend_handles_labels()
+        order = sorted(range(len(labels)), key=lambda index: labels[index].startswith("same"))
+        axis.legend(
+            [handles[index] for index in order],
+            [labels[index] for index in order],
+            title="pair of colour spaces",
+            fontsize=8,
+            ncols=1 + len(pairs) // 12,
+        )
     else:
         axis.text(0.5, 0.5, "fewer than two colour spaces: nothing to compare",
                   transform=axis.transAxes, ha="center")  # fmt: skip

@@ -43,7 +43,13 @@ def main():
     write_figure(output.quality, figure, dpi=120)
     if "differences" in output.keys():
         differences = pd.read_csv(inputs.differences)
-        write_figure(output.differences, differences_figure(image, differences), dpi=120)
+        seed_noise = None
+        if "seed_delta_e2000" in metrics:
+            seed_noise = metrics.loc[
+                metrics["method"] == "kmeans", ["k", "space", "seed_delta_e2000"]
+            ]
+        figure = differences_figure(image, differences, seed_noise)
+        write_figure(output.differences, figure, dpi=120)
 
 
 run_job(main, snakemake.log[0], expected=(ValueError,))

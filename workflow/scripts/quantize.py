@@ -8,41 +8,57 @@ from colourquant.files import load_distinct, run_job, write_run, write_table
 from colourquant.kmeans import colour_grids, fit_kmeans, fit_kmeans_exact, pixel_sample_weights
 
 
-def main():
-    settings, output = snakemake.params.fit, snakemake.output
-    image, space = snakemake.wildcards.image, snakemake.wildcards.space
-    distinct, metadata = load_distinct(snakemake.input.distinct)
-    reference = make_reference(distinct, space)
+def fit_every_k(distinct, reference, settings, grids, k_values, seed, n_threads):
+    """The fits at every k with `seed`, and the pixel weights they minimise over."""
     # The seeded pixel sample is the data in sample mode; in exact mode it seeds
     # the fits that the colour grid is too coarse for (large k).
-    exact = settings["mode"] == "exact"
     sample = pixel_sample_weights(
         distinct.index,
         distinct.n_unique,
         settings["sample_fraction"],
-        settings["seed"],
-        max_pixels=settings["max_seed_pixels"] if exact else None,
+        seed,
+        max_pixels=None if grids is None else settings["max_seed_pixels"],
     )
     fit_settings = {
         "n_init": settings["n_init"],
         "max_iter": settings["max_iter"],
         "tol": settings["tol"],
-        "seed": settings["seed"],
-        "n_threads": snakemake.threads,
+        "seed": seed,
+        "n_threads": n_threads,
     }
-    k_values = snakemake.params.k_values
-    if exact:
-        weights = distinct.counts
-        grid, fine_grid = colour_grids(reference.points, weights, settings["grid_cells"])
-        fits = [
-            fit_kmeans_exact(grid, k, fine_grid=fine_grid, init_weights=sample, **fit_settings)
-            for k in k_values
-        ]
-    else:
-        weights = sample
-        fits = [fit_kmeans(reference.points, weights, k, **fit_settings) for k in k_values]
+    if grids is None:
+        return [fit_kmeans(reference.points, sample, k, **fit_settings) for k in k_values], sample
+    grid, fine_grid = grids
+    fits = [
+        fit_kmeans_exact(grid, k, fine_grid=fine_grid, init_weights=sample, **fit_settings)
+        for k in k_values
+    ]
+    return fits, distinct.counts
+
+
+def main():
+    settings, output = snakemake.params.fit, snakemake.output
+    image, space = snakemake.wildcards.image, snakemake.wildcards.space
+    distinct, metadata = load_distinct(snakemake.input.distinct)
+    reference = make_reference(distinct, space)
+    k_values, seed = snakemake.params.k_values, settings["seed"]
+    grids = None
+    if settings["mode"] == "exact":
+        grids = colour_grids(reference.points, distinct.counts, settings["grid_cells"])
+    fits, weights = fit_every_k(
+        distinct, reference, settings, grids, k_values, seed, snakemake.threads
+    )
+    replicates = None
+    if settings["seed_noise"]:
+        replicates, _ = fit_every_k(
+            distinct, reference, settings, grids, k_values, seed + 1, snakemake.threads
+        )
     rows = []
-    results = evaluate_runs(reference, [fit.centres for fit in fits])
+    results = evaluate_runs(
+        reference,
+        [fit.centres for fit in fits],
+        replicate_centres=replicates and [fit.centres for fit in replicates],
+    )
     for k, fit, result in zip(k_values, fits, results, strict=True):
         write_run(
             output[f"quantized_k{k}"],
@@ -64,7 +80,7 @@ def main():
             "n_init": settings["n_init"],
             "restarts_on": fit.restarts_on,
             "n_fit_pixels": int(weights.sum()),
-            "seed": settings["seed"],
+            "seed": seed,
             **metadata,
             "fit_seconds": fit.fit_seconds,
         }
