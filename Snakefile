@@ -20,6 +20,10 @@ include: "workflow/rules/explore.smk"
 report: front_page()
 
 
+onerror:
+    print(failed_jobs_summary(), file=sys.stderr)
+
+
 rule all:
     default_target: True
     input:

@@ -173,6 +173,11 @@ def test_bad_images_fail_clearly_and_the_others_finish(tmp_path):
     assert "image 'text': 'text.png' is not an image file Pillow can read" in output
     assert (tmp_path / "results/runs/good/RGB/k2/metrics.csv").is_file()
     assert (tmp_path / "results/figures/good/comparison.png").is_file()
+    # The end of the output lists every failed job with its image's message.
+    summary = result.stderr[result.stderr.index("colourquant: failed in this run:") :]
+    assert "results/logs/prepare_image/missing.log: image 'missing': 'nowhere.png'" in summary
+    assert "results/logs/prepare_image/text.log: image 'text': 'text.png' is not an" in summary
+    assert "good" not in summary.split("Jobs of other images")[0]
     for bad in ("missing", "text"):
         assert not (tmp_path / f"results/prepared/{bad}").exists()
 

@@ -1,6 +1,7 @@
 # Configuration checks, wildcard constraints, input functions and target lists.
 import os
 import sys
+import time
 from pathlib import Path
 
 import yaml
@@ -49,6 +50,43 @@ wildcard_constraints:
     image=r"[A-Za-z0-9_-]+",
     space=r"[A-Za-z-]+",
     k=r"\d+",
+
+
+# Job logs written after this moment are this run's (see failed_jobs_summary).
+RUN_STARTED = time.time()
+
+
+def failed_jobs_summary(log_dir="results/logs"):
+    """One line per job of this run that failed, from its log, for `onerror`.
+
+    Snakemake reports each failed job amid its own details; this lists them
+    together at the end, with the one-line message that names the image.
+    """
+    lines = []
+    for path in sorted(Path(log_dir).rglob("*.log")):
+        if path.stat().st_mtime < RUN_STARTED:
+            continue
+        text = path.read_text(errors="replace")
+        messages = [
+            line.removeprefix("colourquant: ")
+            for line in text.splitlines()
+            if line.startswith("colourquant: ")
+        ]
+        if not messages and "Traceback (most recent call last)" in text:
+            messages = ["unexpected error: the traceback is in the log"]
+        lines += [f"  {path}: {message}" for message in messages]
+    if not lines:
+        return ""
+    return "\n".join(
+        [
+            "colourquant: failed in this run:",
+            *lines,
+            "Jobs of other images are unaffected (all of them finish with "
+            "--keep-going), but results/metrics.csv, the summaries and the report "
+            "need every image: fix or remove the images named above and run the "
+            "same command again; finished jobs are not repeated.",
+        ]
+    )
 
 
 def is_url(source):
