@@ -119,10 +119,16 @@ def exploration_figure(
 def _pair_styles(n_pairs: int) -> list[dict]:
     import matplotlib
 
-    palette = matplotlib.colormaps["tab10" if n_pairs <= 10 else "tab20"].colors
+    # Not the spaces' colours (colourquant.plots.space_colours), and square
+    # markers: a pair's line must not pass for one space's.
+    palette = matplotlib.colormaps["Dark2" if n_pairs <= 8 else "tab20b"].colors
     dashes = ["-", "--", ":", "-."]
     return [
-        {"color": palette[i % len(palette)], "linestyle": dashes[i // len(palette) % 4]}
+        {
+            "color": palette[i % len(palette)],
+            "linestyle": dashes[i // len(palette) % 4],
+            "marker": "s",
+        }
         for i in range(n_pairs)
     ]
 
@@ -147,13 +153,15 @@ def differences_figure(
     figure, axis = plt.subplots(figsize=(8, 4.8), layout="constrained")
     if seed_noise is not None and seed_noise["seed_delta_e2000"].notna().any():
         floor = seed_noise.groupby("k")["seed_delta_e2000"].max().dropna()
+        # Steps: each k's value is its own (one replicate fit), not a trend.
         axis.fill_between(
             floor.index,
             0,
             floor.to_numpy(),
+            step="mid",
             color="0.85",
             zorder=0,
-            label="same space, other seed\n(largest over the spaces)",
+            label="same space, next seed\n(largest over the spaces)",
         )
     pairs = list(dict.fromkeys(zip(differences["space_a"], differences["space_b"], strict=True)))
     for (space_a, space_b), style in zip(pairs, _pair_styles(len(pairs)), strict=True):
@@ -163,7 +171,6 @@ def differences_figure(
         axis.plot(
             rows["k"],
             rows["delta_e2000_mean"],
-            marker="o",
             markersize=3.5,
             label=f"{space_a} vs {space_b}",
             **style,

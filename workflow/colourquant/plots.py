@@ -31,12 +31,24 @@ def method_label(method: str) -> str:
     return method.replace("_", " ")
 
 
+# Rows of matplotlib's tab20 (dark and light twins): each space keeps its colour
+# whatever the config lists, and a -naive variant is the light twin of its cone.
+_SPACE_COLOUR_ROWS = {
+    "RGB": 0, "Lab": 2, "HSV": 4, "HSV-naive": 5, "HSL": 6, "HSL-naive": 7, "OKLab": 8,
+    "Luv": 10, "linRGB": 12, "XYZ": 14, "YCbCr": 16,
+}  # fmt: skip
+
+
 def space_colours(spaces: Sequence[str]) -> dict[str, tuple]:
-    """A fixed line colour per colour space, the same in every figure of a run."""
+    """A line colour per colour space, the same in every figure and every run."""
     import matplotlib
 
-    palette = matplotlib.colormaps["tab10"].colors
-    return {space: palette[i % len(palette)] for i, space in enumerate(spaces)}
+    palette = matplotlib.colormaps["tab20"].colors
+    spare = iter(row for row in range(18, 40, 2))  # spaces without a fixed row (none yet)
+    return {
+        space: palette[_SPACE_COLOUR_ROWS.get(space, next(spare)) % len(palette)]
+        for space in spaces
+    }
 
 
 def comparison_figure(
@@ -154,7 +166,7 @@ def inertia_figure(image_name: str, curves: pd.DataFrame, colours: Mapping[str, 
 
     figure, axis = plt.subplots(figsize=(7, 4.5), layout="constrained")
     _plot_curves(axis, curves, colours, mark_elbow=True)
-    axis.set_ylabel("normalised inertia (1 = one colour)")
+    axis.set_ylabel("normalised inertia, log scale (1 = one colour)")
     axis.set_title(f"{image_name}: normalised inertia against k")
     handles, labels = axis.get_legend_handles_labels()
     handles.append(
@@ -187,7 +199,7 @@ def inertia_overview_figure(curves: pd.DataFrame, colours: Mapping[str, tuple]):
     for axis in axes.flat[len(images) :]:
         axis.axis("off")
     for axis in axes[:, 0]:
-        axis.set_ylabel("normalised inertia")
+        axis.set_ylabel("normalised inertia (log scale)")
     handles, labels = axes.flat[0].get_legend_handles_labels()
     figure.legend(handles, labels, loc="outside right center", title="colour space")
     figure.suptitle("Normalised inertia against k, per image (circles: elbows)")
