@@ -207,6 +207,107 @@ def test_cmyk_jpeg_is_converted_to_rgb(tmp_path):
     np.testing.assert_allclose(centres, expected, atol=3)
 
 
+# --- colour profiles -------------------------------------------------------------
+
+
+def _s15(value: float) -> bytes:
+    return struct.pack(">i", round(value * 65536))
+
+
+def rgb_icc_profile(description: str, red, green, blue, gamma: float) -> bytes:
+    """A minimal ICC v2 matrix/TRC display profile (no tool of ours writes one)."""
+
+    def tag_xyz(x, y, z):
+        return b"XYZ " + bytes(4) + _s15(x) + _s15(y) + _s15(z)
+
+    curve = b"curv" + bytes(4) + struct.pack(">IH", 1, round(gamma * 256)) + bytes(2)
+    text = description.encode() + b"\0"
+    tags = [
+        (b"desc", b"desc" + bytes(4) + struct.pack(">I", len(text)) + text + bytes(8 + 3 + 67)),
+        (b"wtpt", tag_xyz(0.9642, 1.0, 0.8249)),
+        (b"rXYZ", tag_xyz(*red)),
+        (b"gXYZ", tag_xyz(*green)),
+        (b"bXYZ", tag_xyz(*blue)),
+        (b"rTRC", curve),
+        (b"gTRC", curve),
+        (b"bTRC", curve),
+        (b"cprt", b"text" + bytes(4) + b"none\0"),
+    ]
+    start = 128 + 4 + 12 * len(tags)
+    table, data = b"", b""
+    for signature, body in tags:
+        data += bytes(-(start + len(data)) % 4)  # tags start on 4-byte boundaries
+        table += signature + struct.pack(">II", start + len(data), len(body))
+        data += body
+    header = struct.pack(">I", start + len(data)) + bytes(4) + struct.pack(">I", 0x02100000)
+    header += b"mntrRGB XYZ " + bytes(12) + b"acsp" + bytes(28)
+    header += _s15(0.9642) + _s15(1.0) + _s15(0.8249)  # D50, the profile connection space
+    header += bytes(128 - len(header))
+    return header + struct.pack(">I", len(tags)) + table + data
+
+
+# Adobe RGB (1998): its D50-adapted primaries and gamma 563/256, as in Adobe's profile.
+ADOBE_RGB = rgb_icc_profile(
+    "test Adobe RGB",
+    red=(0.6097, 0.3111, 0.0195),
+    green=(0.2053, 0.6257, 0.0609),
+    blue=(0.1492, 0.0632, 0.7446),
+    gamma=563 / 256,
+)
+
+
+def adobe_rgb_to_srgb(pixels: np.ndarray) -> np.ndarray:
+    """Adobe RGB to sRGB by the published D65 matrices, independently of LittleCMS."""
+    adobe_to_xyz = np.array(
+        [[0.5767309, 0.1855540, 0.1881852],
+         [0.2973769, 0.6273491, 0.0752741],
+         [0.0270343, 0.0706872, 0.9911085]]
+    )  # fmt: skip
+    xyz_to_srgb = np.array(
+        [[3.2404542, -1.5371385, -0.4985314],
+         [-0.9692660, 1.8760108, 0.0415560],
+         [0.0556434, -0.2040259, 1.0572252]]
+    )  # fmt: skip
+    linear = np.clip((pixels / 255.0) ** (563 / 256) @ (xyz_to_srgb @ adobe_to_xyz).T, 0, 1)
+    encoded = np.where(linear <= 0.0031308, 12.92 * linear, 1.055 * linear ** (1 / 2.4) - 0.055)
+    return np.rint(255 * encoded)
+
+
+PROFILED = np.array([[(100, 150, 100), (128, 128, 128), (200, 60, 30), (30, 60, 200)]], np.uint8)
+
+
+@pytest.mark.parametrize("filename", ["wide.png", "wide.tif"])
+def test_an_embedded_wide_gamut_profile_is_converted_to_srgb(tmp_path, filename):
+    path = save(tmp_path, Image.fromarray(PROFILED), filename, icc_profile=ADOBE_RGB)
+    loaded = load(path)
+    assert loaded.colour_profile == "converted from test Adobe RGB"
+    np.testing.assert_allclose(loaded.rgb, adobe_rgb_to_srgb(PROFILED), atol=1)
+    # The conversion matters: the same numbers as sRGB are far off.
+    assert np.abs(loaded.rgb.astype(int) - PROFILED).max() > 30
+
+
+def test_a_profile_is_applied_before_transparency_is_composited(tmp_path):
+    rgba = np.dstack([PROFILED, np.array([[255, 255, 0, 255]], np.uint8)])
+    loaded = load(
+        save(tmp_path, Image.fromarray(rgba, mode="RGBA"), "a.png", icc_profile=ADOBE_RGB)
+    )
+    expected = adobe_rgb_to_srgb(PROFILED)
+    expected[0, 2] = WHITE  # fully transparent: white
+    np.testing.assert_allclose(loaded.rgb, expected, atol=1)
+    assert loaded.alpha == "composited on white"
+
+
+def test_srgb_missing_and_unreadable_profiles_leave_the_pixels_alone(tmp_path):
+    from PIL import ImageCms
+
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    for profile, recorded in [(srgb, "sRGB"), (None, "none"), (b"not a profile", "ignored: ")]:
+        options = {} if profile is None else {"icc_profile": profile}
+        loaded = load(save(tmp_path, Image.fromarray(PROFILED), "p.png", **options))
+        np.testing.assert_array_equal(loaded.rgb, PROFILED)
+        assert loaded.colour_profile.startswith(recorded), loaded.colour_profile
+
+
 @pytest.mark.parametrize(
     ("orientation", "red_corner", "white_corners"),
     [

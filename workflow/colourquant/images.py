@@ -7,6 +7,7 @@ ends here as an :class:`ImageError` whose one-line message starts
 
 from __future__ import annotations
 
+import io
 import re
 import stat
 import warnings
@@ -24,6 +25,7 @@ __all__ = [
     "sample_image",
     "download_image",
     "composite_on_white",
+    "convert_to_srgb",
     "SAMPLE_PREFIX",
     "MAX_PIXELS",
 ]
@@ -38,6 +40,8 @@ decodes in a few GB."""
 
 OPAQUE = "none"
 COMPOSITED = "composited on white"
+NO_PROFILE = "none"
+SRGB_PROFILE = "sRGB"
 
 # Pillow modes whose pixels convert to sRGB without losing anything but precision.
 _OPAQUE_MODES = frozenset({"1", "L", "P", "RGB", "RGBX", "CMYK", "YCbCr"})
@@ -75,12 +79,17 @@ class LoadedImage:
     n_frames : int
         Frames or pages in the file (animated GIF/PNG, multi-page TIFF); only
         the first is used.
+    colour_profile : str
+        The embedded ICC profile and what was done with it: ``none`` (taken
+        as sRGB), ``sRGB`` (used as is), ``converted from <description>``,
+        or ``ignored: <reason>`` (the pixels were then taken as sRGB).
     """
 
     rgb: np.ndarray
     source_mode: str
     alpha: str
     n_frames: int = 1
+    colour_profile: str = NO_PROFILE
 
 
 def composite_on_white(rgba: np.ndarray) -> tuple[np.ndarray, str]:
@@ -167,8 +176,12 @@ def load_image(path: str | Path, *, name: str) -> LoadedImage:
     - 16-bit samples keep their high byte (``v // 256``: 65535 -> 255,
       32768 -> 128), the rule Pillow itself applies to 16-bit colour PNGs, so
       16-bit grey and 16-bit colour agree.
-    - CMYK is converted with Pillow's plain formula, ``R = (255 - C) * (255 - K) / 255``
-      and likewise G from M, B from Y; embedded ICC profiles are not applied.
+    - An embedded ICC profile other than sRGB (Display P3, Adobe RGB, a CMYK
+      press profile...) is applied: the pixels are converted to sRGB by
+      LittleCMS (perceptual intent; colours outside sRGB are clipped), see
+      :func:`convert_to_srgb`. ``LoadedImage.colour_profile`` records it.
+    - CMYK without a profile is converted with Pillow's plain formula,
+      ``R = (255 - C) * (255 - K) / 255`` and likewise G from M, B from Y.
     - Of an animated or multi-page file only the first frame is used;
       ``LoadedImage.n_frames`` records how many there were.
 
@@ -207,8 +220,62 @@ def load_image(path: str | Path, *, name: str) -> LoadedImage:
         raise ImageError(f"{where} is not an image file Pillow can read") from None
     except Exception as error:  # noqa: BLE001 - the decoder may fail any way on bad data
         raise ImageError(f"{where} cannot be decoded ({_one_line(error)})") from None
+    image, colour_profile = convert_to_srgb(image)
     rgb, alpha = _to_rgb(image, where)
-    return LoadedImage(rgb=rgb, source_mode=source_mode, alpha=alpha, n_frames=n_frames)
+    return LoadedImage(
+        rgb=rgb,
+        source_mode=source_mode,
+        alpha=alpha,
+        n_frames=n_frames,
+        colour_profile=colour_profile,
+    )
+
+
+# Pillow modes LittleCMS converts (with a profile of the matching colour space),
+# and the mode of the sRGB result.
+_PROFILE_MODES = {"RGB": "RGB", "RGBX": "RGB", "RGBA": "RGBA", "CMYK": "RGB", "L": "RGB"}
+
+
+def convert_to_srgb(image):
+    """Convert a Pillow image with an embedded ICC profile to sRGB.
+
+    Parameters
+    ----------
+    image : PIL.Image.Image
+
+    Returns
+    -------
+    image : PIL.Image.Image
+        `image` itself if it has no profile, an sRGB one (recognised by its
+        description), or one that cannot be applied; else the converted image,
+        in mode ``RGB`` (``RGBA`` from ``RGBA``, alpha kept).
+    colour_profile : str
+        What was done, as :attr:`LoadedImage.colour_profile`.
+    """
+    from PIL import ImageCms
+
+    embedded = image.info.get("icc_profile")
+    if not embedded:
+        return image, NO_PROFILE
+    try:
+        profile = ImageCms.ImageCmsProfile(io.BytesIO(embedded))
+        description = ImageCms.getProfileDescription(profile).strip() or "an unnamed profile"
+    except (OSError, ImageCms.PyCMSError) as error:
+        return image, f"ignored: unreadable ({_one_line(error)})"
+    if "srgb" in description.lower():
+        return image, SRGB_PROFILE
+    if image.mode == "P" or (image.mode in ("RGB", "L") and "transparency" in image.info):
+        # The colour key or palette transparency becomes an alpha channel first.
+        image = image.convert("RGBA" if "transparency" in image.info else "RGB")
+    if image.mode not in _PROFILE_MODES:
+        return image, f"ignored: {description} on pixel mode {image.mode!r}"
+    try:
+        converted = ImageCms.profileToProfile(
+            image, profile, ImageCms.createProfile("sRGB"), outputMode=_PROFILE_MODES[image.mode]
+        )
+    except ImageCms.PyCMSError as error:
+        return image, f"ignored: {description} cannot be applied ({_one_line(error)})"
+    return converted, f"converted from {description}"
 
 
 def download_image(

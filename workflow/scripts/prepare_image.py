@@ -17,6 +17,7 @@ def main():
         source_mode=loaded.source_mode,
         alpha=loaded.alpha,
         n_frames=str(loaded.n_frames),
+        colour_profile=loaded.colour_profile,
     )
 
 
