@@ -76,6 +76,9 @@ def test_every_schema_key_has_description_and_default():
             "image name 'a' is used more than once",
         ),
         ({"images": {"a": "x.png"}}, "config key 'images' must be a list"),
+        ({"images": [{"name": "a", "src": "x.png"}]}, "unknown config key 'src' under 'images[0]'"),
+        ({"images": [{"name": "a"}]}, "config key 'images[0]': 'source' is a required property"),
+        ({"images": "images.txt"}, "a sheet of images must be a .tsv or .csv file; got 'images"),
     ],
 )
 def test_invalid_config_names_the_key(change, expected):
@@ -92,6 +95,17 @@ def test_image_sheet(tmp_path: Path):
         "cat": {"name": "cat", "source": "skimage:chelsea"},
         "mine": {"name": "mine", "source": "data/mine.jpg"},
     }
+
+
+def test_unknown_sample_image_is_refused_with_the_config():
+    config = validate_config(
+        {**DEFAULT, "images": [{"name": "a", "source": "skimage:nosuch"}]}, SCHEMA
+    )
+    with pytest.raises(ConfigError) as error:
+        image_table(config, SCHEMA)
+    assert str(error.value) == (
+        "config key 'images': image 'a': scikit-image has no sample image 'skimage:nosuch'"
+    )
 
 
 @pytest.mark.parametrize(

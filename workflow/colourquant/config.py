@@ -35,6 +35,21 @@ def _describe(error) -> str:
     if error.validator == "contains":
         required = schema["contains"]["const"]
         return f"config key {key!r} must include {required!r}; got {error.instance!r}"
+    if error.validator == "oneOf" and key == "images" and isinstance(error.instance, list):
+        # A list: say what is wrong with it as a list of entries.
+        import jsonschema
+
+        entry_error = jsonschema.exceptions.best_match(
+            jsonschema.Draft202012Validator(schema["oneOf"][1]).iter_errors(error.instance)
+        )
+        if entry_error is not None:
+            entry_error.path.appendleft("images")
+            return _describe(entry_error)
+    if key == "images" and isinstance(error.instance, str):
+        return (
+            "config key 'images': a sheet of images must be a .tsv or .csv file; "
+            f"got {error.instance!r}"
+        )
     if error.validator == "oneOf" and key == "images":
         return (
             "config key 'images' must be a list of {name, source} entries or the path "
@@ -161,7 +176,21 @@ def read_image_sheet(path: str | Path, schema: dict) -> list[dict]:
 
 
 def image_table(config: dict, schema: dict) -> dict[str, dict]:
-    """The validated images of a configuration, keyed by name, in config order."""
+    """The validated images of a configuration, keyed by name, in config order.
+
+    Raises
+    ------
+    ConfigError
+        Also if a ``skimage:`` source names no scikit-image sample image.
+    """
+    from .images import SAMPLE_PREFIX, ImageError, check_sample_name
+
     images = config["images"]
     entries = read_image_sheet(images, schema) if isinstance(images, str) else images
+    for entry in entries:
+        if entry["source"].startswith(SAMPLE_PREFIX):
+            try:
+                check_sample_name(entry["source"].removeprefix(SAMPLE_PREFIX), name=entry["name"])
+            except ImageError as error:
+                raise ConfigError(f"config key 'images': {error}") from None
     return {entry["name"]: dict(entry) for entry in entries}

@@ -23,6 +23,7 @@ __all__ = [
     "LoadedImage",
     "load_image",
     "sample_image",
+    "check_sample_name",
     "download_image",
     "composite_on_white",
     "convert_to_srgb",
@@ -120,6 +121,22 @@ def composite_on_white(rgba: np.ndarray) -> tuple[np.ndarray, str]:
     return (blended // 255).astype(np.uint8), COMPOSITED
 
 
+def check_sample_name(sample: str, *, name: str) -> None:
+    """Refuse a name that is not one of scikit-image's sample images, before loading it.
+
+    Raises
+    ------
+    ImageError
+        If :mod:`skimage.data` has no sample image called `sample`.
+    """
+    import skimage.data  # its loaders import lazily: this costs about 10 ms
+
+    if sample not in skimage.data.__all__ or sample in _NOT_SAMPLE_IMAGES:
+        raise ImageError(
+            f"image {name!r}: scikit-image has no sample image {SAMPLE_PREFIX + sample!r}"
+        )
+
+
 def sample_image(sample: str, *, name: str) -> LoadedImage:
     """Load one of scikit-image's bundled sample photos (e.g. ``astronaut``).
 
@@ -141,9 +158,8 @@ def sample_image(sample: str, *, name: str) -> LoadedImage:
     """
     import skimage.data
 
+    check_sample_name(sample, name=name)
     source = f"{SAMPLE_PREFIX}{sample}"
-    if sample not in skimage.data.__all__ or sample in _NOT_SAMPLE_IMAGES:
-        raise ImageError(f"image {name!r}: scikit-image has no sample image {source!r}")
     try:
         pixels = np.asarray(getattr(skimage.data, sample)())
     except Exception as error:  # noqa: BLE001 - any loader failure is the image's
