@@ -116,6 +116,12 @@ def test_headline_table_and_front_page():
     assert "- snakemake 9.9" in page and "    k: [2]" in page
     assert "RGB    0.2" in page and "Lab    0.3" in page  # normalised inertia at k=2
     assert "RGB    23" in page
+    assert "next seed (chance alone)" not in page  # not measured: no table
+    runs["seed_delta_e2000"] = [0.5, 1.5, 0.0, 0.25]
+    table = headline_table(runs, ["RGB", "Lab"])
+    assert table["seed_delta_e2000"].tolist() == pytest.approx([0.125, 1.0])
+    page = front_page_rst("k: [2]\n", {"snakemake": "9.9"}, table)
+    assert "next seed (chance alone)" in page and "Lab    1.00" in page
 
 
 @pytest.mark.parametrize(
