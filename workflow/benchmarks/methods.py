@@ -279,11 +279,13 @@ def plot(runs: pd.DataFrame, path: Path) -> None:
     axes[0, 0].set_ylabel("fit time / s")
     axes[1, 0].set_ylabel("assign + rebuild time / s")
     axes[2, 0].set_ylabel("full-image inertia / best of the methods")
-    # The panel with the most methods carries the legend.
-    handles, labels = max(
-        (axis.get_legend_handles_labels() for axis in axes[0]), key=lambda pair: len(pair[1])
-    )
-    figure.legend(handles, labels, loc="outside lower center", ncols=len(labels))
+    # Every method drawn in any panel (some run on some images only), in style order.
+    drawn = {}
+    for axis in axes[0]:
+        drawn.update(zip(*reversed(axis.get_legend_handles_labels()), strict=True))
+    labels = [label for _, label in styles.values() if label in drawn]
+    figure.legend([drawn[label] for label in labels], labels, loc="outside lower center",
+                  ncols=-(-len(labels) // 2))  # fmt: skip
     figure.suptitle("Notebook (5 % sample) vs scikit-learn on all pixels vs colourquant exact "
                     "and sample modes")  # fmt: skip
     figure.savefig(path, dpi=110)
