@@ -195,19 +195,24 @@ TARGETS = [
 ]
 
 
-def variant_effect(runs: pd.DataFrame, variant: str, label: str, small_k: bool = False):
-    """Fit time and full-image inertia of exact mode against one of its variants."""
+def variant_effect(runs: pd.DataFrame, variant: str, label: str, restarts_on: str | None = None):
+    """Fit time and full-image inertia of exact mode against one of its variants,
+    over the runs where exact mode's restarts ran on `restarts_on` ("grid" or
+    "sample"; all runs if None)."""
     if variant not in set(runs["method"]):
         return []
     wide = runs.pivot_table(index=["image", "space", "k"], columns="method",
-                            values=["inertia", "fit_seconds"])  # fmt: skip
+                            values=["inertia", "fit_seconds", "grid_cells"])  # fmt: skip
     exact = wide.xs("exact", axis=1, level=1)
     other = wide.xs(variant, axis=1, level=1)
     kept = other["inertia"].notna()
-    if small_k:
-        kept &= other.index.get_level_values("k") <= 32
+    if restarts_on is not None:
+        # fit_kmeans_exact's gate: the grid while it has 64 cells per cluster.
+        on_grid = exact["grid_cells"] >= 64 * exact.index.get_level_values("k")
+        kept &= on_grid if restarts_on == "grid" else ~on_grid
     inertia = (exact["inertia"] / other["inertia"])[kept]
     return [
+        (f"{label}: runs compared", int(kept.sum())),
         (f"{label}: {variant} fit time / exact fit time (median)",
          float((other["fit_seconds"] / exact["fit_seconds"])[kept].median())),
         (f"{label}: exact inertia / {variant} inertia (median)", float(inertia.median())),
@@ -218,8 +223,8 @@ def variant_effect(runs: pd.DataFrame, variant: str, label: str, small_k: bool =
 
 def summarise(runs: pd.DataFrame) -> pd.DataFrame:
     """The target ratios over all runs, over the bundled photos and over the large photo,
-    then what the colour grid (at k <= 32), scikit-learn with the same restarts (on the
-    bundled photos) and the seeding cap (on the large photo) change."""
+    then what the colour grid, scikit-learn with the same restarts (on the bundled
+    photos) and the seeding cap (on the large photo) change."""
     variants = ["exact_sample_seeds", "exact_uncapped", "sklearn_all_restarts"]
     compared = runs[~runs["method"].isin(variants)]
     large = compared["image"] == LARGE_NAME
@@ -227,15 +232,19 @@ def summarise(runs: pd.DataFrame) -> pd.DataFrame:
     table = pd.DataFrame({name: target_ratios(part) for name, part in columns.items() if len(part)})
     table.insert(0, "measure", [measure for measure, _ in TARGETS])
     table["target"] = [target for _, target in TARGETS]
-    grid = pd.DataFrame(
-        variant_effect(runs, "exact_sample_seeds", "colour grid, k <= 32", small_k=True),
-        columns=["measure", "all"],
-    )
-    restarts = pd.DataFrame(variant_effect(runs, "sklearn_all_restarts", "same restarts"),
-                            columns=["measure", "bundled"])  # fmt: skip
-    cap = pd.DataFrame(variant_effect(runs[runs["image"] == LARGE_NAME], "exact_uncapped",
-                                      "seeding cap"), columns=["measure", "large"])  # fmt: skip
-    return pd.concat([table, grid, restarts, cap], ignore_index=True)
+    effects = [
+        (runs, "exact_sample_seeds", "colour grid", "grid", "all"),
+        (runs, "sklearn_all_restarts", "same restarts, on the grid", "grid", "bundled"),
+        (runs, "sklearn_all_restarts", "same restarts, on the sample", "sample", "bundled"),
+        (runs[runs["image"] == LARGE_NAME], "exact_uncapped", "seeding cap", "sample", "large"),
+    ]
+    return pd.concat(
+        [table] + [
+            pd.DataFrame(variant_effect(part, variant, label, on), columns=["measure", column])
+            for part, variant, label, on, column in effects
+        ],
+        ignore_index=True,
+    )  # fmt: skip
 
 
 def plot(runs: pd.DataFrame, path: Path) -> None:

@@ -2,9 +2,11 @@
 
 1. The default sweep, `snakemake --cores 2` in a fresh directory: wall time
    against the ideal, the sum of the pure clustering time (the fit_seconds
-   column) divided by the 2 cores.
+   column) divided by the 2 cores; and the same sweep with
+   ``fit.seed_noise: false``, without the second fit of every run.
 2. A 24-megapixel photo through the whole pipeline (k = 2 ... 256, RGB and
-   Lab): wall time and the peak resident memory (VmHWM) of each rule's jobs.
+   Lab): wall time and the peak resident memory (VmHWM) of each rule's jobs;
+   and its wall time without the seed noise.
 
 Usage: python workflow/benchmarks/sweep.py [--out results/performance] [--skip-large]
 """
@@ -68,6 +70,35 @@ def fresh(directory: Path) -> Path:
     return directory
 
 
+def default_sweep(workdir: Path, config: dict, label: str) -> list[dict]:
+    """Wall time against the ideal and where the jobs' time goes, for one sweep."""
+    wall, _ = run_snakemake(fresh(workdir), config)
+    runs = pd.read_csv(workdir / "results/metrics.csv")
+    ideal = runs["fit_seconds"].sum() / 2
+    rows = [
+        {"measure": f"{label}: wall time / s", "value": wall},
+        {"measure": f"{label}: ideal (sum of fit_seconds / 2 cores) / s", "value": ideal},
+        {"measure": f"{label}: wall / ideal", "value": wall / ideal},
+    ]
+    jobs = pd.concat(
+        pd.read_csv(path, sep="\t").assign(rule=path.parent.parent.name if path.parent.parent.name
+                                           != "benchmarks" else path.parent.name)
+        for path in (workdir / "results/benchmarks").rglob("*.tsv")
+    )  # fmt: skip
+    for rule, times in jobs.groupby("rule"):
+        rows.append({"measure": f"{label}: mean wall time of a {rule} job / s",
+                     "value": times["s"].mean()})  # fmt: skip
+        rows.append({"measure": f"{label}: {rule} jobs, summed wall time / s",
+                     "value": times["s"].sum()})  # fmt: skip
+    # Where a quantize job's time goes besides clustering: process start,
+    # imports, loading, the seed-noise fits, evaluating every run and writing
+    # its files.
+    quantize = jobs.loc[jobs["rule"] == "quantize", "s"].sum()
+    rows.append({"measure": f"{label}: quantize jobs, time outside clustering / s",
+                 "value": quantize - runs["fit_seconds"].sum()})  # fmt: skip
+    return rows
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("results/performance"))
@@ -78,29 +109,10 @@ def main():
     rows = []
 
     default = yaml.safe_load((REPO / "config/config.yaml").read_text())
-    workdir = fresh(out / "sweep_default")
-    wall, _ = run_snakemake(workdir, default)
-    runs = pd.read_csv(workdir / "results/metrics.csv")
-    ideal = runs["fit_seconds"].sum() / 2
-    rows.append({"measure": "default sweep: wall time / s", "value": wall})
-    rows.append({"measure": "default sweep: ideal (sum of fit_seconds / 2 cores) / s",
-                 "value": ideal})  # fmt: skip
-    rows.append({"measure": "default sweep: wall / ideal", "value": wall / ideal})
-    jobs = pd.concat(
-        pd.read_csv(path, sep="\t").assign(rule=path.parent.parent.name if path.parent.parent.name
-                                           != "benchmarks" else path.parent.name)
-        for path in (workdir / "results/benchmarks").rglob("*.tsv")
-    )  # fmt: skip
-    for rule, times in jobs.groupby("rule"):
-        rows.append({"measure": f"default sweep: mean wall time of a {rule} job / s",
-                     "value": times["s"].mean()})  # fmt: skip
-        rows.append({"measure": f"default sweep: {rule} jobs, summed wall time / s",
-                     "value": times["s"].sum()})  # fmt: skip
-    # Where a quantize job's time goes besides clustering: process start,
-    # imports, loading, evaluating every run and writing its files.
-    quantize = jobs.loc[jobs["rule"] == "quantize", "s"].sum()
-    rows.append({"measure": "default sweep: quantize jobs, time outside clustering / s",
-                 "value": quantize - runs["fit_seconds"].sum()})  # fmt: skip
+    rows += default_sweep(out / "sweep_default", default, "default sweep")
+    without_noise = {**default, "fit": {**default["fit"], "seed_noise": False}}
+    rows += default_sweep(out / "sweep_default_no_noise", without_noise,
+                          "default sweep without seed noise")  # fmt: skip
 
     if not arguments.skip_large:
         image = write_large_image(out / "images" / f"{LARGE_NAME}.png")
@@ -114,6 +126,9 @@ def main():
         rows.append({"measure": "24 MP image, RGB + Lab, 7 k: wall time / s", "value": wall})
         for rule, peak in sorted(peaks.items(), key=lambda item: -item[1]):
             rows.append({"measure": f"24 MP image: peak RSS of a {rule} job / MB", "value": peak})
+        config["fit"] = {"seed_noise": False}
+        wall, _ = run_snakemake(fresh(out / "sweep_large_no_noise"), config)
+        rows.append({"measure": "24 MP image without seed noise: wall time / s", "value": wall})
 
     table = pd.DataFrame(rows)
     table.to_csv(out / "sweep.csv", index=False)
