@@ -168,3 +168,28 @@ def test_seed_difference_is_the_mean_delta_e_between_the_two_quantized_images():
     assert other.metrics["seed_delta_e2000"] == pytest.approx(expected, rel=1e-12)
     # Without replicates the metric is absent, not zero.
     assert "seed_delta_e2000" not in evaluate_centres(reference, centres).metrics
+
+
+def test_inertia_of_zero_is_marked_on_the_floor_of_the_log_axis():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from colourquant.plots import inertia_figure, space_colours
+
+    curves = pd.DataFrame(
+        {
+            "space": ["RGB"] * 4 + ["Lab"] * 4,
+            "k": [2, 3, 4, 5] * 2,
+            "inertia_normalised": [0.3, 0.1, 0.0, 0.0, 0.4, 0.2, 0.05, 0.0],
+            "is_elbow": [False] * 8,
+        }
+    )
+    axis = inertia_figure("flags", curves, space_colours(["RGB", "Lab"])).axes[0]
+    assert axis.get_yscale() == "log"
+    floor_marks = {tuple(line.get_xdata()) for line in axis.get_lines() if line.get_marker() == "v"}
+    assert floor_marks == {(4, 5), (5,)}
+    assert any("inertia 0" in text.get_text() for text in axis.texts)
+
+    one_colour = curves.assign(inertia_normalised=0.0)
+    axis = inertia_figure("dot", one_colour, space_colours(["RGB", "Lab"])).axes[0]
+    assert axis.get_yscale() == "linear" and axis.get_ylim() == (0, 1)

@@ -118,12 +118,14 @@ def comparison_figure(
 
 def _plot_curves(axis, curves: pd.DataFrame, colours: Mapping[str, tuple], mark_elbow: bool):
     from matplotlib.ticker import FormatStrFormatter, LogLocator
+    from matplotlib.transforms import ScaledTranslation
 
     for space, curve in curves.groupby("space", sort=False):
         curve = curve.sort_values("k")
+        inertia = curve["inertia_normalised"]
         axis.plot(
             curve["k"],
-            curve["inertia_normalised"],
+            inertia.where(inertia > 0),  # a 0 ends the line (see below)
             marker="o",
             markersize=3.5,
             color=colours[space],
@@ -141,13 +143,41 @@ def _plot_curves(axis, curves: pd.DataFrame, colours: Mapping[str, tuple], mark_
                 color=colours[space],
                 linestyle="none",
             )
-    axis.set_yscale("log")
-    # Plain decimals on the log axis: "0.05" reads better than "5 x 10^-2".
-    axis.yaxis.set_major_formatter(FormatStrFormatter("%.2g"))
-    axis.yaxis.set_minor_locator(LogLocator(subs=(2.0, 3.0, 5.0)))
-    axis.yaxis.set_minor_formatter(FormatStrFormatter("%.2g"))
-    axis.tick_params(axis="y", which="minor", labelsize=7)
-    axis.set_xticks(sorted(curves["k"].unique()))
+    # A log axis cannot show 0 (k at least the image's number of colours):
+    # those runs are marked on the axis' floor rather than silently dropped.
+    zero = curves[curves["inertia_normalised"] <= 0]
+    spaces_at_zero = list(dict.fromkeys(zero["space"]))
+    for space, runs in zero.groupby("space", sort=False):
+        # x in data, y in axes fraction; spaces side by side, a few points apart.
+        shift = 7 * (spaces_at_zero.index(space) - (len(spaces_at_zero) - 1) / 2) / 72
+        axis.plot(
+            runs["k"],
+            np.full(len(runs), 0.03),
+            transform=axis.get_xaxis_transform()
+            + ScaledTranslation(shift, 0, axis.figure.dpi_scale_trans),
+            marker="v",
+            markersize=7,
+            color=colours[space],
+            linestyle="none",
+            clip_on=False,
+        )
+    if not zero.empty:
+        axis.text(0.99, 0.07, "▼ inertia 0: k reaches the image's number of colours",
+                  transform=axis.transAxes, ha="right", fontsize=8, color="0.3")  # fmt: skip
+    if (curves["inertia_normalised"] > 0).any():
+        axis.set_yscale("log")
+        # Plain decimals on the log axis: "0.05" reads better than "5 x 10^-2".
+        axis.yaxis.set_major_formatter(FormatStrFormatter("%.2g"))
+        axis.yaxis.set_minor_locator(LogLocator(subs=(2.0, 3.0, 5.0)))
+        axis.yaxis.set_minor_formatter(FormatStrFormatter("%.2g"))
+        axis.tick_params(axis="y", which="minor", labelsize=7)
+    else:  # nothing to put on a log axis (a one-colour image)
+        axis.set_ylim(0, 1)
+    k_values = sorted(curves["k"].unique())
+    axis.set_xticks(k_values)
+    # Matplotlib's own margins, also where a 0 ends every line early.
+    margin = 0.05 * (k_values[-1] - k_values[0]) or 0.5
+    axis.set_xlim(k_values[0] - margin, k_values[-1] + margin)
     axis.set_xlabel("k (number of colours)")
     axis.grid(True, which="both", alpha=0.3)
 
