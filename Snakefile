@@ -21,7 +21,7 @@ report: front_page()
 
 
 onerror:
-    print(failed_jobs_summary(), file=sys.stderr)
+    report_failed_jobs()
 
 
 rule all:

@@ -116,12 +116,12 @@ def test_headline_table_and_front_page():
     assert "- snakemake 9.9" in page and "    k: [2]" in page
     assert "RGB    0.2" in page and "Lab    0.3" in page  # normalised inertia at k=2
     assert "RGB    23" in page
-    assert "next seed (chance alone)" not in page  # not measured: no table
+    assert "with the seed and the next seed" not in page  # not measured: no table
     runs["seed_delta_e2000"] = [0.5, 1.5, 0.0, 0.25]
     table = headline_table(runs, ["RGB", "Lab"])
     assert table["seed_delta_e2000"].tolist() == pytest.approx([0.125, 1.0])
     page = front_page_rst("k: [2]\n", {"snakemake": "9.9"}, table)
-    assert "next seed (chance alone)" in page and "Lab    1.00" in page
+    assert "with the seed and the next seed" in page and "Lab    1.00" in page
 
 
 @pytest.mark.parametrize(
@@ -192,4 +192,20 @@ def test_inertia_of_zero_is_marked_on_the_floor_of_the_log_axis():
 
     one_colour = curves.assign(inertia_normalised=0.0)
     axis = inertia_figure("dot", one_colour, space_colours(["RGB", "Lab"])).axes[0]
-    assert axis.get_yscale() == "linear" and axis.get_ylim() == (0, 1)
+    assert axis.get_yscale() == "linear" and "log" not in axis.get_ylabel()
+
+
+def test_every_space_has_its_own_colour_whatever_the_order():
+    import yaml
+
+    from colourquant.plots import space_colours
+    from conftest import REPO
+
+    schema = yaml.safe_load((REPO / "workflow/schemas/config.schema.yaml").read_text())
+    spaces = schema["properties"]["colour_spaces"]["items"]["enum"]
+    colours = space_colours(spaces)
+    assert len(set(colours.values())) == len(spaces)
+    assert space_colours(spaces[::-1]) == colours
+    assert space_colours(["HSV"])["HSV"] == colours["HSV"]
+    # Greys are the classic quantizers' (BASELINE_STYLES).
+    assert not any(r == g == b for r, g, b in colours.values())

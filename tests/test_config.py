@@ -68,6 +68,8 @@ def test_every_schema_key_has_description_and_default():
         ({"fit": {"max_seed_pixels": 100}}, "'fit.max_seed_pixels': 100 is less than the minimum"),
         ({"fit": {"grid_cells": 1}}, "'fit.grid_cells': 1 is less than the minimum of 2"),
         ({"fit": {"seed": "x"}}, "'fit.seed': 'x' is not of type 'integer'"),
+        ({"fit": {"seed": 2**32 - 1}}, "'fit.seed': 4294967295 is greater than the maximum"),
+        ({"fit": {"seed_noise": "maybe"}}, "'fit.seed_noise': 'maybe' is not of type 'boolean'"),
         ({"images": []}, "'images'"),
         ({"images": [{"name": "../up", "source": "x.png"}]}, "image name '../up' may contain only"),
         ({"images": [{"name": "a/b", "source": "x.png"}]}, "image name 'a/b' may contain only"),
@@ -124,6 +126,20 @@ def test_bad_image_sheet(tmp_path: Path, text, expected):
     with pytest.raises(ConfigError, match="images.csv") as error:
         image_table(config, SCHEMA)
     assert expected in str(error.value)
+
+
+@pytest.mark.parametrize(("text", "value"), [("false", False), ("No", False), ("true", True)])
+def test_command_line_strings_are_converted_to_booleans(text, value):
+    # What `--config 'fit={seed_noise: false}'` delivers.
+    config = validate_config({**DEFAULT, "fit": {"seed_noise": text}}, SCHEMA)
+    assert config["fit"]["seed_noise"] is value
+
+
+def test_image_sheet_extension_in_capitals(tmp_path: Path):
+    sheet = tmp_path / "IMAGES.TSV"
+    sheet.write_text("name\tsource\ncat\tskimage:chelsea\n")
+    config = validate_config({**DEFAULT, "images": str(sheet)}, SCHEMA)
+    assert image_table(config, SCHEMA) == {"cat": {"name": "cat", "source": "skimage:chelsea"}}
 
 
 def test_command_line_strings_are_converted_to_numbers():

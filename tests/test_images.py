@@ -286,6 +286,22 @@ def test_an_embedded_wide_gamut_profile_is_converted_to_srgb(tmp_path, filename)
     assert np.abs(loaded.rgb.astype(int) - PROFILED).max() > 30
 
 
+def test_a_profile_named_srgb_but_linear_is_converted(tmp_path):
+    # sRGB's primaries (D50-adapted) with a linear tone curve: not sRGB, whatever its name.
+    linear = rgb_icc_profile(
+        "Linear sRGB",
+        red=(0.4361, 0.2225, 0.0139),
+        green=(0.3851, 0.7169, 0.0971),
+        blue=(0.1431, 0.0606, 0.7141),
+        gamma=1.0,
+    )
+    loaded = load(save(tmp_path, Image.fromarray(PROFILED), "linear.png", icc_profile=linear))
+    assert loaded.colour_profile == "converted from Linear sRGB"
+    light = PROFILED / 255.0
+    encoded = np.where(light <= 0.0031308, 12.92 * light, 1.055 * light ** (1 / 2.4) - 0.055)
+    np.testing.assert_allclose(loaded.rgb, np.rint(255 * encoded), atol=1)
+
+
 def test_a_profile_is_applied_before_transparency_is_composited(tmp_path):
     rgba = np.dstack([PROFILED, np.array([[255, 255, 0, 255]], np.uint8)])
     loaded = load(

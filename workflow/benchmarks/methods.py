@@ -42,6 +42,7 @@ from common import BUNDLED, FIT, LARGE_NAME, bundled_image, large_image, timer  
 
 from colourquant.colours import distinct_colours, rebuild_image  # noqa: E402
 from colourquant.kmeans import (  # noqa: E402
+    MIN_CELLS_PER_CLUSTER,
     colour_grids,
     fit_kmeans,
     fit_kmeans_exact,
@@ -207,8 +208,8 @@ def variant_effect(runs: pd.DataFrame, variant: str, label: str, restarts_on: st
     other = wide.xs(variant, axis=1, level=1)
     kept = other["inertia"].notna()
     if restarts_on is not None:
-        # fit_kmeans_exact's gate: the grid while it has 64 cells per cluster.
-        on_grid = exact["grid_cells"] >= 64 * exact.index.get_level_values("k")
+        # fit_kmeans_exact's gate (every occupied cell has weight here).
+        on_grid = exact["grid_cells"] >= MIN_CELLS_PER_CLUSTER * exact.index.get_level_values("k")
         kept &= on_grid if restarts_on == "grid" else ~on_grid
     inertia = (exact["inertia"] / other["inertia"])[kept]
     return [

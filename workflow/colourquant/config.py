@@ -65,11 +65,16 @@ def _describe(error) -> str:
     return f"config key {key!r}: {error.message}{hint}"
 
 
+# YAML 1.1's words for booleans, which the config file itself accepts.
+_BOOLEANS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
+
+
 def _coerce(value, schema: dict):
-    """Convert strings to the schema's number type where they parse as one.
+    """Convert strings to the schema's number or boolean type where they parse as one.
 
     Snakemake's ``--config KEY=VALUE`` reads values with YAML's base loader,
-    so ``--config k_values=[2,4]`` arrives as ``['2', '4']``.
+    so ``--config k_values=[2,4]`` arrives as ``['2', '4']`` and
+    ``--config 'fit={seed_noise: false}'`` as ``'false'``.
     """
     kind = schema.get("type")
     if isinstance(value, str) and kind in ("integer", "number"):
@@ -77,6 +82,8 @@ def _coerce(value, schema: dict):
             return int(value) if kind == "integer" else float(value)
         except ValueError:
             return value
+    if isinstance(value, str) and kind == "boolean":
+        return _BOOLEANS.get(value.strip().lower(), value)
     if isinstance(value, list) and "items" in schema:
         return [_coerce(item, schema["items"]) for item in value]
     if isinstance(value, dict) and "properties" in schema:
@@ -150,7 +157,7 @@ def read_image_sheet(path: str | Path, schema: dict) -> list[dict]:
     path = Path(path)
     if not path.is_file():
         raise ConfigError(f"config key 'images': image sheet {str(path)!r} does not exist")
-    delimiter = "\t" if path.suffix == ".tsv" else ","
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
     with path.open(newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter=delimiter))
     if not rows:

@@ -146,19 +146,21 @@ def differences_figure(
     seed_noise : DataFrame, optional
         Columns ``k, space, seed_delta_e2000``: each run's difference from
         the same fit with another seed. Its largest over the spaces at each k
-        is drawn as a grey floor.
+        is drawn as a grey bar.
     """
     import matplotlib.pyplot as plt
 
     figure, axis = plt.subplots(figsize=(8, 4.8), layout="constrained")
-    if seed_noise is not None and seed_noise["seed_delta_e2000"].notna().any():
+    floor = pd.Series(dtype=float)
+    if seed_noise is not None:
         floor = seed_noise.groupby("k")["seed_delta_e2000"].max().dropna()
-        # Steps: each k's value is its own (one replicate fit), not a trend.
-        axis.fill_between(
+    if (floor > 0).any():
+        # A bar per k: each value is that k's own (one other seed), not a trend.
+        spacing = np.diff(floor.index).min() if len(floor) > 1 else 1
+        axis.bar(
             floor.index,
-            0,
             floor.to_numpy(),
-            step="mid",
+            width=0.6 * spacing,
             color="0.85",
             zorder=0,
             label="same space, next seed\n(largest over the spaces)",
@@ -188,13 +190,12 @@ def differences_figure(
     axis.set_ylim(bottom=0)
     if len(differences):
         axis.set_xticks(sorted(differences["k"].unique()))
-        # The pairs first, under the title; the seed floor (drawn first, to lie beneath) last.
+        # The pairs first; the seed bars (drawn first, to lie beneath) last.
         handles, labels = axis.get_legend_handles_labels()
         order = sorted(range(len(labels)), key=lambda index: labels[index].startswith("same"))
         axis.legend(
             [handles[index] for index in order],
             [labels[index] for index in order],
-            title="pair of colour spaces",
             fontsize=8,
             ncols=1 + len(pairs) // 12,
         )

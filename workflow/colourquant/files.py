@@ -31,6 +31,7 @@ __all__ = [
     "save_distinct",
     "load_distinct",
     "run_job",
+    "failed_job_messages",
 ]
 
 
@@ -224,6 +225,10 @@ def load_distinct(path: str | Path) -> tuple[DistinctColours, dict[str, str]]:
     return image, metadata
 
 
+# Starts the one line a job prints for bad input (read back by failed_job_messages).
+_MESSAGE_PREFIX = "colourquant: "
+
+
 def run_job(
     main: Callable[[], None],
     log: str | Path,
@@ -249,7 +254,7 @@ def run_job(
             with threadpool_limits(limits=threads):
                 main()
         except expected as error:
-            message = f"colourquant: {error}"
+            message = f"{_MESSAGE_PREFIX}{error}"
             print(message, file=handle)
             print(message, file=terminal)
             sys.exit(1)
@@ -260,3 +265,34 @@ def run_job(
             sys.exit(1)
         finally:
             sys.stderr = terminal
+
+
+def failed_job_messages(log_dir: str | Path, since: float) -> list[str]:
+    """What the job logs under `log_dir` written since `since` say of their failure.
+
+    Parameters
+    ----------
+    log_dir : str or Path
+    since : float
+        A time (``time.time()``); older logs are from earlier runs.
+
+    Returns
+    -------
+    list of str
+        ``"<log>: <message>"`` for each message :func:`run_job` wrote (which
+        names the image, for bad input), or the last line of an unexpected
+        error's traceback. Jobs killed without a word (out of memory or time)
+        leave nothing here.
+    """
+    found = []
+    for path in sorted(Path(log_dir).rglob("*.log")):
+        if path.stat().st_mtime < since:
+            continue
+        lines = path.read_text(errors="replace").splitlines()
+        messages = [
+            line.removeprefix(_MESSAGE_PREFIX) for line in lines if line.startswith(_MESSAGE_PREFIX)
+        ]
+        if not messages and "Traceback (most recent call last):" in lines:
+            messages = [f"unexpected error: {lines[-1].strip()}"]
+        found += [f"{path}: {message}" for message in messages]
+    return found

@@ -194,8 +194,11 @@ def load_image(path: str | Path, *, name: str) -> LoadedImage:
       16-bit grey and 16-bit colour agree.
     - An embedded ICC profile other than sRGB (Display P3, Adobe RGB, a CMYK
       press profile...) is applied: the pixels are converted to sRGB by
-      LittleCMS (perceptual intent; colours outside sRGB are clipped), see
-      :func:`convert_to_srgb`. ``LoadedImage.colour_profile`` records it.
+      LittleCMS with the perceptual intent (colours outside sRGB are clipped
+      by matrix profiles such as Display P3, compressed by table-based ones
+      such as press profiles), see :func:`convert_to_srgb`. Profiles on
+      greyscale-with-alpha and 16-bit greyscale images are not applied.
+      ``LoadedImage.colour_profile`` records what was done.
     - CMYK without a profile is converted with Pillow's plain formula,
       ``R = (255 - C) * (255 - K) / 255`` and likewise G from M, B from Y.
     - Of an animated or multi-page file only the first frame is used;
@@ -262,13 +265,14 @@ def convert_to_srgb(image):
     Returns
     -------
     image : PIL.Image.Image
-        `image` itself if it has no profile, an sRGB one (recognised by its
-        description), or one that cannot be applied; else the converted image,
-        in mode ``RGB`` (``RGBA`` from ``RGBA``, alpha kept).
+        `image` itself if it has no profile, an RGB profile that maps every
+        colour to within one level of itself in sRGB (an sRGB profile, by
+        whatever name), or one that cannot be applied; else the converted
+        image, in mode ``RGB`` (``RGBA`` from ``RGBA``, alpha kept).
     colour_profile : str
         What was done, as :attr:`LoadedImage.colour_profile`.
     """
-    from PIL import ImageCms
+    from PIL import Image, ImageCms
 
     embedded = image.info.get("icc_profile")
     if not embedded:
@@ -278,16 +282,23 @@ def convert_to_srgb(image):
         description = ImageCms.getProfileDescription(profile).strip() or "an unnamed profile"
     except (OSError, ImageCms.PyCMSError) as error:
         return image, f"ignored: unreadable ({_one_line(error)})"
-    if "srgb" in description.lower():
-        return image, SRGB_PROFILE
     if image.mode == "P" or (image.mode in ("RGB", "L") and "transparency" in image.info):
         # The colour key or palette transparency becomes an alpha channel first.
         image = image.convert("RGBA" if "transparency" in image.info else "RGB")
     if image.mode not in _PROFILE_MODES:
         return image, f"ignored: {description} on pixel mode {image.mode!r}"
+    srgb = ImageCms.createProfile("sRGB")
     try:
+        if image.mode in ("RGB", "RGBX", "RGBA"):
+            # An sRGB profile leaves the pixels as they are (converting would
+            # only add rounding): try it on a lattice of 17^3 colours.
+            lattice = np.stack(np.meshgrid(*[np.linspace(0, 255, 17).astype(np.uint8)] * 3), -1)
+            probe = Image.fromarray(lattice.reshape(1, -1, 3), mode="RGB")
+            mapped = ImageCms.profileToProfile(probe, profile, srgb, outputMode="RGB")
+            if np.abs(np.asarray(mapped, dtype=int) - np.asarray(probe, dtype=int)).max() <= 1:
+                return image, SRGB_PROFILE
         converted = ImageCms.profileToProfile(
-            image, profile, ImageCms.createProfile("sRGB"), outputMode=_PROFILE_MODES[image.mode]
+            image, profile, srgb, outputMode=_PROFILE_MODES[image.mode]
         )
     except ImageCms.PyCMSError as error:
         return image, f"ignored: {description} cannot be applied ({_one_line(error)})"

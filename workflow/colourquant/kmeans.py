@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = [
+    "MIN_CELLS_PER_CLUSTER",
     "ColourGrid",
     "KMeansFit",
     "colour_grid",
@@ -38,7 +39,7 @@ _SLACK = 8 * np.finfo(np.float64).eps
 # Restarts on the colour grid's cells need this many cells per cluster to find
 # as good a start as restarts on a pixel sample (workflow/benchmarks/methods.py):
 # with fewer, clusters are a handful of cells wide and the cells' blur shows.
-_MIN_CELLS_PER_CLUSTER = 64
+MIN_CELLS_PER_CLUSTER = 64
 # The best few restarts on the coarse grid are iterated further on a finer one
 # before the best of those goes on to every point: the coarse cells' blur can
 # misrank close restarts (workflow/benchmarks/methods.py).
@@ -761,7 +762,7 @@ def fit_kmeans_exact(
     if int(k) != k or k < 1:
         raise ValueError(f"k must be an integer >= 1, got {k!r}")
     k_effective = int(min(k, np.count_nonzero(grid.weights > 0)))
-    if np.count_nonzero(grid.totals > 0) < _MIN_CELLS_PER_CLUSTER * k_effective:
+    if np.count_nonzero(grid.totals > 0) < MIN_CELLS_PER_CLUSTER * k_effective:
         return fit_kmeans(
             grid.points, grid.weights, k, init_weights=init_weights, n_init=n_init,
             max_iter=max_iter, tol=tol, seed=seed, n_threads=n_threads,

@@ -32,10 +32,11 @@ def method_label(method: str) -> str:
 
 
 # Rows of matplotlib's tab20 (dark and light twins): each space keeps its colour
-# whatever the config lists, and a -naive variant is the light twin of its cone.
+# whatever the config lists, and a -naive variant is the light twin of its
+# cone. Grey (row 14) is left to the classic quantizers (BASELINE_STYLES).
 _SPACE_COLOUR_ROWS = {
     "RGB": 0, "Lab": 2, "HSV": 4, "HSV-naive": 5, "HSL": 6, "HSL-naive": 7, "OKLab": 8,
-    "Luv": 10, "linRGB": 12, "XYZ": 14, "YCbCr": 16,
+    "Luv": 10, "linRGB": 12, "YCbCr": 16, "XYZ": 18,
 }  # fmt: skip
 
 
@@ -44,11 +45,7 @@ def space_colours(spaces: Sequence[str]) -> dict[str, tuple]:
     import matplotlib
 
     palette = matplotlib.colormaps["tab20"].colors
-    spare = iter(row for row in range(18, 40, 2))  # spaces without a fixed row (none yet)
-    return {
-        space: palette[_SPACE_COLOUR_ROWS.get(space, next(spare)) % len(palette)]
-        for space in spaces
-    }
+    return {space: palette[_SPACE_COLOUR_ROWS[space]] for space in spaces}
 
 
 def comparison_figure(
@@ -171,8 +168,6 @@ def _plot_curves(axis, curves: pd.DataFrame, colours: Mapping[str, tuple], mark_
         axis.yaxis.set_minor_locator(LogLocator(subs=(2.0, 3.0, 5.0)))
         axis.yaxis.set_minor_formatter(FormatStrFormatter("%.2g"))
         axis.tick_params(axis="y", which="minor", labelsize=7)
-    else:  # nothing to put on a log axis (a one-colour image)
-        axis.set_ylim(0, 1)
     k_values = sorted(curves["k"].unique())
     axis.set_xticks(k_values)
     # Matplotlib's own margins, also where a 0 ends every line early.
@@ -180,6 +175,11 @@ def _plot_curves(axis, curves: pd.DataFrame, colours: Mapping[str, tuple], mark_
     axis.set_xlim(k_values[0] - margin, k_values[-1] + margin)
     axis.set_xlabel("k (number of colours)")
     axis.grid(True, which="both", alpha=0.3)
+
+
+def _scale_note(axis) -> str:
+    # Linear only where nothing is positive to put on a log axis (one colour).
+    return ", log scale" if axis.get_yscale() == "log" else ""
 
 
 def inertia_figure(image_name: str, curves: pd.DataFrame, colours: Mapping[str, tuple]):
@@ -196,7 +196,7 @@ def inertia_figure(image_name: str, curves: pd.DataFrame, colours: Mapping[str, 
 
     figure, axis = plt.subplots(figsize=(7, 4.5), layout="constrained")
     _plot_curves(axis, curves, colours, mark_elbow=True)
-    axis.set_ylabel("normalised inertia, log scale (1 = one colour)")
+    axis.set_ylabel(f"normalised inertia{_scale_note(axis)} (1 = one colour)")
     axis.set_title(f"{image_name}: normalised inertia against k")
     handles, labels = axis.get_legend_handles_labels()
     handles.append(
@@ -229,7 +229,7 @@ def inertia_overview_figure(curves: pd.DataFrame, colours: Mapping[str, tuple]):
     for axis in axes.flat[len(images) :]:
         axis.axis("off")
     for axis in axes[:, 0]:
-        axis.set_ylabel("normalised inertia (log scale)")
+        axis.set_ylabel(f"normalised inertia{_scale_note(axis)}")
     handles, labels = axes.flat[0].get_legend_handles_labels()
     figure.legend(handles, labels, loc="outside right center", title="colour space")
     figure.suptitle("Normalised inertia against k, per image (circles: elbows)")

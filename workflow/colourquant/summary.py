@@ -13,7 +13,7 @@ HEADLINE_METRICS = {
     "delta_e2000_mean": "mean ΔE00",
     "psnr": "PSNR / dB",
     # With fit.seed_noise only.
-    "seed_delta_e2000": "mean ΔE00 to the same fit with the next seed (chance alone)",
+    "seed_delta_e2000": "mean ΔE00 between the images quantized with the seed and the next seed",
 }
 # Decimals shown on the front page: enough to tell spaces apart, no more.
 HEADLINE_FORMATS = {
@@ -146,9 +146,11 @@ in the configuration below. *Inertia* is measured in each space's own units
 and normalised by the image's total sum of squares in that space (1 at k = 1);
 *ΔE00* (CIEDE2000, lower is better) and *PSNR* (higher is better) compare the
 original and quantized sRGB images directly, so they are comparable across
-spaces. Where the difference in ΔE00 between two spaces is smaller than the
-change the next seed makes (last table, with ``fit.seed_noise``), it is not
-the spaces' doing.
+spaces. With ``fit.seed_noise``, the last table says how much a quantized
+image changes, pixel by pixel, when k-means starts from the next seed: the
+yardstick for the differences between the images of two spaces (each image's
+differences figure). It is not the uncertainty of the ΔE00 table above, which
+moves far less between seeds.
 
 Headline: means over the {n_images} image(s)
 --------------------------------------------------

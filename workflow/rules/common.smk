@@ -20,6 +20,7 @@ try:
     from colourquant.baselines import BASELINES as BASELINE_METHODS
     from colourquant.baselines import PILLOW_MAX_COLOURS
     from colourquant.config import ConfigError, image_table, validate_config
+    from colourquant.files import failed_job_messages
     from colourquant.images import SAMPLE_PREFIX
 except ImportError as error:
     raise WorkflowError(
@@ -52,41 +53,29 @@ wildcard_constraints:
     k=r"\d+",
 
 
-# Job logs written after this moment are this run's (see failed_jobs_summary).
+# Job logs written after this moment are this run's (see report_failed_jobs).
 RUN_STARTED = time.time()
 
 
-def failed_jobs_summary(log_dir="results/logs"):
-    """One line per job of this run that failed, from its log, for `onerror`.
+def report_failed_jobs(log_dir="results/logs"):
+    """For `onerror`: list this run's failed jobs and their messages together.
 
-    Snakemake reports each failed job amid its own details; this lists them
-    together at the end, with the one-line message that names the image.
+    Snakemake reports each failed job amid its own details; this repeats them
+    at the end, each with its one-line message (see failed_job_messages).
     """
-    lines = []
-    for path in sorted(Path(log_dir).rglob("*.log")):
-        if path.stat().st_mtime < RUN_STARTED:
-            continue
-        text = path.read_text(errors="replace")
-        messages = [
-            line.removeprefix("colourquant: ")
-            for line in text.splitlines()
-            if line.startswith("colourquant: ")
-        ]
-        if not messages and "Traceback (most recent call last)" in text:
-            messages = ["unexpected error: the traceback is in the log"]
-        lines += [f"  {path}: {message}" for message in messages]
-    if not lines:
-        return ""
-    return "\n".join(
-        [
+    lines = failed_job_messages(log_dir, since=RUN_STARTED)
+    if lines:
+        print(
             "colourquant: failed in this run:",
-            *lines,
-            "Jobs of other images are unaffected (all of them finish with "
-            "--keep-going), but results/metrics.csv, the summaries and the report "
-            "need every image: fix or remove the images named above and run the "
-            "same command again; finished jobs are not repeated.",
-        ]
-    )
+            *(f"  {line}" for line in lines),
+            "Fix what the messages name (a bad image: fix it or remove it from the "
+            "config) and run the same command again; finished jobs are not repeated. "
+            "Jobs of other images are unaffected (with --keep-going all of them "
+            "finish), but results/metrics.csv, the summaries and the report need "
+            "every image.",
+            sep="\n",
+            file=sys.stderr,
+        )
 
 
 def is_url(source):
