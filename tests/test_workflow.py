@@ -138,7 +138,7 @@ def test_report_is_built_and_mentions_every_image(sweep):
         assert name in report
     headline = pd.read_csv(sweep / "results/summary/headline.csv")
     assert len(headline) == len(SPACES) * len(K_VALUES)
-    assert "The grey area measures that" in report
+    assert "The grey bars indicate how much" in report
     front_page = (sweep / "results/summary/front_page.rst").read_text()
     assert "scikit-learn" in front_page and "colour_spaces" in front_page
 
