@@ -116,12 +116,12 @@ def test_headline_table_and_front_page():
     assert "- snakemake 9.9" in page and "    k: [2]" in page
     assert "RGB    0.2" in page and "Lab    0.3" in page  # normalised inertia at k=2
     assert "RGB    23" in page
-    assert "with the seed and the next seed" not in page  # not measured: no table
-    runs["seed_delta_e2000"] = [0.5, 1.5, 0.0, 0.25]
+    assert "changes with the next seed" not in page  # not measured: no table
+    runs["delta_e2000_mean_seed_change"] = [0.5, 1.5, 0.0, 0.25]
     table = headline_table(runs, ["RGB", "Lab"])
-    assert table["seed_delta_e2000"].tolist() == pytest.approx([0.125, 1.0])
+    assert table["delta_e2000_mean_seed_change"].tolist() == pytest.approx([0.125, 1.0])
     page = front_page_rst("k: [2]\n", {"snakemake": "9.9"}, table)
-    assert "with the seed and the next seed" in page and "Lab    1.00" in page
+    assert "how much mean ΔE00 changes with the next seed" in page and "Lab    1.00" in page
 
 
 @pytest.mark.parametrize(
@@ -166,6 +166,13 @@ def test_seed_difference_is_the_mean_delta_e_between_the_two_quantized_images():
     )
     assert expected > 1
     assert other.metrics["seed_delta_e2000"] == pytest.approx(expected, rel=1e-12)
+    # And how much the run's own mean ΔE00 moves: the replicate's, evaluated alone.
+    assert same.metrics["delta_e2000_mean_seed_change"] == 0.0
+    replicate_alone = evaluate_centres(reference, other_centres).metrics["delta_e2000_mean"]
+    assert other.metrics["delta_e2000_mean_seed_change"] == pytest.approx(
+        abs(replicate_alone - other.metrics["delta_e2000_mean"]), rel=1e-12
+    )
+    assert other.metrics["delta_e2000_mean_seed_change"] > 0
     # Without replicates the metric is absent, not zero.
     assert "seed_delta_e2000" not in evaluate_centres(reference, centres).metrics
 

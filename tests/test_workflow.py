@@ -45,6 +45,7 @@ def test_metrics_table_has_one_row_per_run(sweep):
         "image", "space", "method", "k", "mode", "n_pixels", "n_unique", "k_effective",
         "inertia", "inertia_normalised", "n_iter", "fit_seconds", "mse_rgb", "psnr",
         "delta_e2000_mean", "delta_e2000_p95", "ssim", "seed", "seed_delta_e2000",
+        "delta_e2000_mean_seed_change",
         "source_mode", "alpha", "n_frames", "colour_profile",
     }  # fmt: skip
     assert (runs["colour_profile"] == "none").all()

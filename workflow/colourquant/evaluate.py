@@ -67,7 +67,7 @@ class RunResult:
         Full-image ``inertia`` and ``inertia_normalised`` in the fit space,
         ``k_effective``, ``n_centres_clipped``, the common-frame quality metrics
         (see :func:`colourquant.metrics.colour_errors`), ``ssim`` and, given
-        a replicate fit, ``seed_delta_e2000``.
+        a replicate fit, ``seed_delta_e2000`` and ``delta_e2000_mean_seed_change``.
     quantized : ndarray of uint8, shape (height, width, 3)
     pixel_labels : ndarray of unsigned int, shape (height, width)
         Row of `palette` for each pixel: the quantized image as indices.
@@ -121,8 +121,11 @@ def evaluate_runs(
     replicate_centres : sequence of ndarray, shape (k, 3), optional
         For each run, the centres of the same fit with another seed. Each
         run's metrics then include ``seed_delta_e2000``, the mean CIEDE2000
-        between the two quantized images: how much a run changes by chance
-        alone, against which differences between colour spaces can be judged.
+        between the two quantized images (how much the image changes by
+        chance alone, the yardstick for differences between the images of two
+        colour spaces), and ``delta_e2000_mean_seed_change``, how much the
+        run's ``delta_e2000_mean`` changes (the yardstick for differences in
+        that metric between spaces).
 
     Yields
     ------
@@ -143,14 +146,29 @@ def evaluate_runs(
     ):
         result = _run_result(reference, centres, run_labels, palette, clipped, ssim)
         if replicate is not None:
-            result.metrics["seed_delta_e2000"] = palette_delta_e2000(
-                run_labels,
-                palette,
-                nearest_centre(reference.points, replicate),
-                to_srgb8(replicate, reference.space)[0],
-                weights=image.counts,
-            )
+            result.metrics.update(_seed_noise(reference, run_labels, palette, result, replicate))
         yield result
+
+
+def _seed_noise(reference, labels, palette, result, replicate) -> dict[str, float]:
+    """How the run's quantized image and its mean ΔE00 change with the replicate's centres."""
+    image = reference.image
+    other_labels = nearest_centre(reference.points, replicate)
+    other_palette, _ = to_srgb8(replicate, reference.space)
+    other_errors = colour_errors(
+        image.colours,
+        other_palette[other_labels],
+        image.counts,
+        original_lab=reference.lab,
+        quantized_lab=srgb8_to_lab(other_palette)[other_labels],
+    )
+    change = other_errors["delta_e2000_mean"] - result.metrics["delta_e2000_mean"]
+    return {
+        "seed_delta_e2000": palette_delta_e2000(
+            labels, palette, other_labels, other_palette, weights=image.counts
+        ),
+        "delta_e2000_mean_seed_change": abs(change),
+    }
 
 
 def _run_result(reference, centres, labels, palette, clipped, ssim) -> RunResult:

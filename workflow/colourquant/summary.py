@@ -13,14 +13,14 @@ HEADLINE_METRICS = {
     "delta_e2000_mean": "mean ΔE00",
     "psnr": "PSNR / dB",
     # With fit.seed_noise only.
-    "seed_delta_e2000": "mean ΔE00 between the images quantized with the seed and the next seed",
+    "delta_e2000_mean_seed_change": "how much mean ΔE00 changes with the next seed",
 }
 # Decimals shown on the front page: enough to tell spaces apart, no more.
 HEADLINE_FORMATS = {
     "inertia_normalised": ".3f",
     "delta_e2000_mean": ".2f",
     "psnr": ".1f",
-    "seed_delta_e2000": ".2f",
+    "delta_e2000_mean_seed_change": ".2f",
 }
 PACKAGES = [
     "colourquant",
@@ -48,7 +48,7 @@ def headline_table(runs: pd.DataFrame, spaces: list[str]) -> pd.DataFrame:
     -------
     DataFrame
         Columns ``space, k, n_images`` and one column per headline metric in
-        `runs` (``seed_delta_e2000`` only where it was measured).
+        `runs` (``delta_e2000_mean_seed_change`` only where it was measured).
     """
     if "method" in runs:
         # k-means only: the classic quantizers (space "-") have methods_table.
@@ -146,11 +146,10 @@ in the configuration below. *Inertia* is measured in each space's own units
 and normalised by the image's total sum of squares in that space (1 at k = 1);
 *ΔE00* (CIEDE2000, lower is better) and *PSNR* (higher is better) compare the
 original and quantized sRGB images directly, so they are comparable across
-spaces. With ``fit.seed_noise``, the last table says how much a quantized
-image changes, pixel by pixel, when k-means starts from the next seed: the
-yardstick for the differences between the images of two spaces (each image's
-differences figure). It is not the uncertainty of the ΔE00 table above, which
-moves far less between seeds.
+spaces. With ``fit.seed_noise``, the last table says how much an image's mean
+ΔE00 changes when k-means starts from the next seed (the absolute change,
+averaged over the images): a gap in mean ΔE00 between two spaces that is not
+clearly larger than that may be chance.
 
 Headline: means over the {n_images} image(s)
 --------------------------------------------------
