@@ -150,18 +150,24 @@ def evaluate_runs(
         yield result
 
 
+def _colour_errors(reference, palette, labels) -> dict[str, float]:
+    """colour_errors of the image quantized to `palette`, each distinct colour to its row."""
+    image = reference.image
+    return colour_errors(
+        image.colours,
+        palette[labels],
+        image.counts,
+        original_lab=reference.lab,
+        quantized_lab=srgb8_to_lab(palette)[labels],
+    )
+
+
 def _seed_noise(reference, labels, palette, result, replicate) -> dict[str, float]:
     """How the run's quantized image and its mean ΔE00 change with the replicate's centres."""
     image = reference.image
     other_labels = nearest_centre(reference.points, replicate)
     other_palette, _ = to_srgb8(replicate, reference.space)
-    other_errors = colour_errors(
-        image.colours,
-        other_palette[other_labels],
-        image.counts,
-        original_lab=reference.lab,
-        quantized_lab=srgb8_to_lab(other_palette)[other_labels],
-    )
+    other_errors = _colour_errors(reference, other_palette, other_labels)
     change = other_errors["delta_e2000_mean"] - result.metrics["delta_e2000_mean"]
     return {
         "seed_delta_e2000": palette_delta_e2000(
@@ -174,13 +180,7 @@ def _seed_noise(reference, labels, palette, result, replicate) -> dict[str, floa
 def _run_result(reference, centres, labels, palette, clipped, ssim) -> RunResult:
     image = reference.image
     run_inertia = inertia(reference.points, image.counts, centres, labels)
-    errors = colour_errors(
-        image.colours,
-        palette[labels],
-        image.counts,
-        original_lab=reference.lab,
-        quantized_lab=srgb8_to_lab(palette)[labels],
-    )
+    errors = _colour_errors(reference, palette, labels)
     label_type = np.uint8 if len(centres) <= 256 else np.uint32
     pixel_labels = np.take(labels.astype(label_type), image.index).reshape(image.shape)
     quantized = np.take(palette, pixel_labels, axis=0)
