@@ -62,7 +62,7 @@ def main():
     results = evaluate_runs(
         reference,
         [fit.centres for fit in fits],
-        replicate_centres=replicates and [fit.centres for fit in replicates],
+        replicate_centres=None if replicates is None else [fit.centres for fit in replicates],
     )
     for k, fit, result in zip(k_values, fits, results, strict=True):
         write_run(
