@@ -149,8 +149,8 @@ def indexed_colour_pairs(
     else:
         pairs, inverse = np.unique(pair, return_inverse=True)
         counts = np.bincount(inverse, weights)
-        # Pairs of weightless labels only stand for no pixel.
         pairs = pairs[counts > 0]
+    # Pairs that stand for no pixel (absent, or of weightless labels only) are dropped.
     counts = counts[counts > 0]
     return (
         np.asarray(palette_a, dtype=np.uint8)[pairs // n_b],
