@@ -150,7 +150,7 @@ def test_runs_evaluated_together_equal_runs_evaluated_alone():
 
 
 def test_seed_difference_is_the_mean_delta_e_between_the_two_quantized_images():
-    from colourquant.explore import mean_delta_e2000
+    from colourquant.metrics import mean_delta_e2000
 
     distinct = distinct_colours(noisy_photo(seed=11))
     reference = make_reference(distinct, "Lab")

@@ -6,14 +6,16 @@ from skimage.color import deltaE_ciede2000, rgb2lab
 
 from colourquant.colours import distinct_colours
 from colourquant.explore import (
-    colour_pairs,
-    indexed_colour_pairs,
-    mean_delta_e2000,
     pairwise_differences,
-    palette_delta_e2000,
     sample_pixels,
     space_pairs,
     weighted_correlation,
+)
+from colourquant.metrics import (
+    colour_pairs,
+    indexed_colour_pairs,
+    mean_delta_e2000,
+    palette_delta_e2000,
 )
 from conftest import noisy_photo
 

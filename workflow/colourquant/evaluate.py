@@ -8,9 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .colours import DistinctColours, rebuild_image
-from .explore import palette_delta_e2000
 from .kmeans import inertia, nearest_centre, total_sum_of_squares
-from .metrics import colour_errors, srgb8_to_lab, structural_similarities
+from .metrics import colour_errors, palette_delta_e2000, srgb8_to_lab, structural_similarities
 from .spaces import from_srgb8, to_srgb8
 
 __all__ = ["Reference", "make_reference", "RunResult", "evaluate_centres", "evaluate_runs"]

@@ -3,9 +3,8 @@
 The exploration works on an image's distinct colours and their pixel counts
 (see :mod:`colourquant.colours`): samples are of pixels, not of distinct
 colours, and statistics are weighted by pixel counts, so both describe the
-image as a person sees it. Differences between two quantized images are
-computed once per distinct pair of colours and weighted by how many pixels
-have that pair, which equals the per-pixel computation exactly.
+image as a person sees it. Differences between the quantized images of two
+spaces are measured by :func:`colourquant.metrics.palette_delta_e2000`.
 """
 
 from __future__ import annotations
@@ -16,15 +15,11 @@ from itertools import combinations
 import numpy as np
 import pandas as pd
 
-from .colours import distinct_colours
+from .metrics import palette_delta_e2000
 
 __all__ = [
     "sample_pixels",
     "weighted_correlation",
-    "colour_pairs",
-    "indexed_colour_pairs",
-    "mean_delta_e2000",
-    "palette_delta_e2000",
     "space_pairs",
     "pairwise_differences",
 ]
@@ -102,136 +97,6 @@ def weighted_correlation(points: np.ndarray, weights: np.ndarray) -> np.ndarray:
     correlation[~defined, :] = np.nan
     correlation[:, ~defined] = np.nan
     return correlation
-
-
-def indexed_colour_pairs(
-    labels_a: np.ndarray,
-    palette_a: np.ndarray,
-    labels_b: np.ndarray,
-    palette_b: np.ndarray,
-    weights: np.ndarray | None = None,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The pairs of colours that two palette images have at the same pixel.
-
-    Counting pairs of palette indices is linear in the pixels (no sort), so a
-    24-megapixel pair of quantized images takes a fraction of a second.
-
-    Parameters
-    ----------
-    labels_a, labels_b : ndarray of int, same shape
-        Palette row of each pixel.
-    palette_a, palette_b : ndarray of uint8, shape (n_a, 3) and (n_b, 3)
-    weights : ndarray of int, the shape of the labels, optional
-        Pixels that each label stands for (labels of an image's distinct
-        colours, weighted by their pixel counts); 1 each by default.
-
-    Returns
-    -------
-    colours_a, colours_b : ndarray of uint8, shape (n_pairs, 3)
-        Each pair of palette rows found once: its colour in image a and in b.
-    counts : ndarray of int64, shape (n_pairs,)
-        Pixels with that pair.
-    """
-    if np.shape(labels_a) != np.shape(labels_b):
-        raise ValueError(f"image shapes differ: {np.shape(labels_a)} and {np.shape(labels_b)}")
-    n_a, n_b = len(palette_a), len(palette_b)
-    # Small palettes (k <= 256, as written by the workflow) count pairs in a
-    # table; larger ones sort.
-    table = n_a * n_b <= 1 << 24
-    dtype = np.uint32 if table else np.int64
-    pair = np.asarray(labels_a, dtype=dtype).ravel() * n_b
-    pair += np.asarray(labels_b, dtype=dtype).ravel()
-    if weights is not None:
-        weights = np.asarray(weights).ravel()
-    if table:
-        counts = np.bincount(pair, weights, minlength=n_a * n_b)
-        pairs = np.flatnonzero(counts)
-    else:
-        pairs, inverse = np.unique(pair, return_inverse=True)
-        counts = np.bincount(inverse, weights)
-        pairs = pairs[counts > 0]
-    # Pairs that stand for no pixel (absent, or of weightless labels only) are dropped.
-    counts = counts[counts > 0]
-    return (
-        np.asarray(palette_a, dtype=np.uint8)[pairs // n_b],
-        np.asarray(palette_b, dtype=np.uint8)[pairs % n_b],
-        np.rint(counts).astype(np.int64),
-    )
-
-
-def colour_pairs(
-    image_a: np.ndarray, image_b: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The distinct pairs of colours that two images have at the same pixel.
-
-    Parameters
-    ----------
-    image_a, image_b : ndarray of uint8, shape (height, width, 3)
-        Two images of the same shape.
-
-    Returns
-    -------
-    colours_a, colours_b : ndarray of uint8, shape (n_pairs, 3)
-        Each distinct pair once: the colour in `image_a` and in `image_b`.
-    counts : ndarray of int64, shape (n_pairs,)
-        Pixels with that pair.
-    """
-    if np.shape(image_a) != np.shape(image_b):
-        raise ValueError(f"image shapes differ: {np.shape(image_a)} and {np.shape(image_b)}")
-    a, b = distinct_colours(image_a), distinct_colours(image_b)
-    return indexed_colour_pairs(a.index, a.colours, b.index, b.colours)
-
-
-def _mean_delta_e2000(colours_a: np.ndarray, colours_b: np.ndarray, counts: np.ndarray) -> float:
-    from skimage.color import deltaE_ciede2000, rgb2lab
-
-    delta_e = deltaE_ciede2000(
-        rgb2lab(colours_a.astype(np.float64)[None] / 255.0)[0],
-        rgb2lab(colours_b.astype(np.float64)[None] / 255.0)[0],
-    )
-    return float(counts @ delta_e / counts.sum())
-
-
-def palette_delta_e2000(
-    labels_a: np.ndarray,
-    palette_a: np.ndarray,
-    labels_b: np.ndarray,
-    palette_b: np.ndarray,
-    weights: np.ndarray | None = None,
-) -> float:
-    """Mean over pixels of the CIEDE2000 difference between two palette images.
-
-    Parameters
-    ----------
-    labels_a, palette_a, labels_b, palette_b, weights
-        As in :func:`indexed_colour_pairs`.
-
-    Returns
-    -------
-    float
-        As :func:`mean_delta_e2000` of the two images.
-    """
-    return _mean_delta_e2000(
-        *indexed_colour_pairs(labels_a, palette_a, labels_b, palette_b, weights)
-    )
-
-
-def mean_delta_e2000(image_a: np.ndarray, image_b: np.ndarray) -> float:
-    """Mean over pixels of the CIEDE2000 difference between two 8-bit sRGB images.
-
-    Both images are converted to CIE L*a*b* (D65) by scikit-image. A difference
-    of about 1 is the smallest a person notices.
-
-    Parameters
-    ----------
-    image_a, image_b : ndarray of uint8, shape (height, width, 3)
-
-    Returns
-    -------
-    float
-        0 for identical images.
-    """
-    return _mean_delta_e2000(*colour_pairs(image_a, image_b))
 
 
 def space_pairs(spaces: Sequence[str]) -> list[tuple[str, str]]:
