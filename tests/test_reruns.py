@@ -170,7 +170,7 @@ def test_failed_job_messages_come_from_this_run_s_logs(tmp_path):
     import os
     import time
 
-    from colourquant.files import failed_job_messages
+    from colourquant.jobs import failed_job_messages
 
     logs = tmp_path / "logs"
     (logs / "prepare_image").mkdir(parents=True)

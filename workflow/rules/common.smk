@@ -20,7 +20,7 @@ try:
     from colourquant.baselines import BASELINES as BASELINE_METHODS
     from colourquant.baselines import PILLOW_MAX_COLOURS
     from colourquant.config import ConfigError, image_table, validate_config
-    from colourquant.files import failed_job_messages
+    from colourquant.jobs import failed_job_messages
     from colourquant.images import SAMPLE_PREFIX
 except ImportError as error:
     raise WorkflowError(

@@ -3,7 +3,8 @@
 import pandas as pd
 
 from colourquant.baselines import NO_SPACE
-from colourquant.files import run_job, write_table
+from colourquant.files import write_table
+from colourquant.jobs import run_job
 
 
 def main():

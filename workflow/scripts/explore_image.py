@@ -7,7 +7,8 @@ import pandas as pd  # noqa: E402
 
 from colourquant.explore import sample_pixels, weighted_correlation  # noqa: E402
 from colourquant.explore_plots import exploration_figure  # noqa: E402
-from colourquant.files import load_distinct, run_job, write_figure, write_table  # noqa: E402
+from colourquant.files import load_distinct, write_figure, write_table  # noqa: E402
+from colourquant.jobs import run_job  # noqa: E402
 from colourquant.spaces import from_srgb8, get_space  # noqa: E402
 
 

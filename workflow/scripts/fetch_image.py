@@ -1,7 +1,7 @@
 """Download an image given by URL, checking its SHA-256 when one is configured."""
 
-from colourquant.files import run_job
 from colourquant.images import ImageError, download_image
+from colourquant.jobs import run_job
 
 
 def main():

@@ -10,10 +10,10 @@ from colourquant.explore_plots import differences_figure  # noqa: E402
 from colourquant.files import (  # noqa: E402
     load_distinct,
     read_png_thumbnail,
-    run_job,
     thumbnail,
     write_figure,
 )
+from colourquant.jobs import run_job  # noqa: E402
 from colourquant.plots import (  # noqa: E402
     comparison_figure,
     inertia_figure,

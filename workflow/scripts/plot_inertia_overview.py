@@ -5,7 +5,8 @@ import matplotlib
 matplotlib.use("Agg")
 import pandas as pd  # noqa: E402
 
-from colourquant.files import run_job, write_figure  # noqa: E402
+from colourquant.files import write_figure  # noqa: E402
+from colourquant.jobs import run_job  # noqa: E402
 from colourquant.plots import inertia_overview_figure, space_colours  # noqa: E402
 
 

@@ -1,8 +1,9 @@
 """Decode an image once and store it as distinct colours, counts and pixel index."""
 
 from colourquant.colours import distinct_colours
-from colourquant.files import run_job, save_distinct
+from colourquant.files import save_distinct
 from colourquant.images import SAMPLE_PREFIX, ImageError, load_image, sample_image
+from colourquant.jobs import run_job
 
 
 def main():

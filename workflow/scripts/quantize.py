@@ -6,7 +6,8 @@ import pandas as pd
 
 from colourquant.elbow import kneedle_elbow
 from colourquant.evaluate import evaluate_runs, make_reference
-from colourquant.files import load_distinct, run_job, write_run, write_table
+from colourquant.files import load_distinct, write_run, write_table
+from colourquant.jobs import run_job
 from colourquant.kmeans import colour_grids, fit_kmeans, fit_kmeans_exact, pixel_sample_weights
 
 

@@ -13,7 +13,8 @@ import sklearn.utils  # noqa: F401
 
 from colourquant.baselines import NO_SPACE, baseline_palette
 from colourquant.evaluate import evaluate_centres, make_reference
-from colourquant.files import load_distinct, run_job, write_run, write_table
+from colourquant.files import load_distinct, write_run, write_table
+from colourquant.jobs import run_job
 from colourquant.spaces import from_srgb8
 
 

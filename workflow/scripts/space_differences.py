@@ -3,7 +3,8 @@
 import pandas as pd
 
 from colourquant.explore import pairwise_differences
-from colourquant.files import read_indexed_png, run_job, write_table
+from colourquant.files import read_indexed_png, write_table
+from colourquant.jobs import run_job
 
 
 def main():

@@ -3,7 +3,8 @@
 import pandas as pd
 import yaml
 
-from colourquant.files import atomic_path, run_job, write_table
+from colourquant.files import atomic_path, write_table
+from colourquant.jobs import run_job
 from colourquant.summary import front_page_rst, headline_table, package_versions
 
 

@@ -2,7 +2,8 @@
 
 import pandas as pd
 
-from colourquant.files import run_job, write_table
+from colourquant.files import write_table
+from colourquant.jobs import run_job
 from colourquant.summary import methods_table
 
 
