@@ -19,7 +19,8 @@ import pytest
 from PIL import Image, ImageFile
 
 from colourquant import images
-from colourquant.images import ImageError, download_image, load_image, sample_image
+from colourquant.downloads import download_image
+from colourquant.images import ImageError, load_image, sample_image
 
 NAME = "pic"
 EXIF_ORIENTATION = 0x0112

@@ -1,6 +1,7 @@
 """Download an image given by URL, checking its SHA-256 when one is configured."""
 
-from colourquant.images import ImageError, download_image
+from colourquant.downloads import download_image
+from colourquant.images import ImageError
 from colourquant.jobs import run_job
 
 
