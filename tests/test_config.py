@@ -153,3 +153,12 @@ def test_command_line_strings_are_converted_to_numbers():
     assert config["fit"]["sample_fraction"] == 0.1
     with pytest.raises(ConfigError, match="'k_values\\[0\\]': '2.5' is not of type 'integer'"):
         validate_config({**DEFAULT, "k_values": ["2.5"]}, SCHEMA)
+
+
+@pytest.mark.parametrize("methods", [["kmeans", "octree"], ["kmeans", "median_cut"]])
+def test_pillow_quantizers_refuse_k_above_256(methods):
+    with pytest.raises(ConfigError, match="'k_values': median_cut and octree build at most 256"):
+        validate_config({**DEFAULT, "k_values": [2, 257], "methods": methods}, SCHEMA)
+    # k-means alone has no such limit, and 256 itself is allowed.
+    assert max(validate_config({**DEFAULT, "k_values": [2, 257]}, SCHEMA)["k_values"]) == 257
+    validate_config({**DEFAULT, "k_values": [2, 256], "methods": methods}, SCHEMA)

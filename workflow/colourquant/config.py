@@ -131,7 +131,20 @@ def validate_config(config: dict, schema: dict) -> dict:
         raise ConfigError(_describe(error))
     if isinstance(filled["images"], list):
         _check_unique_names(filled["images"], "config key 'images'")
+    _check_methods_reach_k(filled)
     return filled
+
+
+def _check_methods_reach_k(config: dict) -> None:
+    """Refuse a k that a configured method cannot build (Pillow's quantizers stop at 256)."""
+    from .baselines import PILLOW_MAX_COLOURS
+
+    largest = max(config["k_values"])
+    if {"median_cut", "octree"} & set(config["methods"]) and largest > PILLOW_MAX_COLOURS:
+        raise ConfigError(
+            f"config key 'k_values': median_cut and octree build at most "
+            f"{PILLOW_MAX_COLOURS} colours; got k = {largest}"
+        )
 
 
 def _check_unique_names(entries: list[dict], where: str) -> None:

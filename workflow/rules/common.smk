@@ -18,7 +18,6 @@ os.environ.update(
 sys.path.insert(0, PACKAGE_ROOT)
 try:
     from colourquant.baselines import BASELINES as BASELINE_METHODS
-    from colourquant.baselines import PILLOW_MAX_COLOURS
     from colourquant.config import ConfigError, image_table, validate_config
     from colourquant.jobs import failed_job_messages
     from colourquant.images import SAMPLE_PREFIX
@@ -242,12 +241,6 @@ METHODS = config["methods"]
 BASELINES = [method for method in METHODS if method != "kmeans"]
 BASELINE_RUNS = "results/baselines/{image}/{method}/k{k}"
 COMPARISON_CATEGORY = "k-means vs classic quantizers"
-
-if {"median_cut", "octree"} & set(BASELINES) and K_VALUES[-1] > PILLOW_MAX_COLOURS:
-    raise WorkflowError(
-        f"invalid configuration: config key 'k_values': median_cut and octree build "
-        f"at most {PILLOW_MAX_COLOURS} colours; got k = {K_VALUES[-1]}"
-    )
 
 
 def baseline_files(name, images=None):
