@@ -12,7 +12,9 @@ from colourquant.files import read_indexed_png, read_png_thumbnail, thumbnail, w
 from colourquant.kmeans import fit_kmeans
 from colourquant.palette import hex_colour, render_palette, share_order
 from colourquant.summary import front_page_rst, headline_table
-from conftest import flat_colour_image, noisy_photo
+from conftest import REPO, flat_colour_image, noisy_photo
+
+FRONT_PAGE = (REPO / "workflow/report/front_page.template.rst").read_text()
 
 THREE = [(200, 30, 30), (20, 160, 60), (40, 40, 220)]
 
@@ -112,7 +114,7 @@ def test_headline_table_and_front_page():
     assert table["inertia_normalised"].tolist() == pytest.approx([0.2, 0.3])
     assert table["psnr"].tolist() == pytest.approx([23.0, 21.0])
     assert table["n_images"].tolist() == [2, 2]
-    page = front_page_rst("k: [2]\n", {"snakemake": "9.9"}, table)
+    page = front_page_rst(FRONT_PAGE, "k: [2]\n", {"snakemake": "9.9"}, table)
     assert "- snakemake 9.9" in page and "    k: [2]" in page
     assert "RGB    0.2" in page and "Lab    0.3" in page  # normalised inertia at k=2
     assert "RGB    23" in page
@@ -120,7 +122,7 @@ def test_headline_table_and_front_page():
     runs["delta_e2000_mean_seed_change"] = [0.5, 1.5, 0.0, 0.25]
     table = headline_table(runs, ["RGB", "Lab"])
     assert table["delta_e2000_mean_seed_change"].tolist() == pytest.approx([0.125, 1.0])
-    page = front_page_rst("k: [2]\n", {"snakemake": "9.9"}, table)
+    page = front_page_rst(FRONT_PAGE, "k: [2]\n", {"snakemake": "9.9"}, table)
     assert "how much mean ΔE00 changes with the next seed" in page and "Lab    1.00" in page
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from importlib import metadata
 
 import pandas as pd
@@ -115,11 +116,25 @@ def _rst_table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join([rule, line(header), rule, *map(line, rows), rule])
 
 
-def front_page_rst(config_yaml: str, versions: dict[str, str], headline: pd.DataFrame) -> str:
+def front_page_rst(
+    template: str, config_yaml: str, versions: dict[str, str], headline: pd.DataFrame
+) -> str:
     """The report's front page: what was run, with which software, and the headline numbers.
 
     The headline is one small table per metric, a row per colour space and a
     column per k, so that spaces can be compared down each column.
+
+    Parameters
+    ----------
+    template : str
+        reStructuredText with ``string.Template`` placeholders ``$n_images``,
+        ``$tables`` (the headline tables), ``$config`` (the configuration as
+        an indented literal block) and ``$versions`` (a bullet list).
+    config_yaml : str
+    versions : dict of str to str
+        From :func:`package_versions`.
+    headline : DataFrame
+        From :func:`headline_table`.
     """
     n_images = int(headline["n_images"].max()) if len(headline) else 0
     k_values = sorted(headline["k"].unique())
@@ -137,37 +152,6 @@ def front_page_rst(config_yaml: str, versions: dict[str, str], headline: pd.Data
     tables = "\n\n".join(sections)
     version_list = "\n".join(f"- {name} {version}" for name, version in versions.items())
     config_block = "\n".join(f"    {line}" for line in config_yaml.splitlines())
-    return f"""\
-colourquant: k-means colour quantization across colour spaces
-================================================================
-
-Every image was reduced to k colours by k-means in every colour space listed
-in the configuration below. *Inertia* is measured in each space's own units
-and normalised by the image's total sum of squares in that space (1 at k = 1);
-*ΔE00* (CIEDE2000, lower is better) and *PSNR* (higher is better) compare the
-original and quantized sRGB images directly, so they are comparable across
-spaces. With ``fit.seed_noise``, the last table says how much an image's mean
-ΔE00 changes when k-means starts from the next seed (the absolute change,
-averaged over the images): a gap in mean ΔE00 between two spaces that is not
-clearly larger than that may be chance.
-
-Headline: means over the {n_images} image(s)
---------------------------------------------------
-
-{tables}
-
-Configuration
--------------
-
-::
-
-{config_block}
-
-Software
---------
-
-{version_list}
-
-The figures are under the categories on the left; per-run images and
-palettes can be filtered by image, space and k.
-"""
+    return string.Template(template).substitute(
+        n_images=n_images, tables=tables, config=config_block, versions=version_list
+    )

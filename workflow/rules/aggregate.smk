@@ -106,6 +106,7 @@ rule plot_inertia_overview:
 rule summarise:
     input:
         metrics="results/metrics.csv",
+        template=workflow.source_path("../report/front_page.template.rst"),
     output:
         headline=report(
             "results/summary/headline.csv",

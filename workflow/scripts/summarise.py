@@ -1,5 +1,7 @@
 """Write the headline table and the report's front page."""
 
+from pathlib import Path
+
 import pandas as pd
 import yaml
 
@@ -15,7 +17,9 @@ def main():
         dict(snakemake.params.config), sort_keys=False, default_flow_style=None, width=50
     )
     with atomic_path(snakemake.output.front_page) as temporary:
-        temporary.write_text(front_page_rst(config_yaml, package_versions(), headline))
+        template = Path(snakemake.input.template).read_text()
+        page = front_page_rst(template, config_yaml, package_versions(), headline)
+        temporary.write_text(page)
 
 
 run_job(main, snakemake.log[0], expected=(ValueError,))
