@@ -8,9 +8,16 @@ from PIL import Image
 from colourquant.colours import distinct_colours
 from colourquant.elbow import kneedle_elbow
 from colourquant.evaluate import evaluate_centres, evaluate_runs, make_reference
-from colourquant.files import read_indexed_png, read_png_thumbnail, thumbnail, write_run
+from colourquant.files import (
+    RUN_FILES,
+    read_indexed_png,
+    read_png_thumbnail,
+    thumbnail,
+    write_run,
+)
 from colourquant.kmeans import fit_kmeans
 from colourquant.palette import hex_colour, render_palette, share_order
+from colourquant.runs import Run
 from colourquant.summary import front_page_rst, headline_table
 from conftest import REPO, flat_colour_image, noisy_photo
 
@@ -59,12 +66,16 @@ def test_run_is_written_as_palette_indices_up_to_256_colours(tmp_path, k):
     fit = fit_kmeans(reference.points, distinct.counts, k, seed=0, n_init=1)
     result = evaluate_centres(reference, fit.centres)
     np.testing.assert_array_equal(result.palette[result.pixel_labels], result.quantized)
-    write_run(tmp_path / "q.png", tmp_path / "p.png", tmp_path / "c.csv", fit.centres, result)
+    write_run(tmp_path, Run(k=k, centres=fit.centres, result=result, row={"k": k}))
     assert len(result.palette) == k  # the photo has 1999 distinct colours
-    with Image.open(tmp_path / "q.png") as written:
+    assert sorted(path.name for path in tmp_path.iterdir()) == sorted(RUN_FILES.values())
+    assert pd.read_csv(tmp_path / "metrics.csv").to_dict("records") == [{"k": k}]
+    centres = pd.read_csv(tmp_path / "centres.csv")
+    assert centres["pixel_share"].is_monotonic_decreasing and len(centres) == k
+    with Image.open(tmp_path / "quantized.png") as written:
         assert written.mode == ("P" if k <= 256 else "RGB")
         np.testing.assert_array_equal(np.asarray(written.convert("RGB")), result.quantized)
-    labels, palette = read_indexed_png(tmp_path / "q.png")
+    labels, palette = read_indexed_png(tmp_path / "quantized.png")
     np.testing.assert_array_equal(palette[labels], result.quantized)
 
 

@@ -1,4 +1,13 @@
-"""Find the elbow of a decreasing inertia curve."""
+"""Find the elbow of a decreasing inertia curve.
+
+Why not the `kneed` package (KneeLocator, the Kneedle authors' method as
+packaged): its knee must be a local maximum of the difference curve that is
+followed by a drop below a threshold, so a curve of three k values (the smoke
+config's k = 2, 4, 8) has no knee at all, and on longer curves it reports the
+first such maximum rather than the largest gap, which moves the elbow on
+curves with a long tail. The elbow here is the point furthest below the chord,
+the definition the inertia figures and their captions use; it is 15 lines.
+"""
 
 from __future__ import annotations
 

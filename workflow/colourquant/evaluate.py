@@ -10,7 +10,7 @@ import numpy as np
 from .colours import DistinctColours, rebuild_image
 from .kmeans import inertia, nearest_centre, total_sum_of_squares
 from .metrics import colour_errors, palette_delta_e2000, srgb8_to_lab, structural_similarities
-from .spaces import from_srgb8, to_srgb8
+from .spaces import ColourSpace, from_srgb8, get_space, to_srgb8
 
 __all__ = ["Reference", "make_reference", "RunResult", "evaluate_centres", "evaluate_runs"]
 
@@ -24,7 +24,7 @@ class Reference:
     Attributes
     ----------
     image : DistinctColours
-    space : str
+    space : ColourSpace
     points : ndarray of float64, shape (n_unique, 3)
         The distinct colours in the fit space.
     total_sum_of_squares : float
@@ -36,15 +36,16 @@ class Reference:
     """
 
     image: DistinctColours
-    space: str
+    space: ColourSpace
     points: np.ndarray
     total_sum_of_squares: float
     lab: np.ndarray
     pixels: np.ndarray
 
 
-def make_reference(image: DistinctColours, space: str) -> Reference:
+def make_reference(image: DistinctColours, space: str | ColourSpace) -> Reference:
     """Convert an image's distinct colours into `space` and precompute its reference values."""
+    space = get_space(space)
     points = from_srgb8(image.colours, space)
     return Reference(
         image=image,

@@ -17,6 +17,7 @@ import numpy as np
 from .colours import DistinctColours
 
 __all__ = [
+    "RUN_FILES",
     "atomic_path",
     "thumbnail",
     "read_png_thumbnail",
@@ -161,33 +162,44 @@ def write_table(path: str | Path, table) -> None:
         table.to_csv(temporary, index=False, float_format="%.10g")
 
 
-def write_run(
-    quantized_path: str | Path,
-    palette_path: str | Path,
-    centres_path: str | Path,
-    centres: np.ndarray,
-    result,
-) -> None:
-    """Write one run's quantized image, palette picture and centres table.
+# The files of one run, in its own directory (results/runs/<image>/<space>/k<k>).
+RUN_FILES = {
+    "metrics": "metrics.csv",
+    "centres": "centres.csv",
+    "quantized": "quantized.png",
+    "palette": "palette.png",
+}
+
+
+def write_run(run_dir: str | Path, run) -> None:
+    """Write one run's :data:`RUN_FILES` into `run_dir`.
+
+    ``metrics.csv`` is the run's metrics row, ``quantized.png`` the quantized
+    image as palette indices, ``palette.png`` a picture of the palette and
+    ``centres.csv`` the centres in the fit space with their sRGB colour and
+    pixel share, most used first.
 
     Parameters
     ----------
-    quantized_path, palette_path, centres_path : str or Path
-    centres : ndarray, shape (k, 3)
-        The centres in the fit space.
-    result : colourquant.evaluate.RunResult
-        The run's evaluation: quantized image, sRGB palette and pixel shares.
+    run_dir : str or Path
+        The run's directory (created if missing).
+    run : colourquant.runs.Run
     """
     import pandas as pd
 
     from .palette import hex_colour, render_palette
 
-    write_indexed_png(quantized_path, result.pixel_labels, result.palette)
-    write_png(palette_path, render_palette(result.palette, result.shares))
-    table = pd.DataFrame(centres, columns=["centre_0", "centre_1", "centre_2"])
+    run_dir = Path(run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    result = run.result
+    write_indexed_png(run_dir / RUN_FILES["quantized"], result.pixel_labels, result.palette)
+    write_png(run_dir / RUN_FILES["palette"], render_palette(result.palette, result.shares))
+    table = pd.DataFrame(run.centres, columns=["centre_0", "centre_1", "centre_2"])
     table["srgb_hex"] = [hex_colour(colour) for colour in result.palette]
     table["pixel_share"] = result.shares
-    write_table(centres_path, table.sort_values("pixel_share", ascending=False, kind="stable"))
+    table = table.sort_values("pixel_share", ascending=False, kind="stable")
+    write_table(run_dir / RUN_FILES["centres"], table)
+    write_table(run_dir / RUN_FILES["metrics"], pd.DataFrame([run.row]))
 
 
 def save_distinct(path: str | Path, image: DistinctColours, **metadata: str) -> None:

@@ -414,14 +414,25 @@ SPACES: dict[str, ColourSpace] = {
 }
 
 
-def get_space(name: str) -> ColourSpace:
-    """Return the registered colour space called `name`.
+def get_space(name: str | ColourSpace) -> ColourSpace:
+    """Return the registered colour space called `name` (a space is returned as it is).
+
+    Callers that convert many times resolve the name once and pass the space.
 
     Raises
     ------
     ValueError
         If no such space exists; the message lists the valid names.
+
+    Examples
+    --------
+    >>> get_space("Lab").channels
+    ('L*', 'a*', 'b*')
+    >>> get_space(get_space("Lab")) is get_space("Lab")
+    True
     """
+    if isinstance(name, ColourSpace):
+        return name
     try:
         return SPACES[name]
     except KeyError:
@@ -430,14 +441,14 @@ def get_space(name: str) -> ColourSpace:
         ) from None
 
 
-def from_srgb8(colours: np.ndarray, space: str) -> np.ndarray:
+def from_srgb8(colours: np.ndarray, space: str | ColourSpace) -> np.ndarray:
     """Convert 8-bit sRGB colours into the coordinates of `space`.
 
     Parameters
     ----------
     colours : ndarray of uint8, shape (n, 3)
-    space : str
-        A name in :data:`SPACES`.
+    space : str or ColourSpace
+        A name in :data:`SPACES`, or the space itself.
 
     Returns
     -------
@@ -449,7 +460,7 @@ def from_srgb8(colours: np.ndarray, space: str) -> np.ndarray:
     return get_space(space).forward(colours.astype(np.float64) / 255.0)
 
 
-def to_srgb8(coords: np.ndarray, space: str) -> tuple[np.ndarray, np.ndarray]:
+def to_srgb8(coords: np.ndarray, space: str | ColourSpace) -> tuple[np.ndarray, np.ndarray]:
     """Convert coordinates of `space` back to 8-bit sRGB.
 
     Colours outside the sRGB gamut are clipped to it.
@@ -457,7 +468,7 @@ def to_srgb8(coords: np.ndarray, space: str) -> tuple[np.ndarray, np.ndarray]:
     Parameters
     ----------
     coords : ndarray, shape (n, 3)
-    space : str
+    space : str or ColourSpace
 
     Returns
     -------

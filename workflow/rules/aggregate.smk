@@ -73,6 +73,7 @@ rule plot_image:
         spaces=SPACES,
         baselines=BASELINES,
         k_values=K_VALUES,
+        quantized=lambda wildcards: quantized_files(wildcards.image),
     script:
         "../scripts/plot_image.py"
 

@@ -34,6 +34,7 @@ rule quantize_baseline:
     params:
         seed=config["fit"]["seed"],
         k_values=K_VALUES,
+        run_dirs=run_dirs(BASELINE_RUNS),
     script:
         "../scripts/quantize_baseline.py"
 

@@ -19,6 +19,7 @@ sys.path.insert(0, PACKAGE_ROOT)
 try:
     from colourquant.baselines import BASELINES as BASELINE_METHODS
     from colourquant.config import ConfigError, image_table, validate_config
+    from colourquant.files import RUN_FILES
     from colourquant.jobs import failed_job_messages
     from colourquant.images import SAMPLE_PREFIX
 except ImportError as error:
@@ -41,6 +42,8 @@ SPACES = config["colour_spaces"]
 COMPARE_SPACES = len(SPACES) > 1
 K_VALUES = sorted(config["k_values"])
 RUNS = "results/runs/{image}/{space}/k{k}"
+# The run files shown in the report, by category.
+REPORTED_RUN_FILES = {"quantized": "Quantized images", "palette": "Palettes"}
 
 
 wildcard_constraints:
@@ -127,21 +130,20 @@ def run_files(name, images=None, spaces=None):
 def per_run_outputs(runs, varied, caption_suffix="", subcategory="{image}"):
     """Named outputs of a job that writes every file of every run, at each k.
 
-    Images and palettes are marked for the report with their image, the
-    wildcard `varied` (space or method) and k, so a reader can flip between runs.
+    The files of a run are the package's RUN_FILES in the run's directory
+    (`runs` with k filled in; the job finds it through run_dirs). Images and
+    palettes are marked for the report with their image, the wildcard `varied`
+    (space or method) and k, so a reader can flip between runs.
     """
     outputs = {}
     for k in K_VALUES:
         run = runs.replace("{k}", str(k))
         labels = {"image": "{image}", varied: f"{{{varied}}}", "k": str(k)}
-        outputs[f"metrics_k{k}"] = f"{run}/metrics.csv"
-        outputs[f"centres_k{k}"] = f"{run}/centres.csv"
-        for name, category in (
-            ("quantized", "Quantized images"),
-            ("palette", "Palettes"),
-        ):
+        for name, file in RUN_FILES.items():
+            outputs[f"{name}_k{k}"] = f"{run}/{file}"
+        for name, category in REPORTED_RUN_FILES.items():
             outputs[f"{name}_k{k}"] = report(
-                f"{run}/{name}.png",
+                f"{run}/{RUN_FILES[name]}",
                 caption=f"../report/{name}{caption_suffix}.rst",
                 category=category,
                 subcategory=subcategory,
@@ -151,6 +153,13 @@ def per_run_outputs(runs, varied, caption_suffix="", subcategory="{image}"):
                 },
             )
     return outputs
+
+
+def run_dirs(runs):
+    """For params: a job's run directory at each k, from its wildcards."""
+    return lambda wildcards: {
+        k: runs.format(k=k, **dict(wildcards.items())) for k in K_VALUES
+    }
 
 
 def final_outputs():
@@ -227,6 +236,24 @@ def plot_image_inputs(wildcards):
             if COMPARE_SPACES
             else {}
         ),
+    }
+
+
+def quantized_files(image, baselines=True):
+    """For params: an image's quantized PNGs by row (space, then method) and k.
+
+    Jobs look their inputs up by name here rather than by their position in
+    a list of inputs.
+    """
+    rows = [(RUNS, {"space": space}) for space in SPACES]
+    if baselines:
+        rows += [(BASELINE_RUNS, {"method": method}) for method in BASELINES]
+    quantized = RUN_FILES["quantized"]
+    return {
+        next(iter(row.values())): {
+            k: f"{runs.format(image=image, k=k, **row)}/{quantized}" for k in K_VALUES
+        }
+        for runs, row in rows
     }
 
 

@@ -48,5 +48,6 @@ rule space_differences:
     params:
         spaces=SPACES,
         k_values=K_VALUES,
+        quantized=lambda wildcards: quantized_files(wildcards.image, baselines=False),
     script:
         "../scripts/space_differences.py"

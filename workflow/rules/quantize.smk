@@ -24,5 +24,6 @@ rule quantize:
     params:
         fit=config["fit"],
         k_values=K_VALUES,
+        run_dirs=run_dirs(RUNS),
     script:
         "../scripts/quantize.py"

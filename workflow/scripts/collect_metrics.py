@@ -5,11 +5,13 @@ import pandas as pd
 from colourquant.baselines import NO_SPACE
 from colourquant.files import write_table
 from colourquant.jobs import run_job
+from colourquant.runs import RUN_COLUMNS
 
 
 def main():
     params = snakemake.params
     runs = pd.concat(map(pd.read_csv, snakemake.input.metrics), ignore_index=True)
+    runs = runs[[column for column in RUN_COLUMNS if column in runs]]
     for column, order in [
         ("image", params.images),
         ("method", params.methods),

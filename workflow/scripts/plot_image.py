@@ -26,9 +26,11 @@ def main():
     image, params = snakemake.wildcards.image, snakemake.params
     inputs, output = snakemake.input, snakemake.output
     distinct, _ = load_distinct(inputs.distinct)
-    runs = [(row, k) for row in [*params.spaces, *params.baselines] for k in params.k_values]
-    paths = [*inputs.quantized, *inputs.baselines]
-    quantized = {run: read_png_thumbnail(path) for run, path in zip(runs, paths, strict=True)}
+    quantized = {
+        (row, k): read_png_thumbnail(path)
+        for row, paths in params.quantized.items()
+        for k, path in paths.items()
+    }
     original = thumbnail(rebuild_image(distinct.colours, distinct.index, distinct.shape))
     figure = comparison_figure(
         image, original, quantized, params.spaces, params.k_values, baselines=params.baselines

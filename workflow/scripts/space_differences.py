@@ -9,13 +9,11 @@ from colourquant.jobs import run_job
 
 def main():
     spaces, k_values = snakemake.params.spaces, snakemake.params.k_values
-    paths = dict(
-        zip([(s, k) for s in spaces for k in k_values], snakemake.input.quantized, strict=True)
-    )
+    paths = snakemake.params.quantized
     tables = []
     # One k at a time: a 24-megapixel image's quantizations at every k would not fit in 2 GB.
     for k in k_values:
-        quantized = {(space, k): read_indexed_png(paths[(space, k)]) for space in spaces}
+        quantized = {(space, k): read_indexed_png(paths[space][k]) for space in spaces}
         tables.append(pairwise_differences(quantized, spaces, [k]))
     table = pd.concat(tables, ignore_index=True)
     table.insert(0, "image", snakemake.wildcards.image)

@@ -1,0 +1,399 @@
+"""One image in one colour space, or by one method, at every k: a job's unit of work.
+
+This module owns what a workflow job computes: the fit settings
+(:class:`FitSettings`, built once from the ``fit`` config), the runs of
+k-means (:func:`kmeans_runs`) and of the classic quantizers
+(:func:`method_runs`), the one definition of a run's metrics row
+(:data:`RUN_COLUMNS`) and the inertia curve with its elbow
+(:func:`inertia_curve`). Writing the results is :func:`colourquant.files.write_run`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .baselines import NO_SPACE, baseline_palette
+from .colours import DistinctColours
+from .config import ConfigError
+from .elbow import kneedle_elbow
+from .evaluate import Reference, RunResult, evaluate_centres, evaluate_runs, make_reference
+from .kmeans import colour_grids, fit_kmeans, fit_kmeans_exact, pixel_sample_weights
+from .spaces import ColourSpace, from_srgb8, get_space
+
+__all__ = [
+    "FitSettings",
+    "Run",
+    "RUN_COLUMNS",
+    "CURVE_COLUMNS",
+    "kmeans_runs",
+    "method_runs",
+    "inertia_curve",
+]
+
+# The columns of a run's metrics row, in order: results/metrics.csv and every
+# per-run metrics.csv. A column that does not apply to a run (the seed noise
+# of a classic quantizer, or of a fit without fit.seed_noise) is absent from
+# its per-run file and empty in results/metrics.csv. The README's metrics
+# table documents exactly these (tests/test_docs.py checks it).
+RUN_COLUMNS = (
+    # what was run
+    "image",
+    "space",
+    "method",
+    "k",
+    "mode",
+    "n_pixels",
+    "n_unique",
+    # the evaluation (colourquant.evaluate)
+    "k_effective",
+    "inertia",
+    "inertia_normalised",
+    "n_centres_clipped",
+    "mse_rgb",
+    "psnr",
+    "delta_e2000_mean",
+    "delta_e2000_p95",
+    "ssim",
+    "seed_delta_e2000",
+    "delta_e2000_mean_seed_change",
+    # the fit
+    "n_iter",
+    "n_init",
+    "restarts_on",
+    "n_fit_pixels",
+    "seed",
+    # the image file (colourquant.images)
+    "source_mode",
+    "alpha",
+    "n_frames",
+    "colour_profile",
+    # timing, the only column that differs between identical reruns
+    "fit_seconds",
+)
+
+CURVE_COLUMNS = ("image", "space", "k", "k_effective", "inertia", "inertia_normalised", "is_elbow")
+
+_MODES = ("exact", "sample")
+_MAX_SEED = 2**32 - 2  # seed + 1 is the replicate's seed, and numpy takes < 2**32
+
+
+@dataclass(frozen=True)
+class FitSettings:
+    """How k-means is fitted: the ``fit`` section of the config, validated.
+
+    Attributes
+    ----------
+    mode : {"exact", "sample"}
+        ``exact`` minimises the objective over every pixel (restarts on the
+        colour grid or a pixel sample, then Lloyd on every distinct colour);
+        ``sample`` fits a seeded pixel sample alone, as the teaching notebook does.
+    sample_fraction : float
+        Share of pixels in the sample, in (0, 1].
+    grid_cells : int
+        Cells per axis of the colour grid (exact mode).
+    max_seed_pixels : int
+        Cap on the pixel sample that seeds exact mode where the grid is too coarse.
+    n_init, max_iter, tol
+        k-means++ restarts, Lloyd iterations and tolerance, as in scikit-learn.
+    seed : int
+        Seeds the sample and the restarts; 0 ... 2**32 - 2.
+    seed_noise : bool
+        Also fit every run with ``seed + 1``, to measure what chance alone changes.
+
+    Examples
+    --------
+    >>> FitSettings.from_config({"mode": "sample", "n_init": 3}).n_init
+    3
+    >>> FitSettings.from_config({"n_inits": 3})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    colourquant.config.ConfigError: unknown key 'fit.n_inits'; known: mode, ...
+    """
+
+    mode: str = "exact"
+    sample_fraction: float = 0.05
+    grid_cells: int = 24
+    max_seed_pixels: int = 65536
+    n_init: int = 10
+    max_iter: int = 300
+    tol: float = 1e-4
+    seed: int = 0
+    seed_noise: bool = True
+
+    def __post_init__(self):
+        def refuse(key, what):
+            raise ConfigError(f"config key 'fit.{key}' must be {what}; got {getattr(self, key)!r}")
+
+        if self.mode not in _MODES:
+            refuse("mode", " or ".join(map(repr, _MODES)))
+        if not 0 < self.sample_fraction <= 1:
+            refuse("sample_fraction", "in (0, 1]")
+        for key in ("grid_cells", "max_seed_pixels", "n_init", "max_iter"):
+            value = getattr(self, key)
+            if isinstance(value, bool) or int(value) != value or value < 1:
+                refuse(key, "an integer >= 1")
+        if not self.tol >= 0:
+            refuse("tol", ">= 0")
+        if isinstance(self.seed, bool) or int(self.seed) != self.seed:
+            refuse("seed", "an integer")
+        if not 0 <= self.seed <= _MAX_SEED:
+            refuse("seed", f"in 0 ... {_MAX_SEED}")
+        if not isinstance(self.seed_noise, bool):
+            refuse("seed_noise", "true or false")
+
+    @classmethod
+    def from_config(cls, fit: Mapping[str, object]) -> FitSettings:
+        """Settings from the config's ``fit`` mapping; missing keys take their defaults.
+
+        Raises
+        ------
+        ConfigError
+            For an unknown key or a value out of range, naming ``fit.<key>``.
+        """
+        known = [field.name for field in dataclasses.fields(cls)]
+        for key in fit:
+            if key not in known:
+                raise ConfigError(f"unknown key 'fit.{key}'; known: {', '.join(known)}")
+        return cls(**fit)
+
+
+@dataclass(frozen=True)
+class Run:
+    """One run: an image quantized at one k in one space, or by one method.
+
+    Attributes
+    ----------
+    k : int
+        The k asked for (the palette may have fewer colours, see ``k_effective``).
+    centres : ndarray of float64, shape (k_effective, 3)
+        The palette in the fit space (RGB for the classic quantizers).
+    result : RunResult
+        The evaluation: quantized image, sRGB palette, pixel shares, metrics.
+    row : dict
+        The run's metrics row: :data:`RUN_COLUMNS` that apply, in that order.
+    """
+
+    k: int
+    centres: np.ndarray
+    result: RunResult
+    row: dict
+
+
+def _row(**values) -> dict:
+    """A metrics row in :data:`RUN_COLUMNS` order; a column outside them is a bug."""
+    unknown = values.keys() - set(RUN_COLUMNS)
+    if unknown:
+        raise ValueError(f"not a metrics column: {', '.join(sorted(unknown))}")
+    return {column: values[column] for column in RUN_COLUMNS if column in values}
+
+
+def _fit_every_k(image, reference, settings, grids, k_values, seed, n_threads):
+    """The fits at every k with `seed`, and the pixel weights they minimise over."""
+    # The seeded pixel sample is the data in sample mode; in exact mode it seeds
+    # the fits that the colour grid is too coarse for (large k).
+    sample = pixel_sample_weights(
+        image.index,
+        image.n_unique,
+        settings.sample_fraction,
+        seed,
+        max_pixels=None if grids is None else settings.max_seed_pixels,
+    )
+    fit_settings = {
+        "n_init": settings.n_init,
+        "max_iter": settings.max_iter,
+        "tol": settings.tol,
+        "seed": seed,
+        "n_threads": n_threads,
+    }
+    if grids is None:
+        return [fit_kmeans(reference.points, sample, k, **fit_settings) for k in k_values], sample
+    grid, fine_grid = grids
+    fits = [
+        fit_kmeans_exact(grid, k, fine_grid=fine_grid, init_weights=sample, **fit_settings)
+        for k in k_values
+    ]
+    return fits, image.counts
+
+
+def kmeans_runs(
+    image: DistinctColours,
+    space: str | ColourSpace,
+    k_values: Sequence[int],
+    settings: FitSettings,
+    *,
+    name: str,
+    metadata: Mapping[str, str] | None = None,
+    n_threads: int = 1,
+) -> Iterator[Run]:
+    """Fit k-means to `image` in `space` at every k and evaluate each fit.
+
+    Every k is fitted first (the colour grid is built once for all of them),
+    then the runs are evaluated and yielded one at a time, so a large image's
+    quantized versions are never all held at once. With ``settings.seed_noise``
+    every fit is repeated with ``seed + 1`` and each row gains the seed-noise
+    columns (see :func:`colourquant.evaluate.evaluate_runs`).
+
+    Parameters
+    ----------
+    image : DistinctColours
+    space : str or ColourSpace
+    k_values : sequence of int
+    settings : FitSettings
+    name : str
+        The image's name, for the ``image`` column.
+    metadata : mapping of str to str, optional
+        How the file was decoded (``source_mode``, ``alpha``, ``n_frames``,
+        ``colour_profile``), as stored with the distinct colours.
+    n_threads : int
+        Threads of scikit-learn, where it fits.
+
+    Yields
+    ------
+    Run
+        One per k, in the order of `k_values`.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from colourquant.colours import distinct_colours
+    >>> pixels = np.array([[[250, 0, 0], [240, 10, 0], [0, 0, 250], [0, 10, 240]]], np.uint8)
+    >>> runs = kmeans_runs(distinct_colours(pixels), "Lab", [1, 2], FitSettings(), name="tiny")
+    >>> [(run.k, run.row["k_effective"], round(run.row["inertia_normalised"], 3)) for run in runs]
+    [(1, 1, 1.0), (2, 2, 0.001)]
+    """
+    space = get_space(space)
+    reference = make_reference(image, space)
+    k_values = list(k_values)
+    grids, grid_share = None, 0.0
+    if settings.mode == "exact":
+        started = time.perf_counter()
+        grids = colour_grids(reference.points, image.counts, settings.grid_cells)
+        # Built once for every k: each fit is charged its share.
+        grid_share = (time.perf_counter() - started) / len(k_values)
+    fits, weights = _fit_every_k(
+        image, reference, settings, grids, k_values, settings.seed, n_threads
+    )
+    replicates = None
+    if settings.seed_noise:
+        replicates, _ = _fit_every_k(
+            image, reference, settings, grids, k_values, settings.seed + 1, n_threads
+        )
+    results = evaluate_runs(
+        reference,
+        [fit.centres for fit in fits],
+        replicate_centres=None if replicates is None else [fit.centres for fit in replicates],
+    )
+    for k, fit, result in zip(k_values, fits, results, strict=True):
+        row = _row(
+            image=name,
+            space=space.name,
+            method="kmeans",
+            k=k,
+            mode=settings.mode,
+            n_pixels=image.n_pixels,
+            n_unique=image.n_unique,
+            **result.metrics,
+            n_iter=fit.n_iter,
+            n_init=settings.n_init,
+            restarts_on=fit.restarts_on,
+            n_fit_pixels=int(weights.sum()),
+            seed=settings.seed,
+            **(metadata or {}),
+            fit_seconds=fit.fit_seconds + grid_share,
+        )
+        yield Run(k=k, centres=fit.centres, result=result, row=row)
+
+
+def method_runs(
+    image: DistinctColours,
+    method: str,
+    k_values: Sequence[int],
+    *,
+    seed: int,
+    name: str,
+    metadata: Mapping[str, str] | None = None,
+) -> Iterator[Run]:
+    """Build a classic quantizer's palette at every k and evaluate it as k-means is.
+
+    The palette is evaluated by the very code that evaluates k-means: as
+    centres in the RGB space, through :func:`colourquant.evaluate.evaluate_centres`,
+    which assigns every pixel to its nearest palette colour. The k-means
+    columns that do not apply (``mode``, ``n_iter``, ``n_init``,
+    ``restarts_on``) stay empty; ``seed`` is set for ``random_codebook`` only.
+
+    Parameters
+    ----------
+    image : DistinctColours
+    method : str
+        A key of :data:`colourquant.baselines.BASELINES`.
+    k_values : sequence of int
+    seed : int
+    name, metadata
+        As in :func:`kmeans_runs`.
+
+    Yields
+    ------
+    Run
+        One per k; ``fit_seconds`` is the time to build the palette.
+    """
+    # Imported before any timing: fit_seconds is of the palette alone.
+    import PIL.Image  # noqa: F401
+    import sklearn.utils  # noqa: F401
+
+    reference: Reference = make_reference(image, "RGB")
+    for k in k_values:
+        started = time.perf_counter()
+        palette = baseline_palette(method, reference.pixels, k, seed)
+        fit_seconds = time.perf_counter() - started
+        centres = from_srgb8(palette, reference.space)
+        result = evaluate_centres(reference, centres)
+        row = _row(
+            image=name,
+            space=NO_SPACE,
+            method=method,
+            k=k,
+            mode=None,
+            n_pixels=image.n_pixels,
+            n_unique=image.n_unique,
+            **result.metrics,
+            n_iter=None,
+            n_init=None,
+            restarts_on=None,
+            n_fit_pixels=image.n_pixels,
+            seed=seed if method == "random_codebook" else None,
+            **(metadata or {}),
+            fit_seconds=fit_seconds,
+        )
+        yield Run(k=k, centres=centres, result=result, row=row)
+
+
+def inertia_curve(rows: Sequence[Mapping]) -> pd.DataFrame:
+    """Normalised inertia against k for one image and space, with its elbow marked.
+
+    Parameters
+    ----------
+    rows : sequence of mappings
+        The metrics rows of one image and space (:attr:`Run.row`), one per k.
+
+    Returns
+    -------
+    DataFrame
+        :data:`CURVE_COLUMNS`; ``is_elbow`` is True at the Kneedle elbow of
+        ``inertia_normalised`` against k (none with fewer than three k).
+
+    Examples
+    --------
+    >>> rows = [{"image": "a", "space": "RGB", "k": k, "k_effective": k, "inertia": i,
+    ...          "inertia_normalised": i} for k, i in [(1, 1.0), (2, 0.3), (3, 0.2), (4, 0.15)]]
+    >>> inertia_curve(rows).loc[lambda curve: curve["is_elbow"], "k"].tolist()
+    [2]
+    """
+    curve = pd.DataFrame(list(rows), columns=list(CURVE_COLUMNS[:-1]))
+    curve["is_elbow"] = curve["k"] == kneedle_elbow(curve["k"], curve["inertia_normalised"])
+    return curve
