@@ -304,7 +304,7 @@ def test_exact_fit_restarts_on_the_grid_when_it_has_64_cells_per_cluster():
 def test_fit_limits_openmp_to_its_threads(monkeypatch, n_threads):
     from threadpoolctl import threadpool_info
 
-    from colourquant import kmeans
+    from colourquant.kmeans import _fit
 
     seen = []
 
@@ -315,7 +315,7 @@ def test_fit_limits_openmp_to_its_threads(monkeypatch, n_threads):
         )
         return kmeans_plusplus_seedings(points, weights, k, n_seedings, random_state)
 
-    monkeypatch.setattr(kmeans, "kmeans_plusplus_seedings", recording_seeding)
+    monkeypatch.setattr(_fit, "kmeans_plusplus_seedings", recording_seeding)
     distinct = distinct_colours(noisy_photo(seed=7))
     fit_kmeans(from_srgb8(distinct.colours, "Lab"), distinct.counts, 4, n_threads=n_threads)
     assert seen and set(seen) == {n_threads}
