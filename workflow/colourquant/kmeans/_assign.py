@@ -54,6 +54,14 @@ def nearest_centre(points: np.ndarray, centres: np.ndarray) -> np.ndarray:
     Returns
     -------
     ndarray of int32, shape (n,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from colourquant.kmeans import nearest_centre
+    >>> points = np.array([[0.0, 0.0, 0.0], [0.9, 1.0, 1.0]])
+    >>> nearest_centre(points, np.array([[1.0, 1.0, 1.0], [0.0, 0.0, 0.1]]))
+    array([1, 0], dtype=int32)
     """
     points = np.asarray(points, dtype=np.float64)
     centres = np.asarray(centres, dtype=np.float64)
@@ -75,14 +83,58 @@ def nearest_centre(points: np.ndarray, centres: np.ndarray) -> np.ndarray:
 def inertia(
     points: np.ndarray, weights: np.ndarray, centres: np.ndarray, labels: np.ndarray
 ) -> float:
-    """Weighted sum of squared distances from each point to its assigned centre."""
+    """Weighted sum of squared distances from each point to its assigned centre.
+
+    Parameters
+    ----------
+    points : ndarray, shape (n, 3)
+    weights : ndarray, shape (n,)
+        Non-negative.
+    centres : ndarray, shape (k, 3)
+    labels : ndarray of int, shape (n,)
+        Centre of each point, as :func:`nearest_centre` finds it.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from colourquant.kmeans import inertia, nearest_centre
+    >>> points = np.array([[0.0, 0.0, 0.0], [2.0, 0.0, 0.0], [10.0, 0.0, 0.0]])
+    >>> centres = np.array([[1.0, 0.0, 0.0], [10.0, 0.0, 0.0]])
+    >>> inertia(points, np.array([1.0, 3.0, 5.0]), centres, nearest_centre(points, centres))
+    4.0
+    """
     points, weights = _validate_points(points, weights)
     residual = points - np.asarray(centres, dtype=np.float64)[labels]
     return float(weights @ np.einsum("ij,ij->i", residual, residual))
 
 
 def total_sum_of_squares(points: np.ndarray, weights: np.ndarray) -> float:
-    """Weighted sum of squared distances to the weighted mean: the k = 1 inertia."""
+    """Weighted sum of squared distances to the weighted mean: the k = 1 inertia.
+
+    Parameters
+    ----------
+    points : ndarray, shape (n, 3)
+    weights : ndarray, shape (n,)
+        Non-negative, with a positive sum.
+
+    Returns
+    -------
+    float
+
+    Examples
+    --------
+    Two points weighted 3 and 1, whose weighted mean is (1, 0, 0):
+
+    >>> import numpy as np
+    >>> from colourquant.kmeans import total_sum_of_squares
+    >>> points = np.array([[0.0, 0.0, 0.0], [4.0, 0.0, 0.0]])
+    >>> total_sum_of_squares(points, np.array([3.0, 1.0]))
+    12.0
+    """
     points, weights = _validate_points(points, weights)
     mean = weights @ points / weights.sum()
     residual = points - mean

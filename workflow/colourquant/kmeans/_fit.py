@@ -1,4 +1,9 @@
-"""The fits: k-means on weighted points, their result, and the pixel sample."""
+"""The fits of k-means to weighted points, their result and the pixel sample.
+
+:func:`fit_kmeans` fits with scikit-learn's Lloyd iterations (sample mode, and
+exact mode at large k); :func:`fit_kmeans_exact` is exact mode's fit through a
+colour grid, in numpy (:mod:`._lloyd`), which never imports scikit-learn.
+"""
 
 from __future__ import annotations
 
@@ -149,6 +154,28 @@ def fit_kmeans(
     Returns
     -------
     KMeansFit
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from colourquant.kmeans import fit_kmeans
+    >>> points = np.array([[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [10.0, 0.0, 0.0], [11.0, 0.0, 0.0]])
+    >>> weights = np.array([1, 1, 1, 3])
+    >>> fit = fit_kmeans(points, weights, 2, n_init=3)
+    >>> fit.centres
+    array([[10.75,  0.  ,  0.  ],
+           [ 0.5 ,  0.  ,  0.  ]])
+    >>> fit.k_effective, fit.restarts_on
+    (2, 'points')
+
+    Seeded from a sample of two pixels, then fitted to all the weights; and
+    with k above the number of points:
+
+    >>> fit_kmeans(points, weights, 2, init_weights=np.array([1, 0, 0, 1])).restarts_on
+    'sample'
+    >>> fit = fit_kmeans(points, weights, 9)
+    >>> fit.k_effective, fit.restarts_on
+    (4, 'none')
     """
     import sklearn.cluster  # noqa: F401 - imported before the clock starts, not timed
 
@@ -245,6 +272,27 @@ def fit_kmeans_exact(
     Returns
     -------
     KMeansFit
+
+    Examples
+    --------
+    Two clusters of 500 colours each, on a grid with enough cells for two
+    clusters (64 each) but not for eight:
+
+    >>> import numpy as np
+    >>> from colourquant.kmeans import colour_grids, fit_kmeans_exact
+    >>> rng = np.random.default_rng(0)
+    >>> points = np.concatenate([rng.random((500, 3)), rng.random((500, 3)) + 2])
+    >>> grid, fine_grid = colour_grids(points, np.ones(1000), cells_per_axis=16)
+    >>> grid.n_cells
+    346
+    >>> fit = fit_kmeans_exact(grid, 2, fine_grid=fine_grid, n_init=3)
+    >>> fit.restarts_on
+    'grid'
+    >>> np.round(fit.centres, 2)
+    array([[2.47, 2.49, 2.5 ],
+           [0.52, 0.51, 0.49]])
+    >>> fit_kmeans_exact(grid, 8, fine_grid=fine_grid, n_init=3).restarts_on
+    'points'
     """
     if int(k) != k or k < 1:
         raise ValueError(f"k must be an integer >= 1, got {k!r}")
@@ -309,6 +357,18 @@ def pixel_sample_weights(
     -------
     ndarray of int64, shape (n_colours,)
         How many sampled pixels have each colour.
+
+    Examples
+    --------
+    Half of ten pixels of three colours, then at most two of them:
+
+    >>> import numpy as np
+    >>> from colourquant.kmeans import pixel_sample_weights
+    >>> index = np.array([0, 0, 0, 1, 1, 2, 2, 2, 2, 2])
+    >>> pixel_sample_weights(index, 3, 0.5, seed=0)
+    array([1, 2, 2])
+    >>> pixel_sample_weights(index, 3, 0.5, seed=0, max_pixels=2)
+    array([0, 0, 2])
     """
     if not 0 < fraction <= 1:
         raise ValueError(f"sample fraction must be in (0, 1], got {fraction!r}")

@@ -60,11 +60,27 @@ def colour_grid(points: np.ndarray, weights: np.ndarray, cells_per_axis: int = 2
     weights : ndarray, shape (n,)
         Non-negative, with a positive sum.
     cells_per_axis : int
-        At least 1.
+        From 1 to 256.
 
     Returns
     -------
     ColourGrid
+
+    Examples
+    --------
+    Two points near black share a cell, weighted by 1 and 3; white has its own:
+
+    >>> import numpy as np
+    >>> from colourquant.kmeans import colour_grid
+    >>> points = np.array([[0.0, 0.0, 0.0], [0.1, 0.0, 0.0], [1.0, 1.0, 1.0]])
+    >>> grid = colour_grid(points, np.array([1.0, 3.0, 2.0]), cells_per_axis=2)
+    >>> grid.n_cells, grid.cell_of
+    (2, array([0, 0, 1]))
+    >>> grid.means
+    array([[0.075, 0.   , 0.   ],
+           [1.   , 1.   , 1.   ]])
+    >>> grid.totals, grid.radii
+    (array([4., 2.]), array([0.075, 0.   ]))
     """
     points, weights = _validate_points(points, weights)
     if int(cells_per_axis) != cells_per_axis or not 1 <= cells_per_axis <= 256:
@@ -123,6 +139,15 @@ def colour_grids(
     Returns
     -------
     grid, fine_grid : ColourGrid
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from colourquant.kmeans import colour_grids
+    >>> points = np.array([[0.0, 0.0, 0.0], [0.3, 0.0, 0.0], [1.0, 1.0, 1.0]])
+    >>> grid, fine_grid = colour_grids(points, np.ones(3), cells_per_axis=2)
+    >>> grid.cell_of, fine_grid.cell_of
+    (array([0, 0, 1]), array([0, 1, 2]))
     """
     return (
         colour_grid(points, weights, cells_per_axis),

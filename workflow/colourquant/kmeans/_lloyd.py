@@ -1,4 +1,7 @@
-"""Lloyd's iterations in numpy, on a colour grid with distance bounds and from several starts."""
+"""Lloyd's iterations in numpy, on a colour grid with distance bounds and from several starts.
+
+The fits that use scikit-learn's Lloyd iterations instead call it from :mod:`._fit`.
+"""
 
 from __future__ import annotations
 
@@ -165,6 +168,19 @@ def grid_lloyd(
         (scikit-learn moves it to a far point instead).
     n_iter : int
         Counted as scikit-learn does.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from colourquant.kmeans import colour_grid, grid_lloyd
+    >>> points = np.array([[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [10.0, 0.0, 0.0], [11.0, 0.0, 0.0]])
+    >>> grid = colour_grid(points, np.ones(4), cells_per_axis=4)
+    >>> centres, n_iter = grid_lloyd(grid, points[[0, 1]])
+    >>> centres
+    array([[ 0.5,  0. ,  0. ],
+           [10.5,  0. ,  0. ]])
+    >>> n_iter
+    3
     """
     centres = np.array(centres, dtype=np.float64)
     k = centres.shape[0]
@@ -229,6 +245,22 @@ def lloyd_restarts(
         A centre that lost all its points stays where it was.
     inertias : ndarray of float64, shape (n_starts,)
         Weighted sum of squared distances to the nearest of each start's centres.
+
+    Examples
+    --------
+    Two starts of two centres on four points, which converge to different
+    local optima; the points differ in their first channel only:
+
+    >>> import numpy as np
+    >>> from colourquant.kmeans import lloyd_restarts
+    >>> points = np.array([[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [10.0, 0.0, 0.0], [20.0, 0.0, 0.0]])
+    >>> starts = points[[[0, 3], [0, 2]]]
+    >>> centres, inertias = lloyd_restarts(points, np.ones(4), starts, max_iter=300, threshold=0)
+    >>> centres[:, :, 0]
+    array([[ 3.66666667, 20.        ],
+           [ 0.5       , 15.        ]])
+    >>> inertias
+    array([60.66666667, 50.5       ])
     """
     centres = np.array(starts, dtype=np.float64)
     n_starts, k, _ = centres.shape

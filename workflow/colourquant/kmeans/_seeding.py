@@ -28,6 +28,17 @@ def kmeans_plusplus(
     Returns
     -------
     ndarray, shape (k, 3), the dtype of `points`
+
+    Examples
+    --------
+    Two pairs of points far apart get a centre each:
+
+    >>> import numpy as np
+    >>> from colourquant.kmeans import kmeans_plusplus
+    >>> points = np.array([[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [9.0, 0.0, 0.0], [10.0, 0.0, 0.0]])
+    >>> kmeans_plusplus(points, np.ones(4), 2, np.random.RandomState(0))
+    array([[9., 0., 0.],
+           [1., 0., 0.]])
     """
     return kmeans_plusplus_seedings(points, weights, k, 1, random_state)[0]
 
@@ -53,6 +64,21 @@ def kmeans_plusplus_seedings(
     Returns
     -------
     ndarray, shape (n_seedings, k, 3), the dtype of `points`
+
+    Examples
+    --------
+    Three seedings of two centres; the points differ in their first channel only:
+
+    >>> import numpy as np
+    >>> from colourquant.kmeans import kmeans_plusplus_seedings
+    >>> points = np.array([[0.0, 0.0, 0.0], [1.0, 0.0, 0.0], [9.0, 0.0, 0.0], [10.0, 0.0, 0.0]])
+    >>> seedings = kmeans_plusplus_seedings(points, np.ones(4), 2, 3, np.random.RandomState(1))
+    >>> seedings.shape
+    (3, 2, 3)
+    >>> seedings[:, :, 0]
+    array([[1., 9.],
+           [9., 0.],
+           [0., 9.]])
     """
     weights = np.asarray(weights, dtype=np.float64)
     if int(np.count_nonzero(weights > 0)) < k:
