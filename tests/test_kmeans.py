@@ -21,7 +21,7 @@ from colourquant.kmeans import (
     total_sum_of_squares,
 )
 from colourquant.spaces import from_srgb8
-from conftest import flat_colour_image, noisy_photo
+from conftest import REPO, flat_colour_image, noisy_photo
 
 THREE = [(200, 30, 30), (20, 160, 60), (40, 40, 220)]
 
@@ -304,7 +304,7 @@ def test_exact_fit_restarts_on_the_grid_when_it_has_64_cells_per_cluster():
 def test_fit_limits_openmp_to_its_threads(monkeypatch, n_threads):
     from threadpoolctl import threadpool_info
 
-    from colourquant import kmeans
+    from colourquant.kmeans import _fit
 
     seen = []
 
@@ -315,7 +315,7 @@ def test_fit_limits_openmp_to_its_threads(monkeypatch, n_threads):
         )
         return kmeans_plusplus_seedings(points, weights, k, n_seedings, random_state)
 
-    monkeypatch.setattr(kmeans, "kmeans_plusplus_seedings", recording_seeding)
+    monkeypatch.setattr(_fit, "kmeans_plusplus_seedings", recording_seeding)
     distinct = distinct_colours(noisy_photo(seed=7))
     fit_kmeans(from_srgb8(distinct.colours, "Lab"), distinct.counts, 4, n_threads=n_threads)
     assert seen and set(seen) == {n_threads}
@@ -359,6 +359,10 @@ fit = fit_kmeans_exact(colour_grid(points, np.ones(5000), 16), 8, n_init=3)
 assert fit.restarts_on == "grid", fit.restarts_on
 print(sorted(name for name in sys.modules if name.startswith("sklearn")))
 """
-    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    # `python -c` imports from its working directory first: this checkout's
+    # package, not the one an editable install may point to.
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO / "workflow"
+    )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "[]"
