@@ -44,6 +44,7 @@ def test_fit_settings_defaults_are_the_schema_defaults():
         ({"mode": "fast"}, "'fit.mode' must be 'exact' or 'sample'; got 'fast'"),
         ({"sample_fraction": 0}, "'fit.sample_fraction' must be in (0, 1]"),
         ({"n_init": 0}, "'fit.n_init' must be an integer >= 1"),
+        ({"grid_cells": 97}, "'fit.grid_cells' must be an integer in 2 ... 96"),
         ({"max_iter": 2.5}, "'fit.max_iter' must be an integer >= 1"),
         ({"seed": 2**32 - 1}, "'fit.seed' must be in 0 ... 4294967294"),
         ({"seed_noise": "yes"}, "'fit.seed_noise' must be true or false"),
@@ -54,6 +55,22 @@ def test_fit_settings_defaults_are_the_schema_defaults():
 def test_fit_settings_refuse_bad_values_naming_the_key(fit, message):
     with pytest.raises(ConfigError, match=re.escape(message)):
         FitSettings.from_config(fit)
+
+
+def test_fit_settings_bounds_are_the_schema_bounds():
+    import yaml
+
+    schema = yaml.safe_load((REPO / "workflow/schemas/config.schema.yaml").read_text())
+    for key, spec in schema["properties"]["fit"]["properties"].items():
+        for bound, outside in (("minimum", -1), ("maximum", 1), ("exclusiveMinimum", 0)):
+            if bound not in spec:
+                continue
+            inside = spec[bound] + (
+                spec.get("maximum", 1) * 1e-6 if bound.startswith("excl") else 0
+            )
+            FitSettings.from_config({key: inside})
+            with pytest.raises(ConfigError, match=f"'fit.{key}'"):
+                FitSettings.from_config({key: spec[bound] + outside})
 
 
 def test_kmeans_rows_have_every_column_in_order(photo):

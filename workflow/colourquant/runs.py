@@ -80,6 +80,13 @@ RUN_COLUMNS = (
 CURVE_COLUMNS = ("image", "space", "k", "k_effective", "inertia", "inertia_normalised", "is_elbow")
 
 _MODES = ("exact", "sample")
+# As in workflow/schemas/config.schema.yaml (tests/test_runs.py holds them together).
+_INTEGER_RANGES = {
+    "grid_cells": (2, 96),
+    "max_seed_pixels": (1024, np.inf),
+    "n_init": (1, np.inf),
+    "max_iter": (1, np.inf),
+}
 _MAX_SEED = 2**32 - 2  # seed + 1 is the replicate's seed, and numpy takes < 2**32
 
 
@@ -134,10 +141,13 @@ class FitSettings:
             refuse("mode", " or ".join(map(repr, _MODES)))
         if not 0 < self.sample_fraction <= 1:
             refuse("sample_fraction", "in (0, 1]")
-        for key in ("grid_cells", "max_seed_pixels", "n_init", "max_iter"):
+        for key, (low, high) in _INTEGER_RANGES.items():
             value = getattr(self, key)
-            if isinstance(value, bool) or int(value) != value or value < 1:
-                refuse(key, "an integer >= 1")
+            if isinstance(value, bool) or int(value) != value or not low <= value <= high:
+                refuse(
+                    key,
+                    f"an integer >= {low}" if high == np.inf else f"an integer in {low} ... {high}",
+                )
         if not self.tol >= 0:
             refuse("tol", ">= 0")
         if isinstance(self.seed, bool) or int(self.seed) != self.seed:
