@@ -24,7 +24,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .colours import _validate_rgb8
+from ._validation import check_k, check_rgb8_image
 
 __all__ = [
     "BASELINES",
@@ -44,16 +44,6 @@ NO_SPACE = "-"
 PILLOW_MAX_COLOURS = 256
 
 
-def _validate_k(k, maximum: int | None = None) -> int:
-    if isinstance(k, bool) or not isinstance(k, numbers.Integral):
-        raise ValueError(f"k must be an integer, got {k!r}")
-    if k < 1:
-        raise ValueError(f"k must be at least 1, got {k}")
-    if maximum is not None and k > maximum:
-        raise ValueError(f"k = {k} is above {maximum}, the most colours Pillow's quantizers build")
-    return int(k)
-
-
 def _distinct_rows(colours: np.ndarray) -> np.ndarray:
     """`colours` with repeated rows removed, keeping the first of each, in order."""
     _, first = np.unique(colours, axis=0, return_index=True)
@@ -63,8 +53,8 @@ def _distinct_rows(colours: np.ndarray) -> np.ndarray:
 def _pillow_palette(image: np.ndarray, k: int, method_name: str) -> np.ndarray:
     from PIL import Image
 
-    image = _validate_rgb8(image)
-    k = _validate_k(k, PILLOW_MAX_COLOURS)
+    image = check_rgb8_image(image)
+    k = check_k(k, PILLOW_MAX_COLOURS, why=", the most colours Pillow's quantizers build")
     method = getattr(Image.Quantize, method_name)
     quantized = Image.fromarray(np.ascontiguousarray(image)).quantize(
         colors=k, method=method, dither=Image.Dither.NONE
@@ -164,8 +154,8 @@ def random_codebook_palette(image: np.ndarray, k: int, seed: int) -> np.ndarray:
     """
     from sklearn.utils import shuffle
 
-    pixels = _validate_rgb8(image).reshape(-1, 3)
-    k = _validate_k(k)
+    pixels = check_rgb8_image(image).reshape(-1, 3)
+    k = check_k(k)
     if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
         raise ValueError(f"seed must be an integer, got {seed!r}")
     drawn = shuffle(pixels, random_state=int(seed), n_samples=min(k, len(pixels)))

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._validation import check_rgb8_image
+
 __all__ = ["DistinctColours", "distinct_colours", "rebuild_image"]
 
 _N_RGB24 = 1 << 24
@@ -47,17 +49,6 @@ class DistinctColours:
         return int(self.colours.shape[0])
 
 
-def _validate_rgb8(image: np.ndarray) -> np.ndarray:
-    image = np.asarray(image)
-    if image.ndim != 3 or image.shape[2] != 3:
-        raise ValueError(f"expected an RGB image of shape (height, width, 3), got {image.shape}")
-    if image.dtype != np.uint8:
-        raise ValueError(f"expected an 8-bit image (uint8), got {image.dtype}")
-    if image.shape[0] == 0 or image.shape[1] == 0:
-        raise ValueError("the image has no pixels")
-    return image
-
-
 def distinct_colours(image: np.ndarray) -> DistinctColours:
     """Find the distinct colours of an 8-bit RGB image, their counts and the pixel index.
 
@@ -72,7 +63,7 @@ def distinct_colours(image: np.ndarray) -> DistinctColours:
     -------
     DistinctColours
     """
-    image = _validate_rgb8(image)
+    image = check_rgb8_image(image)
     height, width, _ = image.shape
     packed = image[..., 0].astype(np.uint32) << 16
     packed |= image[..., 1].astype(np.uint32) << 8

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._validation import check_same_shape
 from .colours import distinct_colours
 
 __all__ = [
@@ -141,8 +142,7 @@ def indexed_colour_pairs(
     counts : ndarray of int64, shape (n_pairs,)
         Pixels with that pair.
     """
-    if np.shape(labels_a) != np.shape(labels_b):
-        raise ValueError(f"image shapes differ: {np.shape(labels_a)} and {np.shape(labels_b)}")
+    check_same_shape(labels_a, labels_b)
     n_a, n_b = len(palette_a), len(palette_b)
     # Small palettes (k <= 256, as written by the workflow) count pairs in a
     # table; larger ones sort.
@@ -185,8 +185,7 @@ def colour_pairs(
     counts : ndarray of int64, shape (n_pairs,)
         Pixels with that pair.
     """
-    if np.shape(image_a) != np.shape(image_b):
-        raise ValueError(f"image shapes differ: {np.shape(image_a)} and {np.shape(image_b)}")
+    check_same_shape(image_a, image_b)
     a, b = distinct_colours(image_a), distinct_colours(image_b)
     return indexed_colour_pairs(a.index, a.colours, b.index, b.colours)
 
@@ -294,8 +293,7 @@ def structural_similarity(
     """
     original = np.asarray(original)
     quantized = np.asarray(quantized)
-    if original.shape != quantized.shape:
-        raise ValueError(f"image shapes differ: {original.shape} and {quantized.shape}")
+    check_same_shape(original, quantized)
     height, width = original.shape[:2]
     if min(height, width) < 3:
         return float(np.array_equal(original, quantized))

@@ -28,6 +28,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ._validation import check_triples
+
 __all__ = ["SPACES", "ColourSpace", "get_space", "from_srgb8", "to_srgb8"]
 
 # sRGB (D65) <-> CIE XYZ, the constants scikit-image uses.
@@ -454,9 +456,7 @@ def from_srgb8(colours: np.ndarray, space: str | ColourSpace) -> np.ndarray:
     -------
     ndarray of float64, shape (n, 3)
     """
-    colours = np.asarray(colours)
-    if colours.ndim != 2 or colours.shape[1] != 3:
-        raise ValueError(f"expected colours of shape (n, 3), got {colours.shape}")
+    colours = check_triples(colours)
     return get_space(space).forward(colours.astype(np.float64) / 255.0)
 
 

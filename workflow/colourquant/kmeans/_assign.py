@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._validation import check_triples
+
 # Rows per block when computing point-to-centre distances: keeps the
 # temporary (rows x k) matrix in cache whatever the image size.
 _BLOCK_ROWS = 1 << 13
@@ -11,10 +13,8 @@ _KD_TREE_FROM_K = 32
 
 
 def _validate_points(points: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    points = np.asarray(points, dtype=np.float64)
+    points = check_triples(np.asarray(points, dtype=np.float64), "points")
     weights = np.asarray(weights, dtype=np.float64)
-    if points.ndim != 2 or points.shape[1] != 3:
-        raise ValueError(f"expected points of shape (n, 3), got {points.shape}")
     if weights.shape != (points.shape[0],):
         raise ValueError(f"expected {points.shape[0]} weights, got shape {weights.shape}")
     if points.shape[0] == 0:

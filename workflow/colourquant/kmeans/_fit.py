@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._validation import check_k
 from ._assign import _cluster_means, _validate_points, nearest_centre
 from ._grid import ColourGrid
 from ._lloyd import grid_lloyd, lloyd_restarts
@@ -180,8 +181,7 @@ def fit_kmeans(
     import sklearn.cluster  # noqa: F401 - imported before the clock starts, not timed
 
     points, weights = _validate_points(points, weights)
-    if int(k) != k or k < 1:
-        raise ValueError(f"k must be an integer >= 1, got {k!r}")
+    k = check_k(k)
     used = weights > 0
     k_effective = int(min(k, used.sum()))
     exact_points, exact_weights = points[used], weights[used]
@@ -294,8 +294,7 @@ def fit_kmeans_exact(
     >>> fit_kmeans_exact(grid, 8, fine_grid=fine_grid, n_init=3).restarts_on
     'points'
     """
-    if int(k) != k or k < 1:
-        raise ValueError(f"k must be an integer >= 1, got {k!r}")
+    k = check_k(k)
     k_effective = int(min(k, np.count_nonzero(grid.weights > 0)))
     if np.count_nonzero(grid.totals > 0) < MIN_CELLS_PER_CLUSTER * k_effective:
         return fit_kmeans(
