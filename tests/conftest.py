@@ -1,4 +1,4 @@
-"""Shared helpers: synthetic images and running the real workflow in a temporary directory."""
+"""Shared constants, synthetic images, and the real workflow run in a temporary directory."""
 
 from __future__ import annotations
 
@@ -13,6 +13,14 @@ import yaml
 
 REPO = Path(__file__).resolve().parents[1]
 SNAKEMAKE = [sys.executable, "-m", "snakemake"]
+SCHEMA = yaml.safe_load((REPO / "workflow/schemas/config.schema.yaml").read_text())
+
+# Columns of the metrics tables that measure time, not results: left out
+# wherever two runs are compared.
+TIMING_COLUMNS = ["fit_seconds"]
+
+# Three flat colours, far apart: k >= 3 recovers them exactly in every space.
+THREE = [(200, 30, 30), (20, 160, 60), (40, 40, 220)]
 
 
 def flat_colour_image(colours, height=6, width_per_colour=4) -> np.ndarray:

@@ -10,9 +10,7 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from conftest import REPO, SNAKEMAKE, noisy_photo, run_workflow, write_png
-
-TIMING_COLUMNS = ["fit_seconds"]
+from conftest import REPO, SNAKEMAKE, TIMING_COLUMNS, noisy_photo, run_workflow, write_png
 
 
 def sweep_config(n_images=2, spaces=("RGB", "Lab"), k_values=(2, 3, 5)):

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import colorsys
-from pathlib import Path
 
 import numpy as np
 import pytest
-import yaml
 from skimage import color
 
 from colourquant.kmeans import fit_kmeans
 from colourquant.spaces import SPACES, from_srgb8, get_space, to_srgb8
-
-SCHEMA = Path(__file__).resolve().parents[1] / "workflow" / "schemas" / "config.schema.yaml"
+from conftest import SCHEMA
 
 
 def _dense_srgb8() -> np.ndarray:
@@ -285,5 +282,4 @@ def test_unknown_space_lists_valid_names():
 
 
 def test_schema_enum_lists_every_registered_space():
-    schema = yaml.safe_load(SCHEMA.read_text())
-    assert schema["properties"]["colour_spaces"]["items"]["enum"] == list(SPACES)
+    assert SCHEMA["properties"]["colour_spaces"]["items"]["enum"] == list(SPACES)
