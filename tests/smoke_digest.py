@@ -21,8 +21,9 @@ import numpy as np
 import pandas as pd
 from PIL import Image
 
+from conftest import TIMING_COLUMNS
+
 DIGEST = Path(__file__).parent / "data" / "smoke_digest.json"
-TIMING_COLUMNS = ["fit_seconds"]
 # Outputs whose values are the science: per-run files, curves, differences,
 # correlations and the summaries (figures are drawn from these).
 COVERED = (

@@ -19,11 +19,9 @@ from colourquant.kmeans import fit_kmeans
 from colourquant.palette import hex_colour, render_palette, share_order
 from colourquant.runs import Run
 from colourquant.summary import front_page_rst, headline_table
-from conftest import REPO, flat_colour_image, noisy_photo
+from conftest import REPO, SCHEMA, THREE, flat_colour_image, noisy_photo
 
 FRONT_PAGE = (REPO / "workflow/report/front_page.template.rst").read_text()
-
-THREE = [(200, 30, 30), (20, 160, 60), (40, 40, 220)]
 
 
 def test_kneedle_finds_the_corner_of_a_piecewise_linear_curve():
@@ -216,13 +214,9 @@ def test_inertia_of_zero_is_marked_on_the_floor_of_the_log_axis():
 
 
 def test_every_space_has_its_own_colour_whatever_the_order():
-    import yaml
-
     from colourquant.plots import space_colours
-    from conftest import REPO
 
-    schema = yaml.safe_load((REPO / "workflow/schemas/config.schema.yaml").read_text())
-    spaces = schema["properties"]["colour_spaces"]["items"]["enum"]
+    spaces = SCHEMA["properties"]["colour_spaces"]["items"]["enum"]
     colours = space_colours(spaces)
     assert len(set(colours.values())) == len(spaces)
     assert space_colours(spaces[::-1]) == colours

@@ -5,7 +5,6 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
 from PIL import Image
 
 from colourquant.baselines import (
@@ -20,10 +19,7 @@ from colourquant.config import ConfigError, validate_config
 from colourquant.evaluate import evaluate_centres, make_reference
 from colourquant.spaces import from_srgb8
 from colourquant.summary import headline_table, methods_table
-from conftest import REPO, flat_colour_image, noisy_photo
-
-THREE = [(200, 30, 30), (20, 160, 60), (40, 40, 220)]
-SCHEMA = yaml.safe_load((REPO / "workflow/schemas/config.schema.yaml").read_text())
+from conftest import SCHEMA, THREE, flat_colour_image, noisy_photo
 
 
 def _evaluate(image, palette):

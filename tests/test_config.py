@@ -4,9 +4,8 @@ import pytest
 import yaml
 
 from colourquant.config import ConfigError, image_table, validate_config
-from conftest import REPO
+from conftest import REPO, SCHEMA
 
-SCHEMA = yaml.safe_load((REPO / "workflow/schemas/config.schema.yaml").read_text())
 DEFAULT = yaml.safe_load((REPO / "config/config.yaml").read_text())
 
 

@@ -5,6 +5,7 @@ import subprocess
 import sys
 import tomllib
 
+import pytest
 import yaml
 
 from conftest import REPO, SNAKEMAKE
@@ -28,6 +29,7 @@ def test_environment_yml_lists_the_same_dependencies_as_pyproject():
     assert conda == _requirement_names(project["dependencies"])
 
 
+@pytest.mark.workflow
 def test_snakemake_lint_is_clean():
     result = subprocess.run(
         [*SNAKEMAKE, "--lint", "--snakefile", str(REPO / "Snakefile")],

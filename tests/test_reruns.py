@@ -10,24 +10,30 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from colourquant.files import atomic_path
-from conftest import REPO, SNAKEMAKE, noisy_photo, run_workflow, write_png
+from conftest import (
+    REPO,
+    TIMING_COLUMNS,
+    noisy_photo,
+    run_workflow,
+    snakemake_command,
+    sweep_config,
+    write_images,
+)
 
-TIMING_COLUMNS = ["fit_seconds"]
+pytestmark = pytest.mark.workflow
+
+# Larger images than the shared sweep's, and a third k, so that jobs overlap.
+IMAGES = ["img0", "img1"]
+SPACES = ["RGB", "Lab"]
+K_VALUES = [2, 3, 5]
+CONFIG = sweep_config(IMAGES, SPACES, K_VALUES)
+FIGURES = [f"results/figures/img0/{figure}.png" for figure in ("comparison", "inertia", "quality")]
 
 
-def sweep_config(n_images=2, spaces=("RGB", "Lab"), k_values=(2, 3, 5)):
-    return {
-        "images": [{"name": f"img{i}", "source": f"img{i}.png"} for i in range(n_images)],
-        "colour_spaces": list(spaces),
-        "k_values": list(k_values),
-    }
-
-
-def make_images(workdir: Path, n_images=2, size=(48, 64)) -> Path:
-    for i in range(n_images):
-        write_png(workdir / f"img{i}.png", noisy_photo(seed=i, height=size[0], width=size[1]))
-    return workdir
+def make_images(workdir: Path) -> Path:
+    return write_images(
+        workdir, {name: noisy_photo(seed=i, height=48, width=64) for i, name in enumerate(IMAGES)}
+    )
 
 
 def metrics_without_timing(workdir: Path) -> str:
@@ -47,6 +53,12 @@ def output_files(workdir: Path) -> dict[str, bytes]:
     return files
 
 
+def all_outputs(workdir: Path) -> tuple[str, dict[str, bytes], dict[str, bytes]]:
+    """What two runs of the same config must agree on: metrics, per-run files, figures."""
+    figures = {path: (workdir / path).read_bytes() for path in FIGURES}
+    return metrics_without_timing(workdir), output_files(workdir), figures
+
+
 def planned_jobs(workdir: Path, config: dict) -> dict[str, int]:
     """Rules and job counts snakemake would run now (a dry run)."""
     result = run_workflow(workdir, config, "--dry-run", "--cores", "1")
@@ -62,78 +74,58 @@ def planned_jobs(workdir: Path, config: dict) -> dict[str, int]:
     return counts
 
 
-def test_atomic_write_leaves_nothing_when_interrupted(tmp_path):
-    target = tmp_path / "out.csv"
-    with pytest.raises(RuntimeError), atomic_path(target) as temporary:
-        temporary.write_text("half a tab")
-        raise RuntimeError("killed")
-    assert list(tmp_path.iterdir()) == []
-    (tmp_path / ".out.csv.killed.part").write_text("left by a killed job")
-    with atomic_path(target) as temporary:
-        temporary.write_text("complete")
-    assert target.read_text() == "complete"
-    assert list(tmp_path.iterdir()) == [target]
-
-
 @pytest.fixture(scope="module")
 def reference_sweep(tmp_path_factory) -> Path:
     workdir = make_images(tmp_path_factory.mktemp("reference"))
-    run_workflow(workdir, sweep_config(), "--cores", "1")
+    run_workflow(workdir, CONFIG, "--cores", "1")
     return workdir
 
 
-def test_same_seed_gives_identical_results_under_other_cores(reference_sweep, tmp_path):
-    make_images(tmp_path)
-    run_workflow(tmp_path, sweep_config(), "--cores", "2")
-    assert metrics_without_timing(tmp_path) == metrics_without_timing(reference_sweep)
-    assert output_files(tmp_path) == output_files(reference_sweep)
-    for figure in ("comparison", "inertia", "quality"):
-        path = f"results/figures/img0/{figure}.png"
-        assert (tmp_path / path).read_bytes() == (reference_sweep / path).read_bytes(), figure
-
-
-def test_forced_rerun_reproduces_every_output(reference_sweep, tmp_path):
-    before = output_files(reference_sweep)
-    run_workflow(reference_sweep, sweep_config(), "--cores", "2", "--forceall")
-    assert output_files(reference_sweep) == before
+def test_forced_rerun_under_other_cores_reproduces_every_output(reference_sweep):
+    """The same seed gives the same bytes whatever the number of cores (1 before, 2 now)."""
+    metrics, files, figures = all_outputs(reference_sweep)
+    run_workflow(reference_sweep, CONFIG, "--cores", "2", "--forceall")
+    assert metrics_without_timing(reference_sweep) == metrics
+    assert output_files(reference_sweep) == files
+    for path in FIGURES:
+        assert (reference_sweep / path).read_bytes() == figures[path], path
 
 
 def test_what_a_config_change_reruns(reference_sweep):
-    config = sweep_config()
-    assert planned_jobs(reference_sweep, config) == {}
+    assert planned_jobs(reference_sweep, CONFIG) == {}
     # A new colour space: only its quantize jobs (one per image), then the
     # aggregates, among them each image's figure and exploration job.
-    jobs = planned_jobs(reference_sweep, {**config, "colour_spaces": ["RGB", "Lab", "HSV"]})
-    assert jobs["quantize"] == 2
-    assert jobs["plot_image"] == jobs["explore_image"] == 2
+    jobs = planned_jobs(reference_sweep, {**CONFIG, "colour_spaces": [*SPACES, "HSV"]})
+    assert jobs["quantize"] == len(IMAGES) == 2
+    assert jobs["plot_image"] == jobs["explore_image"] == len(IMAGES)
     assert "prepare_image" not in jobs
     # A new k: every image x space job runs again (see README: one job per image x space).
-    jobs = planned_jobs(reference_sweep, {**config, "k_values": [2, 3, 5, 7]})
-    assert jobs["quantize"] == 4
+    jobs = planned_jobs(reference_sweep, {**CONFIG, "k_values": [*K_VALUES, 7]})
+    assert jobs["quantize"] == len(IMAGES) * len(SPACES) == 4
     assert "prepare_image" not in jobs
     # Another seed: every fit and what depends on it, but not the decoding.
-    jobs = planned_jobs(reference_sweep, {**config, "fit": {"seed": 1}})
-    assert jobs["quantize"] == 4
+    jobs = planned_jobs(reference_sweep, {**CONFIG, "fit": {"seed": 1}})
+    assert jobs["quantize"] == len(IMAGES) * len(SPACES)
     assert "prepare_image" not in jobs
     # An edited caption changes only the report, which is built on demand.
     caption = REPO / "workflow/report/comparison.rst"
     stat = caption.stat()
     try:
         os.utime(caption, (stat.st_atime, time.time() + 60))
-        assert planned_jobs(reference_sweep, config) == {}
+        assert planned_jobs(reference_sweep, CONFIG) == {}
     finally:
         os.utime(caption, (stat.st_atime, stat.st_mtime))
 
 
 def test_sigkill_mid_sweep_then_rerun_completes(reference_sweep, tmp_path):
     make_images(tmp_path)
-    config = sweep_config()
-    run_workflow(tmp_path, config, "--dry-run")  # writes config.yaml
+    run_workflow(tmp_path, CONFIG, "--dry-run")  # writes config.yaml
     process = subprocess.Popen(
-        [*SNAKEMAKE, "--snakefile", str(REPO / "Snakefile"), "--directory", str(tmp_path),
-         "--configfile", str(tmp_path / "config.yaml"), "--cores", "2"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
+        snakemake_command(tmp_path, tmp_path / "config.yaml", "--cores", "2"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     deadline = time.monotonic() + 120
     first_run = tmp_path / "results/runs/img0/RGB/k2/metrics.csv"
     while not first_run.exists() and time.monotonic() < deadline:
@@ -143,50 +135,14 @@ def test_sigkill_mid_sweep_then_rerun_completes(reference_sweep, tmp_path):
     process.wait()
     assert not (tmp_path / "results/metrics.csv").exists(), "the sweep finished before the kill"
     # A plain rerun refuses to take the cut-off outputs as complete, and says what to do.
-    result = run_workflow(tmp_path, config, "--cores", "2", check=False)
+    result = run_workflow(tmp_path, CONFIG, "--cores", "2", check=False)
     assert result.returncode != 0
     assert "--rerun-incomplete" in result.stderr or "--unlock" in result.stderr
-    run_workflow(tmp_path, config, "--unlock")
-    run_workflow(tmp_path, config, "--cores", "2", "--rerun-incomplete")
-    assert metrics_without_timing(tmp_path) == metrics_without_timing(reference_sweep)
-    assert output_files(tmp_path) == output_files(reference_sweep)
+    run_workflow(tmp_path, CONFIG, "--unlock")
+    run_workflow(tmp_path, CONFIG, "--cores", "2", "--rerun-incomplete")
+    # A fresh directory on 2 cores gives what the reference gave on 1.
+    assert all_outputs(tmp_path) == all_outputs(reference_sweep)
     assert not list((tmp_path / "results").rglob("*.part"))
     for png in (tmp_path / "results").rglob("*.png"):
         with Image.open(png) as image:
             image.verify()
-
-
-def test_results_are_readable_by_others_as_the_umask_allows(tmp_path):
-    previous = os.umask(0o022)
-    try:
-        with atomic_path(tmp_path / "shared.csv") as temporary:
-            temporary.write_text("x")
-    finally:
-        os.umask(previous)
-    assert (tmp_path / "shared.csv").stat().st_mode & 0o777 == 0o644
-
-
-def test_failed_job_messages_come_from_this_run_s_logs(tmp_path):
-    import os
-    import time
-
-    from colourquant.jobs import failed_job_messages
-
-    logs = tmp_path / "logs"
-    (logs / "prepare_image").mkdir(parents=True)
-    (logs / "summarise.log").write_text(
-        "Traceback (most recent call last):\n  File ...\nKeyError: 'psnr'\n"
-    )
-    (logs / "prepare_image/bad.log").write_text(
-        "colourquant: image 'bad': 'b.png' does not exist\n"
-    )
-    (logs / "prepare_image/good.log").write_text("")
-    old = logs / "prepare_image/old.log"
-    old.write_text("colourquant: image 'old': an earlier run's failure\n")
-    since = time.time() - 60
-    os.utime(old, (since - 3600, since - 3600))
-    assert failed_job_messages(logs, since) == [
-        f"{logs}/prepare_image/bad.log: image 'bad': 'b.png' does not exist",
-        f"{logs}/summarise.log: unexpected error: KeyError: 'psnr'",
-    ]
-    assert failed_job_messages(tmp_path / "no_logs_yet", since) == []

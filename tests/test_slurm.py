@@ -12,16 +12,23 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pytest
 import yaml
-from PIL import Image
 
-REPO = Path(__file__).resolve().parents[1]
+from conftest import (
+    REPO,
+    TIMING_COLUMNS,
+    noisy_photo,
+    snakemake_command,
+    sweep_config,
+    write_images,
+)
+
+pytestmark = pytest.mark.workflow
+
 SLURM_PROFILE = REPO / "workflow" / "profiles" / "slurm"
 RUN_TIMEOUT = 300  # seconds for one snakemake invocation
 IMAGES = ["swatch"]
@@ -68,21 +75,10 @@ def slurm_cluster():
 
 
 def write_sweep(workdir: Path) -> None:
-    """A tiny PNG image per name in IMAGES and a config sweeping them over SPACES and K_VALUES."""
-    rng = np.random.default_rng(7)
-    (workdir / "images").mkdir(parents=True)
-    y, x = np.mgrid[0:24, 0:32]
-    for offset, name in enumerate(IMAGES):
-        pixels = np.stack([x * 7 + 40 * offset, y * 9, (x + y) * 4], axis=-1)
-        pixels = pixels + rng.integers(0, 24, pixels.shape)
-        Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(
-            workdir / "images" / f"{name}.png"
-        )
-    config = {
-        "images": [{"name": name, "source": f"images/{name}.png"} for name in IMAGES],
-        "colour_spaces": SPACES,
-        "k_values": K_VALUES,
-    }
+    """A small photo per name in IMAGES and a config sweeping them over SPACES and K_VALUES."""
+    workdir.mkdir(parents=True)
+    write_images(workdir, {name: noisy_photo(seed=7 + i) for i, name in enumerate(IMAGES)})
+    config = sweep_config(IMAGES, SPACES, K_VALUES)
     (workdir / "config.yaml").write_text(yaml.safe_dump(config, sort_keys=False))
 
 
@@ -90,11 +86,7 @@ def start_snakemake(workdir: Path, *args: str) -> subprocess.Popen:
     """Start snakemake on the sweep in `workdir`, its log going to workdir/snakemake.log."""
     command = [
         *("timeout", "-k", "10", str(RUN_TIMEOUT)),
-        *(sys.executable, "-m", "snakemake"),
-        *("--snakefile", str(REPO / "Snakefile")),
-        *("--directory", str(workdir)),
-        *("--configfile", str(workdir / "config.yaml")),
-        *args,
+        *snakemake_command(workdir, workdir / "config.yaml", *args),
     ]
     with open(workdir / "snakemake.log", "w") as log:
         return subprocess.Popen(command, cwd=workdir, stdout=log, stderr=subprocess.STDOUT)
@@ -143,7 +135,7 @@ def cancel_leftovers(name_prefix: str) -> None:
 
 
 def without_timing(path: Path) -> pd.DataFrame:
-    return pd.read_csv(path).drop(columns="fit_seconds")
+    return pd.read_csv(path).drop(columns=TIMING_COLUMNS)
 
 
 @pytest.mark.slurm

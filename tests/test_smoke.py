@@ -2,14 +2,17 @@
 
 import json
 
+import pytest
 import yaml
 
-from conftest import REPO, run_workflow
+from conftest import REPO, finished_sweep
 from smoke_digest import DIGEST, differences, digest
+
+pytestmark = pytest.mark.workflow
 
 
 def test_smoke_sweep_outputs_are_unchanged(tmp_path):
     config = yaml.safe_load((REPO / ".test/config/config.yaml").read_text())
-    run_workflow(tmp_path, config, "--cores", "2")
+    finished_sweep(tmp_path, config)
     problems = differences(json.loads(DIGEST.read_text()), digest(tmp_path / "results"))
     assert not problems, "\n".join(problems[:20])

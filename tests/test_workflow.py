@@ -1,45 +1,38 @@
 """The real `snakemake` on small configs: outputs, report, user configs and bad input."""
 
-from pathlib import Path
-
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from PIL import Image
 
-from conftest import REPO, SNAKEMAKE, flat_colour_image, noisy_photo, run_workflow, write_png
+from conftest import (
+    IMAGES,
+    K_VALUES,
+    PHOTO_SHAPE,
+    SPACES,
+    noisy_photo,
+    run_default_config,
+    run_workflow,
+    sweep_config,
+    write_images,
+)
 
-SPACES = ["RGB", "HSV"]
-K_VALUES = [2, 4]
-THREE = [(200, 30, 30), (20, 160, 60), (40, 40, 220)]
+pytestmark = pytest.mark.workflow
 
 
-@pytest.fixture(scope="module")
-def sweep(tmp_path_factory) -> Path:
-    """A finished sweep of two images (one with only three colours) plus its report."""
-    workdir = tmp_path_factory.mktemp("sweep")
-    write_png(workdir / "photo.png", noisy_photo(seed=0))
-    write_png(workdir / "flags.png", flat_colour_image(THREE))
-    config = {
-        "images": [
-            {"name": "photo", "source": "photo.png"},
-            {"name": "flags", "source": "flags.png"},
-        ],
-        "colour_spaces": SPACES,
-        "k_values": K_VALUES,
-    }
-    run_workflow(workdir, config, "--cores", "2")
-    run_workflow(workdir, config, "--report", "results/report.html")
-    return workdir
+def kmeans_runs(sweep) -> pd.DataFrame:
+    """The shared sweep's k-means rows (its classic quantizers are test_baselines_workflow's)."""
+    runs = pd.read_csv(sweep / "results/metrics.csv")
+    return runs[runs["method"] == "kmeans"]
 
 
 def test_metrics_table_has_one_row_per_run(sweep):
-    runs = pd.read_csv(sweep / "results/metrics.csv")
-    assert len(runs) == 2 * len(SPACES) * len(K_VALUES)
+    runs = kmeans_runs(sweep)
+    assert len(runs) == len(IMAGES) * len(SPACES) * len(K_VALUES)
     assert set(zip(runs["image"], runs["space"], runs["k"], strict=True)) == {
-        (image, space, k) for image in ("photo", "flags") for space in SPACES for k in K_VALUES
+        (image, space, k) for image in IMAGES for space in SPACES for k in K_VALUES
     }
-    assert (runs["method"] == "kmeans").all()
     assert (runs["mode"] == "exact").all()
     assert set(runs.columns) >= {
         "image", "space", "method", "k", "mode", "n_pixels", "n_unique", "k_effective",
@@ -52,7 +45,7 @@ def test_metrics_table_has_one_row_per_run(sweep):
 
 
 def test_seed_noise_is_zero_where_chance_has_no_say(sweep):
-    runs = pd.read_csv(sweep / "results/metrics.csv").set_index(["image", "space", "k"])
+    runs = kmeans_runs(sweep).set_index(["image", "space", "k"])
     noise = runs["seed_delta_e2000"]
     assert noise.notna().all() and (noise >= 0).all() and (noise < 100).all()
     # Three colours at k = 4: every seed gives the three colours back.
@@ -62,45 +55,42 @@ def test_seed_noise_is_zero_where_chance_has_no_say(sweep):
     assert (noise.loc["photo"] > 0).any()
 
 
-def test_sample_mode_without_seed_noise(tmp_path):
-    write_png(tmp_path / "photo.png", noisy_photo(seed=5))
-    config = {
-        "images": [{"name": "photo", "source": "photo.png"}],
-        "colour_spaces": ["RGB"],
-        "k_values": [2, 3],
-        "fit": {"mode": "sample", "seed_noise": False},
-    }
+def test_sample_mode_without_seed_noise_and_k_means_only_by_default(tmp_path):
+    write_images(tmp_path, {"photo": noisy_photo(seed=5)})
+    config = sweep_config(["photo"], ["RGB"], [2, 3], fit={"mode": "sample", "seed_noise": False})
     run_workflow(tmp_path, config, "--cores", "2", "results/metrics.csv")
     runs = pd.read_csv(tmp_path / "results/metrics.csv")
     assert (runs["mode"] == "sample").all() and (runs["restarts_on"] == "points").all()
     assert (runs["n_fit_pixels"] == round(0.05 * runs["n_pixels"])).all()
     assert "seed_delta_e2000" not in runs.columns
+    # A config without `methods` runs k-means alone.
+    assert (runs["method"] == "kmeans").all()
 
 
 def test_normalised_inertia_is_at_most_one_and_falls_with_k(sweep):
-    runs = pd.read_csv(sweep / "results/metrics.csv")
+    # Not so for a random codebook: its colours are pixels, not means.
+    runs = kmeans_runs(sweep)
     assert (runs["inertia_normalised"] <= 1).all()
     assert (runs["inertia_normalised"] >= 0).all()
+    assert runs.groupby(["image", "space"]).ngroups == len(IMAGES) * len(SPACES)
     for _, curve in runs.groupby(["image", "space"]):
         values = curve.sort_values("k")["inertia_normalised"].to_numpy()
         assert (np.diff(values) <= 1e-12).all(), curve
 
 
 def test_k_above_the_number_of_colours_is_capped_and_exact(sweep):
-    runs = (
-        pd.read_csv(sweep / "results/metrics.csv").set_index(["image", "space", "k"]).sort_index()
-    )
+    runs = kmeans_runs(sweep).set_index(["image", "space", "k"]).sort_index()
     for space in SPACES:
         capped = runs.loc[("flags", space, 4)]
         assert capped["k_effective"] == 3
         assert capped["inertia"] == pytest.approx(0, abs=1e-15)
         assert capped["mse_rgb"] == 0
     assert runs.loc[("photo", "RGB", 4), "k_effective"] == 4
-    assert (runs.loc["photo", "n_pixels"] == 24 * 32).all()
+    assert (runs.loc["photo", "n_pixels"] == PHOTO_SHAPE[0] * PHOTO_SHAPE[1]).all()
 
 
 def test_quantized_images_have_at_most_k_colours(sweep):
-    for image in ("photo", "flags"):
+    for image in IMAGES:
         for space in SPACES:
             for k in K_VALUES:
                 run = sweep / f"results/runs/{image}/{space}/k{k}"
@@ -121,7 +111,7 @@ def test_quantized_flag_image_at_k3_or_more_is_the_original(sweep):
 
 
 def test_figures_and_curves_exist(sweep):
-    for image in ("photo", "flags"):
+    for image in IMAGES:
         for figure in ("comparison", "inertia", "quality"):
             with Image.open(sweep / f"results/figures/{image}/{figure}.png") as png:
                 assert png.size[0] > 300 and png.size[1] > 200
@@ -135,7 +125,7 @@ def test_figures_and_curves_exist(sweep):
 def test_report_is_built_and_mentions_every_image(sweep):
     report = (sweep / "results/report.html").read_text()
     assert len(report) > 100_000
-    for name in ("photo", "flags"):
+    for name in IMAGES:
         assert name in report
     headline = pd.read_csv(sweep / "results/summary/headline.csv")
     assert len(headline) == len(SPACES) * len(K_VALUES)
@@ -145,33 +135,21 @@ def test_report_is_built_and_mentions_every_image(sweep):
 
 
 def test_user_configfile_runs_only_its_own_images(sweep):
-    assert sorted(p.name for p in (sweep / "results/prepared").iterdir()) == ["flags", "photo"]
-    assert set(pd.read_csv(sweep / "results/metrics.csv")["image"]) == {"flags", "photo"}
+    assert sorted(p.name for p in (sweep / "results/prepared").iterdir()) == sorted(IMAGES)
+    assert set(pd.read_csv(sweep / "results/metrics.csv")["image"]) == set(IMAGES)
 
 
 def test_nothing_left_to_do_after_a_sweep(sweep):
-    result = run_workflow(sweep, _config_of(sweep), "--cores", "1", "--dry-run")
+    config = yaml.safe_load((sweep / "config.yaml").read_text())
+    result = run_workflow(sweep, config, "--cores", "1", "--dry-run")
     assert "Nothing to be done" in result.stdout + result.stderr
 
 
-def _config_of(workdir: Path) -> dict:
-    import yaml
-
-    return yaml.safe_load((workdir / "config.yaml").read_text())
-
-
 def test_bad_images_fail_clearly_and_the_others_finish(tmp_path):
-    write_png(tmp_path / "good.png", noisy_photo(seed=1))
+    write_images(tmp_path, {"good": noisy_photo(seed=1)})
     (tmp_path / "text.png").write_text("not an image")
-    config = {
-        "images": [
-            {"name": "good", "source": "good.png"},
-            {"name": "missing", "source": "nowhere.png"},
-            {"name": "text", "source": "text.png"},
-        ],
-        "colour_spaces": ["RGB"],
-        "k_values": [2],
-    }
+    config = sweep_config(["good", "text"], ["RGB"], [2])
+    config["images"].append({"name": "missing", "source": "nowhere.png"})  # no such file
     result = run_workflow(tmp_path, config, "--cores", "2", "--keep-going", check=False)
     assert result.returncode != 0
     output = result.stdout + result.stderr
@@ -198,13 +176,7 @@ def test_bad_images_fail_clearly_and_the_others_finish(tmp_path):
     ],
 )
 def test_invalid_config_stops_before_any_job(tmp_path, override, message):
-    import subprocess
-
-    result = subprocess.run(
-        [*SNAKEMAKE, "--snakefile", str(REPO / "Snakefile"), "--directory", str(tmp_path),
-         "--configfile", str(REPO / "config/config.yaml"), "--config", override, "--cores", "1"],
-        capture_output=True, text=True, timeout=120,
-    )  # fmt: skip
+    result = run_default_config(tmp_path, "--config", override, "--cores", "1")
     assert result.returncode != 0
     assert f"invalid configuration: config key {message}" in result.stderr
     assert not (tmp_path / "results").exists()
