@@ -1,6 +1,6 @@
 # colourquant: k-means colour quantization across images x colour spaces x k.
 # Run with `snakemake --cores 8`; build the report with
-# `snakemake --report results/report.html`.
+# `snakemake --report results/default/report.html` (results/<experiment>/).
 from snakemake.utils import min_version
 
 min_version("9.0")

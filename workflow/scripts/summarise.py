@@ -16,6 +16,8 @@ def main():
     config_yaml = yaml.safe_dump(
         dict(snakemake.params.config), sort_keys=False, default_flow_style=None, width=50
     )
+    with atomic_path(snakemake.output.config) as temporary:
+        temporary.write_text(yaml.safe_dump(dict(snakemake.params.config), sort_keys=False))
     with atomic_path(snakemake.output.front_page) as temporary:
         template = Path(snakemake.input.template).read_text()
         page = front_page_rst(template, config_yaml, package_versions(), headline)
