@@ -80,8 +80,11 @@ SPACES = config["colour_spaces"]
 COMPARE_SPACES = len(SPACES) > 1
 K_VALUES = sorted(config["k_values"])
 RUNS = results("runs/{image}/{space}/k{k}")
-# The run files shown in the report, by category.
-REPORTED_RUN_FILES = {"quantized": "Quantized images", "palette": "Palettes"}
+# The run files shown in the report: file -> (category, caption, figure label).
+REPORTED_RUN_FILES = {
+    "preview": ("Quantized images", "quantized", "image"),
+    "palette": ("Palettes", "palette", "palette"),
+}
 
 
 wildcard_constraints:
@@ -176,21 +179,23 @@ def per_run_outputs(runs, varied, caption_suffix="", subcategory="{image}"):
     outputs = {}
     for k in K_VALUES:
         run = runs.replace("{k}", str(k))
-        labels = {"image": "{image}", varied: f"{{{varied}}}", "k": str(k)}
+        labels = {"image": "{image}", varied: f"{{{varied}}}", "k": k_label(k)}
         for name, file in RUN_FILES.items():
             outputs[f"{name}_k{k}"] = f"{run}/{file}"
-        for name, category in REPORTED_RUN_FILES.items():
+        for name, (category, caption, figure) in REPORTED_RUN_FILES.items():
             outputs[f"{name}_k{k}"] = report(
                 f"{run}/{RUN_FILES[name]}",
-                caption=f"../report/{name}{caption_suffix}.rst",
+                caption=f"../report/{caption}{caption_suffix}.rst",
                 category=category,
                 subcategory=subcategory,
-                labels={
-                    **labels,
-                    "figure": "image" if name == "quantized" else "palette",
-                },
+                labels={**labels, "figure": figure},
             )
     return outputs
+
+
+def k_label(k):
+    """k for a report label, zero-padded so that the report's text sort is numeric."""
+    return str(k).zfill(len(str(K_VALUES[-1])))
 
 
 def run_dirs(runs):
@@ -206,6 +211,13 @@ def final_outputs():
         results("metrics.csv"),
         results("summary/headline.csv"),
         results("figures/inertia_overview.png"),
+        # What the report shows of every run.
+        *(
+            path
+            for name in REPORTED_RUN_FILES
+            for files in (run_files, baseline_files)
+            for path in files(RUN_FILES[name])
+        ),
         *expand(
             results("figures/{image}/{figure}.png"),
             image=list(IMAGES),
