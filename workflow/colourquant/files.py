@@ -172,7 +172,7 @@ RUN_FILES = {
     "preview": "preview.jpg",
 }
 # The long side of a run's preview: what the report shows of a quantized image.
-PREVIEW_SIDE = 480
+PREVIEW_SIDE = 320
 
 
 def write_run(run_dir: str | Path, run) -> None:
@@ -219,7 +219,7 @@ def write_preview(path: str | Path, pixels: np.ndarray, side: int = PREVIEW_SIDE
     image = Image.fromarray(np.asarray(pixels, dtype=np.uint8))
     image.thumbnail((side, side), Image.Resampling.LANCZOS)
     with atomic_path(path) as temporary:
-        image.save(temporary, format="JPEG", quality=90)
+        image.save(temporary, format="JPEG", quality=85)
 
 
 def save_distinct(path: str | Path, image: DistinctColours, **metadata: str) -> None:
