@@ -1,0 +1,27 @@
+"""Answers across an image set (issue 13): which colour space quantizes better, from
+which k the spaces stop differing, and how sure that is.
+
+Pure functions on the workflow's tables; nothing here reads files or knows Snakemake.
+The inputs are the tidy runs table (``results/metrics.csv``: one row per image,
+space and k; k-means rows only are used) and the differences tables
+(``results/differences/<image>.csv``, concatenated). One module per concern:
+
+:mod:`~colourquant.study.ranking`
+    the tie rule (within the replicate spread) and each image's tied ranks;
+
+Every metric is compared in its own direction (:data:`METRICS`): lower is
+better for ΔE00, higher for PSNR and SSIM.
+"""
+
+from ._tables import DEFAULT_SPREADS, METRICS, MIN_IMAGES, Metric
+from .ranking import outcomes, rank_table, tied_ranks
+
+__all__ = [
+    "DEFAULT_SPREADS",
+    "METRICS",
+    "MIN_IMAGES",
+    "Metric",
+    "outcomes",
+    "rank_table",
+    "tied_ranks",
+]
