@@ -8,12 +8,22 @@ space and k; k-means rows only are used) and the differences tables
 
 :mod:`~colourquant.study.ranking`
     the tie rule (within the replicate spread) and each image's tied ranks;
+:mod:`~colourquant.study.friedman`
+    Friedman's test, Nemenyi's post-hoc groups and the critical-difference diagram;
 
 Every metric is compared in its own direction (:data:`METRICS`): lower is
 better for ΔE00, higher for PSNR and SSIM.
 """
 
 from ._tables import DEFAULT_SPREADS, METRICS, MIN_IMAGES, Metric
+from .friedman import (
+    RANK_TEST_COLUMNS,
+    critical_difference,
+    critical_difference_figure,
+    friedman_test,
+    nemenyi_p_values,
+    rank_tests,
+)
 from .ranking import outcomes, rank_table, tied_ranks
 
 __all__ = [
@@ -21,7 +31,13 @@ __all__ = [
     "METRICS",
     "MIN_IMAGES",
     "Metric",
+    "RANK_TEST_COLUMNS",
+    "critical_difference",
+    "critical_difference_figure",
+    "friedman_test",
+    "nemenyi_p_values",
     "outcomes",
     "rank_table",
+    "rank_tests",
     "tied_ranks",
 ]
