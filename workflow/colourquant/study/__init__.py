@@ -10,6 +10,8 @@ space and k; k-means rows only are used) and the differences tables
     the tie rule (within the replicate spread) and each image's tied ranks;
 :mod:`~colourquant.study.friedman`
     Friedman's test, Nemenyi's post-hoc groups and the critical-difference diagram;
+:mod:`~colourquant.study.intervals`
+    paired differences from a reference space with bootstrap intervals and win / tie / loss;
 
 Every metric is compared in its own direction (:data:`METRICS`): lower is
 better for ΔE00, higher for PSNR and SSIM.
@@ -24,6 +26,7 @@ from .friedman import (
     nemenyi_p_values,
     rank_tests,
 )
+from .intervals import PAIRED_COLUMNS, bootstrap_interval, image_differences, paired_differences
 from .ranking import outcomes, rank_table, tied_ranks
 
 __all__ = [
@@ -31,12 +34,16 @@ __all__ = [
     "METRICS",
     "MIN_IMAGES",
     "Metric",
+    "PAIRED_COLUMNS",
     "RANK_TEST_COLUMNS",
+    "bootstrap_interval",
     "critical_difference",
     "critical_difference_figure",
     "friedman_test",
+    "image_differences",
     "nemenyi_p_values",
     "outcomes",
+    "paired_differences",
     "rank_table",
     "rank_tests",
     "tied_ranks",
