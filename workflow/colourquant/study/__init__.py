@@ -12,6 +12,8 @@ space and k; k-means rows only are used) and the differences tables
     Friedman's test, Nemenyi's post-hoc groups and the critical-difference diagram;
 :mod:`~colourquant.study.intervals`
     paired differences from a reference space with bootstrap intervals and win / tie / loss;
+:mod:`~colourquant.study.thresholds`
+    the k from which two spaces' quantized images stop differing;
 
 Every metric is compared in its own direction (:data:`METRICS`): lower is
 better for ΔE00, higher for PSNR and SSIM.
@@ -28,17 +30,27 @@ from .friedman import (
 )
 from .intervals import PAIRED_COLUMNS, bootstrap_interval, image_differences, paired_differences
 from .ranking import outcomes, rank_table, tied_ranks
+from .thresholds import (
+    JND,
+    THRESHOLDS,
+    first_k_staying_below,
+    stop_differing,
+    stop_differing_summary,
+)
 
 __all__ = [
     "DEFAULT_SPREADS",
+    "JND",
     "METRICS",
     "MIN_IMAGES",
     "Metric",
     "PAIRED_COLUMNS",
     "RANK_TEST_COLUMNS",
+    "THRESHOLDS",
     "bootstrap_interval",
     "critical_difference",
     "critical_difference_figure",
+    "first_k_staying_below",
     "friedman_test",
     "image_differences",
     "nemenyi_p_values",
@@ -46,5 +58,7 @@ __all__ = [
     "paired_differences",
     "rank_table",
     "rank_tests",
+    "stop_differing",
+    "stop_differing_summary",
     "tied_ranks",
 ]
