@@ -14,12 +14,22 @@ space and k; k-means rows only are used) and the differences tables
     paired differences from a reference space with bootstrap intervals and win / tie / loss;
 :mod:`~colourquant.study.thresholds`
     the k from which two spaces' quantized images stop differing;
+:mod:`~colourquant.study.characteristics`
+    colourfulness, hue entropy and the like per image, and their rank correlations;
 
 Every metric is compared in its own direction (:data:`METRICS`): lower is
 better for ΔE00, higher for PSNR and SSIM.
 """
 
 from ._tables import DEFAULT_SPREADS, METRICS, MIN_IMAGES, Metric
+from .characteristics import (
+    CHARACTERISTICS,
+    characteristic_correlations,
+    characteristics_table,
+    colourfulness,
+    hue_entropy,
+    image_characteristics,
+)
 from .friedman import (
     RANK_TEST_COLUMNS,
     critical_difference,
@@ -39,6 +49,7 @@ from .thresholds import (
 )
 
 __all__ = [
+    "CHARACTERISTICS",
     "DEFAULT_SPREADS",
     "JND",
     "METRICS",
@@ -48,10 +59,15 @@ __all__ = [
     "RANK_TEST_COLUMNS",
     "THRESHOLDS",
     "bootstrap_interval",
+    "characteristic_correlations",
+    "characteristics_table",
+    "colourfulness",
     "critical_difference",
     "critical_difference_figure",
     "first_k_staying_below",
     "friedman_test",
+    "hue_entropy",
+    "image_characteristics",
     "image_differences",
     "nemenyi_p_values",
     "outcomes",
