@@ -16,6 +16,8 @@ space and k; k-means rows only are used) and the differences tables
     the k from which two spaces' quantized images stop differing;
 :mod:`~colourquant.study.characteristics`
     colourfulness, hue entropy and the like per image, and their rank correlations;
+:mod:`~colourquant.study.findings`
+    the tables in careful sentences.
 
 Every metric is compared in its own direction (:data:`METRICS`): lower is
 better for ΔE00, higher for PSNR and SSIM.
@@ -30,6 +32,7 @@ from .characteristics import (
     hue_entropy,
     image_characteristics,
 )
+from .findings import findings, interval_verdict, paired_sentence, ranking_sentences, stop_sentence
 from .friedman import (
     RANK_TEST_COLUMNS,
     critical_difference,
@@ -64,17 +67,22 @@ __all__ = [
     "colourfulness",
     "critical_difference",
     "critical_difference_figure",
+    "findings",
     "first_k_staying_below",
     "friedman_test",
     "hue_entropy",
     "image_characteristics",
     "image_differences",
+    "interval_verdict",
     "nemenyi_p_values",
     "outcomes",
     "paired_differences",
+    "paired_sentence",
     "rank_table",
     "rank_tests",
+    "ranking_sentences",
     "stop_differing",
     "stop_differing_summary",
+    "stop_sentence",
     "tied_ranks",
 ]
