@@ -21,15 +21,16 @@ distributions. Both candidates named in issue 13 were installed and read:
   diagram only from its own result object (refusing a non-significant one),
   and pulls in baycomp and jinja2 besides statsmodels; last release 2025-06.
 - scikit-posthocs 0.17.1 is a library of separate pieces: a CD diagram from
-  any mean ranks and any pairwise p-value matrix (with the CD drawn), a
-  compact letter display, Nemenyi's test. It depends on numpy, scipy,
-  pandas, matplotlib, statsmodels and seaborn, is released several times a
-  year and is on conda-forge. Importing either takes about 1 s here, so it
-  is imported only inside the functions that use it.
+  any mean ranks and any pairwise p-value matrix, a compact letter display,
+  Nemenyi's test. It depends on numpy, scipy, pandas, matplotlib,
+  statsmodels and seaborn; 0.14 (the oldest with the letter display) and
+  later are on PyPI and conda-forge. Importing either library takes about
+  1 s here, so it is imported only where it is used.
 
-Neither library's Friedman or Nemenyi function accepts given ranks: both
-re-rank the values (``rankdata``), which would undo ties within a spread. So
-the statistics below are written out from the ranks: Friedman's statistic in
+scikit-posthocs has no Friedman test, and autorank's (scipy's) and both
+libraries' Nemenyi re-rank the values (``rankdata``), which would undo ties
+within a spread. So the statistics below are written out from the ranks:
+Friedman's statistic in
 the general form for ranks with ties (Conover 1999, "Practical Nonparametric
 Statistics", 3rd ed., section 5.8), which equals
 ``scipy.stats.friedmanchisquare`` on ordinary ranks, and Nemenyi's p-values
