@@ -312,7 +312,7 @@ def test_win_tie_loss_counts_use_the_spread_of_either_run():
     assert per_image["difference"].to_numpy() == pytest.approx([-1.0, -0.1, 0.1, 1.0])
     row = paired_differences(runs, metrics=[ERROR]).iloc[0]
     assert (row["wins"], row["ties"], row["losses"]) == (1, 2, 1)
-    assert "(2 within the seed spread)" in paired_sentence(row)
+    assert "in 1 of 4 images (higher in 1, within the seed spread in 2);" in paired_sentence(row)
 
 
 def test_the_bootstrap_interval_is_seeded():

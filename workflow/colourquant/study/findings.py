@@ -12,7 +12,8 @@ and tests/test_study.py holds each to its rule:
   mean rank is named, with the spaces Nemenyi's test can and cannot tell
   from it (:func:`ranking_sentences`). Otherwise the ranks "cannot be told
   apart", and where the test was skipped one line says so.
-- Counts of images are always given as "x of n images" (:func:`images_phrase`).
+- Counts of images are always given as "x of n images" (:func:`images_phrase`);
+  where some images tie, the sentence also says how the rest split.
 - Numbers carry the metric's decimals and a true minus sign (:func:`number`).
 """
 
@@ -168,8 +169,12 @@ def paired_sentence(row: pd.Series) -> str:
         better = wins >= losses
     lower = better == metric.lower_is_better
     side = f"{'lower' if lower else 'higher'} ({'better' if better else 'worse'})"
-    count = wins if better else losses
-    ties = f" ({int(row['ties'])} {within})" if int(row["ties"]) else ""
+    count, opposite = (wins, losses) if better else (losses, wins)
+    # With ties the other images are not all on the opposite side: say how they split.
+    ties = ""
+    if int(row["ties"]):
+        other = f"{'higher' if lower else 'lower'} in {opposite}, " if opposite else ""
+        ties = f" ({other}{within} in {int(row['ties'])})"
     if has_interval:
         verdict = interval_verdict(row["ci_low"], row["ci_high"])
         ending = f"the mean difference, {difference} ({interval}), {verdict}"
@@ -274,7 +279,7 @@ def stop_sentence(row: pd.Series) -> str:
     >>> row = pd.Series({"space_a": "RGB", "space_b": "Lab", "threshold": "jnd", "n_images": 4,
     ...     "n_reached": 3, "k_median": 16.0, "k_min": 8.0, "k_max": 32.0, "k_max_swept": 64})
     >>> print(stop_sentence(row))
-    RGB and Lab: their images' mean ΔE00 stays below 1 (just noticeable) from k = 16 on (median; 8 to 32) in 3 of 4 images; in 1 not by k = 64.
+    RGB and Lab: their images' mean ΔE00 stays below 1 (just noticeable) from k = 16 on (median over images; range 8 to 32) in 3 of 4 images; in 1 not by k = 64.
     """  # noqa: E501
     pair = f"{row['space_a']} and {row['space_b']}: {THRESHOLD_PHRASES[row['threshold']]}"
     n, reached = int(row["n_images"]), int(row["n_reached"])
@@ -284,7 +289,7 @@ def stop_sentence(row: pd.Series) -> str:
     where = (
         f"from k = {low} on"
         if low == high
-        else (f"from k = {row['k_median']:g} on (median; {low} to {high})")
+        else (f"from k = {row['k_median']:g} on (median over images; range {low} to {high})")
     )
     rest = f"; in {n - reached} not by k = {int(row['k_max_swept'])}" if reached < n else ""
     return f"{pair} {where} in {images_phrase(reached, of=n)}{rest}."
