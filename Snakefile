@@ -15,6 +15,7 @@ include: "workflow/rules/quantize.smk"
 include: "workflow/rules/baselines.smk"
 include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/explore.smk"
+include: "workflow/rules/study.smk"
 
 
 report: front_page()

@@ -27,6 +27,7 @@ __all__ = [
     "read_indexed_png",
     "write_figure",
     "write_table",
+    "write_text",
     "write_run",
     "save_distinct",
     "load_distinct",
@@ -155,6 +156,12 @@ def read_png_thumbnail(path: str | Path, height: int = 240) -> np.ndarray:
         image = image.convert("RGB")
         image.thumbnail((4 * height, height), Image.Resampling.LANCZOS)
         return np.asarray(image)
+
+
+def write_text(path: str | Path, text: str) -> None:
+    """Write a text file (UTF-8)."""
+    with atomic_path(path) as temporary:
+        temporary.write_text(text, encoding="utf-8")
 
 
 def write_table(path: str | Path, table) -> None:

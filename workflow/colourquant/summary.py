@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+from collections.abc import Sequence
 from importlib import metadata
 
 import pandas as pd
@@ -140,6 +141,13 @@ def _chance_sentence(headline: pd.DataFrame) -> str:
     )
 
 
+def _findings_section(findings: Sequence[str]) -> str:
+    if not findings:
+        return ""
+    items = "\n".join(f"- {sentence}" for sentence in findings)
+    return f"Findings\n--------\n\n{items}\n\n"
+
+
 def _sweep_description(config: dict, n_images: int) -> str:
     spaces, k_values = config["colour_spaces"], sorted(config["k_values"])
     ks = ", ".join(map(str, k_values))
@@ -150,7 +158,11 @@ def _sweep_description(config: dict, n_images: int) -> str:
 
 
 def front_page_rst(
-    template: str, config: dict, versions: dict[str, str], headline: pd.DataFrame
+    template: str,
+    config: dict,
+    versions: dict[str, str],
+    headline: pd.DataFrame,
+    findings: Sequence[str] = (),
 ) -> str:
     """The report's front page: what was run, the headline numbers, where to look.
 
@@ -171,6 +183,8 @@ def front_page_rst(
         From :func:`package_versions`.
     headline : DataFrame
         From :func:`headline_table`.
+    findings : sequence of str
+        The study's headline sentences (:func:`colourquant.study.headline_findings`).
     """
     n_images = int(headline["n_images"].max()) if len(headline) else 0
     methods = [
@@ -179,6 +193,7 @@ def front_page_rst(
     ]
     return string.Template(template).substitute(
         experiment=config["experiment"],
+        findings=_findings_section(findings),
         what=_sweep_description(config, n_images),
         methods=", ".join(methods),
         chance=_chance_sentence(headline),

@@ -108,6 +108,7 @@ rule summarise:
     input:
         metrics=results("metrics.csv"),
         template=workflow.source_path("../report/front_page.template.rst"),
+        findings=study_findings(),
     output:
         headline=report(
             results("summary/headline.csv"),

@@ -20,6 +20,7 @@ try:
     from colourquant.baselines import BASELINES as BASELINE_METHODS
     from colourquant.config import ConfigError, image_table, validate_config
     from colourquant.files import RUN_FILES
+    from colourquant.study import STUDY_TABLES, choose_reference
     from colourquant.jobs import failed_job_messages
     from colourquant.images import SAMPLE_PREFIX
 except ImportError as error:
@@ -76,8 +77,12 @@ def check_report_matches_outputs():
 check_report_matches_outputs()
 
 SPACES = config["colour_spaces"]
-# Differences between spaces (tables and figures) need at least two of them.
+# Differences between spaces (tables, figures, the study) need at least two of them.
 COMPARE_SPACES = len(SPACES) > 1
+try:
+    REFERENCE = choose_reference(config["study"]["reference"], SPACES)
+except ValueError as error:
+    raise WorkflowError(f"invalid configuration: {error}")
 K_VALUES = sorted(config["k_values"])
 RUNS = results("runs/{image}/{space}/k{k}")
 # The run files shown in the report: file -> (category, caption, figure label).
@@ -235,6 +240,7 @@ def final_outputs():
         *expand(
             results("differences/{image}.csv"), image=list(IMAGES) * COMPARE_SPACES
         ),
+        *([results("figures/study/convergence.png")] if COMPARE_SPACES else []),
     ]
 
 
@@ -307,6 +313,29 @@ def quantized_files(image, baselines=True):
         }
         for runs, row in rows
     }
+
+
+def distinct_files():
+    """Each image's distinct colours, by image name."""
+    return {image: results(f"prepared/{image}/distinct.npz") for image in IMAGES}
+
+
+def study_table_outputs():
+    """Named outputs of the study job: its tables, each also in the report's Study category."""
+    return {
+        name: report(
+            results(f"study/{name}.csv"),
+            caption="../report/study_tables.rst",
+            category="Study",
+            labels={"figure": f"table: {name}"},
+        )
+        for name in STUDY_TABLES
+    }
+
+
+def study_findings():
+    """The study's headline sentences for the front page; none without two spaces."""
+    return results("study/findings.txt") if COMPARE_SPACES else []
 
 
 def front_page():

@@ -17,7 +17,11 @@ def main():
     with atomic_path(output.config) as temporary:
         temporary.write_text(yaml.safe_dump(config, sort_keys=False))
     template = Path(snakemake.input.template).read_text()
-    page = front_page_rst(template, config, package_versions(), headline)
+    # The study's sentences, when there is a study (two spaces or more).
+    findings = snakemake.input.findings and Path(snakemake.input.findings).read_text()
+    page = front_page_rst(
+        template, config, package_versions(), headline, (findings or "").splitlines()
+    )
     with atomic_path(output.front_page) as temporary:
         temporary.write_text(page)
 

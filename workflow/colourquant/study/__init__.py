@@ -17,7 +17,9 @@ space and k; k-means rows only are used) and the differences tables
 :mod:`~colourquant.study.characteristics`
     colourfulness, hue entropy and the like per image, and their rank correlations;
 :mod:`~colourquant.study.findings`
-    the tables in careful sentences.
+    the tables in careful sentences;
+:mod:`~colourquant.study.sweep`
+    all of it for one sweep, and the few sentences its report opens with.
 
 Every metric is compared in its own direction (:data:`METRICS`): lower is
 better for ΔE00, higher for PSNR and SSIM.
@@ -43,6 +45,13 @@ from .friedman import (
 )
 from .intervals import PAIRED_COLUMNS, bootstrap_interval, image_differences, paired_differences
 from .ranking import outcomes, rank_table, tied_ranks
+from .sweep import (
+    STUDY_TABLES,
+    choose_reference,
+    headline_findings,
+    stop_summary_sentences,
+    study_tables,
+)
 from .thresholds import (
     JND,
     THRESHOLDS,
@@ -52,6 +61,11 @@ from .thresholds import (
 )
 
 __all__ = [
+    "STUDY_TABLES",
+    "choose_reference",
+    "headline_findings",
+    "stop_summary_sentences",
+    "study_tables",
     "CHARACTERISTICS",
     "DEFAULT_SPREADS",
     "JND",
