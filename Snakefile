@@ -1,6 +1,6 @@
 # colourquant: k-means colour quantization across images x colour spaces x k.
 # Run with `snakemake --cores 8`; build the report with
-# `snakemake --report results/report.html`.
+# `snakemake --report results/default/report.html` (results/<experiment>/).
 from snakemake.utils import min_version
 
 min_version("9.0")
@@ -15,6 +15,7 @@ include: "workflow/rules/quantize.smk"
 include: "workflow/rules/baselines.smk"
 include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/explore.smk"
+include: "workflow/rules/study.smk"
 
 
 report: front_page()

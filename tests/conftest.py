@@ -139,7 +139,7 @@ def finished_sweep(workdir: Path, config: dict, *, report: bool = False) -> Path
     """Run `config` to the end in `workdir` on 2 cores, then build its report if asked."""
     run_workflow(workdir, config, "--cores", "2")
     if report:
-        run_workflow(workdir, config, "--report", "results/report.html")
+        run_workflow(workdir, config, "--report", "results/default/report.html")
     return workdir
 
 

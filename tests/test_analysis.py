@@ -123,16 +123,25 @@ def test_headline_table_and_front_page():
     assert table["inertia_normalised"].tolist() == pytest.approx([0.2, 0.3])
     assert table["psnr"].tolist() == pytest.approx([23.0, 21.0])
     assert table["n_images"].tolist() == [2, 2]
-    page = front_page_rst(FRONT_PAGE, "k: [2]\n", {"snakemake": "9.9"}, table)
-    assert "- snakemake 9.9" in page and "    k: [2]" in page
-    assert "RGB    0.2" in page and "Lab    0.3" in page  # normalised inertia at k=2
-    assert "RGB    23" in page
-    assert "changes with the next seed" not in page  # not measured: no table
+    config = {
+        "experiment": "trial",
+        "colour_spaces": ["RGB", "Lab"],
+        "k_values": [2],
+        "methods": ["kmeans", "octree"],
+        "fit": {"mode": "sample"},
+    }
+    page = front_page_rst(FRONT_PAGE, config, {"snakemake": "9.9"}, table)
+    assert "Experiment **trial**: 2 image(s) × 2 colour space(s) (RGB, Lab) × 1 value(s)" in page
+    assert "k-means (sample mode), octree" in page and "Software: snakemake 9.9." in page
+    assert "RGB    7.00" in page and "Lab    6.00" in page  # mean ΔE00 at k=2
+    assert "0.2" not in page  # inertia is in the headline table, not on the front page
+    assert "next seed" not in page  # not measured: nothing said
     runs["delta_e2000_mean_seed_change"] = [0.5, 1.5, 0.0, 0.25]
     table = headline_table(runs, ["RGB", "Lab"])
     assert table["delta_e2000_mean_seed_change"].tolist() == pytest.approx([0.125, 1.0])
-    page = front_page_rst(FRONT_PAGE, "k: [2]\n", {"snakemake": "9.9"}, table)
-    assert "how much mean ΔE00 changes with the next seed" in page and "Lab    1.00" in page
+    page = front_page_rst(FRONT_PAGE, config, {"snakemake": "9.9"}, table)
+    assert "a space's mean ΔE00 moves by up to 1.00" in page
+    assert "$" not in page.replace("$name", "")  # every placeholder filled
 
 
 @pytest.mark.parametrize(

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.workflow
 
 
 def test_metrics_table_has_rows_for_every_method(sweep):
-    runs = pd.read_csv(sweep / "results/metrics.csv")
+    runs = pd.read_csv(sweep / "results/default/metrics.csv")
     counts = runs.groupby("method").size().to_dict()
     assert counts == {
         "kmeans": len(IMAGES) * len(SPACES) * len(K_VALUES),
@@ -38,13 +38,13 @@ def test_metrics_table_has_rows_for_every_method(sweep):
 
 def test_baseline_metrics_are_those_of_evaluate_centres(sweep):
     """Recomputing each baseline run from its palette with k-means' code gives its row."""
-    runs = pd.read_csv(sweep / "results/metrics.csv")
+    runs = pd.read_csv(sweep / "results/default/metrics.csv")
     for image in IMAGES:
-        distinct, _ = load_distinct(sweep / f"results/prepared/{image}/distinct.npz")
+        distinct, _ = load_distinct(sweep / f"results/default/prepared/{image}/distinct.npz")
         reference = make_reference(distinct, "RGB")
         for method in BASELINES:
             for k in K_VALUES:
-                run = sweep / f"results/baselines/{image}/{method}/k{k}"
+                run = sweep / f"results/default/baselines/{image}/{method}/k{k}"
                 hexes = pd.read_csv(run / "centres.csv")["srgb_hex"]
                 palette = np.array([[int(h[i : i + 2], 16) for i in (1, 3, 5)] for h in hexes])
                 result = evaluate_centres(reference, from_srgb8(palette.astype(np.uint8), "RGB"))
@@ -57,7 +57,7 @@ def test_baseline_metrics_are_those_of_evaluate_centres(sweep):
 
 
 def test_methods_table_and_headline(sweep):
-    table = pd.read_csv(sweep / "results/summary/methods.csv")
+    table = pd.read_csv(sweep / "results/default/summary/methods.csv")
     assert list(table.columns) == [
         "k", "method", "space", "n_images", "mse_rgb", "delta_e2000_mean", "fit_seconds",
     ]  # fmt: skip
@@ -65,19 +65,19 @@ def test_methods_table_and_headline(sweep):
     assert table[table["method"] == "kmeans"]["space"].tolist() == SPACES * len(K_VALUES)
     assert (table["n_images"] == len(IMAGES)).all()
     assert table.notna().all().all()
-    headline = pd.read_csv(sweep / "results/summary/headline.csv")
+    headline = pd.read_csv(sweep / "results/default/summary/headline.csv")
     assert sorted(set(headline["space"])) == sorted(SPACES)
 
 
 def test_figures_and_report(sweep):
     for image in IMAGES:
         for figure in ("comparison", "quality"):
-            with Image.open(sweep / f"results/figures/{image}/{figure}.png") as png:
+            with Image.open(sweep / f"results/default/figures/{image}/{figure}.png") as png:
                 assert png.size[0] > 300 and png.size[1] > 200
-    report = (sweep / "results/report.html").read_text()
+    report = (sweep / "results/default/report.html").read_text()
     assert "k-means vs classic quantizers" in report
-    assert "results/summary/methods.csv" in report
-    assert "results/baselines/photo/octree/k4/quantized.png" in report
+    assert "results/default/summary/methods.csv" in report
+    assert "results/default/baselines/photo/octree/k4/preview.jpg" in report
 
 
 def test_pillow_quantizers_refuse_k_above_256_before_any_job(tmp_path):

@@ -52,7 +52,10 @@ def test_every_schema_key_has_description_and_default():
 @pytest.mark.parametrize(
     "change, expected",
     [
-        ({"colours": ["RGB"]}, "unknown config key 'colours'; allowed keys: colour_spaces, fit"),
+        (
+            {"colours": ["RGB"]},
+            "unknown config key 'colours'; allowed keys: colour_spaces, experiment, fit",
+        ),
         (
             {"colour_spaces": ["RGB", "Lab2"]},
             "'colour_spaces[1]': 'Lab2' is not allowed; allowed: RGB",

@@ -27,7 +27,9 @@ IMAGES = ["img0", "img1"]
 SPACES = ["RGB", "Lab"]
 K_VALUES = [2, 3, 5]
 CONFIG = sweep_config(IMAGES, SPACES, K_VALUES)
-FIGURES = [f"results/figures/img0/{figure}.png" for figure in ("comparison", "inertia", "quality")]
+FIGURES = [
+    f"results/default/figures/img0/{figure}.png" for figure in ("comparison", "inertia", "quality")
+]
 
 
 def make_images(workdir: Path) -> Path:
@@ -37,14 +39,16 @@ def make_images(workdir: Path) -> Path:
 
 
 def metrics_without_timing(workdir: Path) -> str:
-    return pd.read_csv(workdir / "results/metrics.csv").drop(columns=TIMING_COLUMNS).to_csv()
+    return (
+        pd.read_csv(workdir / "results/default/metrics.csv").drop(columns=TIMING_COLUMNS).to_csv()
+    )
 
 
 def output_files(workdir: Path) -> dict[str, bytes]:
     """Every per-run file and curve, by path relative to results/ (timing-free CSVs only)."""
     files = {}
-    for path in sorted((workdir / "results").rglob("*")):
-        relative = str(path.relative_to(workdir / "results"))
+    for path in sorted((workdir / "results/default").rglob("*")):
+        relative = str(path.relative_to(workdir / "results/default"))
         if path.is_file() and relative.startswith(("runs/", "curves/")):
             if path.name == "metrics.csv":
                 files[relative] = pd.read_csv(path).drop(columns=TIMING_COLUMNS).to_csv().encode()
@@ -127,13 +131,15 @@ def test_sigkill_mid_sweep_then_rerun_completes(reference_sweep, tmp_path):
         start_new_session=True,
     )
     deadline = time.monotonic() + 120
-    first_run = tmp_path / "results/runs/img0/RGB/k2/metrics.csv"
+    first_run = tmp_path / "results/default/runs/img0/RGB/k2/metrics.csv"
     while not first_run.exists() and time.monotonic() < deadline:
         time.sleep(0.05)
     # Kill snakemake and every job it started, as a crash or an OOM kill would.
     os.killpg(process.pid, signal.SIGKILL)
     process.wait()
-    assert not (tmp_path / "results/metrics.csv").exists(), "the sweep finished before the kill"
+    assert not (tmp_path / "results/default/metrics.csv").exists(), (
+        "the sweep finished before the kill"
+    )
     # A plain rerun refuses to take the cut-off outputs as complete, and says what to do.
     result = run_workflow(tmp_path, CONFIG, "--cores", "2", check=False)
     assert result.returncode != 0
@@ -142,7 +148,7 @@ def test_sigkill_mid_sweep_then_rerun_completes(reference_sweep, tmp_path):
     run_workflow(tmp_path, CONFIG, "--cores", "2", "--rerun-incomplete")
     # A fresh directory on 2 cores gives what the reference gave on 1.
     assert all_outputs(tmp_path) == all_outputs(reference_sweep)
-    assert not list((tmp_path / "results").rglob("*.part"))
-    for png in (tmp_path / "results").rglob("*.png"):
+    assert not list((tmp_path / "results/default").rglob("*.part"))
+    for png in (tmp_path / "results/default").rglob("*.png"):
         with Image.open(png) as image:
             image.verify()

@@ -158,7 +158,7 @@ def test_sweep_on_slurm_matches_local_run(slurm_cluster, tmp_path):
         started.append(slurm_run)
         # The reference: the same sweep, run locally meanwhile.
         local_run = start_snakemake(
-            local, "--workflow-profile", "none", "--cores", "1", "results/metrics.csv"
+            local, "--workflow-profile", "none", "--cores", "1", "results/default/metrics.csv"
         )
         started.append(local_run)
         finish_snakemake(local_run, local)
@@ -180,31 +180,33 @@ def test_sweep_on_slurm_matches_local_run(slurm_cluster, tmp_path):
         runs = len(IMAGES) * len(SPACES) * len(K_VALUES)
         for rule in ("prepare_image", "quantize", "plot_image", "explore_image"):
             assert f"localrule {rule}:" not in log
-        for rule in ("collect_metrics", "plot_inertia_overview", "summarise"):
+        for rule in ("collect_metrics", "plot_inertia_overview", "summarise", "study"):
             assert f"localrule {rule}:" in log
 
         # Same results as the local run (apart from timings), and the whole
         # workflow finished.
-        metrics = without_timing(on_slurm / "results" / "metrics.csv")
+        metrics = without_timing(on_slurm / "results/default/metrics.csv")
         assert len(metrics) == runs
         assert set(zip(metrics["image"], metrics["space"], metrics["k"], strict=True)) == {
             (image, space, k) for image in IMAGES for space in SPACES for k in K_VALUES
         }
         assert (metrics["inertia"] > 0).all()
-        pd.testing.assert_frame_equal(metrics, without_timing(local / "results/metrics.csv"))
+        pd.testing.assert_frame_equal(
+            metrics, without_timing(local / "results/default/metrics.csv")
+        )
         for image in IMAGES:
             for space in SPACES:
                 for k in K_VALUES:
-                    run = Path("results", "runs", image, space, f"k{k}")
+                    run = Path("results", "default", "runs", image, space, f"k{k}")
                     for name in ("centres.csv", "quantized.png"):
                         assert (on_slurm / run / name).read_bytes() == (
                             local / run / name
                         ).read_bytes(), run / name
         for output in [
-            "results/summary/headline.csv",
-            "results/figures/inertia_overview.png",
+            "results/default/summary/headline.csv",
+            "results/default/figures/inertia_overview.png",
             *(
-                f"results/figures/{image}/{figure}.png"
+                f"results/default/figures/{image}/{figure}.png"
                 for image in IMAGES
                 for figure in ("comparison", "inertia", "quality")
             ),

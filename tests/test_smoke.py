@@ -14,5 +14,7 @@ pytestmark = pytest.mark.workflow
 def test_smoke_sweep_outputs_are_unchanged(tmp_path):
     config = yaml.safe_load((REPO / ".test/config/config.yaml").read_text())
     finished_sweep(tmp_path, config)
-    problems = differences(json.loads(DIGEST.read_text()), digest(tmp_path / "results"))
+    problems = differences(
+        json.loads(DIGEST.read_text()), digest(tmp_path / "results" / config["experiment"])
+    )
     assert not problems, "\n".join(problems[:20])

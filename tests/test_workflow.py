@@ -23,7 +23,7 @@ pytestmark = pytest.mark.workflow
 
 def kmeans_runs(sweep) -> pd.DataFrame:
     """The shared sweep's k-means rows (its classic quantizers are test_baselines_workflow's)."""
-    runs = pd.read_csv(sweep / "results/metrics.csv")
+    runs = pd.read_csv(sweep / "results/default/metrics.csv")
     return runs[runs["method"] == "kmeans"]
 
 
@@ -58,8 +58,8 @@ def test_seed_noise_is_zero_where_chance_has_no_say(sweep):
 def test_sample_mode_without_seed_noise_and_k_means_only_by_default(tmp_path):
     write_images(tmp_path, {"photo": noisy_photo(seed=5)})
     config = sweep_config(["photo"], ["RGB"], [2, 3], fit={"mode": "sample", "seed_noise": False})
-    run_workflow(tmp_path, config, "--cores", "2", "results/metrics.csv")
-    runs = pd.read_csv(tmp_path / "results/metrics.csv")
+    run_workflow(tmp_path, config, "--cores", "2", "results/default/metrics.csv")
+    runs = pd.read_csv(tmp_path / "results/default/metrics.csv")
     assert (runs["mode"] == "sample").all() and (runs["restarts_on"] == "points").all()
     assert (runs["n_fit_pixels"] == round(0.05 * runs["n_pixels"])).all()
     assert "seed_delta_e2000" not in runs.columns
@@ -93,7 +93,7 @@ def test_quantized_images_have_at_most_k_colours(sweep):
     for image in IMAGES:
         for space in SPACES:
             for k in K_VALUES:
-                run = sweep / f"results/runs/{image}/{space}/k{k}"
+                run = sweep / f"results/default/runs/{image}/{space}/k{k}"
                 pixels = np.asarray(Image.open(run / "quantized.png").convert("RGB")).reshape(-1, 3)
                 assert 1 <= len(np.unique(pixels, axis=0)) <= k
                 centres = pd.read_csv(run / "centres.csv")
@@ -104,7 +104,7 @@ def test_quantized_images_have_at_most_k_colours(sweep):
 
 def test_quantized_flag_image_at_k3_or_more_is_the_original(sweep):
     original = np.asarray(Image.open(sweep / "flags.png"))
-    quantized = Image.open(sweep / "results/runs/flags/HSV/k4/quantized.png")
+    quantized = Image.open(sweep / "results/default/runs/flags/HSV/k4/quantized.png")
     assert quantized.mode == "P"  # at most 256 colours: stored as palette indices
     quantized = np.asarray(quantized.convert("RGB"))
     np.testing.assert_array_equal(quantized, original)
@@ -113,30 +113,34 @@ def test_quantized_flag_image_at_k3_or_more_is_the_original(sweep):
 def test_figures_and_curves_exist(sweep):
     for image in IMAGES:
         for figure in ("comparison", "inertia", "quality"):
-            with Image.open(sweep / f"results/figures/{image}/{figure}.png") as png:
+            with Image.open(sweep / f"results/default/figures/{image}/{figure}.png") as png:
                 assert png.size[0] > 300 and png.size[1] > 200
         for space in SPACES:
-            curve = pd.read_csv(sweep / f"results/curves/{image}/{space}.csv")
+            curve = pd.read_csv(sweep / f"results/default/curves/{image}/{space}.csv")
             assert curve["k"].tolist() == K_VALUES
             assert curve["is_elbow"].sum() <= 1
-    assert (sweep / "results/figures/inertia_overview.png").is_file()
+    assert (sweep / "results/default/figures/inertia_overview.png").is_file()
 
 
 def test_report_is_built_and_mentions_every_image(sweep):
-    report = (sweep / "results/report.html").read_text()
+    report = (sweep / "results/default/report.html").read_text()
     assert len(report) > 100_000
     for name in IMAGES:
         assert name in report
-    headline = pd.read_csv(sweep / "results/summary/headline.csv")
+    headline = pd.read_csv(sweep / "results/default/summary/headline.csv")
     assert len(headline) == len(SPACES) * len(K_VALUES)
     assert "The grey bars indicate how much" in report
-    front_page = (sweep / "results/summary/front_page.rst").read_text()
-    assert "scikit-learn" in front_page and "colour_spaces" in front_page
+    front_page = (sweep / "results/default/summary/front_page.rst").read_text()
+    assert "scikit-learn" in front_page and "Experiment **default**: 2 image(s)" in front_page
+    # Two images are too few for the study's tests: the findings say so, not claim.
+    assert "the Friedman test was skipped" in front_page
+    recorded = yaml.safe_load((sweep / "results/default/config.yaml").read_text())
+    assert recorded["colour_spaces"] == SPACES and recorded["experiment"] == "default"
 
 
 def test_user_configfile_runs_only_its_own_images(sweep):
-    assert sorted(p.name for p in (sweep / "results/prepared").iterdir()) == sorted(IMAGES)
-    assert set(pd.read_csv(sweep / "results/metrics.csv")["image"]) == set(IMAGES)
+    assert sorted(p.name for p in (sweep / "results/default/prepared").iterdir()) == sorted(IMAGES)
+    assert set(pd.read_csv(sweep / "results/default/metrics.csv")["image"]) == set(IMAGES)
 
 
 def test_nothing_left_to_do_after_a_sweep(sweep):
@@ -155,15 +159,19 @@ def test_bad_images_fail_clearly_and_the_others_finish(tmp_path):
     output = result.stdout + result.stderr
     assert "image 'missing': 'nowhere.png' does not exist" in output
     assert "image 'text': 'text.png' is not an image file Pillow can read" in output
-    assert (tmp_path / "results/runs/good/RGB/k2/metrics.csv").is_file()
-    assert (tmp_path / "results/figures/good/comparison.png").is_file()
+    assert (tmp_path / "results/default/runs/good/RGB/k2/metrics.csv").is_file()
+    assert (tmp_path / "results/default/figures/good/comparison.png").is_file()
     # The end of the output lists every failed job with its image's message.
     summary = result.stderr[result.stderr.index("colourquant: failed in this run:") :]
-    assert "results/logs/prepare_image/missing.log: image 'missing': 'nowhere.png'" in summary
-    assert "results/logs/prepare_image/text.log: image 'text': 'text.png' is not an" in summary
+    assert (
+        "results/default/logs/prepare_image/missing.log: image 'missing': 'nowhere.png'" in summary
+    )
+    assert (
+        "results/default/logs/prepare_image/text.log: image 'text': 'text.png' is not an" in summary
+    )
     assert "good" not in summary.split("Fix what the messages name")[0]
     for bad in ("missing", "text"):
-        assert not (tmp_path / f"results/prepared/{bad}").exists()
+        assert not (tmp_path / f"results/default/prepared/{bad}").exists()
 
 
 @pytest.mark.parametrize(

@@ -18,6 +18,7 @@ from .colours import DistinctColours
 
 __all__ = [
     "RUN_FILES",
+    "write_preview",
     "atomic_path",
     "thumbnail",
     "read_png_thumbnail",
@@ -26,6 +27,7 @@ __all__ = [
     "read_indexed_png",
     "write_figure",
     "write_table",
+    "write_text",
     "write_run",
     "save_distinct",
     "load_distinct",
@@ -156,6 +158,12 @@ def read_png_thumbnail(path: str | Path, height: int = 240) -> np.ndarray:
         return np.asarray(image)
 
 
+def write_text(path: str | Path, text: str) -> None:
+    """Write a text file (UTF-8)."""
+    with atomic_path(path) as temporary:
+        temporary.write_text(text, encoding="utf-8")
+
+
 def write_table(path: str | Path, table) -> None:
     """Write a pandas DataFrame as CSV (floats in full precision)."""
     with atomic_path(path) as temporary:
@@ -168,7 +176,10 @@ RUN_FILES = {
     "centres": "centres.csv",
     "quantized": "quantized.png",
     "palette": "palette.png",
+    "preview": "preview.jpg",
 }
+# The long side of a run's preview: what the report shows of a quantized image.
+PREVIEW_SIDE = 320
 
 
 def write_run(run_dir: str | Path, run) -> None:
@@ -177,7 +188,8 @@ def write_run(run_dir: str | Path, run) -> None:
     ``metrics.csv`` is the run's metrics row, ``quantized.png`` the quantized
     image as palette indices, ``palette.png`` a picture of the palette and
     ``centres.csv`` the centres in the fit space with their sRGB colour and
-    pixel share, most used first.
+    pixel share, most used first, and ``preview.jpg`` a small JPEG of the
+    quantized image for the report (:func:`write_preview`).
 
     Parameters
     ----------
@@ -194,12 +206,27 @@ def write_run(run_dir: str | Path, run) -> None:
     result = run.result
     write_indexed_png(run_dir / RUN_FILES["quantized"], result.pixel_labels, result.palette)
     write_png(run_dir / RUN_FILES["palette"], render_palette(result.palette, result.shares))
+    write_preview(run_dir / RUN_FILES["preview"], result.quantized)
     table = pd.DataFrame(run.centres, columns=["centre_0", "centre_1", "centre_2"])
     table["srgb_hex"] = [hex_colour(colour) for colour in result.palette]
     table["pixel_share"] = result.shares
     table = table.sort_values("pixel_share", ascending=False, kind="stable")
     write_table(run_dir / RUN_FILES["centres"], table)
     write_table(run_dir / RUN_FILES["metrics"], pd.DataFrame([run.row]))
+
+
+def write_preview(path: str | Path, pixels: np.ndarray, side: int = PREVIEW_SIDE) -> None:
+    """A JPEG of an 8-bit RGB image, its long side at most `side` pixels.
+
+    The report shows these instead of the lossless PNGs, which stay on disk:
+    a sweep's report then weighs a few MB instead of tens.
+    """
+    from PIL import Image
+
+    image = Image.fromarray(np.asarray(pixels, dtype=np.uint8))
+    image.thumbnail((side, side), Image.Resampling.LANCZOS)
+    with atomic_path(path) as temporary:
+        image.save(temporary, format="JPEG", quality=85)
 
 
 def save_distinct(path: str | Path, image: DistinctColours, **metadata: str) -> None:

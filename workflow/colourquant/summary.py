@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+from collections.abc import Sequence
 from importlib import metadata
 
 import pandas as pd
@@ -116,42 +117,87 @@ def _rst_table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join([rule, line(header), rule, *map(line, rows), rule])
 
 
-def front_page_rst(
-    template: str, config_yaml: str, versions: dict[str, str], headline: pd.DataFrame
-) -> str:
-    """The report's front page: what was run, with which software, and the headline numbers.
+def _mean_delta_e_table(headline: pd.DataFrame) -> str:
+    """Mean ΔE00 as a table: a row per colour space, a column per k."""
+    k_values = sorted(headline["k"].unique())
+    wide = headline.pivot(index="space", columns="k", values="delta_e2000_mean")
+    rows = [
+        [str(space), *(format(wide.loc[space, k], HEADLINE_FORMATS["delta_e2000_mean"])
+                       for k in k_values)]
+        for space in wide.index
+    ]  # fmt: skip
+    return _rst_table(["space", *(f"k={k}" for k in k_values)], rows)
 
-    The headline is one small table per metric, a row per colour space and a
-    column per k, so that spaces can be compared down each column.
+
+def _chance_sentence(headline: pd.DataFrame) -> str:
+    """How much chance alone moves mean ΔE00, if the seed noise was measured."""
+    column = "delta_e2000_mean_seed_change"
+    if column not in headline or not headline[column].notna().any():
+        return ""
+    return (
+        f"Refitted from the next seed, a space's mean ΔE00 moves by up to "
+        f"{headline[column].max():.2f} (averaged over images; column ``{column}`` of "
+        "the headline table): gaps between spaces smaller than that may be chance."
+    )
+
+
+def _findings_section(findings: Sequence[str]) -> str:
+    if not findings:
+        return ""
+    items = "\n".join(f"- {sentence}" for sentence in findings)
+    return f"Findings\n--------\n\n{items}\n\n"
+
+
+def _sweep_description(config: dict, n_images: int) -> str:
+    spaces, k_values = config["colour_spaces"], sorted(config["k_values"])
+    ks = ", ".join(map(str, k_values))
+    return (
+        f"{n_images} image(s) × {len(spaces)} colour space(s) ({', '.join(spaces)}) × "
+        f"{len(k_values)} value(s) of k ({ks})"
+    )
+
+
+def front_page_rst(
+    template: str,
+    config: dict,
+    versions: dict[str, str],
+    headline: pd.DataFrame,
+    findings: Sequence[str] = (),
+) -> str:
+    """The report's front page: what was run, the headline numbers, where to look.
+
+    Kept short, so that it fits a laptop's window: the other headline metrics
+    are in the headline table, the config in the report's Configuration
+    category.
 
     Parameters
     ----------
     template : str
-        reStructuredText with ``string.Template`` placeholders ``$n_images``,
-        ``$tables`` (the headline tables), ``$config`` (the configuration as
-        an indented literal block) and ``$versions`` (a bullet list).
-    config_yaml : str
+        reStructuredText with ``string.Template`` placeholders ``$experiment``,
+        ``$what`` (images × spaces × k), ``$methods``, ``$chance`` (a sentence
+        on the seed noise, or nothing), ``$n_images``, ``$table`` (mean ΔE00,
+        a row per space and a column per k) and ``$versions``.
+    config : dict
+        The validated config.
     versions : dict of str to str
         From :func:`package_versions`.
     headline : DataFrame
         From :func:`headline_table`.
+    findings : sequence of str
+        The study's headline sentences (:func:`colourquant.study.headline_findings`).
     """
     n_images = int(headline["n_images"].max()) if len(headline) else 0
-    k_values = sorted(headline["k"].unique())
-    sections = []
-    for metric, title in HEADLINE_METRICS.items():
-        if metric not in headline:
-            continue
-        wide = headline.pivot(index="space", columns="k", values=metric)
-        rows = [
-            [str(space), *(format(wide.loc[space, k], HEADLINE_FORMATS[metric]) for k in k_values)]
-            for space in wide.index
-        ]
-        table = _rst_table(["space", *(f"k={k}" for k in k_values)], rows)
-        sections.append(f"**{title}**\n\n{table}")
-    tables = "\n\n".join(sections)
-    version_list = "\n".join(f"- {name} {version}" for name, version in versions.items())
-    config_block = "\n".join(f"    {line}" for line in config_yaml.splitlines())
+    methods = [
+        f"k-means ({config['fit']['mode']} mode)" if method == "kmeans" else method
+        for method in config["methods"]
+    ]
     return string.Template(template).substitute(
-        n_images=n_images, tables=tables, config=config_block, versions=version_list
+        experiment=config["experiment"],
+        findings=_findings_section(findings),
+        what=_sweep_description(config, n_images),
+        methods=", ".join(methods),
+        chance=_chance_sentence(headline),
+        n_images=n_images,
+        table=_mean_delta_e_table(headline),
+        versions=", ".join(f"{name} {version}" for name, version in versions.items()),
     )

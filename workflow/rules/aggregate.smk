@@ -15,13 +15,13 @@ rule collect_metrics:
         metrics=run_files("metrics.csv") + baseline_files("metrics.csv"),
     output:
         metrics=report(
-            "results/metrics.csv",
+            results("metrics.csv"),
             caption="../report/metrics.rst",
             category="Tables",
             labels={"table": "all runs"},
         ),
     log:
-        "results/logs/collect_metrics.log",
+        results("logs/collect_metrics.log"),
     conda:
         "../../environment.yml"
     threads: 1
@@ -42,27 +42,27 @@ rule plot_image:
     output:
         **differences_figure_output(),
         comparison=report(
-            "results/figures/{image}/comparison.png",
+            results("figures/{image}/comparison.png"),
             caption="../report/comparison.rst",
             category="Comparison",
             labels={"image": "{image}", "figure": "comparison"},
         ),
         inertia=report(
-            "results/figures/{image}/inertia.png",
+            results("figures/{image}/inertia.png"),
             caption="../report/inertia.rst",
             category="Inertia",
             labels={"image": "{image}", "figure": "normalised inertia"},
         ),
         quality=report(
-            "results/figures/{image}/quality.png",
+            results("figures/{image}/quality.png"),
             caption="../report/quality.rst",
             category=COMPARISON_CATEGORY if BASELINES else "Quality",
             labels={"image": "{image}", "figure": "quality"},
         ),
     log:
-        "results/logs/plot_image/{image}.log",
+        results("logs/plot_image/{image}.log"),
     benchmark:
-        "results/benchmarks/plot_image/{image}.tsv"
+        results("benchmarks/plot_image/{image}.tsv")
     conda:
         "../../environment.yml"
     threads: 1
@@ -81,17 +81,17 @@ rule plot_image:
 rule plot_inertia_overview:
     input:
         curves=expand(
-            "results/curves/{image}/{space}.csv", image=list(IMAGES), space=SPACES
+            results("curves/{image}/{space}.csv"), image=list(IMAGES), space=SPACES
         ),
     output:
         figure=report(
-            "results/figures/inertia_overview.png",
+            results("figures/inertia_overview.png"),
             caption="../report/inertia_overview.rst",
             category="Inertia",
             labels={"image": "all", "figure": "normalised inertia"},
         ),
     log:
-        "results/logs/plot_inertia_overview.log",
+        results("logs/plot_inertia_overview.log"),
     conda:
         "../../environment.yml"
     threads: 1
@@ -106,18 +106,25 @@ rule plot_inertia_overview:
 
 rule summarise:
     input:
-        metrics="results/metrics.csv",
+        metrics=results("metrics.csv"),
         template=workflow.source_path("../report/front_page.template.rst"),
+        findings=study_findings(),
     output:
         headline=report(
-            "results/summary/headline.csv",
+            results("summary/headline.csv"),
             caption="../report/headline.rst",
             category="Tables",
             labels={"table": "headline"},
         ),
-        front_page="results/summary/front_page.rst",
+        front_page=results("summary/front_page.rst"),
+        config=report(
+            results("config.yaml"),
+            caption="../report/config.rst",
+            category="Configuration",
+            labels={"file": "config.yaml"},
+        ),
     log:
-        "results/logs/summarise.log",
+        results("logs/summarise.log"),
     conda:
         "../../environment.yml"
     threads: 1

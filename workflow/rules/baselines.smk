@@ -10,7 +10,7 @@ localrules:
 
 rule quantize_baseline:
     input:
-        distinct="results/prepared/{image}/distinct.npz",
+        distinct=results("prepared/{image}/distinct.npz"),
     output:
         **per_run_outputs(
             BASELINE_RUNS,
@@ -19,9 +19,9 @@ rule quantize_baseline:
             subcategory="{image}, classic quantizers",
         ),
     log:
-        "results/logs/quantize_baseline/{image}/{method}.log",
+        results("logs/quantize_baseline/{image}/{method}.log"),
     benchmark:
-        "results/benchmarks/quantize_baseline/{image}/{method}.tsv"
+        results("benchmarks/quantize_baseline/{image}/{method}.tsv")
     wildcard_constraints:
         method="|".join(BASELINE_METHODS),
     conda:
@@ -41,16 +41,16 @@ rule quantize_baseline:
 
 rule summarise_methods:
     input:
-        metrics="results/metrics.csv",
+        metrics=results("metrics.csv"),
     output:
         table=report(
-            "results/summary/methods.csv",
+            results("summary/methods.csv"),
             caption="../report/methods.rst",
             category=COMPARISON_CATEGORY,
             labels={"image": "all", "figure": "table"},
         ),
     log:
-        "results/logs/summarise_methods.log",
+        results("logs/summarise_methods.log"),
     conda:
         "../../environment.yml"
     threads: 1

@@ -20,6 +20,7 @@ try:
     from colourquant.baselines import BASELINES as BASELINE_METHODS
     from colourquant.config import ConfigError, image_table, validate_config
     from colourquant.files import RUN_FILES
+    from colourquant.study import STUDY_TABLES, choose_reference
     from colourquant.jobs import failed_job_messages
     from colourquant.images import SAMPLE_PREFIX
 except ImportError as error:
@@ -37,13 +38,58 @@ try:
 except ConfigError as error:
     raise WorkflowError(f"invalid configuration: {error}")
 
+# Every output of an experiment lives under its own folder: two configs with
+# different `experiment` names never overwrite or mix with each other.
+EXPERIMENT = config["experiment"]
+RESULTS = f"results/{EXPERIMENT}"
+
+
+def results(path):
+    """The path of an output of this experiment: results/<experiment>/<path>."""
+    return f"{RESULTS}/{path}"
+
+
+def check_report_matches_outputs():
+    """With --report, refuse a config other than the one the outputs were made with.
+
+    The summarise rule records the config that made an experiment's outputs
+    (results/<experiment>/config.yaml). A run with another config updates
+    the outputs; a report built with another config would show the old
+    outputs under the new config's description, so it is an error.
+    """
+    snapshot = Path(results("config.yaml"))
+    if not any(arg.startswith("--report") for arg in sys.argv) or not snapshot.exists():
+        return
+    recorded = yaml.safe_load(snapshot.read_text())
+    current = yaml.safe_load(yaml.safe_dump(dict(config)))
+    changed = sorted(
+        key for key in {*recorded, *current} if recorded.get(key) != current.get(key)
+    )
+    if changed:
+        raise WorkflowError(
+            f"experiment {EXPERIMENT!r}: the outputs in {RESULTS}/ were made with another "
+            f"config (it differs in: {', '.join(changed)}). Build the report with the "
+            f"config they were made with (recorded in {snapshot}), or run this config "
+            "first, or give it its own name with `experiment:` (--config experiment=NAME)."
+        )
+
+
+check_report_matches_outputs()
+
 SPACES = config["colour_spaces"]
-# Differences between spaces (tables and figures) need at least two of them.
+# Differences between spaces (tables, figures, the study) need at least two of them.
 COMPARE_SPACES = len(SPACES) > 1
+try:
+    REFERENCE = choose_reference(config["study"]["reference"], SPACES)
+except ValueError as error:
+    raise WorkflowError(f"invalid configuration: {error}")
 K_VALUES = sorted(config["k_values"])
-RUNS = "results/runs/{image}/{space}/k{k}"
-# The run files shown in the report, by category.
-REPORTED_RUN_FILES = {"quantized": "Quantized images", "palette": "Palettes"}
+RUNS = results("runs/{image}/{space}/k{k}")
+# The run files shown in the report: file -> (category, caption, figure label).
+REPORTED_RUN_FILES = {
+    "preview": ("Quantized images", "quantized", "image"),
+    "palette": ("Palettes", "palette", "palette"),
+}
 
 
 wildcard_constraints:
@@ -59,7 +105,7 @@ wildcard_constraints:
 RUN_STARTED = time.time()
 
 
-def report_failed_jobs(log_dir="results/logs"):
+def report_failed_jobs(log_dir=results("logs")):
     """For `onerror`: list this run's failed jobs and their messages together.
 
     Snakemake reports each failed job amid its own details; this repeats them
@@ -73,7 +119,7 @@ def report_failed_jobs(log_dir="results/logs"):
             "Fix what the messages name (a bad image: fix it or remove it from the "
             "config) and run the same command again; finished jobs are not repeated. "
             "Jobs of other images are unaffected (with --keep-going all of them "
-            "finish), but results/metrics.csv, the summaries and the report need "
+            f"finish), but {RESULTS}/metrics.csv, the summaries and the report need "
             "every image.",
             sep="\n",
             file=sys.stderr,
@@ -90,7 +136,7 @@ def image_file(wildcards):
     if source.startswith(SAMPLE_PREFIX):
         return None
     if is_url(source):
-        return f"results/downloads/{wildcards.image}"
+        return results(f"downloads/{wildcards.image}")
     return source
 
 
@@ -138,21 +184,23 @@ def per_run_outputs(runs, varied, caption_suffix="", subcategory="{image}"):
     outputs = {}
     for k in K_VALUES:
         run = runs.replace("{k}", str(k))
-        labels = {"image": "{image}", varied: f"{{{varied}}}", "k": str(k)}
+        labels = {"image": "{image}", varied: f"{{{varied}}}", "k": k_label(k)}
         for name, file in RUN_FILES.items():
             outputs[f"{name}_k{k}"] = f"{run}/{file}"
-        for name, category in REPORTED_RUN_FILES.items():
+        for name, (category, caption, figure) in REPORTED_RUN_FILES.items():
             outputs[f"{name}_k{k}"] = report(
                 f"{run}/{RUN_FILES[name]}",
-                caption=f"../report/{name}{caption_suffix}.rst",
+                caption=f"../report/{caption}{caption_suffix}.rst",
                 category=category,
                 subcategory=subcategory,
-                labels={
-                    **labels,
-                    "figure": "image" if name == "quantized" else "palette",
-                },
+                labels={**labels, "figure": figure},
             )
     return outputs
+
+
+def k_label(k):
+    """k for a report label, zero-padded so that the report's text sort is numeric."""
+    return str(k).zfill(len(str(K_VALUES[-1])))
 
 
 def run_dirs(runs):
@@ -165,24 +213,34 @@ def run_dirs(runs):
 def final_outputs():
     figures = ["comparison", "inertia", "quality"]
     return [
-        "results/metrics.csv",
-        "results/summary/headline.csv",
-        "results/figures/inertia_overview.png",
+        results("metrics.csv"),
+        results("summary/headline.csv"),
+        results("figures/inertia_overview.png"),
+        # What the report shows of every run.
+        *(
+            path
+            for name in REPORTED_RUN_FILES
+            for files in (run_files, baseline_files)
+            for path in files(RUN_FILES[name])
+        ),
         *expand(
-            "results/figures/{image}/{figure}.png",
+            results("figures/{image}/{figure}.png"),
             image=list(IMAGES),
             figure=figures + ["differences"] * COMPARE_SPACES,
         ),
-        *(["results/summary/methods.csv"] if BASELINES else []),
+        *([results("summary/methods.csv")] if BASELINES else []),
         *expand(
             [
-                "results/figures/{image}/exploration/{space}.png",
-                "results/exploration/{image}/{space}/correlation.csv",
+                results("figures/{image}/exploration/{space}.png"),
+                results("exploration/{image}/{space}/correlation.csv"),
             ],
             image=list(IMAGES),
             space=SPACES,
         ),
-        *expand("results/differences/{image}.csv", image=list(IMAGES) * COMPARE_SPACES),
+        *expand(
+            results("differences/{image}.csv"), image=list(IMAGES) * COMPARE_SPACES
+        ),
+        *([results("figures/study/convergence.png")] if COMPARE_SPACES else []),
     ]
 
 
@@ -190,11 +248,11 @@ def exploration_outputs():
     """Named outputs of an image's exploration: a table and a figure per space."""
     outputs = {}
     for space in SPACES:
-        outputs[f"correlation_{space}"] = (
-            f"results/exploration/{{image}}/{space}/correlation.csv"
+        outputs[f"correlation_{space}"] = results(
+            f"exploration/{{image}}/{space}/correlation.csv"
         )
         outputs[f"figure_{space}"] = report(
-            f"results/figures/{{image}}/exploration/{space}.png",
+            results(f"figures/{{image}}/exploration/{space}.png"),
             caption="../report/exploration.rst",
             category="Exploration",
             subcategory="{image}",
@@ -209,7 +267,7 @@ def differences_figure_output():
         return {}
     return {
         "differences": report(
-            "results/figures/{image}/differences.png",
+            results("figures/{image}/differences.png"),
             caption="../report/differences.rst",
             category="Colour space differences",
             labels={"image": "{image}", "figure": "differences between spaces"},
@@ -221,18 +279,18 @@ def plot_image_inputs(wildcards):
     """Everything one image's figures are drawn from."""
     image = [wildcards.image]
     return {
-        "distinct": f"results/prepared/{wildcards.image}/distinct.npz",
+        "distinct": results(f"prepared/{wildcards.image}/distinct.npz"),
         "quantized": run_files("quantized.png", images=image),
         "baselines": baseline_files("quantized.png", images=image),
         "curves": expand(
-            "results/curves/{image}/{space}.csv", image=image, space=SPACES
+            results("curves/{image}/{space}.csv"), image=image, space=SPACES
         ),
-        # The image's own runs, not results/metrics.csv: one bad image must not
+        # The image's own runs, not the metrics table: one bad image must not
         # cost the others their figures.
         "metrics": run_files("metrics.csv", images=image)
         + baseline_files("metrics.csv", images=image),
         **(
-            {"differences": f"results/differences/{wildcards.image}.csv"}
+            {"differences": results(f"differences/{wildcards.image}.csv")}
             if COMPARE_SPACES
             else {}
         ),
@@ -257,16 +315,39 @@ def quantized_files(image, baselines=True):
     }
 
 
+def distinct_files():
+    """Each image's distinct colours, by image name."""
+    return {image: results(f"prepared/{image}/distinct.npz") for image in IMAGES}
+
+
+def study_table_outputs():
+    """Named outputs of the study job: its tables, each also in the report's Study category."""
+    return {
+        name: report(
+            results(f"study/{name}.csv"),
+            caption="../report/study_tables.rst",
+            category="Study",
+            labels={"figure": f"table: {name}"},
+        )
+        for name in STUDY_TABLES
+    }
+
+
+def study_findings():
+    """The study's headline sentences for the front page; none without two spaces."""
+    return results("study/findings.txt") if COMPARE_SPACES else []
+
+
 def front_page():
     # The report's front page is written by the `summarise` rule from the run
     # itself (config, versions, headline table); it is read only by --report.
-    return str(Path("results/summary/front_page.rst").absolute())
+    return str(Path(results("summary/front_page.rst")).absolute())
 
 
 # Classic quantizers (rules/baselines.smk): per image x method, no colour space.
 METHODS = config["methods"]
 BASELINES = [method for method in METHODS if method != "kmeans"]
-BASELINE_RUNS = "results/baselines/{image}/{method}/k{k}"
+BASELINE_RUNS = results("baselines/{image}/{method}/k{k}")
 COMPARISON_CATEGORY = "k-means vs classic quantizers"
 
 

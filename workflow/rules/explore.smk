@@ -7,13 +7,13 @@ EXPLORE_SAMPLES = 5000
 
 rule explore_image:
     input:
-        distinct="results/prepared/{image}/distinct.npz",
+        distinct=results("prepared/{image}/distinct.npz"),
     output:
         **exploration_outputs(),
     log:
-        "results/logs/explore_image/{image}.log",
+        results("logs/explore_image/{image}.log"),
     benchmark:
-        "results/benchmarks/explore_image/{image}.tsv"
+        results("benchmarks/explore_image/{image}.tsv")
     conda:
         "../../environment.yml"
     threads: 1
@@ -34,11 +34,11 @@ rule space_differences:
     input:
         quantized=lambda wildcards: run_files("quantized.png", images=[wildcards.image]),
     output:
-        differences="results/differences/{image}.csv",
+        differences=results("differences/{image}.csv"),
     log:
-        "results/logs/space_differences/{image}.log",
+        results("logs/space_differences/{image}.log"),
     benchmark:
-        "results/benchmarks/space_differences/{image}.tsv"
+        results("benchmarks/space_differences/{image}.tsv")
     conda:
         "../../environment.yml"
     threads: 1

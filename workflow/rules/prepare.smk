@@ -8,9 +8,9 @@ localrules:
 
 rule fetch_image:
     output:
-        image="results/downloads/{image}",
+        image=results("downloads/{image}"),
     log:
-        "results/logs/fetch_image/{image}.log",
+        results("logs/fetch_image/{image}.log"),
     conda:
         "../../environment.yml"
     threads: 1
@@ -28,11 +28,11 @@ rule prepare_image:
     input:
         image=image_input,
     output:
-        distinct="results/prepared/{image}/distinct.npz",
+        distinct=results("prepared/{image}/distinct.npz"),
     log:
-        "results/logs/prepare_image/{image}.log",
+        results("logs/prepare_image/{image}.log"),
     benchmark:
-        "results/benchmarks/prepare_image/{image}.tsv"
+        results("benchmarks/prepare_image/{image}.tsv")
     conda:
         "../../environment.yml"
     threads: 1

@@ -6,14 +6,14 @@
 
 rule quantize:
     input:
-        distinct="results/prepared/{image}/distinct.npz",
+        distinct=results("prepared/{image}/distinct.npz"),
     output:
         **per_run_outputs(RUNS, "space"),
-        curve="results/curves/{image}/{space}.csv",
+        curve=results("curves/{image}/{space}.csv"),
     log:
-        "results/logs/quantize/{image}/{space}.log",
+        results("logs/quantize/{image}/{space}.log"),
     benchmark:
-        "results/benchmarks/quantize/{image}/{space}.tsv"
+        results("benchmarks/quantize/{image}/{space}.tsv")
     conda:
         "../../environment.yml"
     threads: 1

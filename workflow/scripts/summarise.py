@@ -1,4 +1,4 @@
-"""Write the headline table and the report's front page."""
+"""Write the headline table, the config the outputs were made with, and the report's front page."""
 
 from pathlib import Path
 
@@ -11,14 +11,18 @@ from colourquant.summary import front_page_rst, headline_table, package_versions
 
 
 def main():
+    config, output = dict(snakemake.params.config), snakemake.output
     headline = headline_table(pd.read_csv(snakemake.input.metrics), snakemake.params.spaces)
-    write_table(snakemake.output.headline, headline)
-    config_yaml = yaml.safe_dump(
-        dict(snakemake.params.config), sort_keys=False, default_flow_style=None, width=50
+    write_table(output.headline, headline)
+    with atomic_path(output.config) as temporary:
+        temporary.write_text(yaml.safe_dump(config, sort_keys=False))
+    template = Path(snakemake.input.template).read_text()
+    # The study's sentences, when there is a study (two spaces or more).
+    findings = snakemake.input.findings and Path(snakemake.input.findings).read_text()
+    page = front_page_rst(
+        template, config, package_versions(), headline, (findings or "").splitlines()
     )
-    with atomic_path(snakemake.output.front_page) as temporary:
-        template = Path(snakemake.input.template).read_text()
-        page = front_page_rst(template, config_yaml, package_versions(), headline)
+    with atomic_path(output.front_page) as temporary:
         temporary.write_text(page)
 
 

@@ -1,0 +1,183 @@
+"""The default sweep's report as a reader sees it: in headless Chromium, at two window sizes.
+
+Needs Debian's chromium and chromium-driver (.ci/run installs them) and selenium
+(the `test` extra). Skipped without them, unless COLOURQUANT_REQUIRE_BROWSER is
+set (CI sets it, so there it must run). Screenshots go to results/browser-test/
+in the repository, for a person to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from conftest import REPO, run_workflow
+
+pytestmark = pytest.mark.workflow
+
+CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+SCREENSHOTS = REPO / "results" / "browser-test"
+WINDOWS = [(1366, 768), (1920, 1080)]
+# The smallest text a reader can be asked to read, in CSS pixels on screen.
+MIN_TEXT_PX = 9
+
+
+def _browser_missing() -> str | None:
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        return "selenium is not installed (pip install -e '.[test]')"
+    for path in (CHROMIUM, CHROMEDRIVER):
+        if not Path(path).exists():
+            return f"{path} is missing (apt-get install chromium chromium-driver)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory) -> Path:
+    """The default config's report (config/config.yaml as it is)."""
+    reason = _browser_missing()
+    if reason:
+        if os.environ.get("COLOURQUANT_REQUIRE_BROWSER"):
+            pytest.fail(f"the browser test must run here: {reason}")
+        pytest.skip(reason)
+    workdir = tmp_path_factory.mktemp("default-sweep")
+    config = yaml.safe_load((REPO / "config/config.yaml").read_text())
+    run_workflow(workdir, config, "--cores", "2")
+    path = f"results/{config['experiment']}/report.html"
+    run_workflow(workdir, config, "--report", path)
+    return workdir / path
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from selenium import webdriver
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    profile = tempfile.mkdtemp(prefix="chromium-")
+    for argument in (
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--hide-scrollbars", f"--user-data-dir={profile}",
+    ):  # fmt: skip
+        options.add_argument(argument)
+    driver = webdriver.Chrome(
+        options=options, service=webdriver.ChromeService(executable_path=CHROMEDRIVER)
+    )
+    yield driver
+    driver.quit()
+    shutil.rmtree(profile, ignore_errors=True)
+
+
+def open_report(driver, report: Path, width: int, height: int) -> None:
+    """Load the report in a viewport of exactly width x height CSS pixels."""
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+    )
+    driver.get(report.as_uri())
+    wait_for(lambda: driver.execute_script(
+        "return document.getElementById('loading-screen').style.display == 'none'"
+    ))  # fmt: skip
+
+
+def wait_for(condition, timeout: float = 20.0):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(0.1)
+
+
+def menu_entries(driver) -> dict:
+    """The entries of the navigation bar's menu (categories, subcategories), by text."""
+    from selenium.webdriver.common.by import By
+
+    entries = driver.find_elements(By.CSS_SELECTOR, "nav div.p-3 ul li a")
+    return {entry.text.strip(): entry for entry in entries if entry.text.strip()}
+
+
+def open_entry(driver, text: str) -> None:
+    entry = wait_for(lambda: menu_entries(driver).get(text))
+    assert entry is not None, f"no menu entry {text!r} in {sorted(menu_entries(driver))}"
+    entry.click()
+
+
+def result_rows(driver) -> list[list[str]]:
+    """The rows of the result table the navigation bar shows (label values, in order)."""
+    from selenium.webdriver.common.by import By
+
+    rows = []
+    for row in driver.find_elements(By.CSS_SELECTOR, "nav table tbody tr"):
+        cells = [cell.text.strip() for cell in row.find_elements(By.TAG_NAME, "td")]
+        if any(cells):
+            rows.append(cells)
+    return rows
+
+
+GENERAL = {"Workflow", "Statistics", "About"}
+
+
+@pytest.mark.parametrize("width, height", WINDOWS)
+def test_front_page_title_is_in_the_window(report, browser, width, height):
+    from selenium.webdriver.common.by import By
+
+    open_report(browser, report, width, height)
+    title = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "div.prose h1"))
+    assert title, "no front page title"
+    box = title[0].rect
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    browser.save_screenshot(str(SCREENSHOTS / f"front-page-{width}x{height}.png"))
+    assert "colour quantization" in title[0].text
+    assert 0 <= box["y"] and box["y"] + box["height"] <= height, box
+    body = browser.find_element(By.CSS_SELECTOR, "div.prose").text
+    assert "Mean ΔE00 over the 4 image(s)" in body
+
+
+def test_every_category_opens_and_k_sorts_as_a_number(report, browser):
+    open_report(browser, report, *WINDOWS[0])
+    categories = set(menu_entries(browser)) - GENERAL
+    expected = {"Comparison", "Colour space differences", "Configuration", "Exploration",
+                "Inertia", "Quality", "Palettes", "Quantized images", "Tables"}  # fmt: skip
+    assert expected <= categories, categories
+    for category in sorted(categories):
+        open_report(browser, report, *WINDOWS[0])
+        open_entry(browser, category)
+        opened = wait_for(lambda: result_rows(browser) or set(menu_entries(browser)) - categories)
+        assert opened, f"category {category!r} shows nothing"
+    # One image's quantized images: within a space, k in numeric order (2, 3, ..., 16).
+    open_report(browser, report, *WINDOWS[0])
+    open_entry(browser, "Quantized images")
+    open_entry(browser, "astronaut")
+    rows = wait_for(lambda: result_rows(browser))
+    k_of_lab = [int(cell) for row in rows if "Lab" in row for cell in row if cell.isdigit()]
+    assert k_of_lab == [2, 3, 4, 5, 6, 8, 10, 12, 16], rows
+
+
+def test_comparison_figure_is_legible_where_shown(report, browser):
+    from selenium.webdriver.common.by import By
+
+    from colourquant.plots import FIGURE_TEXT_PX
+
+    open_report(browser, report, *WINDOWS[0])
+    open_entry(browser, "Comparison")
+    buttons = wait_for(lambda: browser.find_elements(By.CSS_SELECTOR, "nav table tbody tr a"))
+    buttons[0].click()
+    image = wait_for(lambda: [
+        element for element in browser.find_elements(By.CSS_SELECTOR, "img")
+        if element.size["width"] > 300
+    ])  # fmt: skip
+    assert image, "the comparison figure is not shown"
+    natural = browser.execute_script("return arguments[0].naturalWidth", image[0])
+    shown = image[0].size["width"]
+    browser.save_screenshot(str(SCREENSHOTS / "comparison-1366x768.png"))
+    assert natural <= 2400
+    assert FIGURE_TEXT_PX * shown / natural >= MIN_TEXT_PX, (shown, natural)

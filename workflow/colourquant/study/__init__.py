@@ -1,0 +1,102 @@
+"""Answers across an image set (issue 13): which colour space quantizes better, from
+which k the spaces stop differing, and how sure that is.
+
+Pure functions on the workflow's tables; nothing here reads files or knows Snakemake.
+The inputs are the tidy runs table (``results/metrics.csv``: one row per image,
+space and k; k-means rows only are used) and the differences tables
+(``results/differences/<image>.csv``, concatenated). One module per concern:
+
+:mod:`~colourquant.study.ranking`
+    the tie rule (within the replicate spread) and each image's tied ranks;
+:mod:`~colourquant.study.friedman`
+    Friedman's test, Nemenyi's post-hoc groups and the critical-difference diagram;
+:mod:`~colourquant.study.intervals`
+    paired differences from a reference space with bootstrap intervals and win / tie / loss;
+:mod:`~colourquant.study.thresholds`
+    the k from which two spaces' quantized images stop differing;
+:mod:`~colourquant.study.characteristics`
+    colourfulness, hue entropy and the like per image, and their rank correlations;
+:mod:`~colourquant.study.findings`
+    the tables in careful sentences;
+:mod:`~colourquant.study.sweep`
+    all of it for one sweep, and the few sentences its report opens with.
+
+Every metric is compared in its own direction (:data:`METRICS`): lower is
+better for ΔE00, higher for PSNR and SSIM.
+"""
+
+from ._tables import DEFAULT_SPREADS, METRICS, MIN_IMAGES, Metric
+from .characteristics import (
+    CHARACTERISTICS,
+    characteristic_correlations,
+    characteristics_table,
+    colourfulness,
+    hue_entropy,
+    image_characteristics,
+)
+from .findings import findings, interval_verdict, paired_sentence, ranking_sentences, stop_sentence
+from .friedman import (
+    RANK_TEST_COLUMNS,
+    critical_difference,
+    critical_difference_figure,
+    friedman_test,
+    nemenyi_p_values,
+    rank_tests,
+)
+from .intervals import PAIRED_COLUMNS, bootstrap_interval, image_differences, paired_differences
+from .ranking import outcomes, rank_table, tied_ranks
+from .sweep import (
+    STUDY_TABLES,
+    choose_reference,
+    headline_findings,
+    stop_summary_sentences,
+    study_tables,
+)
+from .thresholds import (
+    JND,
+    THRESHOLDS,
+    first_k_staying_below,
+    stop_differing,
+    stop_differing_summary,
+)
+
+__all__ = [
+    "STUDY_TABLES",
+    "choose_reference",
+    "headline_findings",
+    "stop_summary_sentences",
+    "study_tables",
+    "CHARACTERISTICS",
+    "DEFAULT_SPREADS",
+    "JND",
+    "METRICS",
+    "MIN_IMAGES",
+    "Metric",
+    "PAIRED_COLUMNS",
+    "RANK_TEST_COLUMNS",
+    "THRESHOLDS",
+    "bootstrap_interval",
+    "characteristic_correlations",
+    "characteristics_table",
+    "colourfulness",
+    "critical_difference",
+    "critical_difference_figure",
+    "findings",
+    "first_k_staying_below",
+    "friedman_test",
+    "hue_entropy",
+    "image_characteristics",
+    "image_differences",
+    "interval_verdict",
+    "nemenyi_p_values",
+    "outcomes",
+    "paired_differences",
+    "paired_sentence",
+    "rank_table",
+    "rank_tests",
+    "ranking_sentences",
+    "stop_differing",
+    "stop_differing_summary",
+    "stop_sentence",
+    "tied_ranks",
+]

@@ -1,0 +1,342 @@
+"""The study's tables in a few careful sentences.
+
+Every wording rule lives in this module, in the small functions at its top,
+and tests/test_study.py holds each to its rule:
+
+- A difference is only called below or above zero when its whole interval
+  is (:func:`interval_verdict`); an interval containing 0 "cannot be told
+  from zero", and no interval (too few images) is said plainly.
+- Spaces that tie (are within the spread of each other) in every image
+  "cannot be told apart" (:func:`paired_sentence`).
+- A ranking is claimed only where Friedman's p is below alpha; then the best
+  mean rank is named, with the spaces Nemenyi's test can and cannot tell
+  from it (:func:`ranking_sentences`). Otherwise the ranks "cannot be told
+  apart", and where the test was skipped one line says so.
+- Counts of images are always given as "x of n images" (:func:`images_phrase`);
+  where some images tie, the sentence also says how the rest split.
+- Numbers carry the metric's decimals and a true minus sign (:func:`number`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ._tables import METRICS, MIN_IMAGES, metric_of
+from .friedman import nemenyi_p_values
+from .thresholds import JND
+
+__all__ = [
+    "number",
+    "images_phrase",
+    "p_phrase",
+    "k_phrase",
+    "interval_verdict",
+    "paired_sentence",
+    "ranking_sentences",
+    "stop_sentence",
+    "findings",
+]
+
+MINUS = "\u2212"
+
+#: How a sentence says that a pair's mean ΔE00 meets each threshold of
+#: :mod:`colourquant.study.thresholds`, from some k on.
+THRESHOLD_PHRASES = {
+    "jnd": f"their images' mean ΔE00 stays below {JND:g} (just noticeable)",
+    "seed": "their images' mean ΔE00 stays within the seed spread",
+}
+
+
+def number(value: float, decimals: int) -> str:
+    """`value` with `decimals` decimals and a true minus sign; -0.00 is 0.00.
+
+    Examples
+    --------
+    >>> number(-0.123, 2), number(-0.001, 2), number(3.0, 1)
+    ('−0.12', '0.00', '3.0')
+    """
+    text = f"{value:.{decimals}f}"
+    if text.startswith("-") and float(text) == 0:
+        text = text[1:]
+    return text.replace("-", MINUS)
+
+
+def p_phrase(p: float) -> str:
+    """A p-value as a sentence gives it: two significant digits, or below 0.001.
+
+    Examples
+    --------
+    >>> p_phrase(0.0342), p_phrase(0.00002), p_phrase(0.5)
+    ('p = 0.034', 'p < 0.001', 'p = 0.5')
+    """
+    return "p < 0.001" if p < 0.001 else f"p = {p:.2g}"
+
+
+def images_phrase(n: int, of: int | None = None) -> str:
+    """``1 image``, ``3 images`` or, with `of`, ``2 of 4 images``.
+
+    Examples
+    --------
+    >>> images_phrase(1), images_phrase(3), images_phrase(2, of=4), images_phrase(1, of=1)
+    ('1 image', '3 images', '2 of 4 images', '1 of 1 image')
+    """
+    total = n if of is None else of
+    noun = "image" if total == 1 else "images"
+    return f"{n} {noun}" if of is None else f"{n} of {of} {noun}"
+
+
+def _join(items: Sequence[str]) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def k_phrase(k_values: Sequence[int], swept: Sequence[int]) -> str:
+    """Name a set of k among those swept: ``k = 4``, ``k ≤ 8``, ``k ≥ 16`` or ``k = 2, 8 and 32``.
+
+    Examples
+    --------
+    >>> swept = [2, 4, 8, 16, 32]
+    >>> k_phrase([2, 4, 8], swept), k_phrase([16, 32], swept), k_phrase([4, 16], swept)
+    ('k ≤ 8', 'k ≥ 16', 'k = 4 and 16')
+    >>> k_phrase([8], swept), k_phrase(swept, swept)
+    ('k = 8', 'every k swept')
+    """
+    chosen, swept = sorted(set(map(int, k_values))), sorted(set(map(int, swept)))
+    if len(chosen) > 1 and chosen == swept:
+        return "every k swept"
+    if len(chosen) > 1 and chosen == swept[: len(chosen)]:
+        return f"k ≤ {chosen[-1]}"
+    if len(chosen) > 1 and chosen == swept[-len(chosen) :]:
+        return f"k ≥ {chosen[0]}"
+    return "k = " + _join([str(k) for k in chosen])
+
+
+def interval_verdict(low: float, high: float) -> str:
+    """What an interval of a difference allows one to say about its sign.
+
+    Examples
+    --------
+    >>> interval_verdict(-0.3, 0.05), interval_verdict(-0.3, -0.1), interval_verdict(0.2, 0.4)
+    ('cannot be told from zero', 'is below zero', 'is above zero')
+    >>> interval_verdict(0.0, 0.0), interval_verdict(float("nan"), float("nan"))
+    ('cannot be told from zero', 'has no interval (too few images)')
+    """
+    if np.isnan(low) or np.isnan(high):
+        return "has no interval (too few images)"
+    if high < 0:
+        return "is below zero"
+    if low > 0:
+        return "is above zero"
+    return "cannot be told from zero"
+
+
+def paired_sentence(row: pd.Series) -> str:
+    """One row of :func:`~colourquant.study.paired_differences` in a sentence.
+
+    Examples
+    --------
+    >>> row = pd.Series({"k": 8, "metric": "delta_e2000_mean", "space": "RGB",
+    ...     "reference": "Lab", "n_images": 4, "mean_difference": -0.12, "ci_low": -0.30,
+    ...     "ci_high": 0.05, "confidence": 0.95, "wins": 3, "ties": 0, "losses": 1,
+    ...     "spread_column": "delta_e2000_mean_seed_change"})
+    >>> print(paired_sentence(row))
+    At k = 8, RGB has a lower (better) mean ΔE00 than Lab in 3 of 4 images; the mean difference, −0.12 (95 % interval −0.30 to 0.05), cannot be told from zero.
+    """  # noqa: E501
+    metric = metric_of(row["metric"])
+    n, space, reference = int(row["n_images"]), row["space"], row["reference"]
+    decimals = metric.decimals
+    difference = number(row["mean_difference"], decimals)
+    within = "within the seed spread" if row["spread_column"] else "equal"
+    has_interval = not (np.isnan(row["ci_low"]) or np.isnan(row["ci_high"]))
+    if has_interval:
+        interval = (
+            f"{row['confidence']:.0%}".replace("%", " %")
+            + f" interval {number(row['ci_low'], decimals)} to {number(row['ci_high'], decimals)}"
+        )
+    start = f"At k = {int(row['k'])}, "
+    if int(row["ties"]) == n:
+        detail = f"mean difference {difference}" + (f", {interval}" if has_interval else "")
+        return (
+            f"{start}{space} and {reference} cannot be told apart by {metric.label}: "
+            f"{within} in all {images_phrase(n)} ({detail})."
+        )
+    wins, losses = int(row["wins"]), int(row["losses"])
+    better = row["mean_difference"] < 0 if metric.lower_is_better else row["mean_difference"] > 0
+    if row["mean_difference"] == 0:
+        better = wins >= losses
+    lower = better == metric.lower_is_better
+    side = f"{'lower' if lower else 'higher'} ({'better' if better else 'worse'})"
+    count, opposite = (wins, losses) if better else (losses, wins)
+    # With ties the other images are not all on the opposite side: say how they split.
+    ties = ""
+    if int(row["ties"]):
+        other = f"{'higher' if lower else 'lower'} in {opposite}, " if opposite else ""
+        ties = f" ({other}{within} in {int(row['ties'])})"
+    if has_interval:
+        verdict = interval_verdict(row["ci_low"], row["ci_high"])
+        ending = f"the mean difference, {difference} ({interval}), {verdict}"
+    else:
+        ending = f"the mean difference is {difference}, over too few images for an interval"
+    return (
+        f"{start}{space} has a {side} {metric.label} than {reference} "
+        f"in {images_phrase(count, of=n)}{ties}; {ending}."
+    )
+
+
+def _best_sentence(rows: pd.DataFrame, alpha: float, label: str) -> str:
+    """The sentence of one k where Friedman's test found the ranks to differ."""
+    first = rows.iloc[0]
+    mean_ranks = rows["mean_rank"].to_numpy()
+    spaces = rows["space"].to_list()
+    best = np.flatnonzero(np.isclose(mean_ranks, mean_ranks.min()))
+    p_values = nemenyi_p_values(mean_ranks, int(first["n_images"]))
+    others = [i for i in range(len(spaces)) if i not in best]
+    apart = [spaces[i] for i in others if (p_values[best, i] < alpha).all()]
+    close = [spaces[i] for i in others if spaces[i] not in apart]
+    names = _join([spaces[i] for i in best])
+    has = "has" if len(best) == 1 else "share"
+    head = (
+        f"At k = {int(first['k'])}, the spaces' ranks by {label} differ "
+        f"(Friedman {p_phrase(first['friedman_p'])}, {images_phrase(int(first['n_images']))}): "
+        f"{names} {has} the best mean rank, {mean_ranks.min():.2f} of {len(spaces)}"
+    )
+    nemenyi = f"Nemenyi's test (CD = {first['cd']:.2f})"
+    if not others:
+        return head + "."
+    if not apart:
+        return f"{head}, but {nemenyi} cannot tell it apart from any other space."
+    if not close:
+        return f"{head}; {nemenyi} tells it apart from every other space."
+    return f"{head}; {nemenyi} tells it apart from {_join(apart)}, not from {_join(close)}."
+
+
+def ranking_sentences(
+    tests: pd.DataFrame,
+    metric: str = "delta_e2000_mean",
+    *,
+    k_values: Sequence[int] | None = None,
+    alpha: float = 0.05,
+) -> list[str]:
+    """The ranking findings of one metric, from :func:`~colourquant.study.rank_tests`.
+
+    One line for all k where the test was skipped, one for all k where the
+    ranks cannot be told apart, one per k where they differ. Only `k_values`
+    if given (the phrases still name them among every k swept).
+
+    Examples
+    --------
+    >>> tests = pd.DataFrame({"k": [2, 2, 4, 4], "metric": "psnr", "space": ["RGB", "Lab"] * 2,
+    ...     "mean_rank": [1.4, 1.6, 1.5, 1.5], "n_images": 5, "n_spaces": 2,
+    ...     "friedman_p": [0.53, 0.53, 1.0, 1.0], "cd": 0.88, "note": ""})
+    >>> ranking_sentences(tests, "psnr")
+    ["At every k swept, the spaces' ranks by PSNR cannot be told apart (Friedman p ≥ 0.05 at each k)."]
+    """  # noqa: E501
+    label = metric_of(metric).label
+    tests = tests[tests["metric"] == metric]
+    swept = sorted(tests["k"].unique())
+    if k_values is not None:
+        tests = tests[tests["k"].isin(list(k_values))]
+    by_k = {int(k): rows for k, rows in tests.groupby("k", sort=True)}
+    skipped = [k for k, rows in by_k.items() if np.isnan(rows["friedman_p"].iloc[0])]
+    plain = [k for k, rows in by_k.items() if rows["friedman_p"].iloc[0] >= alpha]
+    sentences = []
+    if skipped:
+        where = k_phrase(skipped, swept)
+        if by_k[skipped[0]]["n_spaces"].iloc[0] < 2:
+            sentences.append(f"With one colour space, nothing is ranked at {where}.")
+        else:
+            counts = sorted({int(by_k[k]["n_images"].iloc[0]) for k in skipped})
+            images = (
+                images_phrase(counts[-1])
+                if len(counts) == 1
+                else (f"{counts[0]} to {counts[-1]} images")
+            )
+            sentences.append(
+                f"With {images}, the Friedman test was skipped at {where} (it needs "
+                f"{MIN_IMAGES}); no ranking by {label} is claimed."
+            )
+    if plain:
+        p = by_k[plain[0]]["friedman_p"].iloc[0]
+        detail = p_phrase(p) if len(plain) == 1 else f"p ≥ {alpha:g} at each k"
+        sentences.append(
+            f"At {k_phrase(plain, swept)}, the spaces' ranks by {label} cannot be told apart "
+            f"(Friedman {detail})."
+        )
+    for rows in by_k.values():
+        if rows["friedman_p"].iloc[0] < alpha:
+            sentences.append(_best_sentence(rows, alpha, label))
+    return sentences
+
+
+def stop_sentence(row: pd.Series) -> str:
+    """One row of :func:`~colourquant.study.stop_differing_summary` in a sentence.
+
+    Examples
+    --------
+    >>> row = pd.Series({"space_a": "RGB", "space_b": "Lab", "threshold": "jnd", "n_images": 4,
+    ...     "n_reached": 3, "k_median": 16.0, "k_min": 8.0, "k_max": 32.0, "k_max_swept": 64})
+    >>> print(stop_sentence(row))
+    RGB and Lab: their images' mean ΔE00 stays below 1 (just noticeable) from k = 16 on (median over images; range 8 to 32) in 3 of 4 images; in 1 not by k = 64.
+    """  # noqa: E501
+    pair = f"{row['space_a']} and {row['space_b']}: {THRESHOLD_PHRASES[row['threshold']]}"
+    n, reached = int(row["n_images"]), int(row["n_reached"])
+    if reached == 0:
+        return f"{pair} by k = {int(row['k_max_swept'])} in none of {images_phrase(n)}."
+    low, high = int(row["k_min"]), int(row["k_max"])
+    where = (
+        f"from k = {low} on"
+        if low == high
+        else (f"from k = {row['k_median']:g} on (median over images; range {low} to {high})")
+    )
+    rest = f"; in {n - reached} not by k = {int(row['k_max_swept'])}" if reached < n else ""
+    return f"{pair} {where} in {images_phrase(reached, of=n)}{rest}."
+
+
+def findings(
+    tests: pd.DataFrame | None = None,
+    paired: pd.DataFrame | None = None,
+    stops: pd.DataFrame | None = None,
+    *,
+    metric: str = "delta_e2000_mean",
+    k_values: Sequence[int] | None = None,
+    alpha: float = 0.05,
+) -> list[str]:
+    """The study's findings for one metric, in sentences: rankings, paired differences, stops.
+
+    Parameters
+    ----------
+    tests : DataFrame, optional
+        Of :func:`~colourquant.study.rank_tests`.
+    paired : DataFrame, optional
+        Of :func:`~colourquant.study.paired_differences`.
+    stops : DataFrame, optional
+        Of :func:`~colourquant.study.stop_differing_summary`.
+    metric : str
+        Which metric's findings (a key of :data:`colourquant.study.METRICS`).
+    k_values : sequence of int, optional
+        Only these k (every k in the tables if None): a sentence per space
+        and k adds up, so a report picks a few.
+    alpha : float
+        Friedman's and Nemenyi's significance level, as `tests` was made with.
+
+    Returns
+    -------
+    list of str
+    """
+    if metric not in METRICS:
+        raise ValueError(f"unknown metric {metric!r}; known: {', '.join(METRICS)}")
+
+    sentences = []
+    if tests is not None:
+        sentences += ranking_sentences(tests, metric, k_values=k_values, alpha=alpha)
+    if paired is not None:
+        rows = paired[paired["metric"] == metric]
+        if k_values is not None:
+            rows = rows[rows["k"].isin(list(k_values))]
+        sentences += [paired_sentence(row) for _, row in rows[rows["n_images"] > 0].iterrows()]
+    if stops is not None:
+        sentences += [stop_sentence(row) for _, row in stops.iterrows()]
+    return sentences

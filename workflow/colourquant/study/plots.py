@@ -1,0 +1,193 @@
+"""Figures of a study: differences from the reference space, ranks, and where spaces converge.
+
+Each function returns a matplotlib Figure about 1,000 pixels wide at 100 dpi,
+with text of at least 10 points, so that it stays legible at the report's
+display width.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from ._tables import METRICS
+from .thresholds import JND
+
+__all__ = ["paired_differences_figure", "mean_rank_figure", "convergence_figure"]
+
+_FONT = {"font.size": 11, "axes.titlesize": 12, "axes.labelsize": 11, "legend.fontsize": 10}
+
+
+def _k_axis(axis, k_values: Sequence[int]) -> None:
+    axis.set_xscale("log", base=2)
+    axis.set_xticks(list(k_values))
+    axis.set_xticklabels([str(k) for k in k_values])
+    axis.minorticks_off()
+    axis.set_xlabel("k (number of colours, log scale)")
+
+
+def paired_differences_figure(
+    paired: pd.DataFrame,
+    colours: Mapping[str, tuple],
+    metrics: Sequence[str] = ("delta_e2000_mean", "psnr"),
+):
+    """Each space's mean difference from the reference against k, with its interval as a band.
+
+    One panel per metric. A band that contains 0 (the dashed line) at some k
+    means the space cannot be told from the reference there.
+
+    Parameters
+    ----------
+    paired : DataFrame
+        Of :func:`~colourquant.study.paired_differences`.
+    colours : mapping of str to colour
+        A line colour per space (:func:`colourquant.plots.space_colours`).
+    metrics : sequence of str
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    metrics = [m for m in metrics if m in set(paired["metric"])] or list(metrics[:1])
+    with plt.rc_context(_FONT):
+        figure, axes = plt.subplots(
+            1, len(metrics), figsize=(5 * len(metrics), 4.2), squeeze=False, layout="constrained"
+        )
+        reference = paired["reference"].iloc[0] if len(paired) else "?"
+        n_images = int(paired["n_images"].max()) if len(paired) else 0
+        for axis, metric in zip(axes[0], metrics, strict=True):
+            rows = paired[paired["metric"] == metric]
+            for space, line in rows.groupby("space", sort=False):
+                line = line.sort_values("k")
+                axis.plot(line["k"], line["mean_difference"], "o-", color=colours.get(space),
+                          label=space, markersize=4)  # fmt: skip
+                axis.fill_between(line["k"], line["ci_low"], line["ci_high"],
+                                  color=colours.get(space), alpha=0.18, linewidth=0)  # fmt: skip
+            axis.axhline(0, color="0.3", linestyle="--", linewidth=1)
+            _k_axis(axis, sorted(rows["k"].unique()))
+            better = "lower" if METRICS[metric].lower_is_better else "higher"
+            axis.set_ylabel(f"{METRICS[metric].label}: space − {reference}\n({better} is better)")
+            axis.set_title(METRICS[metric].label)
+            axis.legend(loc="best", frameon=False)
+        figure.suptitle(
+            f"Difference from {reference}, mean over {n_images} image(s); band: 95 % bootstrap "
+            "interval"
+        )
+    return figure
+
+
+def mean_rank_figure(tests: pd.DataFrame, colours: Mapping[str, tuple], metric: str):
+    """Each space's mean rank over images against k (1 = best); filled where Friedman p < 0.05.
+
+    Parameters
+    ----------
+    tests : DataFrame
+        Of :func:`~colourquant.study.rank_tests`.
+    colours : mapping of str to colour
+    metric : str
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    rows = tests[tests["metric"] == metric]
+    with plt.rc_context(_FONT):
+        figure, axis = plt.subplots(figsize=(8, 4.2), layout="constrained")
+        for space, line in rows.groupby("space", sort=False):
+            line = line.sort_values("k")
+            axis.plot(line["k"], line["mean_rank"], "-", color=colours.get(space), label=space)
+            significant = line["friedman_p"] < 0.05
+            axis.scatter(line["k"][significant], line["mean_rank"][significant], s=30,
+                         color=colours.get(space))  # fmt: skip
+            axis.scatter(line["k"][~significant], line["mean_rank"][~significant], s=30,
+                         facecolors="white", edgecolors=colours.get(space))  # fmt: skip
+        n_spaces = int(rows["n_spaces"].max()) if len(rows) else 1
+        axis.set_ylim(n_spaces + 0.3, 0.7)
+        axis.set_yticks(range(1, n_spaces + 1))
+        axis.set_ylabel("mean rank over images (1 = best)")
+        _k_axis(axis, sorted(rows["k"].unique()))
+        n_images = int(rows["n_images"].max()) if len(rows) else 0
+        axis.set_title(
+            f"Ranks by {METRICS[metric].label} over {n_images} image(s)\nfilled: the ranks "
+            "differ at that k (Friedman p < 0.05); hollow: they cannot be told apart"
+        )
+        axis.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
+    return figure
+
+
+def convergence_figure(
+    differences: pd.DataFrame, runs: pd.DataFrame, colours: Mapping[str, tuple] | None = None
+):
+    """How far apart two spaces' quantized images are against k, for every pair of spaces.
+
+    One panel per pair: the median over images of the mean ΔE00 between the
+    two spaces' images (line; band from the smallest to the largest image),
+    the just-noticeable ΔE00 of 1 (dashed) and the seed spread, the larger of
+    the two spaces' ``seed_delta_e2000`` (grey, median over images). Where the
+    line falls below either, the two spaces stop differing.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    pairs = list(dict.fromkeys(zip(differences["space_a"], differences["space_b"], strict=True)))
+    n_columns = min(3, max(1, len(pairs)))
+    n_rows = int(np.ceil(len(pairs) / n_columns)) or 1
+    kmeans = runs[runs["method"] == "kmeans"] if "method" in runs else runs
+    seed = (
+        kmeans.set_index(["image", "space", "k"])["seed_delta_e2000"]
+        if "seed_delta_e2000" in kmeans and kmeans["seed_delta_e2000"].notna().any()
+        else None
+    )
+    with plt.rc_context(_FONT):
+        figure, axes = plt.subplots(
+            n_rows, n_columns, figsize=(3.6 * n_columns, 2.9 * n_rows + 0.6),
+            sharex=True, sharey=True, squeeze=False, layout="constrained",
+        )  # fmt: skip
+        for axis in axes.flat[len(pairs) :]:
+            axis.set_visible(False)
+        for axis, (space_a, space_b) in zip(axes.flat, pairs, strict=False):
+            rows = differences[(differences["space_a"] == space_a)
+                               & (differences["space_b"] == space_b)]  # fmt: skip
+            by_k = rows.groupby("k")["delta_e2000_mean"]
+            k_values = sorted(rows["k"].unique())
+            axis.fill_between(k_values, by_k.min(), by_k.max(), color="C0", alpha=0.15,
+                              linewidth=0)  # fmt: skip
+            axis.plot(k_values, by_k.median(), "o-", color="C0", markersize=3)
+            axis.axhline(JND, color="0.2", linestyle="--", linewidth=1)
+            if seed is not None:
+                spread = np.fmax(
+                    seed.reindex(list(zip(rows["image"], [space_a] * len(rows), rows["k"],
+                                          strict=True))).to_numpy(),
+                    seed.reindex(list(zip(rows["image"], [space_b] * len(rows), rows["k"],
+                                          strict=True))).to_numpy(),
+                )  # fmt: skip
+                spread = pd.Series(spread, index=rows.index)
+                floor = spread.groupby(rows["k"]).median()
+                axis.bar(floor.index, floor.values, width=np.array(floor.index) * 0.25,
+                         color="0.6", alpha=0.6)  # fmt: skip
+            axis.set_title(f"{space_a} vs {space_b}")
+            axis.set_xscale("log", base=2)
+            axis.set_xticks(k_values)
+            axis.set_xticklabels([str(k) for k in k_values])
+            axis.minorticks_off()
+            axis.set_ylim(bottom=0)
+        for axis in axes[-1]:
+            axis.set_xlabel("k (log scale)")
+        for axis in axes[:, 0]:
+            axis.set_ylabel("mean ΔE00 between\nthe two images")
+        n_images = rows["image"].nunique() if len(pairs) else 0
+        figure.suptitle(
+            f"When do two spaces stop differing? Line: median over {n_images} image(s), band: "
+            "smallest to largest image\ndashed: ΔE00 = 1 (just noticeable); grey bars: the "
+            "seed spread (the same space refitted with another seed)"
+        )
+    return figure

@@ -1,0 +1,195 @@
+"""The study of one sweep: every table of this package from the sweep's outputs, and its summary.
+
+:func:`study_tables` is what the workflow's ``study`` job computes; :func:`headline_findings`
+picks the few sentences the report's front page opens with (the full list is
+:func:`~colourquant.study.findings` over every k).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+
+from .characteristics import characteristic_correlations, characteristics_table
+from .findings import THRESHOLD_PHRASES, findings, stop_sentence
+from .friedman import rank_tests
+from .intervals import image_differences, paired_differences
+from .thresholds import stop_differing, stop_differing_summary
+
+__all__ = [
+    "STUDY_TABLES",
+    "comparable_runs",
+    "study_tables",
+    "headline_findings",
+    "stop_summary_sentences",
+    "choose_reference",
+]
+
+# The tables of a study, by file name stem (results/<experiment>/study/<name>.csv).
+STUDY_TABLES = (
+    "rank_tests",
+    "paired_differences",
+    "image_differences",
+    "stop_differing",
+    "stop_differing_summary",
+    "characteristics",
+    "correlations",
+)
+
+
+def choose_reference(reference: str | None, spaces: Sequence[str]) -> str:
+    """The reference space: the configured one, else RGB if swept, else the first space.
+
+    Raises
+    ------
+    ValueError
+        If a configured reference is not among the swept spaces.
+    """
+    if reference is None:
+        return "RGB" if "RGB" in spaces else spaces[0]
+    if reference not in spaces:
+        raise ValueError(
+            f"config key 'study.reference': {reference!r} is not among colour_spaces "
+            f"({', '.join(spaces)})"
+        )
+    return reference
+
+
+def comparable_runs(runs: pd.DataFrame) -> pd.DataFrame:
+    """The runs that can tell spaces apart: k below the image's number of colours.
+
+    At k at or above it every space reproduces the image exactly (PSNR is
+    infinite, every error 0): there is nothing to compare, so those runs are
+    left out of the study.
+
+    Examples
+    --------
+    >>> runs = pd.DataFrame({"image": "flag", "k": [2, 3, 4], "n_unique": 3})
+    >>> comparable_runs(runs)["k"].tolist()
+    [2]
+    """
+    return runs[runs["k"] < runs["n_unique"]]
+
+
+def study_tables(
+    runs: pd.DataFrame,
+    differences: pd.DataFrame,
+    images: Mapping[str, object],
+    *,
+    reference: str,
+    seed: int = 0,
+) -> dict[str, pd.DataFrame]:
+    """Every study table of a sweep.
+
+    Parameters
+    ----------
+    runs : DataFrame
+        The sweep's metrics table (k-means rows are used, and only where k is
+        below the image's number of colours: :func:`comparable_runs`).
+    differences : DataFrame
+        The per-image differences tables, concatenated.
+    images : mapping of str to DistinctColours
+        Each image's distinct colours, for its characteristics.
+    reference : str
+        The space the others are compared with.
+    seed : int
+        Seeds the bootstrap intervals.
+
+    Returns
+    -------
+    dict of str to DataFrame
+        One table per name in :data:`STUDY_TABLES`. ``correlations`` relates
+        each space's per-image difference from the reference, at every k and
+        metric, to each image characteristic (Spearman).
+    """
+    runs = comparable_runs(runs)
+    per_image = image_differences(runs, reference=reference)
+    stops = stop_differing(differences, runs)
+    characteristics = characteristics_table(images)
+    correlations = [
+        characteristic_correlations(group.set_index("image")["difference"], characteristics).assign(
+            k=k, metric=metric, space=space, reference=reference
+        )
+        for (k, metric, space), group in per_image.groupby(["k", "metric", "space"], sort=False)
+    ]
+    columns = ["k", "metric", "space", "reference", "characteristic", "rho", "p_value", "n"]
+    return {
+        "rank_tests": rank_tests(runs),
+        "paired_differences": paired_differences(runs, reference=reference, seed=seed),
+        "image_differences": per_image,
+        "stop_differing": stops,
+        "stop_differing_summary": stop_differing_summary(stops),
+        "characteristics": characteristics,
+        "correlations": (
+            pd.concat(correlations, ignore_index=True)[columns]
+            if correlations
+            else pd.DataFrame(columns=columns)
+        ),
+    }
+
+
+def headline_findings(
+    tables: Mapping[str, pd.DataFrame], metric: str = "delta_e2000_mean"
+) -> list[str]:
+    """The sentences the report's front page opens with: the smallest and largest k.
+
+    Rankings and the paired differences from the reference at the smallest and
+    the largest k swept, and from which k pairs of spaces stop differing. With
+    fewer than 10 images a last sentence warns that the intervals are rough.
+    """
+    tests = tables["rank_tests"]
+    ks = sorted(tests["k"].unique()) if len(tests) else []
+    chosen = sorted({ks[0], ks[-1]}) if ks else []
+    paired = tables["paired_differences"]
+    sentences = [
+        sentence
+        for k in chosen
+        for sentence in findings(tests, paired, None, metric=metric, k_values=[k])
+    ]
+    sentences += stop_summary_sentences(tables["stop_differing_summary"])
+    n_images = int(tests["n_images"].max()) if len(tests) else 0
+    if 3 <= n_images < 10:
+        sentences.append(
+            f"With {n_images} images the 95 % intervals are rough (a bootstrap over few "
+            "images is too narrow): read them as an indication, not a test."
+        )
+    return sentences
+
+
+def stop_summary_sentences(summary: pd.DataFrame) -> list[str]:
+    """From which k pairs of spaces stop differing, one sentence per threshold.
+
+    Pairs that reach the threshold in some image are named with their median k
+    (:func:`~colourquant.study.stop_sentence` each); the pairs that reach it in
+    no image are counted together, so a sweep where no pair of spaces ever
+    converges says so in one sentence.
+
+    Examples
+    --------
+    >>> summary = pd.DataFrame({"space_a": ["RGB", "RGB"], "space_b": ["Lab", "HSV"],
+    ...     "threshold": "jnd", "n_images": 4, "n_reached": [0, 0], "k_median": float("nan"),
+    ...     "k_min": float("nan"), "k_max": float("nan"), "k_max_swept": 16})
+    >>> print(stop_summary_sentences(summary)[0])
+    All 2 pairs of spaces: their images' mean ΔE00 stays below 1 (just noticeable) by k = 16 in none of the 4 images.
+    """  # noqa: E501
+    sentences = []
+    for threshold, rows in summary.groupby("threshold", sort=False):
+        reached = rows[rows["n_reached"] > 0]
+        sentences += [stop_sentence(row) for _, row in reached.iterrows()]
+        never = rows[rows["n_reached"] == 0]
+        if len(never) == 0:
+            continue
+        phrase = THRESHOLD_PHRASES[threshold]
+        swept, n = int(never["k_max_swept"].max()), int(never["n_images"].max())
+        if len(reached) == 0:
+            sentences.append(
+                f"All {len(never)} pairs of spaces: {phrase} by k = {swept} in none of the "
+                f"{n} images."
+            )
+        else:
+            pairs = ", ".join(
+                f"{a} and {b}" for a, b in zip(never["space_a"], never["space_b"], strict=True)
+            )
+            sentences.append(f"Not by k = {swept} in any image: {pairs} ({phrase}).")
+    return sentences

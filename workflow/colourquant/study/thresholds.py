@@ -1,0 +1,224 @@
+"""From which k do two colour spaces stop differing?
+
+The differences table gives, per image, k and pair of spaces, the mean
+CIEDE2000 between the two spaces' quantized images. Two spaces *stop
+differing* at the smallest swept k from which that difference meets a
+threshold at every larger k swept too (a dip below followed by a rise above
+does not count). Two thresholds:
+
+``jnd``
+    the difference is below ΔE00 = 1, about one just-noticeable difference;
+``seed``
+    the difference is no larger than the replicate spread: the larger of the
+    two spaces' ``seed_delta_e2000`` at that k, the mean ΔE00 between a run's
+    image and its refit with the next seed (what chance alone changes).
+
+Where the difference still fails the threshold at the largest k swept, the
+threshold is *not reached*: ``k_from`` is NaN and ``reached`` False.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from ._tables import kmeans_only
+
+__all__ = [
+    "JND",
+    "THRESHOLDS",
+    "first_k_staying_below",
+    "stop_differing",
+    "stop_differing_summary",
+]
+
+#: Mean ΔE00 below which two images are taken not to differ noticeably.
+JND = 1.0
+
+#: The thresholds of :func:`stop_differing`, by name, as a sentence would say them.
+THRESHOLDS = {
+    "jnd": f"mean ΔE00 below {JND:g} (just noticeable)",
+    "seed": "no larger than the seed spread",
+}
+
+_DIFFERENCE_COLUMNS = ("image", "k", "space_a", "space_b", "delta_e2000_mean")
+
+
+def first_k_staying_below(k, values, limits, *, inclusive: bool = False) -> float:
+    """The smallest k from which `values` stay below `limits` at every larger k; else NaN.
+
+    Parameters
+    ----------
+    k : array_like of int, shape (n,)
+        The swept k, in any order (distinct).
+    values : array_like of float, shape (n,)
+    limits : array_like of float, shape (n,) or scalar
+    inclusive : bool
+        Meet the limit with ``<=`` rather than ``<``.
+
+    Returns
+    -------
+    float
+        NaN where the last k fails (a NaN value or limit fails).
+
+    Examples
+    --------
+    >>> first_k_staying_below([2, 4, 8, 16], [3.0, 0.5, 1.5, 0.8], 1.0)
+    16.0
+    >>> first_k_staying_below([2, 4, 8], [3.0, 2.0, 1.0], 1.0)
+    nan
+    >>> first_k_staying_below([2, 4, 8], [3.0, 2.0, 1.0], 1.0, inclusive=True)
+    8.0
+    """
+    k = np.asarray(k)
+    values = np.asarray(values, dtype=float)
+    limits = np.broadcast_to(np.asarray(limits, dtype=float), values.shape)
+    if k.ndim != 1 or k.shape != values.shape:
+        raise ValueError(f"k and values must be 1-d of one length, got {k.shape}, {values.shape}")
+    if np.unique(k).size != k.size:
+        raise ValueError("k values must be distinct")
+    if k.size == 0:
+        return np.nan
+    order = np.argsort(k)
+    meets = values[order] <= limits[order] if inclusive else values[order] < limits[order]
+    if not meets[-1]:
+        return np.nan
+    failing = np.flatnonzero(~meets)
+    start = failing[-1] + 1 if failing.size else 0
+    return float(k[order][start])
+
+
+def _seed_spreads(runs: pd.DataFrame, column: str) -> pd.Series:
+    """The spread `column` by (image, space, k), k-means only."""
+    return kmeans_only(runs, [column]).set_index(["image", "space", "k"])[column]
+
+
+def stop_differing(
+    differences: pd.DataFrame,
+    runs: pd.DataFrame | None = None,
+    *,
+    thresholds: Sequence[str] = tuple(THRESHOLDS),
+    seed_column: str = "seed_delta_e2000",
+) -> pd.DataFrame:
+    """Per image and pair of spaces, the k from which they stop differing, for each threshold.
+
+    Parameters
+    ----------
+    differences : DataFrame
+        The differences tables of the images, concatenated: columns ``image,
+        k, space_a, space_b, delta_e2000_mean``.
+    runs : DataFrame, optional
+        The runs table, for the ``seed`` threshold (its ``seed_delta_e2000``).
+        Without it, or without seed noise measured, ``seed`` is not evaluated
+        (NaN, with a note).
+    thresholds : sequence of str
+        Keys of :data:`THRESHOLDS`.
+    seed_column : str
+        The runs' column with the mean ΔE00 between a run's image and its
+        replicate's: the ``seed`` threshold of a pair is the larger of the two
+        spaces' values at each k.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``image, space_a, space_b, threshold, k_from, reached,
+        k_max_swept, note``.
+
+    Examples
+    --------
+    >>> differences = pd.DataFrame({"image": "a", "k": [2, 4, 8], "space_a": "RGB",
+    ...                             "space_b": "Lab", "delta_e2000_mean": [2.0, 0.9, 0.7]})
+    >>> stop_differing(differences, thresholds=["jnd"])[["threshold", "k_from", "reached"]]
+      threshold  k_from  reached
+    0       jnd     4.0     True
+    """
+    missing = [c for c in _DIFFERENCE_COLUMNS if c not in differences]
+    if missing:
+        raise ValueError(f"the differences table lacks the column(s) {', '.join(missing)}")
+    unknown = [t for t in thresholds if t not in THRESHOLDS]
+    if unknown:
+        raise ValueError(
+            f"unknown threshold(s) {', '.join(unknown)}; known: {', '.join(THRESHOLDS)}"
+        )
+    keys = ["image", "space_a", "space_b", "k"]
+    if differences.duplicated(keys).any():
+        raise ValueError("the differences table repeats an (image, space_a, space_b, k)")
+    spreads = (
+        _seed_spreads(runs, seed_column) if runs is not None and "seed" in thresholds else None
+    )
+    rows = []
+    for (image, space_a, space_b), pair in differences.groupby(keys[:3], sort=False):
+        k, values = pair["k"].to_numpy(), pair["delta_e2000_mean"].to_numpy(dtype=float)
+        for threshold in thresholds:
+            note = ""
+            if threshold == "jnd":
+                k_from = first_k_staying_below(k, values, JND)
+            else:
+                limits = _pair_limits(spreads, image, space_a, space_b, k)
+                if np.isnan(limits).all():
+                    k_from, note = np.nan, "seed spread not measured"
+                else:
+                    k_from = first_k_staying_below(k, values, limits, inclusive=True)
+            rows.append(
+                {
+                    "image": image,
+                    "space_a": space_a,
+                    "space_b": space_b,
+                    "threshold": threshold,
+                    "k_from": k_from,
+                    "reached": not np.isnan(k_from),
+                    "k_max_swept": int(k.max()),
+                    "note": note,
+                }
+            )
+    columns = ["image", "space_a", "space_b", "threshold", "k_from", "reached"]
+    return pd.DataFrame(rows, columns=[*columns, "k_max_swept", "note"])
+
+
+def _pair_limits(spreads, image, space_a, space_b, k) -> np.ndarray:
+    """The larger of the two spaces' seed spreads at each k; NaN where unknown."""
+    if spreads is None:
+        return np.full(len(k), np.nan)
+    look_up = lambda space: spreads.reindex(  # noqa: E731
+        pd.MultiIndex.from_arrays([[image] * len(k), [space] * len(k), k])
+    ).to_numpy(dtype=float)
+    return np.fmax(look_up(space_a), look_up(space_b))
+
+
+def stop_differing_summary(per_image: pd.DataFrame) -> pd.DataFrame:
+    """Over images, per pair and threshold: how many reached it, and the k's median and range.
+
+    Parameters
+    ----------
+    per_image : DataFrame
+        The table of :func:`stop_differing`.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``space_a, space_b, threshold, n_images, n_reached, k_median,
+        k_min, k_max, k_max_swept``; the median and range are over the images
+        that reached the threshold (NaN where none did). ``n_images`` counts
+        the images where the threshold could be evaluated.
+
+    Examples
+    --------
+    >>> per_image = pd.DataFrame({"image": list("abc"), "space_a": "RGB", "space_b": "Lab",
+    ...     "threshold": "jnd", "k_from": [4.0, 16.0, float("nan")],
+    ...     "reached": [True, True, False], "k_max_swept": 32, "note": ""})
+    >>> stop_differing_summary(per_image)[["n_images", "n_reached", "k_median", "k_max"]]
+       n_images  n_reached  k_median  k_max
+    0         3          2      10.0   16.0
+    """
+    evaluated = per_image[per_image["note"] == ""]
+    grouped = evaluated.groupby(["space_a", "space_b", "threshold"], sort=False)
+    return grouped.agg(
+        n_images=("image", "nunique"),
+        n_reached=("reached", "sum"),
+        k_median=("k_from", "median"),
+        k_min=("k_from", "min"),
+        k_max=("k_from", "max"),
+        k_max_swept=("k_max_swept", "max"),
+    ).reset_index()

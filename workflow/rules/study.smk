@@ -1,0 +1,56 @@
+# Across images: which colour space quantizes better, from which k the spaces
+# stop differing, and how sure that is (colourquant.study). Needs two spaces.
+
+
+# Tables of a few thousand rows: it runs where Snakemake runs, like summarise.
+localrules:
+    study,
+
+
+rule study:
+    input:
+        metrics=results("metrics.csv"),
+        differences=expand(results("differences/{image}.csv"), image=list(IMAGES)),
+        distinct=list(distinct_files().values()),
+    output:
+        **study_table_outputs(),
+        differences_figure=report(
+            results("figures/study/differences_from_reference.png"),
+            caption="../report/study_differences.rst",
+            category="Study",
+            labels={"figure": "1 difference from the reference"},
+        ),
+        ranks_figure=report(
+            results("figures/study/ranks.png"),
+            caption="../report/study_ranks.rst",
+            category="Study",
+            labels={"figure": "2 ranks"},
+        ),
+        convergence_figure=report(
+            results("figures/study/convergence.png"),
+            caption="../report/study_convergence.rst",
+            category="Study",
+            labels={"figure": "3 when spaces stop differing"},
+        ),
+        findings=results("study/findings.txt"),
+        all_findings=report(
+            results("study/all_findings.txt"),
+            caption="../report/study_findings.rst",
+            category="Study",
+            labels={"figure": "4 findings at every k"},
+        ),
+    log:
+        results("logs/study.log"),
+    conda:
+        "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, input, attempt: attempt * (1000 + 2 * size_mb(input)),
+        runtime=10,
+    params:
+        reference=REFERENCE,
+        seed=config["fit"]["seed"],
+        spaces=SPACES,
+        distinct=distinct_files(),
+    script:
+        "../scripts/study.py"
