@@ -1,3 +1,4 @@
+import re
 from pathlib import Path
 
 import pytest
@@ -82,7 +83,6 @@ def test_every_schema_key_has_description_and_default():
         ({"images": {"a": "x.png"}}, "config key 'images' must be a list"),
         ({"images": [{"name": "a", "src": "x.png"}]}, "unknown config key 'src' under 'images[0]'"),
         ({"images": [{"name": "a"}]}, "config key 'images[0]': 'source' is a required property"),
-        ({"images": "images.txt"}, "a sheet of images must be a .tsv or .csv file; got 'images"),
     ],
 )
 def test_invalid_config_names_the_key(change, expected):
@@ -164,3 +164,36 @@ def test_pillow_quantizers_refuse_k_above_256(methods):
     # k-means alone has no such limit, and 256 itself is allowed.
     assert max(validate_config({**DEFAULT, "k_values": [2, 257]}, SCHEMA)["k_values"]) == 257
     validate_config({**DEFAULT, "k_values": [2, 256], "methods": methods}, SCHEMA)
+
+
+def test_images_from_a_folder_or_a_pattern(tmp_path: Path):
+    photos = tmp_path / "photos"
+    photos.mkdir()
+    for name in ("b c.jpg", "a.png", "a.JPG", "readme.txt", "x.tif"):
+        (photos / name).write_bytes(b"")
+    (photos / "sub").mkdir()
+    (photos / "sub/deep.png").write_bytes(b"")
+    config = validate_config({**DEFAULT, "images": str(photos)}, SCHEMA)
+    table = image_table(config, SCHEMA)
+    # File names made path-safe; two files named a get their extension; no text, no subfolder.
+    assert list(table) == ["a_JPG", "a_png", "b_c", "x"]
+    assert table["b_c"]["source"] == str(photos / "b c.jpg")
+    config = validate_config({**DEFAULT, "images": f"{photos}/**/*.png"}, SCHEMA)
+    assert list(image_table(config, SCHEMA)) == ["a", "deep"]
+
+
+@pytest.mark.parametrize(
+    "files, images, message",
+    [
+        (["a b.png", "a_b.png"], "{}", "both become image name 'a_b_png'"),
+        (["notes.txt"], "{}", "matches no image files"),
+        ([], "{}/*.png", "pattern '{}/*.png' matches no image files"),
+        ([], "{}/images.txt", "is neither an image sheet (.tsv or .csv), a folder nor a glob"),
+    ],
+)
+def test_image_sets_that_cannot_be_used(tmp_path: Path, files, images, message):
+    for name in files:
+        (tmp_path / name).write_bytes(b"")
+    config = validate_config({**DEFAULT, "images": images.format(tmp_path)}, SCHEMA)
+    with pytest.raises(ConfigError, match=re.escape(message.format(tmp_path))):
+        image_table(config, SCHEMA)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import copy
 import csv
+import re
 from pathlib import Path
 
-__all__ = ["ConfigError", "validate_config", "read_image_sheet", "image_table"]
+__all__ = ["ConfigError", "validate_config", "read_image_sheet", "image_set", "image_table"]
 
 
 class ConfigError(ValueError):
@@ -45,15 +46,10 @@ def _describe(error) -> str:
         if entry_error is not None:
             entry_error.path.appendleft("images")
             return _describe(entry_error)
-    if key == "images" and isinstance(error.instance, str):
-        return (
-            "config key 'images': a sheet of images must be a .tsv or .csv file; "
-            f"got {error.instance!r}"
-        )
     if error.validator == "oneOf" and key == "images":
         return (
-            "config key 'images' must be a list of {name, source} entries or the path "
-            f"of a .tsv/.csv sheet; got {error.instance!r}"
+            "config key 'images' must be a list of {name, source} entries, the path of a "
+            f".tsv/.csv sheet, a folder or a glob pattern; got {error.instance!r}"
         )
     if error.validator == "pattern" and key.endswith(".name"):
         return (
@@ -195,6 +191,75 @@ def read_image_sheet(path: str | Path, schema: dict) -> list[dict]:
     return entries
 
 
+# File name extensions taken as images in a folder or a glob pattern (any
+# format Pillow decodes can still be listed by path).
+IMAGE_SUFFIXES = frozenset(
+    ".png .jpg .jpeg .tif .tiff .bmp .gif .webp .ppm .pgm .pnm .tga .jp2".split()
+)
+
+
+def _image_name(path: Path) -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "_", path.stem) or "_"
+
+
+def image_set(pattern: str) -> list[dict]:
+    """Image entries of a folder (its image files) or a glob pattern, named by file name.
+
+    Names are file names without extension, other characters than letters,
+    digits, ``_`` and ``-`` made ``_``; where two files would share a name, both
+    get their extension appended (``photo_jpg``, ``photo_png``).
+
+    Raises
+    ------
+    ConfigError
+        If nothing matches, or two files still share a name.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> for name in ("my cat.jpg", "dog.png", "dog.JPG", "notes.txt"):
+    ...     _ = (folder / name).write_bytes(b"")
+    >>> [entry["name"] for entry in image_set(str(folder))]
+    ['dog_JPG', 'dog_png', 'my_cat']
+    """
+    import glob
+
+    if Path(pattern).is_dir():
+        paths = [path for path in Path(pattern).iterdir() if path.is_file()]
+        where = f"folder {pattern!r}"
+    elif glob.has_magic(pattern):
+        paths = [Path(path) for path in glob.glob(pattern, recursive=True)]
+        paths = [path for path in paths if path.is_file()]
+        where = f"pattern {pattern!r}"
+    else:
+        raise ConfigError(
+            f"config key 'images': {pattern!r} is neither an image sheet (.tsv or .csv), "
+            "a folder nor a glob pattern"
+        )
+    paths = sorted(path for path in paths if path.suffix.lower() in IMAGE_SUFFIXES)
+    if not paths:
+        raise ConfigError(
+            f"config key 'images': {where} matches no image files "
+            f"({', '.join(sorted(IMAGE_SUFFIXES))})"
+        )
+    stems = [_image_name(path) for path in paths]
+    names = [
+        f"{stem}_{_image_name(Path(path.suffix[1:]))}" if stems.count(stem) > 1 else stem
+        for stem, path in zip(stems, paths, strict=True)
+    ]
+    by_name: dict[str, Path] = {}
+    for name, path in zip(names, paths, strict=True):
+        if name in by_name:
+            raise ConfigError(
+                f"config key 'images': {str(by_name[name])!r} and {str(path)!r} both become "
+                f"image name {name!r}; rename one, or list the images in a sheet with "
+                "names of your own"
+            )
+        by_name[name] = path
+    return [{"name": name, "source": str(path)} for name, path in sorted(by_name.items())]
+
+
 def image_table(config: dict, schema: dict) -> dict[str, dict]:
     """The validated images of a configuration, keyed by name, in config order.
 
@@ -206,7 +271,12 @@ def image_table(config: dict, schema: dict) -> dict[str, dict]:
     from .images import SAMPLE_PREFIX, ImageError, check_sample_name
 
     images = config["images"]
-    entries = read_image_sheet(images, schema) if isinstance(images, str) else images
+    if isinstance(images, list):
+        entries = images
+    elif Path(images).suffix.lower() in (".tsv", ".csv"):
+        entries = read_image_sheet(images, schema)
+    else:
+        entries = image_set(images)
     for entry in entries:
         if entry["source"].startswith(SAMPLE_PREFIX):
             try:
