@@ -420,7 +420,7 @@ def test_the_public_names_are_the_packages_and_documented():
         colourquant.quantise  # noqa: B018
 
 
-@pytest.mark.parametrize("module", ["api", "estimator"])
+@pytest.mark.parametrize("module", ["api", "estimator", "cli"])
 def test_the_docstring_examples_run(module):
     import importlib
 

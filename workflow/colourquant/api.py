@@ -96,7 +96,7 @@ def read_image(image, *, name: str | None = None) -> tuple[LoadedImage, str]:
         name = name or sample
         return sample_image(sample, name=name), name
     if isinstance(image, (str, Path)):
-        name = name or Path(image).stem
+        name = name or Path(image).stem or str(image)
         return load_image(image, name=name), name
     name = name or ARRAY_NAME
     return _array_image(image, name), name
