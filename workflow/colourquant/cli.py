@@ -104,6 +104,14 @@ examples:
   colourquant run --report results/report.html the report, after a run"""
 
 
+# Each command's description and epilog (its example), for `COMMAND --help`.
+_TEXTS = {
+    "quantize": (_QUANTIZE_DESCRIPTION, _QUANTIZE_EPILOG),
+    "compare": (_COMPARE_DESCRIPTION, _COMPARE_EPILOG),
+    "run": (_RUN_DESCRIPTION, None),
+}
+
+
 class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
     """pngquant's layout: one line per option, its value named once (``-k, --colours K``)."""
 
@@ -143,6 +151,30 @@ def _png(text: str) -> Path:
     return Path(text)
 
 
+# The usage line and the output options of quantize and compare.
+_OUTPUTS = {
+    "quantize": (
+        "IMAGE -k K [--space SPACE] [-o OUT.png] [options]",
+        [
+            (("-o", "--output"), _png, "OUT.png",
+             "the quantized image (default: IMAGE-SPACE-kK.png here)"),
+            (("--palette",), _png, "FILE.png", "also draw the palette, colours by pixel share"),
+            (("--metrics",), Path, "FILE",
+             "also write the metrics: JSON, or CSV if FILE ends in .csv"),
+        ],
+    ),
+    "compare": (
+        "IMAGE -k K [K ...] --space SPACE [SPACE ...] [-o FIG.png]",
+        [
+            (("-o", "--output"), _png, "FIG.png",
+             "also draw the comparison figure: a row per space, a column per k"),
+            (("--metrics",), Path, "FILE",
+             "also write every metrics column: CSV, or JSON if FILE ends in .json"),
+        ],
+    ),
+}  # fmt: skip
+
+
 def _add_fit_options(parser: argparse.ArgumentParser) -> None:
     """The options of the fit and of progress, shared by quantize and compare."""
     parser.add_argument(
@@ -163,6 +195,36 @@ def _add_fit_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
 
 
+def _command(commands, name: str, usage: str) -> argparse.ArgumentParser:
+    """A command's parser, its description and epilog from :data:`_TEXTS`."""
+    description, epilog = _TEXTS[name]
+    return commands.add_parser(
+        name,
+        prog=f"{PROG} {name}",
+        usage=f"{PROG} {name} {usage}",
+        description=description,
+        epilog=epilog and epilog.format(spaces=", ".join(SPACES)),
+        formatter_class=_HelpFormatter,
+    )
+
+
+def _add_image_options(parser: argparse.ArgumentParser, *, many: bool) -> None:
+    """IMAGE, -k and --space: one k and space to quantize, several to compare."""
+    parser.add_argument(
+        "image", metavar="IMAGE", help="a file (PNG, JPEG, TIFF, WebP, GIF, ...) or skimage:NAME"
+    )
+    parser.add_argument(
+        "-k", "--colours", type=_at_least(1, "k"), nargs="+" if many else None,
+        default=[2, 4, 8, 16] if many else 16, metavar="K",
+        help="numbers of colours (2 4 8 16)" if many else "number of colours (16)",
+    )  # fmt: skip
+    parser.add_argument(
+        "-s", "--space", type=_space, choices=SPACES, nargs="+" if many else None,
+        default=["RGB", "Lab"] if many else "Lab", metavar="SPACE",
+        help="colour spaces (RGB Lab)" if many else "colour space of the fit (Lab)",
+    )  # fmt: skip
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog=PROG,
@@ -175,73 +237,14 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(
         dest="command", metavar="COMMAND", required=True, help=argparse.SUPPRESS
     )
-    image_help = "a file (PNG, JPEG, TIFF, WebP, GIF, ...) or skimage:NAME"
 
-    quantize = commands.add_parser(
-        "quantize",
-        prog=f"{PROG} quantize",
-        usage=f"{PROG} quantize IMAGE -k K [--space SPACE] [-o OUT.png] [options]",
-        description=_QUANTIZE_DESCRIPTION,
-        epilog=_QUANTIZE_EPILOG.format(spaces=", ".join(SPACES)),
-        formatter_class=_HelpFormatter,
-    )
-    quantize.add_argument("image", metavar="IMAGE", help=image_help)
-    quantize.add_argument(
-        "-k", "--colours", type=_at_least(1, "k"), default=16, metavar="K",
-        help="number of colours (16)",
-    )  # fmt: skip
-    quantize.add_argument(
-        "-s", "--space", type=_space, choices=SPACES, default="Lab", metavar="SPACE",
-        help="colour space of the fit (Lab)",
-    )  # fmt: skip
-    quantize.add_argument(
-        "-o", "--output", type=_png, metavar="OUT.png",
-        help="the quantized image (default: IMAGE-SPACE-kK.png here)",
-    )  # fmt: skip
-    quantize.add_argument(
-        "--palette", type=_png, metavar="FILE.png",
-        help="also draw the palette, colours by pixel share",
-    )  # fmt: skip
-    quantize.add_argument(
-        "--metrics", type=Path, metavar="FILE",
-        help="also write the metrics: JSON, or CSV if FILE ends in .csv",
-    )  # fmt: skip
-    _add_fit_options(quantize)
-
-    compare = commands.add_parser(
-        "compare",
-        prog=f"{PROG} compare",
-        usage=f"{PROG} compare IMAGE -k K [K ...] --space SPACE [SPACE ...] [-o FIG.png]",
-        description=_COMPARE_DESCRIPTION,
-        epilog=_COMPARE_EPILOG.format(spaces=", ".join(SPACES)),
-        formatter_class=_HelpFormatter,
-    )
-    compare.add_argument("image", metavar="IMAGE", help=image_help)
-    compare.add_argument(
-        "-k", "--colours", type=_at_least(1, "k"), nargs="+", default=[2, 4, 8, 16],
-        metavar="K", help="numbers of colours (2 4 8 16)",
-    )  # fmt: skip
-    compare.add_argument(
-        "-s", "--space", type=_space, choices=SPACES, nargs="+", default=["RGB", "Lab"],
-        metavar="SPACE", help="colour spaces (RGB Lab)",
-    )  # fmt: skip
-    compare.add_argument(
-        "-o", "--output", type=_png, metavar="FIG.png",
-        help="also draw the comparison figure: a row per space, a column per k",
-    )  # fmt: skip
-    compare.add_argument(
-        "--metrics", type=Path, metavar="FILE",
-        help="also write every metrics column: CSV, or JSON if FILE ends in .json",
-    )  # fmt: skip
-    _add_fit_options(compare)
-
-    commands.add_parser(
-        "run",
-        prog=f"{PROG} run",
-        usage=f"{PROG} run [SNAKEMAKE OPTIONS]",
-        description=_RUN_DESCRIPTION,
-        formatter_class=_HelpFormatter,
-    )
+    for name, (usage, outputs) in _OUTPUTS.items():
+        command = _command(commands, name, usage)
+        _add_image_options(command, many=name == "compare")
+        for flags, kind, metavar, help in outputs:
+            command.add_argument(*flags, type=kind, metavar=metavar, help=help)
+        _add_fit_options(command)
+    _command(commands, "run", "[SNAKEMAKE OPTIONS]")
     return parser
 
 

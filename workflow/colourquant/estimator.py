@@ -207,12 +207,7 @@ class ColourQuantizer(TransformerMixin, BaseEstimator):
         return labels[distinct.index].reshape(shape)
 
     def transform(self, X):
-        """An image quantized with the fitted palette.
-
-        Parameters
-        ----------
-        X : ndarray, str or Path
-            An image, as :meth:`fit` takes.
+        """The image `X` (as :meth:`fit` takes it) quantized with the fitted palette.
 
         Returns
         -------
