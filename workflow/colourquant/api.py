@@ -231,9 +231,11 @@ def _space_runs(
     *,
     verbose: bool = False,
 ) -> Iterator[Run]:
-    """The runs of :func:`colourquant.runs.kmeans_runs`, space after space, with progress."""
+    """The runs of :func:`colourquant.runs.kmeans_runs`, space after space, with progress.
+
+    `spaces` are names of :data:`colourquant.spaces.SPACES`, as they are spelled there.
+    """
     distinct, metadata = _prepared(loaded)
-    spaces = [get_space(space).name for space in spaces]  # an unknown name fails first
     for space in spaces:
         if verbose:
             print(
@@ -337,6 +339,7 @@ def quantize(
     colourquant.config.ConfigError: unknown key 'fit.n_inits'; known: mode, sample_fraction, ...
     """
     settings = FitSettings.from_config({"mode": mode, "seed": seed, **fit})
+    space = get_space(space).name
     loaded, name = read_image(image, name=name)
     (run,) = _space_runs(loaded, name, [k], [space], settings, verbose=verbose)
     return Quantization._from_run(run, loaded.rgb)
@@ -403,7 +406,8 @@ def compare(
     3   Lab  3            3              0.61
     """
     settings = FitSettings.from_config({"seed": seed, **fit})
-    ks, spaces = _as_list(ks), _as_list(spaces)
+    ks = _as_list(ks)
+    spaces = [get_space(space).name for space in _as_list(spaces)]  # unknown names fail first
     loaded, name = read_image(image, name=name)
     rows, quantized = [], {}
     for run in _space_runs(loaded, name, ks, spaces, settings, verbose=verbose):
@@ -416,14 +420,7 @@ def compare(
         return table
     from .plots import comparison_figure
 
-    drawn = comparison_figure(
-        name,
-        _thumbnail(loaded.rgb),
-        quantized,
-        [get_space(space).name for space in spaces],
-        ks,
-    )
-    return table, drawn
+    return table, comparison_figure(name, _thumbnail(loaded.rgb), quantized, spaces, ks)
 
 
 def _thumbnail(pixels: np.ndarray) -> np.ndarray:

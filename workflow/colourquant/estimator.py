@@ -82,6 +82,8 @@ class ColourQuantizer(TransformerMixin, BaseEstimator):
 
     Attributes
     ----------
+    space_ : str
+        The fit space's name, as :data:`colourquant.spaces.SPACES` spells it.
     cluster_centers_ : ndarray of float64, shape (k_effective, 3)
         The centres in the fit space; fewer than `n_colours` if the image has
         fewer distinct colours.
