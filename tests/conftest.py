@@ -67,12 +67,18 @@ def sweep_config(images, spaces, k_values, **options) -> dict:
     }
 
 
-def write_images(workdir: Path, images: dict[str, np.ndarray]) -> Path:
-    """Write each image as `workdir/<name>.png`, as sweep_config expects."""
+def write_png(path: Path, pixels: np.ndarray) -> Path:
+    """Write an 8-bit image as a PNG file."""
     from PIL import Image
 
+    Image.fromarray(pixels).save(path)
+    return path
+
+
+def write_images(workdir: Path, images: dict[str, np.ndarray]) -> Path:
+    """Write each image as `workdir/<name>.png`, as sweep_config expects."""
     for name, pixels in images.items():
-        Image.fromarray(pixels).save(workdir / f"{name}.png")
+        write_png(workdir / f"{name}.png", pixels)
     return workdir
 
 

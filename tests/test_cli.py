@@ -1,0 +1,283 @@
+"""The `colourquant` command: the API's results from a shell, its messages and exit codes."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import tomllib
+
+import numpy as np
+import pandas as pd
+import pytest
+import yaml
+from PIL import Image
+
+from colourquant import cli, compare, quantize
+from colourquant.palette import render_palette
+from conftest import REPO, noisy_photo, write_png
+
+TIMING = "fit_seconds"
+
+
+def run_cli(*args: str, cwd=None) -> subprocess.CompletedProcess:
+    """`colourquant ARGS` in a new process, with this checkout's package."""
+    return subprocess.run(
+        [sys.executable, "-m", "colourquant.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(REPO / "workflow")},
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="module")
+def photo_jpg(tmp_path_factory):
+    """A real photo (a crop of scikit-image's chelsea), as a JPEG file."""
+    import skimage.data
+
+    path = tmp_path_factory.mktemp("photos") / "chelsea.jpg"
+    Image.fromarray(skimage.data.chelsea()[90:170, 140:250]).save(path, quality=90)
+    return path
+
+
+def without_timing(row: dict) -> dict:
+    return {key: value for key, value in row.items() if key != TIMING}
+
+
+def test_quantize_writes_the_apis_image_palette_and_metrics(photo_jpg, tmp_path, capsys):
+    out, palette, metrics = tmp_path / "out.png", tmp_path / "palette.png", tmp_path / "m.json"
+    status = cli.main(
+        ["quantize", str(photo_jpg), "-k", "6", "--space", "oklab", "-o", str(out),
+         "--palette", str(palette), "--metrics", str(metrics), "--seed", "3"]
+    )  # fmt: skip
+    assert status == 0
+    expected = quantize(photo_jpg, 6, "OKLab", seed=3)
+    with Image.open(out) as written:
+        assert written.mode == "P"  # palette indices, as the workflow writes them
+        pixels = np.asarray(written.convert("RGB"))
+    assert len(np.unique(pixels.reshape(-1, 3), axis=0)) <= 6
+    np.testing.assert_array_equal(pixels, expected.quantized)
+    row = json.loads(metrics.read_text())
+    assert list(row) == list(expected.metrics)
+    assert without_timing(row) == without_timing(expected.metrics)
+    assert row["image"] == "chelsea" and row["space"] == "OKLab" and row["seed"] == 3
+    assert row["source_mode"] == "RGB" and row["seed_delta_e2000"] >= 0
+    shares = expected.counts / expected.counts.sum()
+    np.testing.assert_array_equal(
+        np.asarray(Image.open(palette)), render_palette(expected.palette, shares)
+    )
+    # Progress and the summary go to stderr, nothing to stdout.
+    captured = capsys.readouterr()
+    assert captured.out == ""
+    lines = captured.err.splitlines()
+    assert lines[0] == f"chelsea: 110 x 80 pixels ({photo_jpg})"
+    assert lines[1] == "chelsea: k-means in OKLab at k = 6 ..."
+    assert re.fullmatch(rf"wrote {re.escape(str(out))}: 6 colours, mean ΔE00 [\d.]+, .*", lines[-1])
+
+
+def test_quantize_metrics_as_csv_default_output_and_quiet(photo_jpg, tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    status = cli.main(
+        ["quantize", str(photo_jpg), "-k", "3", "--mode", "sample", "--n-init", "2",
+         "--no-seed-noise", "--metrics", "m.csv", "-q"]
+    )  # fmt: skip
+    assert status == 0
+    assert capsys.readouterr().err == ""
+    expected = quantize(photo_jpg, 3, "Lab", mode="sample", n_init=2, seed_noise=False)
+    # The default output: IMAGE-SPACE-kK.png in the working directory.
+    pixels = np.asarray(Image.open(tmp_path / "chelsea-Lab-k3.png").convert("RGB"))
+    np.testing.assert_array_equal(pixels, expected.quantized)
+    (row,) = pd.read_csv(tmp_path / "m.csv").to_dict("records")
+    assert "seed_delta_e2000" not in row and row["mode"] == "sample" and row["n_init"] == 2
+    for column, value in without_timing(expected.metrics).items():
+        if isinstance(value, float):
+            assert row[column] == pytest.approx(value, rel=1e-9), column
+        else:
+            assert str(row[column]) == str(value), column
+
+
+def test_compare_prints_an_aligned_table_and_writes_the_figure(photo_jpg, tmp_path, capsys):
+    figure, table_file = tmp_path / "figure.png", tmp_path / "table.csv"
+    status = cli.main(
+        ["compare", str(photo_jpg), "-k", "2", "5", "--space", "RGB", "HSV",
+         "-o", str(figure), "--metrics", str(table_file)]
+    )  # fmt: skip
+    assert status == 0
+    expected = compare(photo_jpg, [2, 5], ["RGB", "HSV"])
+    captured = capsys.readouterr()
+    lines = captured.out.splitlines()
+    assert len(lines) == 1 + 4
+    assert lines[0].split() == [
+        "space", "k", "k_effective", "inertia_normalised", "mse_rgb", "psnr",
+        "delta_e2000_mean", "delta_e2000_p95", "ssim", "seed_delta_e2000", "fit_seconds",
+    ]  # fmt: skip
+    # Aligned: every column ends where its header ends.
+    ends = [match.end() for match in re.finditer(r"\S+", lines[0])]
+    for line in lines[1:]:
+        assert [match.end() for match in re.finditer(r"\S+", line)] == ends, line
+    for line, row in zip(lines[1:], expected.to_dict("records"), strict=True):
+        values = line.split()
+        assert values[:3] == [row["space"], str(row["k"]), str(row["k_effective"])]
+        assert values[6] == f"{row['delta_e2000_mean']:.2f}"
+        assert values[8] == f"{row['ssim']:.4f}"
+    written = pd.read_csv(table_file)
+    assert list(written.columns) == list(expected.columns)
+    pd.testing.assert_frame_equal(
+        written.drop(columns=[TIMING, "n_frames"]),
+        expected.drop(columns=[TIMING, "n_frames"]),
+        rtol=1e-9,
+    )
+    with Image.open(figure) as drawn:
+        assert drawn.format == "PNG" and drawn.width > 600
+    assert "chelsea: k-means in HSV at k = 2, 5 ..." in captured.err.splitlines()
+    assert f"wrote {figure}" in captured.err.splitlines()
+
+
+# --- messages and exit codes ------------------------------------------------------------------
+
+
+def test_a_bad_image_is_one_line_on_stderr_and_exit_1(tmp_path):
+    result = run_cli("quantize", tmp_path / "photo.jpg", "-k", "4")
+    assert result.returncode == 1
+    assert (
+        result.stderr == f"colourquant: image 'photo': '{tmp_path / 'photo.jpg'}' does not exist\n"
+    )
+    assert result.stdout == ""
+    (tmp_path / "notes.png").write_text("not a picture")
+    result = run_cli("compare", tmp_path / "notes.png")
+    assert result.returncode == 1
+    assert result.stderr == (
+        f"colourquant: image 'notes': '{tmp_path / 'notes.png'}' is not an image file "
+        "Pillow can read\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["quantize", "skimage:nothing"], "image 'nothing': scikit-image has no sample image"),
+        (["quantize", "."], "image '.': '.' is a directory, not an image file"),
+    ],
+)
+def test_other_bad_images_exit_1(args, message, capsys):
+    assert cli.main(args) == 1
+    error = capsys.readouterr().err
+    assert error.startswith(f"colourquant: {message}") and error.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["quantize", "a.png", "-k", "0"], "argument -k/--colours: k must be at least 1, got 0"),
+        (["quantize", "a.png", "-k", "two"], "argument -k/--colours: k must be an integer"),
+        (["quantize", "a.png", "--space", "CMYK"], "argument -s/--space: invalid choice: 'CMYK'"),
+        (["quantize", "a.png", "-o", "a.jpg"], "argument -o/--output: 'a.jpg' must be a .png"),
+        (["quantize", "a.png", "--seed", "-1"], "argument --seed: --seed must be at least 0"),
+        (["quantize", "a.png", "--mode", "fast"], "argument --mode: invalid choice: 'fast'"),
+        (["compare", "a.png", "-k"], "argument -k/--colours: expected at least one argument"),
+        (["quantize"], "the following arguments are required: IMAGE"),
+        (["paint", "a.png"], "argument COMMAND: invalid choice: 'paint'"),
+        ([], "the following arguments are required: COMMAND"),
+    ],
+)
+def test_usage_errors_exit_2(args, message, capsys):
+    with pytest.raises(SystemExit) as exited:
+        cli.main(args)
+    assert exited.value.code == 2
+    error = capsys.readouterr().err
+    assert message in error and error.startswith("usage: colourquant")
+
+
+def test_a_fit_setting_out_of_range_is_a_usage_error(photo_jpg, capsys):
+    assert cli.main(["quantize", str(photo_jpg), "--seed", str(2**32)]) == 2
+    assert capsys.readouterr().err.endswith(
+        "colourquant: config key 'fit.seed' must be in 0 ... 4294967294; got 4294967296\n"
+    )
+
+
+def test_exit_codes_of_the_real_command(tmp_path):
+    usage = run_cli("quantize", "a.png", "-k", "0")
+    assert usage.returncode == 2 and usage.stdout == ""
+    write_png(tmp_path / "a.png", noisy_photo(seed=1, height=6, width=8))
+    done = run_cli("quantize", "a.png", "-k", "2", "-q", "--no-seed-noise", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert (done.stdout, done.stderr) == ("", "")
+    assert (tmp_path / "a-Lab-k2.png").is_file()
+
+
+def test_an_output_that_cannot_be_written_exits_1(photo_jpg, tmp_path, capsys):
+    (tmp_path / "file").write_text("")
+    out = tmp_path / "file" / "out.png"
+    assert cli.main(["quantize", str(photo_jpg), "-k", "2", "-q", "-o", str(out)]) == 1
+    error = capsys.readouterr().err
+    assert error.startswith("colourquant: cannot write") and error.count("\n") == 1
+
+
+# --- help -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("command", [[], ["quantize"], ["compare"], ["run"]])
+def test_help_is_short_one_line_per_option_with_an_example(command, capsys):
+    with pytest.raises(SystemExit) as exited:
+        cli.main([*command, "--help"])
+    assert exited.value.code == 0
+    text = capsys.readouterr().out
+    assert text.startswith(f"usage: colourquant {command[0] if command else 'COMMAND'}")
+    assert "example" in text
+    assert max(map(len, text.splitlines())) <= 100
+    options = [line for line in text.splitlines() if re.match(r"  -", line)]
+    assert options
+    # Each option and its help share one line.
+    assert all(re.match(r"  -\S.*\S  +\S", line) for line in options), options
+    if command == ["quantize"]:
+        assert "  -k, --colours K " in text and "  -s, --space SPACE " in text
+        assert "colourquant quantize photo.jpg -k 16 --space OKLab -o out.png" in text
+
+
+def test_the_command_is_installed_as_colourquant():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    assert project["scripts"]["colourquant"] == "colourquant.cli:main"
+
+
+# --- run: Snakemake on the package's Snakefile --------------------------------------------------
+
+
+def test_run_adds_cores_and_a_config_unless_given(tmp_path):
+    snakemake = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile")]
+    default_config = ["--configfile", str(REPO / "config/config.yaml")]
+    assert cli.snakemake_command([], cwd=tmp_path) == [
+        *snakemake, *default_config, "--cores", "all"
+    ]  # fmt: skip
+    assert cli.snakemake_command(["-n", "--cores", "2"], cwd=tmp_path) == [
+        *snakemake, *default_config, "-n", "--cores", "2"
+    ]  # fmt: skip
+    for given in (["-c4"], ["--jobs=3"], ["-j", "3"], ["--profile", "p"]):
+        assert "all" not in cli.snakemake_command(given, cwd=tmp_path), given
+    assert cli.snakemake_command(["--configfile", "my.yaml"], cwd=tmp_path) == [
+        *snakemake, "--cores", "all", "--configfile", "my.yaml"
+    ]  # fmt: skip
+    # A working directory with its own config/config.yaml uses it, as snakemake would.
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config/config.yaml").write_text("images: []\n")
+    assert cli.snakemake_command([], cwd=tmp_path) == [*snakemake, "--cores", "all"]
+    assert cli.snakemake_command(["-d", "elsewhere"], cwd=tmp_path)[5:7] == default_config
+
+
+@pytest.mark.workflow
+def test_run_is_a_real_snakemake_run(tmp_path):
+    write_png(tmp_path / "photo.png", noisy_photo(seed=2, height=6, width=8))
+    config = {"images": [{"name": "photo", "source": "photo.png"}], "k_values": [2]}
+    (tmp_path / "mine.yaml").write_text(yaml.safe_dump(config))
+    result = run_cli("run", "--dry-run", "--configfile", "mine.yaml", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "prepare_image" in result.stdout and "quantize" in result.stdout
+    failed = run_cli("run", "--configfile", "missing.yaml", "-n", cwd=tmp_path)
+    assert failed.returncode != 0  # snakemake's own exit status
+
+
+def test_run_without_the_repository_says_so(monkeypatch, tmp_path, capsys):
+    monkeypatch.setattr(cli, "SNAKEFILE", tmp_path / "Snakefile")
+    assert cli.main(["run", "-n"]) == 1
+    assert "run needs the workflow's repository" in capsys.readouterr().err
