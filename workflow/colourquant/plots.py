@@ -8,14 +8,46 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "REPORT_IMAGE_WIDTH",
+    "MIN_TEXT_PX",
+    "FIGURE_WIDTH",
+    "FIGURE_DPI",
     "space_colours",
+    "comparison_parts",
+    "panel_aspect",
     "comparison_figure",
+    "delta_e_by_run",
     "inertia_figure",
     "inertia_overview_figure",
     "quality_figure",
+    "seed_change_band",
+    "BAND_COLUMNS",
+    "INERTIA_CAVEAT",
     "BASELINE_STYLES",
     "method_label",
 ]
+
+#: Width in CSS pixels at which Snakemake's report shows a figure in a
+#: 1366 x 768 browser window: the window less the navigation panel and the
+#: padding around the image. The panel is as wide as its contents, so this
+#: depends on the category: measured in Chromium with Snakemake 9.27, from
+#: 906 px (the quality figures under "k-means vs classic quantizers") to
+#: 1014 px (a category with a short name); this is the narrowest, rounded down.
+#: A wider PNG is shrunk to it, a narrower one is shown at its own size. Every
+#: figure is designed so that its smallest text is at least MIN_TEXT_PX high
+#: there: a point is REPORT_IMAGE_WIDTH / (72 x width in inches) pixels on
+#: screen, 1.25 px in a FIGURE_WIDTH-wide figure.
+REPORT_IMAGE_WIDTH = 900
+MIN_TEXT_PX = 9
+#: The widest figure, in inches; at FIGURE_DPI that is 1,500 pixels.
+FIGURE_WIDTH = 10.0
+FIGURE_DPI = 150
+#: At most this many k values (columns) in one comparison figure: a landscape
+#: photo's panel is then at least about 240 px wide in the report.
+COMPARISON_COLUMNS = 4
+#: Panels show an image at its own width / height within this range; a more
+#: extreme image is stretched to fit (and its panel says so).
+PANEL_ASPECT = (1 / 3, 3.0)
 
 #: Line styles of the classic quantizers in the quality figures: dashed or
 #: dotted, black to grey, so they stand apart from the coloured k-means lines.
@@ -48,6 +80,91 @@ def space_colours(spaces: Sequence[str]) -> dict[str, tuple]:
     return {space: palette[_SPACE_COLOUR_ROWS[space]] for space in spaces}
 
 
+def comparison_parts(k_values: Sequence[int], columns: int = COMPARISON_COLUMNS) -> list[list[int]]:
+    """The k values of each comparison figure, in order.
+
+    As few figures as hold every k at no more than `columns` columns each, with
+    as even a number of columns in each as possible (the first ones get one
+    more where they cannot all be equal).
+
+    Examples
+    --------
+    >>> comparison_parts([2, 3, 4, 5, 6, 8, 10, 12, 16])
+    [[2, 3, 4], [5, 6, 8], [10, 12, 16]]
+    >>> comparison_parts([2, 4, 8, 16, 32])
+    [[2, 4, 8], [16, 32]]
+    """
+    k_values = list(k_values)
+    n_parts = max(1, -(-len(k_values) // columns))
+    base, extra = divmod(len(k_values), n_parts)
+    parts, start = [], 0
+    for part in range(n_parts):
+        size = base + (part < extra)
+        parts.append(k_values[start : start + size])
+        start += size
+    return parts
+
+
+def panel_aspect(height: int, width: int) -> float:
+    """The width / height at which an image of this size is drawn in a panel.
+
+    Its own, within :data:`PANEL_ASPECT`: a more extreme image is stretched to
+    fit (a 1 x 100,000 strip would otherwise be a figure hundreds of thousands
+    of pixels wide, or a hairline).
+    """
+    low, high = PANEL_ASPECT
+    return min(max(width / height, low), high)
+
+
+def delta_e_by_run(metrics: pd.DataFrame) -> dict[tuple[str, int], float]:
+    """Each run's mean ΔE00 by its comparison-figure row and k.
+
+    The row of a k-means run is its colour space, that of a classic quantizer
+    its method (as in :func:`comparison_figure`).
+    """
+    rows = metrics["space"].where(metrics["method"] == "kmeans", metrics["method"])
+    return {
+        (row, int(k)): float(value)
+        for row, k, value in zip(rows, metrics["k"], metrics["delta_e2000_mean"], strict=True)
+    }
+
+
+def _k_list(k_values: Sequence[int]) -> str:
+    return ", ".join(map(str, k_values))
+
+
+def _wrap(text: str, width_inches: float, fontsize: float) -> str:
+    """Wrap `text` to lines about `width_inches` wide at `fontsize` points."""
+    import textwrap
+
+    # An average character of DejaVu Sans is about 0.55 of the font size wide.
+    characters = max(20, int(width_inches * 72 / (0.55 * fontsize)))
+    return "\n".join(textwrap.fill(paragraph, characters) for paragraph in text.split("\n"))
+
+
+def _image_panel(axis, pixels: np.ndarray, aspect: float) -> None:
+    # The axes box has the panel's aspect and the image fills it: undistorted
+    # unless panel_aspect clamped the image's own.
+    axis.imshow(pixels, aspect="auto", interpolation="antialiased")
+    axis.set_box_aspect(1 / aspect)
+    axis.set_xticks([])
+    axis.set_yticks([])
+
+
+def _row_label(axis, name: str, is_baseline: bool, panel_height: float) -> None:
+    """A comparison row's name: bold for a space, italic for a classic quantizer.
+
+    Beside a short panel it is written across, word under word, so that it
+    does not run past the panel.
+    """
+    label = method_label(name) if is_baseline else name
+    style = {"fontstyle": "italic"} if is_baseline else {"fontweight": "bold"}
+    if panel_height < 1.2:
+        style.update(rotation=0, ha="right", va="center")
+        label = label.replace(" ", "\n")
+    axis.set_ylabel(label, fontsize=11, **style)
+
+
 def comparison_figure(
     image_name: str,
     original: np.ndarray,
@@ -55,61 +172,94 @@ def comparison_figure(
     spaces: Sequence[str],
     k_values: Sequence[int],
     baselines: Sequence[str] = (),
+    delta_e: Mapping[tuple[str, int], float] | None = None,
+    image_size: tuple[int, int] | None = None,
+    other_parts: Sequence[Sequence[int]] = (),
 ):
-    """The original beside its quantized versions: a row per space, a column per k.
+    """The original above its quantized versions: a row per space, a column per k.
+
+    Meant for a few k values at a time (see :func:`comparison_parts`), so that
+    each panel stays large enough to see at the report's width; the figure is
+    :data:`FIGURE_WIDTH` wide at most, whatever the image's shape.
 
     Parameters
     ----------
     image_name : str
     original : ndarray of uint8, shape (height, width, 3)
+        The original image, usually a thumbnail.
     quantized : mapping of (space or baseline, k) to ndarray of uint8
     spaces, k_values : sequences
         Row and column order.
     baselines : sequence of str
         Classic quantizers, drawn as extra rows below the k-means rows.
+    delta_e : mapping of (space or baseline, k) to float, optional
+        Each run's mean CIEDE2000 from the original (``delta_e2000_mean``),
+        written on its panel.
+    image_size : (height, width), optional
+        The full image's size, if `original` is a thumbnail.
+    other_parts : sequence of sequences of int
+        The k values of the other comparison figures, named in the note.
     """
     import matplotlib.pyplot as plt
 
-    height, width = original.shape[:2]
-    cell = 1.9
+    height, width = image_size or original.shape[:2]
+    aspect = panel_aspect(height, width)
     rows = [*spaces, *baselines]
-    n_rows, n_cols = len(rows), len(k_values) + 1
-    figure, axes = plt.subplots(
-        n_rows,
-        n_cols,
-        figsize=(cell * n_cols * max(width / height, 0.6), cell * n_rows + 0.7),
-        squeeze=False,
+    n_cols = len(k_values)
+    # The original and a note share the top row: at least two columns.
+    grid_cols = max(n_cols, 2)
+    label_width = 0.5
+    panel_width = min((FIGURE_WIDTH - label_width) / grid_cols - 0.1, 3.3)
+    panel_height = min(panel_width / aspect, 3.0)
+    panel_width = panel_height * aspect
+    figure = plt.figure(
+        figsize=(
+            label_width + grid_cols * (panel_width + 0.1) + 0.1,
+            0.6 + (len(rows) + 1) * (panel_height + 0.3),
+        ),
         layout="constrained",
     )
-    for row, space in enumerate(rows):
-        for col in range(n_cols):
-            axis = axes[row, col]
-            axis.set_xticks([])
-            axis.set_yticks([])
-            if col == 0:
-                if row == 0:
-                    axis.imshow(original, interpolation="antialiased")
-                    axis.set_title("original", fontsize=10, fontweight="bold")
-                else:
-                    axis.axis("off")
-                continue
-            k = k_values[col - 1]
-            axis.imshow(quantized[(space, k)], interpolation="antialiased")
-            if row == 0:
-                axis.set_title(f"k = {k}", fontsize=10)
-            if col == 1 and space in baselines:
-                axis.set_ylabel(method_label(space), fontsize=11, fontstyle="italic")
-            elif col == 1:
-                axis.set_ylabel(space, fontsize=11, fontweight="bold")
+    grid = figure.add_gridspec(len(rows) + 1, grid_cols)
+    top = figure.add_subplot(grid[0, 0])
+    _image_panel(top, original, aspect)
+    stretched = "\nstretched to fit" if aspect != width / height else ""
+    top.set_title(f"original\n{width:,} × {height:,} px{stretched}", fontsize=10)
+    note = figure.add_subplot(grid[0, 1:])
+    note.axis("off")
+    kinds = "k-means in each colour space (bold)"
     if baselines:
-        figure.suptitle(
-            f"{image_name}: k-means by colour space (bold) and classic quantizers (italic), "
-            "by k (columns)"
-        )
-    else:
-        figure.suptitle(
-            f"{image_name}: k-means quantization by colour space (rows) and k (columns)"
-        )
+        kinds += " and classic quantizers (italic)"
+    text = (
+        f"Rows: {kinds}. Columns: k, the number of colours.\n"
+        "ΔE00 on each panel: mean CIEDE2000 colour difference from the original "
+        "(lower is closer; about 1 is just noticeable)."
+    )
+    if other_parts:
+        others = "; ".join(_k_list(part) for part in other_parts)
+        text += f"\nOther k in the other comparison figures: {others}."
+    note_width = (grid_cols - 1) * (panel_width + 0.1)
+    note.text(0.02, 0.5, _wrap(text, note_width, 10), fontsize=10, va="center",
+              transform=note.transAxes, linespacing=1.4)  # fmt: skip
+    for row, name in enumerate(rows, start=1):
+        for col, k in enumerate(k_values):
+            axis = figure.add_subplot(grid[row, col])
+            axis.set_gid(f"panel:{name}:{k}")
+            _image_panel(axis, quantized[(name, k)], aspect)
+            if row == 1:
+                axis.set_title(f"k = {k}", fontsize=11)
+            if col == 0:
+                _row_label(axis, name, name in baselines, panel_height)
+            if delta_e is not None and (name, k) in delta_e:
+                axis.text(
+                    0.03,
+                    0.05,
+                    f"ΔE00 {delta_e[(name, k)]:.2f}",
+                    transform=axis.transAxes,
+                    fontsize=9,
+                    bbox={"boxstyle": "round,pad=0.2", "facecolor": "white",
+                          "edgecolor": "none", "alpha": 0.85},
+                )  # fmt: skip
+    figure.suptitle(f"{image_name}: quantized at k = {_k_list(k_values)}", fontsize=13)
     return figure
 
 
@@ -167,7 +317,7 @@ def _plot_curves(axis, curves: pd.DataFrame, colours: Mapping[str, tuple], mark_
         axis.yaxis.set_major_formatter(FormatStrFormatter("%.2g"))
         axis.yaxis.set_minor_locator(LogLocator(subs=(2.0, 3.0, 5.0)))
         axis.yaxis.set_minor_formatter(FormatStrFormatter("%.2g"))
-        axis.tick_params(axis="y", which="minor", labelsize=7)
+        axis.tick_params(axis="y", which="minor", labelsize=8)
     k_values = sorted(curves["k"].unique())
     axis.set_xticks(k_values)
     # Matplotlib's own margins, also where a 0 ends every line early.
@@ -182,6 +332,38 @@ def _scale_note(axis) -> str:
     return ", log scale" if axis.get_yscale() == "log" else ""
 
 
+#: Written on every inertia figure, not only in its caption.
+INERTIA_CAVEAT = (
+    "Not a quality ranking: normalised inertia is measured in each colour space's own "
+    "units, so a lower curve does not mean a better image. Compare spaces by ΔE00 and "
+    "PSNR (quality figure)."
+)
+
+
+def _note_box(figure, text: str, width_inches: float, fontsize: float = 9):
+    """A framed note below everything else, laid out with the axes (constrained layout).
+
+    It is a legend of one entry with no symbol, so that the layout makes room for it.
+    """
+    from matplotlib.lines import Line2D
+
+    return figure.legend(
+        [Line2D([], [], linestyle="none")],
+        [_wrap(text, width_inches, fontsize)],
+        loc="outside lower center",
+        fontsize=fontsize,
+        handlelength=0,
+        handletextpad=0,
+        edgecolor="0.6",
+    )
+
+
+def _elbow_handle():
+    from matplotlib.lines import Line2D
+
+    return Line2D([], [], marker="o", markersize=11, markerfacecolor="none", color="0.3", ls="none")
+
+
 def inertia_figure(image_name: str, curves: pd.DataFrame, colours: Mapping[str, tuple]):
     """Normalised inertia against k, one line per colour space, elbows circled.
 
@@ -192,18 +374,19 @@ def inertia_figure(image_name: str, curves: pd.DataFrame, colours: Mapping[str, 
     colours : mapping of space to colour
     """
     import matplotlib.pyplot as plt
-    from matplotlib.lines import Line2D
 
-    figure, axis = plt.subplots(figsize=(7, 4.5), layout="constrained")
+    width = 7.5
+    figure, axis = plt.subplots(figsize=(width, 5.2), layout="constrained")
     _plot_curves(axis, curves, colours, mark_elbow=True)
     axis.set_ylabel(f"normalised inertia{_scale_note(axis)} (1 = one colour)")
     axis.set_title(f"{image_name}: normalised inertia against k")
     handles, labels = axis.get_legend_handles_labels()
-    handles.append(
-        Line2D([], [], marker="o", markersize=11, markerfacecolor="none", color="0.3", ls="none")
-    )
-    labels.append("elbow (Kneedle)")
+    # Kneedle needs three k at least: no elbow drawn, no elbow in the legend.
+    if curves["is_elbow"].any():
+        handles.append(_elbow_handle())
+        labels.append("elbow (Kneedle)")
     axis.legend(handles, labels, title="colour space")
+    _note_box(figure, INERTIA_CAVEAT, width - 0.4)
     return figure
 
 
@@ -214,10 +397,12 @@ def inertia_overview_figure(curves: pd.DataFrame, colours: Mapping[str, tuple]):
     images = list(dict.fromkeys(curves["image"]))
     n_cols = min(len(images), 4)
     n_rows = -(-len(images) // n_cols)
+    # Wide enough for the title and the note also with one image.
+    width = max(2.2 * n_cols + 1.5, 7.0)
     figure, axes = plt.subplots(
         n_rows,
         n_cols,
-        figsize=(3.6 * n_cols, 3.2 * n_rows + 0.6),
+        figsize=(width, 2.6 * n_rows + 1.7),
         sharex=True,
         sharey=True,
         squeeze=False,
@@ -231,8 +416,14 @@ def inertia_overview_figure(curves: pd.DataFrame, colours: Mapping[str, tuple]):
     for axis in axes[:, 0]:
         axis.set_ylabel(f"normalised inertia{_scale_note(axis)}")
     handles, labels = axes.flat[0].get_legend_handles_labels()
+    title = "Normalised inertia against k, per image"
+    if curves["is_elbow"].any():
+        handles.append(_elbow_handle())
+        labels.append("elbow (Kneedle)")
+        title += " (circles: elbows)"
     figure.legend(handles, labels, loc="outside right center", title="colour space")
-    figure.suptitle("Normalised inertia against k, per image (circles: elbows)")
+    figure.suptitle(_wrap(title, width - 0.5, 12), fontsize=12)
+    _note_box(figure, INERTIA_CAVEAT, width - 0.5)
     return figure
 
 
@@ -244,11 +435,55 @@ def _baseline_style(method: str) -> dict:
     return {**BASELINE_STYLES[method], "label": method_label(method)}
 
 
-def quality_figure(image_name: str, runs: pd.DataFrame, colours: Mapping[str, tuple]):
+#: Columns of a metrics table that bound the band drawn around each mean ΔE00
+#: line of the quality figure: one lower and one upper value per run.
+BAND_COLUMNS = ("delta_e2000_mean_lower", "delta_e2000_mean_upper")
+#: What the band of :func:`seed_change_band` is, for the figure's legend.
+SEED_CHANGE_BAND = "± change of mean ΔE00 with the next seed"
+
+
+def seed_change_band(runs: pd.DataFrame) -> pd.DataFrame:
+    """`runs` with a ΔE00 band (:data:`BAND_COLUMNS`) of ± its change with the next seed.
+
+    Each k-means run's ``delta_e2000_mean_seed_change`` is how much its mean
+    ΔE00 moved when the same fit was repeated with seed + 1: the only measure
+    of chance there is per run. The band is the mean ΔE00 plus or minus that
+    (never below 0). Runs without it (classic quantizers, or ``fit.seed_noise``
+    off) get no band (NaN).
+    """
+    runs = runs.copy()
+    change = runs.get("delta_e2000_mean_seed_change", pd.Series(np.nan, index=runs.index))
+    lower, upper = BAND_COLUMNS
+    runs[lower] = (runs["delta_e2000_mean"] - change).clip(lower=0)
+    runs[upper] = runs["delta_e2000_mean"] + change
+    return runs
+
+
+def _draw_band(axis, k, lower, upper, colour) -> float | None:
+    """Shade between `lower` and `upper` at each k where both are known.
+
+    Returns the widest half-width drawn, or None where nothing was.
+    """
+    k, lower, upper = (np.asarray(values, dtype=np.float64) for values in (k, lower, upper))
+    drawn = ~(np.isnan(lower) | np.isnan(upper))
+    if not drawn.any():
+        return None
+    axis.fill_between(k, lower, upper, where=drawn, color=colour, alpha=0.25, linewidth=0)
+    return float(np.max((upper - lower)[drawn]) / 2)
+
+
+def quality_figure(
+    image_name: str,
+    runs: pd.DataFrame,
+    colours: Mapping[str, tuple],
+    band_label: str = SEED_CHANGE_BAND,
+):
     """Mean CIEDE2000 and PSNR against k, one line per colour space.
 
     Classic quantizers (rows whose ``method`` is not ``kmeans``) get one
-    dashed or dotted grey line each (:data:`BASELINE_STYLES`).
+    dashed or dotted grey line each (:data:`BASELINE_STYLES`). Where `runs`
+    has :data:`BAND_COLUMNS` (see :func:`seed_change_band`), each mean ΔE00
+    line gets a band between them, described by `band_label`.
 
     Parameters
     ----------
@@ -256,10 +491,13 @@ def quality_figure(image_name: str, runs: pd.DataFrame, colours: Mapping[str, tu
         The image's rows of the metrics table.
     """
     import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
 
-    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
+    figure, (left, right) = plt.subplots(1, 2, figsize=(FIGURE_WIDTH, 4.6), layout="constrained")
     is_kmeans = runs["method"] == "kmeans"
+    has_band = set(BAND_COLUMNS) <= set(runs.columns)
     kmeans_lines, baseline_lines = [], []
+    widest = None
     for lines, groups, style_of in [
         (kmeans_lines, runs[is_kmeans].groupby("space", sort=False), _space_style(colours)),
         (baseline_lines, runs[~is_kmeans].groupby("method", sort=False), _baseline_style),
@@ -269,6 +507,11 @@ def quality_figure(image_name: str, runs: pd.DataFrame, colours: Mapping[str, tu
             style = {"markersize": 3.5, **style_of(name)}
             lines.append(left.plot(rows["k"], rows["delta_e2000_mean"], **style)[0])
             right.plot(rows["k"], rows["psnr"], **style)
+            if has_band:
+                bounds = (rows[column] for column in BAND_COLUMNS)
+                drawn = _draw_band(left, rows["k"], *bounds, style["color"])
+                if drawn is not None:
+                    widest = max(widest or 0.0, drawn)
     left.set_ylabel("mean CIEDE2000 (lower is better)")
     right.set_ylabel("PSNR / dB (higher is better)")
     for axis in (left, right):
@@ -284,10 +527,19 @@ def quality_figure(image_name: str, runs: pd.DataFrame, colours: Mapping[str, tu
         fontsize=8,
         color="0.4",
     )
-    if baseline_lines:
-        left.legend(handles=kmeans_lines, title="k-means, by colour space")
-        right.legend(handles=baseline_lines, title="classic quantizers (RGB)", loc="lower right")
-    else:
-        left.legend(title="colour space")
+    handles = kmeans_lines + baseline_lines
+    if has_band and widest is not None:
+        # Say how wide the band is: a band thinner than the line is invisible.
+        handles.append(Patch(color="0.5", alpha=0.35, label=f"{band_label} (widest ±{widest:.2g})"))
+    # One legend below both panels, where it hides no line.
+    figure.legend(
+        handles=handles,
+        loc="outside lower center",
+        ncols=min(len(handles), 5),
+        fontsize=9,
+        title="k-means by colour space"
+        + (", classic quantizers (dashed, dotted)" if baseline_lines else ""),
+        title_fontsize=9,
+    )
     figure.suptitle(f"{image_name}: quality of the quantized image against k")
     return figure

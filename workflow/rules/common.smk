@@ -22,6 +22,8 @@ try:
     from colourquant.files import RUN_FILES
     from colourquant.jobs import failed_job_messages
     from colourquant.images import SAMPLE_PREFIX
+    from colourquant.palette import cluster_sizes_k
+    from colourquant.plots import comparison_parts
 except ImportError as error:
     raise WorkflowError(
         f"a dependency of colourquant is missing ({error}); "
@@ -163,7 +165,7 @@ def run_dirs(runs):
 
 
 def final_outputs():
-    figures = ["comparison", "inertia", "quality"]
+    figures = [*COMPARISON_FIGURES, "inertia", "quality", "cluster_sizes"]
     return [
         "results/metrics.csv",
         "results/summary/headline.csv",
@@ -203,6 +205,33 @@ def exploration_outputs():
     return outputs
 
 
+# An image's comparison figures, by output name: a few k values each, so that
+# their panels stay large enough to see in the report (plots.comparison_parts).
+COMPARISON_FIGURES = {
+    "comparison" if number == 1 else f"comparison_{number}": k_values
+    for number, k_values in enumerate(comparison_parts(K_VALUES), start=1)
+}
+# The k values of the cluster-size figure.
+CLUSTER_SIZES_K = cluster_sizes_k(K_VALUES)
+
+
+def comparison_outputs():
+    """Named outputs of an image's comparison figures, labelled with their k values."""
+    return {
+        name: report(
+            f"results/figures/{{image}}/{name}.png",
+            caption="../report/comparison.rst",
+            category="Comparison",
+            labels={
+                "image": "{image}",
+                "figure": "comparison",
+                "k": ", ".join(map(str, k_values)),
+            },
+        )
+        for name, k_values in COMPARISON_FIGURES.items()
+    }
+
+
 def differences_figure_output():
     """An image's differences figure, if there are spaces to compare."""
     if not COMPARE_SPACES:
@@ -231,6 +260,12 @@ def plot_image_inputs(wildcards):
         # cost the others their figures.
         "metrics": run_files("metrics.csv", images=image)
         + baseline_files("metrics.csv", images=image),
+        "centres": expand(
+            f"{RUNS}/{RUN_FILES['centres']}",
+            image=image,
+            space=SPACES,
+            k=CLUSTER_SIZES_K,
+        ),
         **(
             {"differences": f"results/differences/{wildcards.image}.csv"}
             if COMPARE_SPACES
@@ -245,13 +280,17 @@ def quantized_files(image, baselines=True):
     Jobs look their inputs up by name here rather than by their position in
     a list of inputs.
     """
+    return run_file_paths(image, RUN_FILES["quantized"], K_VALUES, baselines)
+
+
+def run_file_paths(image, file, k_values, baselines=True):
+    """An image's run files named `file`, by row (space, then method) and k."""
     rows = [(RUNS, {"space": space}) for space in SPACES]
     if baselines:
         rows += [(BASELINE_RUNS, {"method": method}) for method in BASELINES]
-    quantized = RUN_FILES["quantized"]
     return {
         next(iter(row.values())): {
-            k: f"{runs.format(image=image, k=k, **row)}/{quantized}" for k in K_VALUES
+            k: f"{runs.format(image=image, k=k, **row)}/{file}" for k in k_values
         }
         for runs, row in rows
     }
