@@ -488,3 +488,9 @@ def test_inertia_overview_title_fits_the_figure(n_images):
     for artist in [figure._suptitle, *figure.legends]:
         box = artist.get_window_extent(renderer)
         assert page.x0 <= box.x0 and box.x1 <= page.x1 and box.y1 <= page.y1, artist
+    # Narrow panels label fewer k (2, 4, 6, ...), and those labels stay apart.
+    axis = figure.axes[0]
+    assert [int(k) for k in axis.get_xticks()] == [2, 4, 6, 8, 10, 12, 16]
+    assert [int(k) for k in axis.get_xticks(minor=True)] == [3, 5]
+    boxes = [label.get_window_extent(renderer) for label in axis.get_xticklabels()]
+    assert not any(a.overlaps(b) for a, b in combinations(boxes, 2))

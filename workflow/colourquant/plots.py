@@ -235,8 +235,8 @@ def comparison_figure(
         "(lower is closer; about 1 is just noticeable)."
     )
     if other_parts:
-        others = "; ".join(_k_list(part) for part in other_parts)
-        text += f"\nOther k in the other comparison figures: {others}."
+        others = " and ".join(f"k = {_k_list(part)}" for part in other_parts)
+        text += f"\nThe other comparison figures show {others}."
     note_width = (grid_cols - 1) * (panel_width + 0.1)
     note.text(0.02, 0.5, _wrap(text, note_width, 10), fontsize=10, va="center",
               transform=note.transAxes, linespacing=1.4)  # fmt: skip
@@ -263,7 +263,30 @@ def comparison_figure(
     return figure
 
 
-def _plot_curves(axis, curves: pd.DataFrame, colours: Mapping[str, tuple], mark_elbow: bool):
+def k_tick_labels(k_values: Sequence[int], min_gap: float) -> list[int]:
+    """The k values to label on an axis where labels closer than `min_gap` would collide.
+
+    Greedy from the smallest k; the largest is always labelled.
+
+    >>> k_tick_labels([2, 3, 4, 5, 6, 8, 10, 12, 16], min_gap=1.5)
+    [2, 4, 6, 8, 10, 12, 16]
+    """
+    labelled = []
+    for k in k_values:
+        if not labelled or k - labelled[-1] >= min_gap:
+            labelled.append(k)
+    if labelled[-1] != k_values[-1]:
+        labelled[-1] = k_values[-1]
+    return labelled
+
+
+def _plot_curves(
+    axis,
+    curves: pd.DataFrame,
+    colours: Mapping[str, tuple],
+    mark_elbow: bool,
+    k_labels_per_axis: int = 20,
+):
     from matplotlib.ticker import FormatStrFormatter, LogLocator
     from matplotlib.transforms import ScaledTranslation
 
@@ -318,8 +341,11 @@ def _plot_curves(axis, curves: pd.DataFrame, colours: Mapping[str, tuple], mark_
         axis.yaxis.set_minor_locator(LogLocator(subs=(2.0, 3.0, 5.0)))
         axis.yaxis.set_minor_formatter(FormatStrFormatter("%.2g"))
         axis.tick_params(axis="y", which="minor", labelsize=8)
-    k_values = sorted(curves["k"].unique())
-    axis.set_xticks(k_values)
+    k_values = sorted(int(k) for k in curves["k"].unique())
+    # A tick at every k, a label where there is room for one.
+    labelled = k_tick_labels(k_values, (k_values[-1] - k_values[0]) / k_labels_per_axis)
+    axis.set_xticks(labelled)
+    axis.set_xticks(sorted(set(k_values) - set(labelled)), minor=True)
     # Matplotlib's own margins, also where a 0 ends every line early.
     margin = 0.05 * (k_values[-1] - k_values[0]) or 0.5
     axis.set_xlim(k_values[0] - margin, k_values[-1] + margin)
@@ -409,7 +435,9 @@ def inertia_overview_figure(curves: pd.DataFrame, colours: Mapping[str, tuple]):
         layout="constrained",
     )
     for axis, image in zip(axes.flat, images, strict=False):
-        _plot_curves(axis, curves[curves["image"] == image], colours, mark_elbow=True)
+        _plot_curves(
+            axis, curves[curves["image"] == image], colours, mark_elbow=True, k_labels_per_axis=10
+        )
         axis.set_title(image)
     for axis in axes.flat[len(images) :]:
         axis.axis("off")
@@ -538,7 +566,7 @@ def quality_figure(
         ncols=min(len(handles), 5),
         fontsize=9,
         title="k-means by colour space"
-        + (", classic quantizers (dashed, dotted)" if baseline_lines else ""),
+        + (", classic quantizers in black and grey" if baseline_lines else ""),
         title_fontsize=9,
     )
     figure.suptitle(f"{image_name}: quality of the quantized image against k")
