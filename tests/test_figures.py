@@ -15,6 +15,13 @@ from matplotlib.colors import to_rgba  # noqa: E402
 from matplotlib.text import Text  # noqa: E402
 
 from colourquant.colours import distinct_colours  # noqa: E402
+from colourquant.comparison_plots import (  # noqa: E402
+    COMPARISON_DPI,
+    comparison_figure,
+    comparison_overview_figure,
+    delta_e_by_run,
+    grid_shape,
+)
 from colourquant.explore import pairwise_differences, sample_pixels, weighted_correlation  # noqa: E402
 from colourquant.explore_plots import (  # noqa: E402
     differences_figure,
@@ -38,10 +45,8 @@ from colourquant.plots import (  # noqa: E402
     FIGURE_DPI,
     INERTIA_CAVEAT,
     MIN_TEXT_PX,
+    REPORT_IMAGE_BOX,
     REPORT_IMAGE_WIDTH,
-    comparison_figure,
-    comparison_parts,
-    delta_e_by_run,
     inertia_figure,
     inertia_overview_figure,
     quality_figure,
@@ -68,10 +73,18 @@ K_VALUES = [2, 3, 4, 5, 6, 8, 10, 12, 16]
 def screen_px(figure, fontsize: float, dpi: float = FIGURE_DPI) -> float:
     """Height on screen of `fontsize`-point text in the report at 1366 x 768.
 
-    The report shows a PNG at its own size, or shrunk to REPORT_IMAGE_WIDTH.
+    The report shows a PNG at its own size, or shrunk to REPORT_IMAGE_WIDTH
+    (the narrowest it was measured).
     """
     width_px = figure.get_size_inches()[0] * dpi
     return fontsize * dpi / 72 * min(1.0, REPORT_IMAGE_WIDTH / width_px)
+
+
+def shown_size(png_size: tuple[int, int]) -> tuple[float, float]:
+    """Width and height at which the report shows a PNG at 1366 x 768, at the widest."""
+    width, height = png_size
+    scale = min(1.0, REPORT_IMAGE_BOX[0] / width)
+    return width * scale, height * scale
 
 
 def smallest_text(figure) -> Text:
@@ -141,19 +154,26 @@ def centres_tables(k_values, seed: int = 0) -> dict:
     return tables
 
 
-def comparison_of(pixels: np.ndarray, k_values=(2, 3, 4), **kwargs):
+def comparison_of(pixels: np.ndarray, k=4, **kwargs):
+    """The comparison figure at `k` (or the overview, for a list of k) of an image."""
     small = thumbnail(pixels)
+    k_values = k if isinstance(k, list) else [k]
     quantized = {(row, k): small for row in [*SPACES, "median_cut"] for k in k_values}
-    return comparison_figure(
+    draw = comparison_overview_figure if isinstance(k, list) else comparison_figure
+    return draw(
         "photo",
         small,
         quantized,
         SPACES,
-        list(k_values),
+        k,
         baselines=["median_cut"],
         image_size=pixels.shape[:2],
         **kwargs,
     )
+
+
+def delta_e_of_table():
+    return delta_e_by_run(metrics_table())
 
 
 def exploration_of(space_name: str, pixels: np.ndarray):
@@ -176,10 +196,17 @@ def every_colour(n: int = 4000, seed: int = 0) -> np.ndarray:
 
 
 FIGURES = {
-    "comparison": lambda: comparison_of(
-        noisy_photo(0, 300, 451),
-        other_parts=[[5, 6, 8]],
-        delta_e=delta_e_by_run(metrics_table().replace({"-": "median_cut"})),
+    "comparison at one k": lambda: comparison_of(
+        noisy_photo(0, 300, 451), k=4, delta_e=delta_e_of_table()
+    ),
+    "comparison at one k, portrait": lambda: comparison_of(
+        noisy_photo(0, 451, 300), k=4, delta_e=delta_e_of_table()
+    ),
+    "comparison overview": lambda: comparison_of(
+        noisy_photo(0, 300, 451), k=K_VALUES, delta_e=delta_e_of_table()
+    ),
+    "comparison overview, portrait": lambda: comparison_of(
+        noisy_photo(0, 451, 300), k=K_VALUES, delta_e=delta_e_of_table()
     ),
     "inertia": lambda: inertia_figure("photo", inertia_curves(), space_colours(SPACES)),
     "inertia overview, 4 images": lambda: inertia_overview_figure(
@@ -211,27 +238,31 @@ FIGURES = {
 
 
 @pytest.mark.parametrize("name", FIGURES)
-def test_text_is_at_least_9_px_at_the_reports_width(name, tmp_path):
+def test_figures_are_legible_and_wholly_in_view_in_the_report(name, tmp_path):
     figure = FIGURES[name]()
+    dpi = COMPARISON_DPI if name.startswith("comparison") else FIGURE_DPI  # as plot_image
     text = smallest_text(figure)
-    height = screen_px(figure, text.get_fontsize())
+    height = screen_px(figure, text.get_fontsize(), dpi)
     assert height >= MIN_TEXT_PX, f"{text.get_text()!r}: {height:.1f} px on screen"
-    write_figure(tmp_path / "figure.png", figure, dpi=FIGURE_DPI)
+    write_figure(tmp_path / "figure.png", figure, dpi=dpi)
     with Image.open(tmp_path / "figure.png") as png:
         assert png.size[0] <= 2400 and png.size[1] <= MAX_FIGURE_PIXELS[1]
+        # The report cuts off the top of an image shown taller than its box.
+        assert shown_size(png.size)[1] <= REPORT_IMAGE_BOX[1], png.size
 
 
-def test_comparison_parts_hold_every_k_in_order_a_few_at_a_time():
-    assert comparison_parts(K_VALUES) == [[2, 3, 4], [5, 6, 8], [10, 12, 16]]
-    assert comparison_parts([2, 4, 8, 16, 32]) == [[2, 4, 8], [16, 32]]
-    assert comparison_parts([2, 4]) == [[2, 4]]
-    for n in range(1, 30):
-        k_values = list(range(2, 2 + n))
-        parts = comparison_parts(k_values)
-        assert sum(parts, []) == k_values
-        sizes = [len(part) for part in parts]
-        assert max(sizes) <= 4 and max(sizes) - min(sizes) <= 1
-        assert len(parts) == -(-n // 4)  # no more figures than needed
+def test_grid_shape_makes_the_panels_as_large_as_they_fit():
+    # Five landscape panels in a landscape area: three columns, two rows.
+    assert grid_shape(5, 1.5, 10, 6.3)[:2] == (2, 3)
+    # Portrait panels: in a row.
+    assert grid_shape(5, 2 / 3, 10, 6.3)[:2] == (1, 5)
+    for n in range(1, 16):
+        for aspect in (1 / 3, 2 / 3, 1.0, 1.5, 3.0):
+            rows, cols, width = grid_shape(n, aspect, 9.8, 6.4, title=0.3)
+            assert rows * cols >= n and (rows - 1) * cols < n  # no empty row
+            # The panels with their titles and gaps fit the area.
+            assert cols * (width + 0.08) <= 9.8 + 1e-9
+            assert rows * (width / aspect + 0.3 + 0.08) <= 6.4 + 1e-9
 
 
 @pytest.mark.parametrize("shape", [(1, 100_000), (100_000, 1), (3, 40_000), (300, 451)])
@@ -242,24 +273,24 @@ def test_any_aspect_ratio_gives_a_normal_sized_figure_quickly(tmp_path, shape):
     small = read_png_thumbnail(tmp_path / "image.png")
     assert small.shape[0] <= 240 and small.shape[1] <= 960  # capped both ways
     assert thumbnail(pixels).shape == small.shape
-    quantized = {(row, k): small for row in [*SPACES, "median_cut"] for k in (2, 4, 8, 16)}
-    figure = comparison_figure(
-        "strip", small, quantized, SPACES, [2, 4, 8, 16], ["median_cut"], image_size=shape
-    )
-    write_figure(tmp_path / "comparison.png", figure, dpi=FIGURE_DPI)
-    assert time.perf_counter() - started < 15
-    with Image.open(tmp_path / "comparison.png") as png:
-        width, height = png.size
-    assert 600 <= width <= 2400 and 600 <= height <= 4800
-    # Panels keep an aspect between 1:3 and 3:1 whatever the image's.
-    for axis in figure.get_axes():
-        if axis.get_images():
-            box = axis.get_position()
-            aspect = (box.width * figure.get_figwidth()) / (box.height * figure.get_figheight())
-            assert 1 / 3 - 0.01 <= aspect <= 3 + 0.01
-    if shape[0] * 3 < shape[1] or shape[1] * 3 < shape[0]:
-        titles = [axis.get_title() for axis in figure.get_axes()]
-        assert f"original\n{shape[1]:,} × {shape[0]:,} px\nstretched to fit" in titles
+    quantized = {(row, k): small for row in [*SPACES, "median_cut"] for k in K_VALUES}
+    for k, draw in [(4, comparison_figure), (K_VALUES, comparison_overview_figure)]:
+        figure = draw("strip", small, quantized, SPACES, k, ["median_cut"], image_size=shape)
+        write_figure(tmp_path / "comparison.png", figure, dpi=COMPARISON_DPI)
+        with Image.open(tmp_path / "comparison.png") as png:
+            assert 400 <= png.size[0] <= 2400 and 300 <= png.size[1] <= 4800
+            assert shown_size(png.size)[1] <= REPORT_IMAGE_BOX[1]
+        # Panels keep an aspect between 1:3 and 3:1 whatever the image's.
+        for axis in figure.get_axes():
+            if axis.get_images():
+                box = axis.get_position()
+                aspect = (box.width * figure.get_figwidth()) / (box.height * figure.get_figheight())
+                assert 1 / 3 - 0.01 <= aspect <= 3 + 0.01
+        if shape[0] * 3 < shape[1] or shape[1] * 3 < shape[0]:
+            titles = " ".join(axis.get_title() for axis in figure.get_axes())
+            titles = titles.replace("\u00a0", " ")
+            assert f"{shape[1]:,} × {shape[0]:,} px" in titles and "stretched" in titles
+    assert time.perf_counter() - started < 20
 
 
 def test_every_figure_is_capped_in_pixels(tmp_path):
@@ -278,20 +309,24 @@ def test_comparison_panels_give_each_runs_delta_e_from_the_metrics():
         delta_e[("median_cut", 4)]
         == metrics.query("method == 'median_cut' and k == 4")["delta_e2000_mean"].item()
     )
-    figure = comparison_of(noisy_photo(2, 30, 40), k_values=(4, 5, 6), delta_e=delta_e)
-    panels = {axis.get_gid(): axis for axis in figure.get_axes() if axis.get_gid()}
-    assert len(panels) == (len(SPACES) + 1) * 3
-    for (method, space, k), value in metrics.set_index(["method", "space", "k"])[
-        "delta_e2000_mean"
-    ].items():
-        if k not in (4, 5, 6):
-            continue
-        row = space if method == "kmeans" else method
-        texts = [text.get_text() for text in panels[f"panel:{row}:{k}"].texts]
-        assert texts == [f"ΔE00 {value:.2f}"]
-    # The rows are labelled with their spaces and methods.
-    labels = [axis.get_ylabel() for axis in panels.values() if axis.get_ylabel()]
-    assert labels == [*SPACES, "median cut"]
+    runs = metrics.set_index(["method", "space", "k"])["delta_e2000_mean"]
+    one_k = comparison_of(noisy_photo(2, 30, 40), k=5, delta_e=delta_e)
+    overview = comparison_of(noisy_photo(2, 30, 40), k=K_VALUES, delta_e=delta_e)
+    for figure, shown, decimals in [(one_k, [5], 2), (overview, K_VALUES, 1)]:
+        panels = {axis.get_gid(): axis for axis in figure.get_axes() if axis.get_gid()}
+        assert len(panels) == (len(SPACES) + 1) * len(shown)
+        for (method, space, k), value in runs.items():
+            if k not in shown:
+                continue
+            row = space if method == "kmeans" else method
+            texts = [text.get_text() for text in panels[f"panel:{row}:{k}"].texts]
+            number = f"{value:.{decimals}f}"
+            assert texts == [f"ΔE00 {number}" if decimals == 2 else number]
+    # The panels and rows are named after their spaces and methods.
+    titles = [axis.get_title() for axis in one_k.get_axes() if axis.get_gid()]
+    assert titles == [*SPACES, "median cut"]
+    labels = [axis.get_ylabel() for axis in overview.get_axes() if axis.get_ylabel()]
+    assert labels == [*SPACES, "median\ncut"]
 
 
 def test_cluster_bars_are_the_counts_in_the_centres_colours_largest_first():
@@ -318,11 +353,13 @@ def test_cluster_bars_are_the_counts_in_the_centres_colours_largest_first():
         else:
             assert len(bars) == len(table)
         assert axis.get_ylim()[1] > counts.max()  # every bar in view
-        assert "pixels" in panels[f"panel:{space}:{k_values[0]}"].get_ylabel()
+        assert panels[f"panel:{SPACES[0]}:{k}"].get_ylabel() == f"k = {k}: pixels"
     assert "3 colours only" in " ".join(t.get_text() for t in panels["panel:Lab:6"].texts)
-    # One k, one scale: the panels of a column share their y axis.
+    # One k, one scale: the panels of a row share their y axis.
     assert len({panels[f"panel:{space}:6"].get_ylim() for space in SPACES}) == 1
-    assert cluster_sizes_k(K_VALUES) == [2, 6, 16]
+    assert cluster_sizes_k(K_VALUES, 4) == [2, 6, 16]
+    assert cluster_sizes_k(K_VALUES, 6) == [2, 16]
+    assert cluster_sizes_k(K_VALUES, 11) == [16]
     assert cluster_counts([0.25, 0.75], 1000).tolist() == [250, 750]
 
 

@@ -95,17 +95,22 @@ def cluster_counts(shares: np.ndarray, n_pixels: int) -> np.ndarray:
     return np.rint(np.asarray(shares, dtype=np.float64) * n_pixels).astype(np.int64)
 
 
-def cluster_sizes_k(k_values: Sequence[int], n: int = 3) -> list[int]:
-    """The k values of the cluster-size figure: the smallest, the largest and evenly between.
+def cluster_sizes_k(k_values: Sequence[int], n_spaces: int) -> list[int]:
+    """The k values of the cluster-size figure: a panel per space at each, 12 panels at most.
 
-    >>> cluster_sizes_k([2, 3, 4, 5, 6, 8, 10, 12, 16])
+    Up to three: the smallest k, the largest and evenly between.
+
+    >>> cluster_sizes_k([2, 3, 4, 5, 6, 8, 10, 12, 16], n_spaces=4)
     [2, 6, 16]
-    >>> cluster_sizes_k([4, 2])
-    [2, 4]
+    >>> cluster_sizes_k([2, 3, 4, 5, 6, 8, 10, 12, 16], n_spaces=6)
+    [2, 16]
+    >>> cluster_sizes_k([4, 2], n_spaces=11)
+    [4]
     """
     k_values = sorted(k_values)
-    if len(k_values) <= n:
-        return k_values
+    n = min(max(12 // max(n_spaces, 1), 1), 3, len(k_values))
+    if n == 1:
+        return [k_values[-1]]
     return [k_values[i] for i in np.linspace(0, len(k_values) - 1, n).round().astype(int)]
 
 
@@ -151,10 +156,11 @@ def cluster_sizes_figure(
     spaces: Sequence[str],
     k_values: Sequence[int],
 ):
-    """Pixels per cluster: a panel per colour space (rows) and k (columns).
+    """Pixels per cluster: a panel per colour space (columns) and k (rows).
 
     Each cluster is a bar as high as its number of pixels, in its centre's
-    sRGB colour, largest first. Panels of one k share their y axis.
+    sRGB colour, largest first. Panels of one k share their y axis. With a
+    single k the spaces' panels wrap, four to a row.
 
     Parameters
     ----------
@@ -164,39 +170,45 @@ def cluster_sizes_figure(
     n_pixels : int
         The image's number of pixels.
     spaces, k_values : sequences
-        Row and column order (a few k: see :func:`cluster_sizes_k`).
+        Column and row order (a few k: see :func:`cluster_sizes_k`).
     """
     import matplotlib.pyplot as plt
 
-    n_rows, n_cols = len(spaces), len(k_values)
+    from .plots import FIGURE_WIDTH, report_height_limit
+
+    panels = [(space, k) for k in k_values for space in spaces]
+    n_cols = len(spaces) if len(k_values) > 1 else min(len(spaces), 4)
+    n_rows = -(-len(panels) // n_cols)
+    width = min(FIGURE_WIDTH, 1.0 + 2.3 * n_cols)
     figure, axes = plt.subplots(
         n_rows,
         n_cols,
-        figsize=(min(10.0, 1.2 + 3.0 * n_cols), 1.0 + 2.0 * n_rows),
-        sharey="col",
+        figsize=(width, min(1.0 + 1.9 * n_rows, report_height_limit(width))),
+        sharey="row" if len(k_values) > 1 else True,
         squeeze=False,
         layout="constrained",
     )
-    for row, space in enumerate(spaces):
-        for col, k in enumerate(k_values):
-            axis = axes[row, col]
-            axis.set_gid(f"panel:{space}:{k}")
-            table = centres[(space, k)]
-            counts = cluster_counts(table["pixel_share"], n_pixels)
-            _cluster_bars(axis, list(table["srgb_hex"]), counts, k)
-            label = space if len(table) >= k else f"{space}\n{len(table)} colours only"
-            axis.text(0.97, 0.93, label, transform=axis.transAxes, ha="right", va="top",
-                      fontsize=10, fontweight="bold")  # fmt: skip
-            if row == 0:
-                axis.set_title(f"k = {k}", fontsize=11)
-            if row == n_rows - 1:
-                axis.set_xlabel("cluster, largest first", fontsize=10)
-            if col == 0:
-                axis.set_ylabel("pixels", fontsize=10)
-    for col in range(n_cols):
-        # Room above the bars for the space's name (a column shares its y axis).
-        axes[0, col].set_ylim(0, 1.2 * max(axis.get_ylim()[1] for axis in axes[:, col]))
+    for index, (space, k) in enumerate(panels):
+        axis = axes.flat[index]
+        axis.set_gid(f"panel:{space}:{k}")
+        table = centres[(space, k)]
+        counts = cluster_counts(table["pixel_share"], n_pixels)
+        _cluster_bars(axis, list(table["srgb_hex"]), counts, k)
+        axis.set_title(space, fontsize=10, fontweight="bold")
+        if len(table) < k:
+            axis.text(0.97, 0.93, f"{len(table)} colours only", transform=axis.transAxes,
+                      ha="right", va="top", fontsize=9)  # fmt: skip
+        if index % n_cols == 0:
+            axis.set_ylabel(f"k = {k}: pixels" if len(k_values) > 1 else "pixels", fontsize=10)
+        if index >= len(panels) - n_cols:  # the lowest panel of its column
+            axis.set_xlabel("cluster, largest first", fontsize=9)
+    for axis in axes.flat[len(panels) :]:
+        axis.axis("off")
+    for row in axes:
+        # Room above the bars (a row shares its y axis).
+        row[0].set_ylim(0, 1.15 * max(axis.get_ylim()[1] for axis in row))
+    at = f" at k = {k_values[0]}" if len(k_values) == 1 else ""
     figure.suptitle(
-        f"{image_name}: pixels per cluster, each bar in its cluster's colour", fontsize=12
+        f"{image_name}: pixels per cluster{at}, each bar in its cluster's colour", fontsize=12
     )
     return figure

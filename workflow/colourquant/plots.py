@@ -9,14 +9,13 @@ import pandas as pd
 
 __all__ = [
     "REPORT_IMAGE_WIDTH",
+    "REPORT_IMAGE_BOX",
     "MIN_TEXT_PX",
     "FIGURE_WIDTH",
+    "report_height_limit",
     "FIGURE_DPI",
     "space_colours",
-    "comparison_parts",
-    "panel_aspect",
-    "comparison_figure",
-    "delta_e_by_run",
+    "k_tick_labels",
     "inertia_figure",
     "inertia_overview_figure",
     "quality_figure",
@@ -27,27 +26,25 @@ __all__ = [
     "method_label",
 ]
 
-#: Width in CSS pixels at which Snakemake's report shows a figure in a
-#: 1366 x 768 browser window: the window less the navigation panel and the
-#: padding around the image. The panel is as wide as its contents, so this
-#: depends on the category: measured in Chromium with Snakemake 9.27, from
-#: 906 px (the quality figures under "k-means vs classic quantizers") to
-#: 1014 px (a category with a short name); this is the narrowest, rounded down.
-#: A wider PNG is shrunk to it, a narrower one is shown at its own size. Every
-#: figure is designed so that its smallest text is at least MIN_TEXT_PX high
-#: there: a point is REPORT_IMAGE_WIDTH / (72 x width in inches) pixels on
-#: screen, 1.25 px in a FIGURE_WIDTH-wide figure.
-REPORT_IMAGE_WIDTH = 900
+#: How Snakemake's report shows a figure in a 1366 x 768 browser window,
+#: measured in Chromium with Snakemake 9.27. The image gets the window less
+#: the navigation panel and some padding: 906 to 1014 px, as the panel is as
+#: wide as its contents (906 under "k-means vs classic quantizers"). A wider
+#: PNG is shrunk to that width, a narrower one is shown at its own size. The
+#: image is centred in a box as high as the window and scrolls down only: of a
+#: figure shown taller than 744 px the top (title, first panels) is cut off
+#: and cannot be scrolled to.
+REPORT_IMAGE_WIDTH = 900  # the narrowest, rounded down
+REPORT_IMAGE_BOX = (1014, 744)  # the widest, and the height that is all visible
+#: The smallest text on screen, in pixels, at REPORT_IMAGE_WIDTH. A point is
+#: REPORT_IMAGE_WIDTH / (72 x width in inches) pixels there: 1.25 px in a
+#: FIGURE_WIDTH-wide figure, so 8 pt is 10 px.
 MIN_TEXT_PX = 9
-#: The widest figure, in inches; at FIGURE_DPI that is 1,500 pixels.
+#: The widest figure, in inches, and the resolution figures are written at.
+#: Every figure is at most report_height_limit high, so that all of it is
+#: seen at once.
 FIGURE_WIDTH = 10.0
 FIGURE_DPI = 150
-#: At most this many k values (columns) in one comparison figure: a landscape
-#: photo's panel is then at least about 240 px wide in the report.
-COMPARISON_COLUMNS = 4
-#: Panels show an image at its own width / height within this range; a more
-#: extreme image is stretched to fit (and its panel says so).
-PANEL_ASPECT = (1 / 3, 3.0)
 
 #: Line styles of the classic quantizers in the quality figures: dashed or
 #: dotted, black to grey, so they stand apart from the coloured k-means lines.
@@ -56,6 +53,20 @@ BASELINE_STYLES = {
     "octree": {"color": "0.45", "linestyle": "--", "marker": "^"},
     "random_codebook": {"color": "0.6", "linestyle": ":", "marker": "x"},
 }
+
+
+def report_height_limit(width: float, dpi: float = FIGURE_DPI) -> float:
+    """The height in inches up to which a figure `width` inches wide is seen whole.
+
+    In the report at 1366 x 768 (:data:`REPORT_IMAGE_BOX`): the figure is
+    shown at most 1014 px wide, and no more than 744 px of its height are in
+    view (its top is cut off beyond).
+
+    >>> round(report_height_limit(10), 2), round(report_height_limit(5), 2)
+    (7.34, 4.96)
+    """
+    shown_width = min(width * dpi, REPORT_IMAGE_BOX[0])
+    return REPORT_IMAGE_BOX[1] * width / shown_width
 
 
 def method_label(method: str) -> str:
@@ -80,187 +91,13 @@ def space_colours(spaces: Sequence[str]) -> dict[str, tuple]:
     return {space: palette[_SPACE_COLOUR_ROWS[space]] for space in spaces}
 
 
-def comparison_parts(k_values: Sequence[int], columns: int = COMPARISON_COLUMNS) -> list[list[int]]:
-    """The k values of each comparison figure, in order.
-
-    As few figures as hold every k at no more than `columns` columns each, with
-    as even a number of columns in each as possible (the first ones get one
-    more where they cannot all be equal).
-
-    Examples
-    --------
-    >>> comparison_parts([2, 3, 4, 5, 6, 8, 10, 12, 16])
-    [[2, 3, 4], [5, 6, 8], [10, 12, 16]]
-    >>> comparison_parts([2, 4, 8, 16, 32])
-    [[2, 4, 8], [16, 32]]
-    """
-    k_values = list(k_values)
-    n_parts = max(1, -(-len(k_values) // columns))
-    base, extra = divmod(len(k_values), n_parts)
-    parts, start = [], 0
-    for part in range(n_parts):
-        size = base + (part < extra)
-        parts.append(k_values[start : start + size])
-        start += size
-    return parts
-
-
-def panel_aspect(height: int, width: int) -> float:
-    """The width / height at which an image of this size is drawn in a panel.
-
-    Its own, within :data:`PANEL_ASPECT`: a more extreme image is stretched to
-    fit (a 1 x 100,000 strip would otherwise be a figure hundreds of thousands
-    of pixels wide, or a hairline).
-    """
-    low, high = PANEL_ASPECT
-    return min(max(width / height, low), high)
-
-
-def delta_e_by_run(metrics: pd.DataFrame) -> dict[tuple[str, int], float]:
-    """Each run's mean ΔE00 by its comparison-figure row and k.
-
-    The row of a k-means run is its colour space, that of a classic quantizer
-    its method (as in :func:`comparison_figure`).
-    """
-    rows = metrics["space"].where(metrics["method"] == "kmeans", metrics["method"])
-    return {
-        (row, int(k)): float(value)
-        for row, k, value in zip(rows, metrics["k"], metrics["delta_e2000_mean"], strict=True)
-    }
-
-
-def _k_list(k_values: Sequence[int]) -> str:
-    return ", ".join(map(str, k_values))
-
-
-def _wrap(text: str, width_inches: float, fontsize: float) -> str:
+def wrap_text(text: str, width_inches: float, fontsize: float) -> str:
     """Wrap `text` to lines about `width_inches` wide at `fontsize` points."""
     import textwrap
 
     # An average character of DejaVu Sans is about 0.55 of the font size wide.
     characters = max(20, int(width_inches * 72 / (0.55 * fontsize)))
     return "\n".join(textwrap.fill(paragraph, characters) for paragraph in text.split("\n"))
-
-
-def _image_panel(axis, pixels: np.ndarray, aspect: float) -> None:
-    # The axes box has the panel's aspect and the image fills it: undistorted
-    # unless panel_aspect clamped the image's own.
-    axis.imshow(pixels, aspect="auto", interpolation="antialiased")
-    axis.set_box_aspect(1 / aspect)
-    axis.set_xticks([])
-    axis.set_yticks([])
-
-
-def _row_label(axis, name: str, is_baseline: bool, panel_height: float) -> None:
-    """A comparison row's name: bold for a space, italic for a classic quantizer.
-
-    Beside a short panel it is written across, word under word, so that it
-    does not run past the panel.
-    """
-    label = method_label(name) if is_baseline else name
-    style = {"fontstyle": "italic"} if is_baseline else {"fontweight": "bold"}
-    if panel_height < 1.2:
-        style.update(rotation=0, ha="right", va="center")
-        label = label.replace(" ", "\n")
-    axis.set_ylabel(label, fontsize=11, **style)
-
-
-def comparison_figure(
-    image_name: str,
-    original: np.ndarray,
-    quantized: Mapping[tuple[str, int], np.ndarray],
-    spaces: Sequence[str],
-    k_values: Sequence[int],
-    baselines: Sequence[str] = (),
-    delta_e: Mapping[tuple[str, int], float] | None = None,
-    image_size: tuple[int, int] | None = None,
-    other_parts: Sequence[Sequence[int]] = (),
-):
-    """The original above its quantized versions: a row per space, a column per k.
-
-    Meant for a few k values at a time (see :func:`comparison_parts`), so that
-    each panel stays large enough to see at the report's width; the figure is
-    :data:`FIGURE_WIDTH` wide at most, whatever the image's shape.
-
-    Parameters
-    ----------
-    image_name : str
-    original : ndarray of uint8, shape (height, width, 3)
-        The original image, usually a thumbnail.
-    quantized : mapping of (space or baseline, k) to ndarray of uint8
-    spaces, k_values : sequences
-        Row and column order.
-    baselines : sequence of str
-        Classic quantizers, drawn as extra rows below the k-means rows.
-    delta_e : mapping of (space or baseline, k) to float, optional
-        Each run's mean CIEDE2000 from the original (``delta_e2000_mean``),
-        written on its panel.
-    image_size : (height, width), optional
-        The full image's size, if `original` is a thumbnail.
-    other_parts : sequence of sequences of int
-        The k values of the other comparison figures, named in the note.
-    """
-    import matplotlib.pyplot as plt
-
-    height, width = image_size or original.shape[:2]
-    aspect = panel_aspect(height, width)
-    rows = [*spaces, *baselines]
-    n_cols = len(k_values)
-    # The original and a note share the top row: at least two columns.
-    grid_cols = max(n_cols, 2)
-    label_width = 0.5
-    panel_width = min((FIGURE_WIDTH - label_width) / grid_cols - 0.1, 3.3)
-    panel_height = min(panel_width / aspect, 3.0)
-    panel_width = panel_height * aspect
-    figure = plt.figure(
-        figsize=(
-            label_width + grid_cols * (panel_width + 0.1) + 0.1,
-            0.6 + (len(rows) + 1) * (panel_height + 0.3),
-        ),
-        layout="constrained",
-    )
-    grid = figure.add_gridspec(len(rows) + 1, grid_cols)
-    top = figure.add_subplot(grid[0, 0])
-    _image_panel(top, original, aspect)
-    stretched = "\nstretched to fit" if aspect != width / height else ""
-    top.set_title(f"original\n{width:,} × {height:,} px{stretched}", fontsize=10)
-    note = figure.add_subplot(grid[0, 1:])
-    note.axis("off")
-    kinds = "k-means in each colour space (bold)"
-    if baselines:
-        kinds += " and classic quantizers (italic)"
-    text = (
-        f"Rows: {kinds}. Columns: k, the number of colours.\n"
-        "ΔE00 on each panel: mean CIEDE2000 colour difference from the original "
-        "(lower is closer; about 1 is just noticeable)."
-    )
-    if other_parts:
-        others = " and ".join(f"k = {_k_list(part)}" for part in other_parts)
-        text += f"\nThe other comparison figures show {others}."
-    note_width = (grid_cols - 1) * (panel_width + 0.1)
-    note.text(0.02, 0.5, _wrap(text, note_width, 10), fontsize=10, va="center",
-              transform=note.transAxes, linespacing=1.4)  # fmt: skip
-    for row, name in enumerate(rows, start=1):
-        for col, k in enumerate(k_values):
-            axis = figure.add_subplot(grid[row, col])
-            axis.set_gid(f"panel:{name}:{k}")
-            _image_panel(axis, quantized[(name, k)], aspect)
-            if row == 1:
-                axis.set_title(f"k = {k}", fontsize=11)
-            if col == 0:
-                _row_label(axis, name, name in baselines, panel_height)
-            if delta_e is not None and (name, k) in delta_e:
-                axis.text(
-                    0.03,
-                    0.05,
-                    f"ΔE00 {delta_e[(name, k)]:.2f}",
-                    transform=axis.transAxes,
-                    fontsize=9,
-                    bbox={"boxstyle": "round,pad=0.2", "facecolor": "white",
-                          "edgecolor": "none", "alpha": 0.85},
-                )  # fmt: skip
-    figure.suptitle(f"{image_name}: quantized at k = {_k_list(k_values)}", fontsize=13)
-    return figure
 
 
 def k_tick_labels(k_values: Sequence[int], min_gap: float) -> list[int]:
@@ -375,7 +212,7 @@ def _note_box(figure, text: str, width_inches: float, fontsize: float = 9):
 
     return figure.legend(
         [Line2D([], [], linestyle="none")],
-        [_wrap(text, width_inches, fontsize)],
+        [wrap_text(text, width_inches, fontsize)],
         loc="outside lower center",
         fontsize=fontsize,
         handlelength=0,
@@ -428,7 +265,8 @@ def inertia_overview_figure(curves: pd.DataFrame, colours: Mapping[str, tuple]):
     figure, axes = plt.subplots(
         n_rows,
         n_cols,
-        figsize=(width, 2.6 * n_rows + 1.7),
+        # All of it in view in the report: more than three rows get lower panels.
+        figsize=(width, min(2.6 * n_rows + 1.7, report_height_limit(width))),
         sharex=True,
         sharey=True,
         squeeze=False,
@@ -450,7 +288,7 @@ def inertia_overview_figure(curves: pd.DataFrame, colours: Mapping[str, tuple]):
         labels.append("elbow (Kneedle)")
         title += " (circles: elbows)"
     figure.legend(handles, labels, loc="outside right center", title="colour space")
-    figure.suptitle(_wrap(title, width - 0.5, 12), fontsize=12)
+    figure.suptitle(wrap_text(title, width - 0.5, 12), fontsize=12)
     _note_box(figure, INERTIA_CAVEAT, width - 0.5)
     return figure
 

@@ -73,6 +73,7 @@ rule plot_image:
     params:
         spaces=SPACES,
         baselines=BASELINES,
+        k_values=K_VALUES,
         comparison=COMPARISON_FIGURES,
         quantized=lambda wildcards: quantized_files(wildcards.image),
         cluster_sizes_k=CLUSTER_SIZES_K,

@@ -23,7 +23,6 @@ try:
     from colourquant.jobs import failed_job_messages
     from colourquant.images import SAMPLE_PREFIX
     from colourquant.palette import cluster_sizes_k
-    from colourquant.plots import comparison_parts
 except ImportError as error:
     raise WorkflowError(
         f"a dependency of colourquant is missing ({error}); "
@@ -205,30 +204,30 @@ def exploration_outputs():
     return outputs
 
 
-# An image's comparison figures, by output name: a few k values each, so that
-# their panels stay large enough to see in the report (plots.comparison_parts).
+# An image's comparison figures, by output name: every k at a glance, and
+# one per k with larger panels (comparison_plots).
 COMPARISON_FIGURES = {
-    "comparison" if number == 1 else f"comparison_{number}": k_values
-    for number, k_values in enumerate(comparison_parts(K_VALUES), start=1)
+    "comparison": "all",
+    **{f"comparison_k{k}": k for k in K_VALUES},
 }
 # The k values of the cluster-size figure.
-CLUSTER_SIZES_K = cluster_sizes_k(K_VALUES)
+CLUSTER_SIZES_K = cluster_sizes_k(K_VALUES, len(SPACES))
 
 
 def comparison_outputs():
-    """Named outputs of an image's comparison figures, labelled with their k values."""
+    """Named outputs of an image's comparison figures, labelled with their k."""
     return {
         name: report(
             f"results/figures/{{image}}/{name}.png",
-            caption="../report/comparison.rst",
+            caption=(
+                "../report/comparison.rst"
+                if k == "all"
+                else "../report/comparison_k.rst"
+            ),
             category="Comparison",
-            labels={
-                "image": "{image}",
-                "figure": "comparison",
-                "k": ", ".join(map(str, k_values)),
-            },
+            labels={"image": "{image}", "figure": "comparison", "k": str(k)},
         )
-        for name, k_values in COMPARISON_FIGURES.items()
+        for name, k in COMPARISON_FIGURES.items()
     }
 
 

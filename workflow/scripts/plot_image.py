@@ -7,6 +7,12 @@ matplotlib.use("Agg")
 import pandas as pd  # noqa: E402
 
 from colourquant.colours import rebuild_image  # noqa: E402
+from colourquant.comparison_plots import (  # noqa: E402
+    COMPARISON_DPI,
+    comparison_figure,
+    comparison_overview_figure,
+    delta_e_by_run,
+)
 from colourquant.explore_plots import differences_figure  # noqa: E402
 from colourquant.files import (  # noqa: E402
     load_distinct,
@@ -18,8 +24,6 @@ from colourquant.jobs import run_job  # noqa: E402
 from colourquant.palette import cluster_sizes_figure  # noqa: E402
 from colourquant.plots import (  # noqa: E402
     FIGURE_DPI,
-    comparison_figure,
-    delta_e_by_run,
     inertia_figure,
     quality_figure,
     seed_change_band,
@@ -34,25 +38,20 @@ def main():
     metrics = pd.concat(map(pd.read_csv, inputs.metrics), ignore_index=True)
     delta_e = delta_e_by_run(metrics)
     original = thumbnail(rebuild_image(distinct.colours, distinct.index, distinct.shape))
-    parts = params.comparison
-    for name, k_values in parts.items():
-        quantized = {
-            (row, k): read_png_thumbnail(paths[k])
-            for row, paths in params.quantized.items()
-            for k in k_values
-        }
-        figure = comparison_figure(
-            image,
-            original,
-            quantized,
-            params.spaces,
-            k_values,
-            baselines=params.baselines,
-            delta_e=delta_e,
-            image_size=distinct.shape[:2],
-            other_parts=[other for other in parts.values() if other != k_values],
-        )
-        write_figure(output[name], figure, dpi=FIGURE_DPI)
+    thumbnails = {
+        (row, k): read_png_thumbnail(path)
+        for row, paths in params.quantized.items()
+        for k, path in paths.items()
+    }
+    common = {"baselines": params.baselines, "delta_e": delta_e, "image_size": distinct.shape}
+    for name, k in params.comparison.items():
+        if k == "all":
+            figure = comparison_overview_figure(
+                image, original, thumbnails, params.spaces, params.k_values, **common
+            )
+        else:
+            figure = comparison_figure(image, original, thumbnails, params.spaces, k, **common)
+        write_figure(output[name], figure, dpi=COMPARISON_DPI)
 
     colours = space_colours(params.spaces)
     curves = pd.concat(map(pd.read_csv, inputs.curves))
