@@ -29,9 +29,11 @@ __all__ = [
     "comparison_overview_figure",
 ]
 
-#: The panels then have about as many pixels as the thumbnails they show
-#: (colourquant.files.thumbnail, 240 rows): more would only enlarge the PNG.
-COMPARISON_DPI = 130
+#: A comparison figure's panels then have about as many pixels as the
+#: thumbnails they show (colourquant.files.thumbnail, 240 rows): more would
+#: only enlarge the PNG (the report embeds every figure), less would blur them.
+#: At 1,100 px wide the figure is still shrunk to the report's width.
+COMPARISON_DPI = 110
 #: Panels show an image at its own width / height within this range; a more
 #: extreme image is stretched to fit (and the figure says so).
 PANEL_ASPECT = (1 / 3, 3.0)

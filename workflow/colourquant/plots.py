@@ -1,4 +1,9 @@
-"""Figures comparing quantization runs. Each function returns a matplotlib Figure."""
+"""Figures comparing quantization runs, and the size every figure is made for.
+
+Each figure function returns a matplotlib Figure. The constants below say how
+the report shows a figure; every figure of the package keeps to them (text at
+least MIN_TEXT_PX high on screen, all of it in view: report_height_limit).
+"""
 
 from __future__ import annotations
 

@@ -215,7 +215,12 @@ CLUSTER_SIZES_K = cluster_sizes_k(K_VALUES, len(SPACES))
 
 
 def comparison_outputs():
-    """Named outputs of an image's comparison figures, labelled with their k."""
+    """Named outputs of an image's comparison figures, labelled with their k.
+
+    The report sorts labels as text: k is padded with spaces (which it does
+    not show) so that 2 comes before 10, and "all" after every k.
+    """
+    width = len(str(max(K_VALUES)))
     return {
         name: report(
             f"results/figures/{{image}}/{name}.png",
@@ -225,7 +230,11 @@ def comparison_outputs():
                 else "../report/comparison_k.rst"
             ),
             category="Comparison",
-            labels={"image": "{image}", "figure": "comparison", "k": str(k)},
+            labels={
+                "image": "{image}",
+                "figure": "comparison",
+                "k": str(k).rjust(width),
+            },
         )
         for name, k in COMPARISON_FIGURES.items()
     }
