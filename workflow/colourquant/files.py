@@ -144,8 +144,8 @@ def thumbnail(pixels: np.ndarray, height: int = 240) -> np.ndarray:
     The width shrinks in proportion, and is at most 4 x `height`, so a
     thumbnail is at most 960 x 240 pixels whatever the image's shape (a
     1 x 100,000 strip gives 1 x 960). Figures of many images hold thumbnails
-    about as large as their panels (a comparison figure's are about 300 pixels
-    wide), not the full images: a 24-megapixel sweep's figure needs a few MB,
+    about as large as their panels (a comparison figure's are at most about
+    360 pixels wide), not the full images: a 24-megapixel sweep's figure needs a few MB,
     not GB, and matplotlib resamples small arrays quickly.
     """
     from PIL import Image
