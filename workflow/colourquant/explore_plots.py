@@ -5,6 +5,7 @@ Each function returns a matplotlib Figure.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from itertools import combinations
 
 import numpy as np
@@ -12,7 +13,7 @@ import pandas as pd
 
 from .spaces import ColourSpace
 
-__all__ = ["exploration_figure", "differences_figure"]
+__all__ = ["exploration_figure", "differences_figure", "fitted_limits"]
 
 # A mid grey behind the scatter plots, so that both white and black pixels show.
 _BACKGROUND = "0.55"
@@ -20,13 +21,51 @@ _BACKGROUND = "0.55"
 _TICK_STEPS = [1, 2, 2.5, 5, 10]
 
 
+def fitted_limits(
+    points: np.ndarray, gamut: Sequence[tuple[float, float]], margin: float = 0.06
+) -> list[tuple[float, float]]:
+    """Axis limits fitted to the data, equally long on every axis.
+
+    Every channel gets the widest channel's data range plus `margin` of it on
+    each side, centred on its own data and moved inside the channel's gamut
+    range where that is long enough (so one unit is as long on every axis, as
+    k-means's Euclidean distance sees it, and the data fills at least one axis).
+
+    Parameters
+    ----------
+    points : ndarray, shape (n, d)
+        The plotted coordinates.
+    gamut : sequence of (low, high)
+        Each channel's range over all sRGB colours (:attr:`ColourSpace.ranges`).
+
+    Examples
+    --------
+    >>> fitted_limits(np.array([[10.0, 0.0], [30.0, 5.0]]), [(0, 100), (-50, 50)])
+    [(8.8, 31.2), (-8.7, 13.7)]
+    """
+    points = np.asarray(points, dtype=np.float64)
+    low, high = points.min(axis=0), points.max(axis=0)
+    widest = max(gamut_high - gamut_low for gamut_low, gamut_high in gamut)
+    # A single colour still gets axes (5 % of the widest gamut range).
+    span = max((high - low).max() * (1 + 2 * margin), 0.05 * widest)
+    limits = []
+    for data_low, data_high, (gamut_low, gamut_high) in zip(low, high, gamut, strict=True):
+        if span <= gamut_high - gamut_low:
+            start = min(max((data_low + data_high - span) / 2, gamut_low), gamut_high - span)
+        else:
+            start = (gamut_low + gamut_high - span) / 2
+        limits.append((round(float(start), 10), round(float(start + span), 10)))
+    return limits
+
+
 def _scatter_2d(axis, space: ColourSpace, points, colours, x: int, y: int) -> None:
     from matplotlib.ticker import MaxNLocator
 
     axis.set_facecolor(_BACKGROUND)
     axis.scatter(points[:, x], points[:, y], c=colours / 255.0, s=3, linewidths=0)
-    axis.set_xlim(space.ranges[x])
-    axis.set_ylim(space.ranges[y])
+    x_limits, y_limits = fitted_limits(points[:, [x, y]], [space.ranges[x], space.ranges[y]])
+    axis.set_xlim(x_limits)
+    axis.set_ylim(y_limits)
     # One unit is as long on both axes, as k-means's Euclidean distance sees it.
     axis.set_aspect("equal", adjustable="box")
     axis.xaxis.set_major_locator(MaxNLocator(4, steps=_TICK_STEPS))
@@ -35,23 +74,48 @@ def _scatter_2d(axis, space: ColourSpace, points, colours, x: int, y: int) -> No
     axis.set_ylabel(space.channels[y])
 
 
-def _scatter_3d(axis, space: ColourSpace, points, colours) -> None:
+def _inner_ticks(low: float, high: float, keep_off: float = 0.15) -> list[float]:
+    """Round ticks kept off both ends of an axis.
+
+    In 3D two axes meet at a corner, where their end labels would run into
+    each other (``1.00.0``).
+    """
     from matplotlib.ticker import MaxNLocator
 
+    inner_low, inner_high = low + keep_off * (high - low), high - keep_off * (high - low)
+    candidates = MaxNLocator(4, steps=_TICK_STEPS).tick_values(inner_low, inner_high)
+    return [float(tick) for tick in candidates if inner_low <= tick <= inner_high]
+
+
+def _scatter_3d(axis, space: ColourSpace, points, colours) -> None:
+    from matplotlib.ticker import FuncFormatter
+
     axis.scatter(*points.T, c=colours / 255.0, s=3, linewidths=0, depthshade=False)
-    for setter, limits in zip(
-        (axis.set_xlim, axis.set_ylim, axis.set_zlim), space.ranges, strict=True
+    limits = fitted_limits(points, space.ranges)
+    for setter, limit in zip((axis.set_xlim, axis.set_ylim, axis.set_zlim), limits, strict=True):
+        setter(limit)
+    axis.set_box_aspect((1, 1, 1), zoom=0.82)
+    for channel, coordinate, (low, high) in zip(
+        space.channels, (axis.xaxis, axis.yaxis, axis.zaxis), limits, strict=True
     ):
-        setter(limits)
-    axis.set_box_aspect([high - low for low, high in space.ranges], zoom=0.85)
-    for channel, coordinate in zip(
-        space.channels, (axis.xaxis, axis.yaxis, axis.zaxis), strict=True
-    ):
-        coordinate.set_major_locator(MaxNLocator(3, steps=_TICK_STEPS))
+        ticks = _inner_ticks(low, high)
+        coordinate.set_ticks(ticks)
+        # As many decimals as the tick step needs, no more.
+        step = ticks[1] - ticks[0] if len(ticks) > 1 else high - low
+        decimals = max(0, -int(np.floor(np.log10(step))))
+        coordinate.set_major_formatter(
+            # A true minus sign, as on the 2D axes (and no "-0.0": -0.0 + 0.0 is 0.0).
+            FuncFormatter(
+                lambda value, _, d=decimals: f"{round(value, d) + 0.0:.{d}f}".replace("-", "−")
+            )
+        )
         coordinate.set_pane_color(_BACKGROUND)
         coordinate.set_label_text(channel)
-        coordinate.labelpad = 2
-    axis.tick_params(labelsize=7, pad=0)
+        # Names written level, not along their axes: a tilted name's corner
+        # runs into the tick labels.
+        coordinate.set_rotate_label(False)
+        coordinate.labelpad = 9
+    axis.tick_params(labelsize=8, pad=1)
 
 
 def _correlation_heat_map(axis, space: ColourSpace, correlation: np.ndarray):
@@ -72,7 +136,7 @@ def _correlation_heat_map(axis, space: ColourSpace, correlation: np.ndarray):
     axis.set_xticks(ticks, space.channels)
     axis.set_yticks(ticks, space.channels)
     axis.tick_params(length=0)
-    axis.set_title("channel correlation\n(Pearson, pixel-weighted)", fontsize=10)
+    axis.set_title("channel correlation\n(Pearson, pixel-weighted)", fontsize=9)
     return image
 
 
@@ -89,7 +153,8 @@ def exploration_figure(
     ----------
     image_name : str
     space : ColourSpace
-        Gives the channel names (axis labels) and ranges (axis limits).
+        Gives the channel names (axis labels) and gamut ranges (which the
+        axis limits, fitted to the points, stay inside where they can).
     points : ndarray, shape (n, 3)
         The sampled pixels' coordinates in `space`.
     colours : ndarray of uint8, shape (n, 3)
@@ -101,17 +166,18 @@ def exploration_figure(
 
     points = np.asarray(points, dtype=np.float64)
     colours = np.asarray(colours, dtype=np.float64)
-    figure = plt.figure(figsize=(15, 7.6), layout="constrained")
-    left, right = figure.subfigures(1, 2, width_ratios=[1, 1.15])
+    figure = plt.figure(figsize=(10, 6.4), layout="constrained")
+    left, right = figure.subfigures(1, 2, width_ratios=[1, 1.1])
     _scatter_3d(left.add_subplot(projection="3d"), space, points, colours)
     grid = right.subplots(2, 2)
     for axis, (x, y) in zip(grid.flat, combinations(range(3), 2), strict=False):
         _scatter_2d(axis, space, points, colours, x, y)
-    right.colorbar(_correlation_heat_map(grid[1, 1], space, correlation), ax=grid[1, 1])
+    # The values are written in the cells: no colour bar needed.
+    _correlation_heat_map(grid[1, 1], space, correlation)
     figure.suptitle(
         f"{image_name} in {space.name}: {len(points):,} randomly sampled pixels, "
-        "each drawn in its own colour",
-        fontsize=13,
+        "each drawn in its own colour; axes fitted to them",
+        fontsize=12,
     )
     return figure
 

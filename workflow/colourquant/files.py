@@ -26,6 +26,7 @@ __all__ = [
     "write_indexed_png",
     "read_indexed_png",
     "write_figure",
+    "MAX_FIGURE_PIXELS",
     "write_table",
     "write_text",
     "write_run",
@@ -117,14 +118,23 @@ def read_indexed_png(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
     return distinct.index.reshape(distinct.shape), distinct.colours
 
 
-def write_figure(path: str | Path, figure, dpi: int) -> None:
+#: No figure is written larger than this many pixels (width, height), whatever
+#: it shows: a figure that would be larger is written at a lower resolution.
+#: The figures are designed well inside it (colourquant.plots.FIGURE_WIDTH).
+MAX_FIGURE_PIXELS = (2400, 4800)
+
+
+def write_figure(path: str | Path, figure, dpi: float) -> None:
     """Save a matplotlib figure as a PNG with no software tag, then release it.
 
+    At `dpi`, or less where the figure would exceed :data:`MAX_FIGURE_PIXELS`.
     A job drawing several figures closes each once written, so its memory
     holds one figure at a time.
     """
     import matplotlib.pyplot as plt
 
+    width, height = figure.get_size_inches()
+    dpi = min(dpi, MAX_FIGURE_PIXELS[0] / width, MAX_FIGURE_PIXELS[1] / height)
     with atomic_path(path) as temporary:
         figure.savefig(temporary, format="png", dpi=dpi, metadata={"Software": None})
     plt.close(figure)
@@ -133,11 +143,12 @@ def write_figure(path: str | Path, figure, dpi: int) -> None:
 def thumbnail(pixels: np.ndarray, height: int = 240) -> np.ndarray:
     """A copy of an 8-bit RGB image shrunk (Lanczos) to at most `height` rows.
 
-    The width shrinks in proportion, and is at most 4 x `height`. Figures of
-    many images hold thumbnails a little larger than their cells (a comparison
-    figure's cells are about 210 pixels high), not the full images: a
-    24-megapixel sweep's figure needs a few MB, not GB, and matplotlib resamples
-    small arrays quickly.
+    The width shrinks in proportion, and is at most 4 x `height`, so a
+    thumbnail is at most 960 x 240 pixels whatever the image's shape (a
+    1 x 100,000 strip gives 1 x 960). Figures of many images hold thumbnails
+    about as large as their panels (a comparison figure's are at most about
+    360 pixels wide), not the full images: a 24-megapixel sweep's figure needs a few MB,
+    not GB, and matplotlib resamples small arrays quickly.
     """
     from PIL import Image
 

@@ -1,4 +1,9 @@
-"""Figures comparing quantization runs. Each function returns a matplotlib Figure."""
+"""Figures comparing quantization runs, and the size every figure is made for.
+
+Each figure function returns a matplotlib Figure. The constants below say how
+the report shows a figure; every figure of the package keeps to them (text at
+least MIN_TEXT_PX high on screen, all of it in view: report_height_limit).
+"""
 
 from __future__ import annotations
 
@@ -8,14 +13,43 @@ import numpy as np
 import pandas as pd
 
 __all__ = [
+    "REPORT_IMAGE_WIDTH",
+    "REPORT_IMAGE_BOX",
+    "MIN_TEXT_PX",
+    "FIGURE_WIDTH",
+    "report_height_limit",
+    "FIGURE_DPI",
     "space_colours",
-    "comparison_figure",
+    "k_tick_labels",
     "inertia_figure",
     "inertia_overview_figure",
     "quality_figure",
+    "seed_change_band",
+    "BAND_COLUMNS",
+    "INERTIA_CAVEAT",
     "BASELINE_STYLES",
     "method_label",
 ]
+
+#: How Snakemake's report shows a figure in a 1366 x 768 browser window,
+#: measured in Chromium with Snakemake 9.27. The image gets the window less
+#: the navigation panel and some padding: 906 to 1014 px, as the panel is as
+#: wide as its contents (906 under "k-means vs classic quantizers"). A wider
+#: PNG is shrunk to that width, a narrower one is shown at its own size. The
+#: image is centred in a box as high as the window and scrolls down only: of a
+#: figure shown taller than 744 px the top (title, first panels) is cut off
+#: and cannot be scrolled to.
+REPORT_IMAGE_WIDTH = 900  # the narrowest, rounded down
+REPORT_IMAGE_BOX = (1014, 744)  # the widest, and the height that is all visible
+#: The smallest text on screen, in pixels, at REPORT_IMAGE_WIDTH. A point is
+#: REPORT_IMAGE_WIDTH / (72 x width in inches) pixels there: 1.25 px in a
+#: FIGURE_WIDTH-wide figure, so 8 pt is 10 px.
+MIN_TEXT_PX = 9
+#: The widest figure, in inches, and the resolution figures are written at.
+#: Every figure is at most report_height_limit high, so that all of it is
+#: seen at once.
+FIGURE_WIDTH = 10.0
+FIGURE_DPI = 150
 
 #: Line styles of the classic quantizers in the quality figures: dashed or
 #: dotted, black to grey, so they stand apart from the coloured k-means lines.
@@ -24,6 +58,20 @@ BASELINE_STYLES = {
     "octree": {"color": "0.45", "linestyle": "--", "marker": "^"},
     "random_codebook": {"color": "0.6", "linestyle": ":", "marker": "x"},
 }
+
+
+def report_height_limit(width: float, dpi: float = FIGURE_DPI) -> float:
+    """The height in inches up to which a figure `width` inches wide is seen whole.
+
+    In the report at 1366 x 768 (:data:`REPORT_IMAGE_BOX`): the figure is
+    shown at most 1014 px wide, and no more than 744 px of its height are in
+    view (its top is cut off beyond).
+
+    >>> round(report_height_limit(10), 2), round(report_height_limit(5), 2)
+    (7.34, 4.96)
+    """
+    shown_width = min(width * dpi, REPORT_IMAGE_BOX[0])
+    return REPORT_IMAGE_BOX[1] * width / shown_width
 
 
 def method_label(method: str) -> str:
@@ -48,72 +96,39 @@ def space_colours(spaces: Sequence[str]) -> dict[str, tuple]:
     return {space: palette[_SPACE_COLOUR_ROWS[space]] for space in spaces}
 
 
-def comparison_figure(
-    image_name: str,
-    original: np.ndarray,
-    quantized: Mapping[tuple[str, int], np.ndarray],
-    spaces: Sequence[str],
-    k_values: Sequence[int],
-    baselines: Sequence[str] = (),
-):
-    """The original beside its quantized versions: a row per space, a column per k.
+def wrap_text(text: str, width_inches: float, fontsize: float) -> str:
+    """Wrap `text` to lines about `width_inches` wide at `fontsize` points."""
+    import textwrap
 
-    Parameters
-    ----------
-    image_name : str
-    original : ndarray of uint8, shape (height, width, 3)
-    quantized : mapping of (space or baseline, k) to ndarray of uint8
-    spaces, k_values : sequences
-        Row and column order.
-    baselines : sequence of str
-        Classic quantizers, drawn as extra rows below the k-means rows.
+    # An average character of DejaVu Sans is about 0.55 of the font size wide.
+    characters = max(20, int(width_inches * 72 / (0.55 * fontsize)))
+    return "\n".join(textwrap.fill(paragraph, characters) for paragraph in text.split("\n"))
+
+
+def k_tick_labels(k_values: Sequence[int], min_gap: float) -> list[int]:
+    """The k values to label on an axis where labels closer than `min_gap` would collide.
+
+    Greedy from the smallest k; the largest is always labelled.
+
+    >>> k_tick_labels([2, 3, 4, 5, 6, 8, 10, 12, 16], min_gap=1.5)
+    [2, 4, 6, 8, 10, 12, 16]
     """
-    import matplotlib.pyplot as plt
-
-    height, width = original.shape[:2]
-    cell = 1.9
-    rows = [*spaces, *baselines]
-    n_rows, n_cols = len(rows), len(k_values) + 1
-    figure, axes = plt.subplots(
-        n_rows,
-        n_cols,
-        figsize=(cell * n_cols * max(width / height, 0.6), cell * n_rows + 0.7),
-        squeeze=False,
-        layout="constrained",
-    )
-    for row, space in enumerate(rows):
-        for col in range(n_cols):
-            axis = axes[row, col]
-            axis.set_xticks([])
-            axis.set_yticks([])
-            if col == 0:
-                if row == 0:
-                    axis.imshow(original, interpolation="antialiased")
-                    axis.set_title("original", fontsize=10, fontweight="bold")
-                else:
-                    axis.axis("off")
-                continue
-            k = k_values[col - 1]
-            axis.imshow(quantized[(space, k)], interpolation="antialiased")
-            if row == 0:
-                axis.set_title(f"k = {k}", fontsize=10)
-            if col == 1 and space in baselines:
-                axis.set_ylabel(method_label(space), fontsize=11, fontstyle="italic")
-            elif col == 1:
-                axis.set_ylabel(space, fontsize=11, fontweight="bold")
-    if baselines:
-        figure.suptitle(
-            f"{image_name}: k-means by colour space (bold) and classic quantizers (italic), "
-            "by k (columns)"
-        )
-    else:
-        figure.suptitle(
-            f"{image_name}: k-means quantization by colour space (rows) and k (columns)"
-        )
-    return figure
+    labelled = []
+    for k in k_values:
+        if not labelled or k - labelled[-1] >= min_gap:
+            labelled.append(k)
+    if labelled[-1] != k_values[-1]:
+        labelled[-1] = k_values[-1]
+    return labelled
 
 
-def _plot_curves(axis, curves: pd.DataFrame, colours: Mapping[str, tuple], mark_elbow: bool):
+def _plot_curves(
+    axis,
+    curves: pd.DataFrame,
+    colours: Mapping[str, tuple],
+    mark_elbow: bool,
+    k_labels_per_axis: int = 20,
+):
     from matplotlib.ticker import FormatStrFormatter, LogLocator
     from matplotlib.transforms import ScaledTranslation
 
@@ -167,9 +182,12 @@ def _plot_curves(axis, curves: pd.DataFrame, colours: Mapping[str, tuple], mark_
         axis.yaxis.set_major_formatter(FormatStrFormatter("%.2g"))
         axis.yaxis.set_minor_locator(LogLocator(subs=(2.0, 3.0, 5.0)))
         axis.yaxis.set_minor_formatter(FormatStrFormatter("%.2g"))
-        axis.tick_params(axis="y", which="minor", labelsize=7)
-    k_values = sorted(curves["k"].unique())
-    axis.set_xticks(k_values)
+        axis.tick_params(axis="y", which="minor", labelsize=8)
+    k_values = sorted(int(k) for k in curves["k"].unique())
+    # A tick at every k, a label where there is room for one.
+    labelled = k_tick_labels(k_values, (k_values[-1] - k_values[0]) / k_labels_per_axis)
+    axis.set_xticks(labelled)
+    axis.set_xticks(sorted(set(k_values) - set(labelled)), minor=True)
     # Matplotlib's own margins, also where a 0 ends every line early.
     margin = 0.05 * (k_values[-1] - k_values[0]) or 0.5
     axis.set_xlim(k_values[0] - margin, k_values[-1] + margin)
@@ -182,6 +200,38 @@ def _scale_note(axis) -> str:
     return ", log scale" if axis.get_yscale() == "log" else ""
 
 
+#: Written on every inertia figure, not only in its caption.
+INERTIA_CAVEAT = (
+    "Not a quality ranking: normalised inertia is measured in each colour space's own "
+    "units, so a lower curve does not mean a better image. Compare spaces by ΔE00 and "
+    "PSNR (quality figure)."
+)
+
+
+def _note_box(figure, text: str, width_inches: float, fontsize: float = 9):
+    """A framed note below everything else, laid out with the axes (constrained layout).
+
+    It is a legend of one entry with no symbol, so that the layout makes room for it.
+    """
+    from matplotlib.lines import Line2D
+
+    return figure.legend(
+        [Line2D([], [], linestyle="none")],
+        [wrap_text(text, width_inches, fontsize)],
+        loc="outside lower center",
+        fontsize=fontsize,
+        handlelength=0,
+        handletextpad=0,
+        edgecolor="0.6",
+    )
+
+
+def _elbow_handle():
+    from matplotlib.lines import Line2D
+
+    return Line2D([], [], marker="o", markersize=11, markerfacecolor="none", color="0.3", ls="none")
+
+
 def inertia_figure(image_name: str, curves: pd.DataFrame, colours: Mapping[str, tuple]):
     """Normalised inertia against k, one line per colour space, elbows circled.
 
@@ -192,18 +242,19 @@ def inertia_figure(image_name: str, curves: pd.DataFrame, colours: Mapping[str, 
     colours : mapping of space to colour
     """
     import matplotlib.pyplot as plt
-    from matplotlib.lines import Line2D
 
-    figure, axis = plt.subplots(figsize=(7, 4.5), layout="constrained")
+    width = 7.5
+    figure, axis = plt.subplots(figsize=(width, 5.2), layout="constrained")
     _plot_curves(axis, curves, colours, mark_elbow=True)
     axis.set_ylabel(f"normalised inertia{_scale_note(axis)} (1 = one colour)")
     axis.set_title(f"{image_name}: normalised inertia against k")
     handles, labels = axis.get_legend_handles_labels()
-    handles.append(
-        Line2D([], [], marker="o", markersize=11, markerfacecolor="none", color="0.3", ls="none")
-    )
-    labels.append("elbow (Kneedle)")
+    # Kneedle needs three k at least: no elbow drawn, no elbow in the legend.
+    if curves["is_elbow"].any():
+        handles.append(_elbow_handle())
+        labels.append("elbow (Kneedle)")
     axis.legend(handles, labels, title="colour space")
+    _note_box(figure, INERTIA_CAVEAT, width - 0.4)
     return figure
 
 
@@ -214,25 +265,36 @@ def inertia_overview_figure(curves: pd.DataFrame, colours: Mapping[str, tuple]):
     images = list(dict.fromkeys(curves["image"]))
     n_cols = min(len(images), 4)
     n_rows = -(-len(images) // n_cols)
+    # Wide enough for the title and the note also with one image.
+    width = max(2.2 * n_cols + 1.5, 7.0)
     figure, axes = plt.subplots(
         n_rows,
         n_cols,
-        figsize=(3.6 * n_cols, 3.2 * n_rows + 0.6),
+        # All of it in view in the report: more than three rows get lower panels.
+        figsize=(width, min(2.6 * n_rows + 1.7, report_height_limit(width))),
         sharex=True,
         sharey=True,
         squeeze=False,
         layout="constrained",
     )
     for axis, image in zip(axes.flat, images, strict=False):
-        _plot_curves(axis, curves[curves["image"] == image], colours, mark_elbow=True)
+        _plot_curves(
+            axis, curves[curves["image"] == image], colours, mark_elbow=True, k_labels_per_axis=10
+        )
         axis.set_title(image)
     for axis in axes.flat[len(images) :]:
         axis.axis("off")
     for axis in axes[:, 0]:
         axis.set_ylabel(f"normalised inertia{_scale_note(axis)}")
     handles, labels = axes.flat[0].get_legend_handles_labels()
+    title = "Normalised inertia against k, per image"
+    if curves["is_elbow"].any():
+        handles.append(_elbow_handle())
+        labels.append("elbow (Kneedle)")
+        title += " (circles: elbows)"
     figure.legend(handles, labels, loc="outside right center", title="colour space")
-    figure.suptitle("Normalised inertia against k, per image (circles: elbows)")
+    figure.suptitle(wrap_text(title, width - 0.5, 12), fontsize=12)
+    _note_box(figure, INERTIA_CAVEAT, width - 0.5)
     return figure
 
 
@@ -244,11 +306,55 @@ def _baseline_style(method: str) -> dict:
     return {**BASELINE_STYLES[method], "label": method_label(method)}
 
 
-def quality_figure(image_name: str, runs: pd.DataFrame, colours: Mapping[str, tuple]):
+#: Columns of a metrics table that bound the band drawn around each mean ΔE00
+#: line of the quality figure: one lower and one upper value per run.
+BAND_COLUMNS = ("delta_e2000_mean_lower", "delta_e2000_mean_upper")
+#: What the band of :func:`seed_change_band` is, for the figure's legend.
+SEED_CHANGE_BAND = "± change of mean ΔE00 with the next seed"
+
+
+def seed_change_band(runs: pd.DataFrame) -> pd.DataFrame:
+    """`runs` with a ΔE00 band (:data:`BAND_COLUMNS`) of ± its change with the next seed.
+
+    Each k-means run's ``delta_e2000_mean_seed_change`` is how much its mean
+    ΔE00 moved when the same fit was repeated with seed + 1: the only measure
+    of chance there is per run. The band is the mean ΔE00 plus or minus that
+    (never below 0). Runs without it (classic quantizers, or ``fit.seed_noise``
+    off) get no band (NaN).
+    """
+    runs = runs.copy()
+    change = runs.get("delta_e2000_mean_seed_change", pd.Series(np.nan, index=runs.index))
+    lower, upper = BAND_COLUMNS
+    runs[lower] = (runs["delta_e2000_mean"] - change).clip(lower=0)
+    runs[upper] = runs["delta_e2000_mean"] + change
+    return runs
+
+
+def _draw_band(axis, k, lower, upper, colour) -> float | None:
+    """Shade between `lower` and `upper` at each k where both are known.
+
+    Returns the widest half-width drawn, or None where nothing was.
+    """
+    k, lower, upper = (np.asarray(values, dtype=np.float64) for values in (k, lower, upper))
+    drawn = ~(np.isnan(lower) | np.isnan(upper))
+    if not drawn.any():
+        return None
+    axis.fill_between(k, lower, upper, where=drawn, color=colour, alpha=0.25, linewidth=0)
+    return float(np.max((upper - lower)[drawn]) / 2)
+
+
+def quality_figure(
+    image_name: str,
+    runs: pd.DataFrame,
+    colours: Mapping[str, tuple],
+    band_label: str = SEED_CHANGE_BAND,
+):
     """Mean CIEDE2000 and PSNR against k, one line per colour space.
 
     Classic quantizers (rows whose ``method`` is not ``kmeans``) get one
-    dashed or dotted grey line each (:data:`BASELINE_STYLES`).
+    dashed or dotted grey line each (:data:`BASELINE_STYLES`). Where `runs`
+    has :data:`BAND_COLUMNS` (see :func:`seed_change_band`), each mean ΔE00
+    line gets a band between them, described by `band_label`.
 
     Parameters
     ----------
@@ -256,10 +362,13 @@ def quality_figure(image_name: str, runs: pd.DataFrame, colours: Mapping[str, tu
         The image's rows of the metrics table.
     """
     import matplotlib.pyplot as plt
+    from matplotlib.patches import Patch
 
-    figure, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2), layout="constrained")
+    figure, (left, right) = plt.subplots(1, 2, figsize=(FIGURE_WIDTH, 4.6), layout="constrained")
     is_kmeans = runs["method"] == "kmeans"
+    has_band = set(BAND_COLUMNS) <= set(runs.columns)
     kmeans_lines, baseline_lines = [], []
+    widest = None
     for lines, groups, style_of in [
         (kmeans_lines, runs[is_kmeans].groupby("space", sort=False), _space_style(colours)),
         (baseline_lines, runs[~is_kmeans].groupby("method", sort=False), _baseline_style),
@@ -269,6 +378,11 @@ def quality_figure(image_name: str, runs: pd.DataFrame, colours: Mapping[str, tu
             style = {"markersize": 3.5, **style_of(name)}
             lines.append(left.plot(rows["k"], rows["delta_e2000_mean"], **style)[0])
             right.plot(rows["k"], rows["psnr"], **style)
+            if has_band:
+                bounds = (rows[column] for column in BAND_COLUMNS)
+                drawn = _draw_band(left, rows["k"], *bounds, style["color"])
+                if drawn is not None:
+                    widest = max(widest or 0.0, drawn)
     left.set_ylabel("mean CIEDE2000 (lower is better)")
     right.set_ylabel("PSNR / dB (higher is better)")
     for axis in (left, right):
@@ -284,10 +398,19 @@ def quality_figure(image_name: str, runs: pd.DataFrame, colours: Mapping[str, tu
         fontsize=8,
         color="0.4",
     )
-    if baseline_lines:
-        left.legend(handles=kmeans_lines, title="k-means, by colour space")
-        right.legend(handles=baseline_lines, title="classic quantizers (RGB)", loc="lower right")
-    else:
-        left.legend(title="colour space")
+    handles = kmeans_lines + baseline_lines
+    if has_band and widest is not None:
+        # Say how wide the band is: a band thinner than the line is invisible.
+        handles.append(Patch(color="0.5", alpha=0.35, label=f"{band_label} (widest ±{widest:.2g})"))
+    # One legend below both panels, where it hides no line.
+    figure.legend(
+        handles=handles,
+        loc="outside lower center",
+        ncols=min(len(handles), 5),
+        fontsize=9,
+        title="k-means by colour space"
+        + (", classic quantizers in black and grey" if baseline_lines else ""),
+        title_fontsize=9,
+    )
     figure.suptitle(f"{image_name}: quality of the quantized image against k")
     return figure

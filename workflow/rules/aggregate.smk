@@ -41,12 +41,7 @@ rule plot_image:
         unpack(plot_image_inputs),
     output:
         **differences_figure_output(),
-        comparison=report(
-            results("figures/{image}/comparison.png"),
-            caption="../report/comparison.rst",
-            category="Comparison",
-            labels={"image": "{image}", "figure": "comparison"},
-        ),
+        **comparison_outputs(),
         inertia=report(
             results("figures/{image}/inertia.png"),
             caption="../report/inertia.rst",
@@ -58,6 +53,12 @@ rule plot_image:
             caption="../report/quality.rst",
             category=COMPARISON_CATEGORY if BASELINES else "Quality",
             labels={"image": "{image}", "figure": "quality"},
+        ),
+        cluster_sizes=report(
+            results("figures/{image}/cluster_sizes.png"),
+            caption="../report/cluster_sizes.rst",
+            category="Cluster sizes",
+            labels={"image": "{image}", "figure": "pixels per cluster"},
         ),
     log:
         results("logs/plot_image/{image}.log"),
@@ -73,7 +74,12 @@ rule plot_image:
         spaces=SPACES,
         baselines=BASELINES,
         k_values=K_VALUES,
+        comparison=COMPARISON_FIGURES,
         quantized=lambda wildcards: quantized_files(wildcards.image),
+        cluster_sizes_k=CLUSTER_SIZES_K,
+        centres=lambda wildcards: run_file_paths(
+            wildcards.image, RUN_FILES["centres"], CLUSTER_SIZES_K, baselines=False
+        ),
     script:
         "../scripts/plot_image.py"
 

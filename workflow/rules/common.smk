@@ -23,6 +23,7 @@ try:
     from colourquant.study import STUDY_TABLES, choose_reference
     from colourquant.jobs import failed_job_messages
     from colourquant.images import SAMPLE_PREFIX
+    from colourquant.palette import cluster_sizes_k
 except ImportError as error:
     raise WorkflowError(
         f"a dependency of colourquant is missing ({error}); "
@@ -199,8 +200,9 @@ def per_run_outputs(runs, varied, caption_suffix="", subcategory="{image}"):
 
 
 def k_label(k):
-    """k for a report label, zero-padded so that the report's text sort is numeric."""
-    return str(k).zfill(len(str(K_VALUES[-1])))
+    """k for a report label, padded with spaces (which the report does not show)
+    so that its text sort is numeric: 2 before 10, and "all" after every k."""
+    return str(k).rjust(len(str(K_VALUES[-1])))
 
 
 def run_dirs(runs):
@@ -211,7 +213,7 @@ def run_dirs(runs):
 
 
 def final_outputs():
-    figures = ["comparison", "inertia", "quality"]
+    figures = [*COMPARISON_FIGURES, "inertia", "quality", "cluster_sizes"]
     return [
         results("metrics.csv"),
         results("summary/headline.csv"),
@@ -261,6 +263,37 @@ def exploration_outputs():
     return outputs
 
 
+# An image's comparison figures, by output name: every k at a glance, and
+# one per k with larger panels (comparison_plots).
+COMPARISON_FIGURES = {
+    "comparison": "all",
+    **{f"comparison_k{k}": k for k in K_VALUES},
+}
+# The k values of the cluster-size figure.
+CLUSTER_SIZES_K = cluster_sizes_k(K_VALUES, len(SPACES))
+
+
+def comparison_outputs():
+    """Named outputs of an image's comparison figures, labelled with their k (k_label)."""
+    return {
+        name: report(
+            results(f"figures/{{image}}/{name}.png"),
+            caption=(
+                "../report/comparison.rst"
+                if k == "all"
+                else "../report/comparison_k.rst"
+            ),
+            category="Comparison",
+            labels={
+                "image": "{image}",
+                "figure": "comparison",
+                "k": k_label(k),
+            },
+        )
+        for name, k in COMPARISON_FIGURES.items()
+    }
+
+
 def differences_figure_output():
     """An image's differences figure, if there are spaces to compare."""
     if not COMPARE_SPACES:
@@ -289,6 +322,12 @@ def plot_image_inputs(wildcards):
         # cost the others their figures.
         "metrics": run_files("metrics.csv", images=image)
         + baseline_files("metrics.csv", images=image),
+        "centres": expand(
+            f"{RUNS}/{RUN_FILES['centres']}",
+            image=image,
+            space=SPACES,
+            k=CLUSTER_SIZES_K,
+        ),
         **(
             {"differences": results(f"differences/{wildcards.image}.csv")}
             if COMPARE_SPACES
@@ -303,13 +342,17 @@ def quantized_files(image, baselines=True):
     Jobs look their inputs up by name here rather than by their position in
     a list of inputs.
     """
+    return run_file_paths(image, RUN_FILES["quantized"], K_VALUES, baselines)
+
+
+def run_file_paths(image, file, k_values, baselines=True):
+    """An image's run files named `file`, by row (space, then method) and k."""
     rows = [(RUNS, {"space": space}) for space in SPACES]
     if baselines:
         rows += [(BASELINE_RUNS, {"method": method}) for method in BASELINES]
-    quantized = RUN_FILES["quantized"]
     return {
         next(iter(row.values())): {
-            k: f"{runs.format(image=image, k=k, **row)}/{quantized}" for k in K_VALUES
+            k: f"{runs.format(image=image, k=k, **row)}/{file}" for k in k_values
         }
         for runs, row in rows
     }

@@ -1,4 +1,5 @@
-"""Draw one image's figures: quantized versions side by side, inertia, quality, differences."""
+"""Draw one image's figures: quantized versions side by side, inertia, quality,
+cluster sizes and differences."""
 
 import matplotlib
 
@@ -6,6 +7,12 @@ matplotlib.use("Agg")
 import pandas as pd  # noqa: E402
 
 from colourquant.colours import rebuild_image  # noqa: E402
+from colourquant.comparison_plots import (  # noqa: E402
+    COMPARISON_DPI,
+    comparison_figure,
+    comparison_overview_figure,
+    delta_e_by_run,
+)
 from colourquant.explore_plots import differences_figure  # noqa: E402
 from colourquant.files import (  # noqa: E402
     load_distinct,
@@ -14,10 +21,12 @@ from colourquant.files import (  # noqa: E402
     write_figure,
 )
 from colourquant.jobs import run_job  # noqa: E402
+from colourquant.palette import cluster_sizes_figure  # noqa: E402
 from colourquant.plots import (  # noqa: E402
-    comparison_figure,
+    FIGURE_DPI,
     inertia_figure,
     quality_figure,
+    seed_change_band,
     space_colours,
 )
 
@@ -26,23 +35,39 @@ def main():
     image, params = snakemake.wildcards.image, snakemake.params
     inputs, output = snakemake.input, snakemake.output
     distinct, _ = load_distinct(inputs.distinct)
-    quantized = {
+    metrics = pd.concat(map(pd.read_csv, inputs.metrics), ignore_index=True)
+    delta_e = delta_e_by_run(metrics)
+    original = thumbnail(rebuild_image(distinct.colours, distinct.index, distinct.shape))
+    thumbnails = {
         (row, k): read_png_thumbnail(path)
         for row, paths in params.quantized.items()
         for k, path in paths.items()
     }
-    original = thumbnail(rebuild_image(distinct.colours, distinct.index, distinct.shape))
-    figure = comparison_figure(
-        image, original, quantized, params.spaces, params.k_values, baselines=params.baselines
-    )
-    write_figure(output.comparison, figure, dpi=110)
+    common = {"baselines": params.baselines, "delta_e": delta_e, "image_size": distinct.shape}
+    for name, k in params.comparison.items():
+        if k == "all":
+            figure = comparison_overview_figure(
+                image, original, thumbnails, params.spaces, params.k_values, **common
+            )
+        else:
+            figure = comparison_figure(image, original, thumbnails, params.spaces, k, **common)
+        write_figure(output[name], figure, dpi=COMPARISON_DPI)
 
     colours = space_colours(params.spaces)
     curves = pd.concat(map(pd.read_csv, inputs.curves))
-    write_figure(output.inertia, inertia_figure(image, curves, colours), dpi=120)
-    metrics = pd.concat(map(pd.read_csv, inputs.metrics), ignore_index=True)
-    figure = quality_figure(image, metrics, colours)
-    write_figure(output.quality, figure, dpi=120)
+    write_figure(output.inertia, inertia_figure(image, curves, colours), dpi=FIGURE_DPI)
+    figure = quality_figure(image, seed_change_band(metrics), colours)
+    write_figure(output.quality, figure, dpi=FIGURE_DPI)
+
+    centres = {
+        (space, k): pd.read_csv(path)
+        for space, paths in params.centres.items()
+        for k, path in paths.items()
+    }
+    n_pixels = int(metrics["n_pixels"].iloc[0])
+    figure = cluster_sizes_figure(image, centres, n_pixels, params.spaces, params.cluster_sizes_k)
+    write_figure(output.cluster_sizes, figure, dpi=FIGURE_DPI)
+
     if "differences" in output.keys():
         differences = pd.read_csv(inputs.differences)
         seed_noise = None
@@ -51,7 +76,7 @@ def main():
                 metrics["method"] == "kmeans", ["k", "space", "seed_delta_e2000"]
             ]
         figure = differences_figure(image, differences, seed_noise)
-        write_figure(output.differences, figure, dpi=120)
+        write_figure(output.differences, figure, dpi=FIGURE_DPI)
 
 
 run_job(main, snakemake.log[0], expected=(ValueError,))
