@@ -71,13 +71,13 @@ def test_methods_table_and_headline(sweep):
 
 def test_figures_and_report(sweep):
     for image in IMAGES:
-        for figure in ("comparison", "quality"):
-            with Image.open(sweep / f"results/default/figures/{image}/{figure}.png") as png:
+        for figure in ("comparison.jpg", "quality.png"):
+            with Image.open(sweep / f"results/default/figures/{image}/{figure}") as png:
                 assert png.size[0] > 300 and png.size[1] > 200
     report = (sweep / "results/default/report.html").read_text()
     assert "k-means vs classic quantizers" in report
     assert "results/default/summary/methods.csv" in report
-    assert "results/default/baselines/photo/octree/k4/preview.jpg" in report
+    assert "results/default/figures/photo/comparison_k4.jpg" in report
 
 
 def test_pillow_quantizers_refuse_k_above_256_before_any_job(tmp_path):

@@ -45,9 +45,9 @@ def test_each_report_describes_its_own_experiment(two_experiments):
     workdir = two_experiments[0]
     first = (workdir / "results/first/report.html").read_text()
     second = (workdir / "results/second/report.html").read_text()
-    assert "results/first/runs/photo/Lab/k3/preview.jpg" in first
+    assert "results/first/figures/photo/comparison_k3.jpg" in first
     assert "results/second/" not in first
-    assert "results/second/runs/photo/HSV/k4/preview.jpg" in second
+    assert "results/second/figures/photo/comparison_k4.jpg" in second
     assert "results/first/" not in second
 
 

@@ -35,8 +35,8 @@ def test_correlation_tables_are_symmetric_with_named_channels(sweep):
 
 def test_exploration_and_differences_figures_exist(sweep):
     for image in IMAGES:
-        for figure in [f"exploration/{space}" for space in SPACES] + ["differences"]:
-            with Image.open(sweep / f"results/default/figures/{image}/{figure}.png") as png:
+        for figure in [f"exploration/{space}.jpg" for space in SPACES] + ["differences.png"]:
+            with Image.open(sweep / f"results/default/figures/{image}/{figure}") as png:
                 assert png.size[0] > 600 and png.size[1] > 400
 
 

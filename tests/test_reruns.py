@@ -28,7 +28,8 @@ SPACES = ["RGB", "Lab"]
 K_VALUES = [2, 3, 5]
 CONFIG = sweep_config(IMAGES, SPACES, K_VALUES)
 FIGURES = [
-    f"results/default/figures/img0/{figure}.png" for figure in ("comparison", "inertia", "quality")
+    f"results/default/figures/img0/{figure}"
+    for figure in ("comparison.jpg", "inertia.png", "quality.png")
 ]
 
 

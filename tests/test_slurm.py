@@ -206,9 +206,9 @@ def test_sweep_on_slurm_matches_local_run(slurm_cluster, tmp_path):
             "results/default/summary/headline.csv",
             "results/default/figures/inertia_overview.png",
             *(
-                f"results/default/figures/{image}/{figure}.png"
+                f"results/default/figures/{image}/{figure}"
                 for image in IMAGES
-                for figure in ("comparison", "inertia", "quality")
+                for figure in ("comparison.jpg", "inertia.png", "quality.png")
             ),
         ]:
             assert (on_slurm / output).stat().st_size > 0, output

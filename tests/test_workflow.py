@@ -112,8 +112,8 @@ def test_quantized_flag_image_at_k3_or_more_is_the_original(sweep):
 
 def test_figures_and_curves_exist(sweep):
     for image in IMAGES:
-        for figure in ("comparison", "inertia", "quality"):
-            with Image.open(sweep / f"results/default/figures/{image}/{figure}.png") as png:
+        for figure in ("comparison.jpg", "inertia.png", "quality.png"):
+            with Image.open(sweep / f"results/default/figures/{image}/{figure}") as png:
                 assert png.size[0] > 300 and png.size[1] > 200
         for space in SPACES:
             curve = pd.read_csv(sweep / f"results/default/curves/{image}/{space}.csv")
@@ -160,7 +160,7 @@ def test_bad_images_fail_clearly_and_the_others_finish(tmp_path):
     assert "image 'missing': 'nowhere.png' does not exist" in output
     assert "image 'text': 'text.png' is not an image file Pillow can read" in output
     assert (tmp_path / "results/default/runs/good/RGB/k2/metrics.csv").is_file()
-    assert (tmp_path / "results/default/figures/good/comparison.png").is_file()
+    assert (tmp_path / "results/default/figures/good/comparison.jpg").is_file()
     # The end of the output lists every failed job with its image's message.
     summary = result.stderr[result.stderr.index("colourquant: failed in this run:") :]
     assert (

@@ -29,11 +29,10 @@ __all__ = [
     "comparison_overview_figure",
 ]
 
-#: A comparison figure's panels then have about as many pixels as the
-#: thumbnails they show (colourquant.files.thumbnail, 240 rows): more would
-#: only enlarge the PNG (the report embeds every figure), less would blur them.
-#: At 1,100 px wide the figure is still shrunk to the report's width.
-COMPARISON_DPI = 110
+#: 1,000 pixels wide: about as wide as the report shows it (906 to 1,014
+#: px), so nothing is drawn that the reader cannot see; the report embeds
+#: every figure, and the default sweep's report stays under 10 MB.
+COMPARISON_DPI = 100
 #: Panels show an image at its own width / height within this range; a more
 #: extreme image is stretched to fit (and the figure says so).
 PANEL_ASPECT = (1 / 3, 3.0)

@@ -18,7 +18,6 @@ from .colours import DistinctColours
 
 __all__ = [
     "RUN_FILES",
-    "write_preview",
     "atomic_path",
     "thumbnail",
     "read_png_thumbnail",
@@ -124,8 +123,16 @@ def read_indexed_png(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
 MAX_FIGURE_PIXELS = (2400, 4800)
 
 
+#: How figures of photographs are written as JPEG (see write_figure).
+JPEG_FIGURE = {"quality": 70, "optimize": True}
+
+
 def write_figure(path: str | Path, figure, dpi: float) -> None:
-    """Save a matplotlib figure as a PNG with no software tag, then release it.
+    """Save a matplotlib figure as a PNG with no software tag, or as a JPEG, then release it.
+
+    Figures made mostly of photographs (the comparison and exploration
+    figures) are written as JPEG, the others as PNGs of at most 256 colours:
+    a sweep's report stays small enough to open quickly.
 
     At `dpi`, or less where the figure would exceed :data:`MAX_FIGURE_PIXELS`.
     A job drawing several figures closes each once written, so its memory
@@ -136,8 +143,28 @@ def write_figure(path: str | Path, figure, dpi: float) -> None:
     width, height = figure.get_size_inches()
     dpi = min(dpi, MAX_FIGURE_PIXELS[0] / width, MAX_FIGURE_PIXELS[1] / height)
     with atomic_path(path) as temporary:
-        figure.savefig(temporary, format="png", dpi=dpi, metadata={"Software": None})
+        if Path(path).suffix.lower() in (".jpg", ".jpeg"):
+            figure.savefig(temporary, format="jpeg", dpi=dpi, pil_kwargs=JPEG_FIGURE)
+        else:
+            _save_png_figure(temporary, figure, dpi)
     plt.close(figure)
+
+
+def _save_png_figure(path: Path, figure, dpi: float) -> None:
+    """A figure as a PNG of at most 256 colours: a third of the size, and for
+    line plots and bar charts no visible change (their colours are few but for
+    the anti-aliased edges)."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi, metadata={"Software": None})
+    with Image.open(buffer) as image:
+        image = image.convert("RGB")
+        if image.getcolors(256) is None:
+            image = image.quantize(256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE)
+        image.save(path, format="PNG", optimize=True)
 
 
 def thumbnail(pixels: np.ndarray, height: int = 240) -> np.ndarray:
@@ -187,10 +214,7 @@ RUN_FILES = {
     "centres": "centres.csv",
     "quantized": "quantized.png",
     "palette": "palette.png",
-    "preview": "preview.jpg",
 }
-# The long side of a run's preview: what the report shows of a quantized image.
-PREVIEW_SIDE = 320
 
 
 def write_run(run_dir: str | Path, run) -> None:
@@ -199,8 +223,7 @@ def write_run(run_dir: str | Path, run) -> None:
     ``metrics.csv`` is the run's metrics row, ``quantized.png`` the quantized
     image as palette indices, ``palette.png`` a picture of the palette and
     ``centres.csv`` the centres in the fit space with their sRGB colour and
-    pixel share, most used first, and ``preview.jpg`` a small JPEG of the
-    quantized image for the report (:func:`write_preview`).
+    pixel share, most used first.
 
     Parameters
     ----------
@@ -217,27 +240,12 @@ def write_run(run_dir: str | Path, run) -> None:
     result = run.result
     write_indexed_png(run_dir / RUN_FILES["quantized"], result.pixel_labels, result.palette)
     write_png(run_dir / RUN_FILES["palette"], render_palette(result.palette, result.shares))
-    write_preview(run_dir / RUN_FILES["preview"], result.quantized)
     table = pd.DataFrame(run.centres, columns=["centre_0", "centre_1", "centre_2"])
     table["srgb_hex"] = [hex_colour(colour) for colour in result.palette]
     table["pixel_share"] = result.shares
     table = table.sort_values("pixel_share", ascending=False, kind="stable")
     write_table(run_dir / RUN_FILES["centres"], table)
     write_table(run_dir / RUN_FILES["metrics"], pd.DataFrame([run.row]))
-
-
-def write_preview(path: str | Path, pixels: np.ndarray, side: int = PREVIEW_SIDE) -> None:
-    """A JPEG of an 8-bit RGB image, its long side at most `side` pixels.
-
-    The report shows these instead of the lossless PNGs, which stay on disk:
-    a sweep's report then weighs a few MB instead of tens.
-    """
-    from PIL import Image
-
-    image = Image.fromarray(np.asarray(pixels, dtype=np.uint8))
-    image.thumbnail((side, side), Image.Resampling.LANCZOS)
-    with atomic_path(path) as temporary:
-        image.save(temporary, format="JPEG", quality=85)
 
 
 def save_distinct(path: str | Path, image: DistinctColours, **metadata: str) -> None:

@@ -12,12 +12,7 @@ rule quantize_baseline:
     input:
         distinct=results("prepared/{image}/distinct.npz"),
     output:
-        **per_run_outputs(
-            BASELINE_RUNS,
-            "method",
-            caption_suffix="_baseline",
-            subcategory="{image}, classic quantizers",
-        ),
+        **per_run_outputs(BASELINE_RUNS),
     log:
         results("logs/quantize_baseline/{image}/{method}.log"),
     benchmark:

@@ -86,11 +86,6 @@ except ValueError as error:
     raise WorkflowError(f"invalid configuration: {error}")
 K_VALUES = sorted(config["k_values"])
 RUNS = results("runs/{image}/{space}/k{k}")
-# The run files shown in the report: file -> (category, caption, figure label).
-REPORTED_RUN_FILES = {
-    "preview": ("Quantized images", "quantized", "image"),
-    "palette": ("Palettes", "palette", "palette"),
-}
 
 
 wildcard_constraints:
@@ -174,29 +169,18 @@ def run_files(name, images=None, spaces=None):
     )
 
 
-def per_run_outputs(runs, varied, caption_suffix="", subcategory="{image}"):
+def per_run_outputs(runs):
     """Named outputs of a job that writes every file of every run, at each k.
 
     The files of a run are the package's RUN_FILES in the run's directory
-    (`runs` with k filled in; the job finds it through run_dirs). Images and
-    palettes are marked for the report with their image, the wildcard `varied`
-    (space or method) and k, so a reader can flip between runs.
+    (`runs` with k filled in; the job finds it through run_dirs). The report
+    shows runs through the comparison figures, not one by one.
     """
-    outputs = {}
-    for k in K_VALUES:
-        run = runs.replace("{k}", str(k))
-        labels = {"image": "{image}", varied: f"{{{varied}}}", "k": k_label(k)}
-        for name, file in RUN_FILES.items():
-            outputs[f"{name}_k{k}"] = f"{run}/{file}"
-        for name, (category, caption, figure) in REPORTED_RUN_FILES.items():
-            outputs[f"{name}_k{k}"] = report(
-                f"{run}/{RUN_FILES[name]}",
-                caption=f"../report/{caption}{caption_suffix}.rst",
-                category=category,
-                subcategory=subcategory,
-                labels={**labels, "figure": figure},
-            )
-    return outputs
+    return {
+        f"{name}_k{k}": f"{runs.replace('{k}', str(k))}/{file}"
+        for k in K_VALUES
+        for name, file in RUN_FILES.items()
+    }
 
 
 def k_label(k):
@@ -213,27 +197,25 @@ def run_dirs(runs):
 
 
 def final_outputs():
-    figures = [*COMPARISON_FIGURES, "inertia", "quality", "cluster_sizes"]
+    figures = ["inertia", "quality", "cluster_sizes"]
     return [
         results("metrics.csv"),
         results("summary/headline.csv"),
         results("figures/inertia_overview.png"),
-        # What the report shows of every run.
-        *(
-            path
-            for name in REPORTED_RUN_FILES
-            for files in (run_files, baseline_files)
-            for path in files(RUN_FILES[name])
-        ),
         *expand(
             results("figures/{image}/{figure}.png"),
             image=list(IMAGES),
             figure=figures + ["differences"] * COMPARE_SPACES,
         ),
+        *expand(
+            results("figures/{image}/{figure}.jpg"),
+            image=list(IMAGES),
+            figure=list(COMPARISON_FIGURES),
+        ),
         *([results("summary/methods.csv")] if BASELINES else []),
         *expand(
             [
-                results("figures/{image}/exploration/{space}.png"),
+                results("figures/{image}/exploration/{space}.jpg"),
                 results("exploration/{image}/{space}/correlation.csv"),
             ],
             image=list(IMAGES),
@@ -254,7 +236,7 @@ def exploration_outputs():
             f"exploration/{{image}}/{space}/correlation.csv"
         )
         outputs[f"figure_{space}"] = report(
-            results(f"figures/{{image}}/exploration/{space}.png"),
+            results(f"figures/{{image}}/exploration/{space}.jpg"),
             caption="../report/exploration.rst",
             category="Exploration",
             subcategory="{image}",
@@ -277,7 +259,7 @@ def comparison_outputs():
     """Named outputs of an image's comparison figures, labelled with their k (k_label)."""
     return {
         name: report(
-            results(f"figures/{{image}}/{name}.png"),
+            results(f"figures/{{image}}/{name}.jpg"),
             caption=(
                 "../report/comparison.rst"
                 if k == "all"

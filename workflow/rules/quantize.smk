@@ -8,7 +8,7 @@ rule quantize:
     input:
         distinct=results("prepared/{image}/distinct.npz"),
     output:
-        **per_run_outputs(RUNS, "space"),
+        **per_run_outputs(RUNS),
         curve=results("curves/{image}/{space}.csv"),
     log:
         results("logs/quantize/{image}/{space}.log"),

@@ -9,7 +9,6 @@ from colourquant.explore import sample_pixels, weighted_correlation  # noqa: E40
 from colourquant.explore_plots import exploration_figure  # noqa: E402
 from colourquant.files import load_distinct, write_figure, write_table  # noqa: E402
 from colourquant.jobs import run_job  # noqa: E402
-from colourquant.plots import FIGURE_DPI  # noqa: E402
 from colourquant.spaces import from_srgb8, get_space  # noqa: E402
 
 
@@ -24,7 +23,8 @@ def main():
         table.insert(0, "channel", list(space.channels))
         write_table(snakemake.output[f"correlation_{space.name}"], table)
         figure = exploration_figure(image, space, points[rows], distinct.colours[rows], correlation)
-        write_figure(snakemake.output[f"figure_{space.name}"], figure, dpi=FIGURE_DPI)
+        # 100 dpi: 1,000 pixels wide, as wide as the report shows it.
+        write_figure(snakemake.output[f"figure_{space.name}"], figure, dpi=100)
 
 
 run_job(main, snakemake.log[0], expected=(ValueError,))
