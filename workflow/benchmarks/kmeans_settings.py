@@ -7,6 +7,9 @@ as configured: at large k on the sample instead), on a 5 % pixel sample or on
 every distinct colour, and records the fit time and the full-image inertia
 relative to the best found for that image, space and k.
 
+Writes results/performance/kmeans_settings*.csv and .png and, with one seed,
+the committed summary docs/benchmarks/kmeans_settings.json that the docs quote.
+
 Usage: python workflow/benchmarks/kmeans_settings.py [--out results/performance]
 """
 
@@ -21,7 +24,7 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import BUNDLED, FIT, bundled_image  # noqa: E402
+from common import BUNDLED, FIT, bundled_image, write_summary  # noqa: E402
 
 from colourquant.colours import distinct_colours  # noqa: E402
 from colourquant.kmeans import (  # noqa: E402
@@ -96,6 +99,40 @@ def main():
     table.to_csv(arguments.out / "kmeans_settings_summary.csv", index=False)
     print(table.to_string(index=False))
     plot(table, arguments.out / "kmeans_settings.png")
+    if arguments.seeds == 1:
+        summarise(runs, table)
+
+
+def summarise(runs: pd.DataFrame, table: pd.DataFrame) -> None:
+    """docs/benchmarks/kmeans_settings.json: per k range and setting, the total fit
+    time and the mean and worst excess inertia over the best found, in %."""
+    where = {"grid": "restarts on the grid (exact mode)", "sample": "restarts on the sample",
+             "points": "k-means++ on every distinct colour"}  # fmt: skip
+    results = []
+    for row in table.itertuples():
+        setting = f"{row.large_k}, {where[row.summary]}, n_init {row.n_init}, tol {row.tol:g}"
+        results += [
+            {"measure": f"{setting}: total fit time", "value": row.total_seconds, "unit": "s"},
+            {"measure": f"{setting}: mean excess inertia", "value": 100 * row.mean_excess,
+             "unit": "%"},
+            {"measure": f"{setting}: worst excess inertia", "value": 100 * row.worst_excess,
+             "unit": "%"},
+        ]  # fmt: skip
+    small = runs["k"] <= 32
+    setup = {
+        "images": BUNDLED,
+        "spaces": SPACES,
+        "k values": K_VALUES,
+        "fits per setting at k <= 32": int((small & (runs["summary"] == "grid")).sum() // 9),
+        "fits per setting at k >= 64": int((~small & (runs["summary"] == "grid")).sum() // 9),
+        "n_init": [1, 3, 10],
+        "tol": [1e-2, 1e-3, 1e-4],
+        "sample fraction / %": 5,
+        "threads": 1,
+        "fit settings": FIT,
+    }
+    write_summary("kmeans_settings", "python workflow/benchmarks/kmeans_settings.py", setup,
+                  results)  # fmt: skip
 
 
 def plot(table: pd.DataFrame, path: Path) -> None:

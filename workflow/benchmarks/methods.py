@@ -23,6 +23,9 @@ full-image inertia in the fit space and mse_rgb of the 8-bit result. The one-off
 per-image cost of finding distinct colours and converting them is reported as
 ``prepare_seconds`` (it is shared by every space and k).
 
+Writes results/performance/methods*.csv and methods.png and, without --quick,
+the committed summary docs/benchmarks/methods.json that the docs quote.
+
 Usage: python workflow/benchmarks/methods.py [--quick] [--out results/performance]
 """
 
@@ -38,7 +41,15 @@ from sklearn.cluster import KMeans
 from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import BUNDLED, FIT, LARGE_NAME, bundled_image, large_image, timer  # noqa: E402
+from common import (  # noqa: E402
+    BUNDLED,
+    FIT,
+    LARGE_NAME,
+    bundled_image,
+    large_image,
+    timer,
+    write_summary,
+)
 
 from colourquant.colours import distinct_colours, rebuild_image  # noqa: E402
 from colourquant.kmeans import (  # noqa: E402
@@ -320,6 +331,75 @@ def main():
     summary.to_csv(arguments.out / "methods_summary.csv", index=False)
     plot(runs, arguments.out / "methods.png")
     print(summary.to_string(index=False))
+    if not arguments.quick:
+        write_summary("methods", "python workflow/benchmarks/methods.py",
+                      {"k values": k_values, "spaces": SPACES, "sample fraction / %": 5,
+                       "threads": THREADS, "megapixels of the large photo": 24,
+                       "scikit-learn on all pixels of the large photo up to k":
+                       SKLEARN_ALL_MAX_K_LARGE, "fit settings": FIT,
+                       "grid cells per cluster, at least": MIN_CELLS_PER_CLUSTER,
+                       "targets": targets()},
+                      headline(runs, summary))  # fmt: skip
+
+
+def targets() -> dict[str, str]:
+    """The issue's targets, shares in % as in headline()."""
+    return {measure: (f"{target[:3]}{100 * float(target[3:]):g} %"
+                      if target and "share of runs" in measure else target)
+            for measure, target in TARGETS if target}  # fmt: skip
+
+
+def headline(runs: pd.DataFrame, summary: pd.DataFrame) -> list[dict]:
+    """The numbers the docs quote: the summary table (shares in %), the photos'
+    sizes and colour grids, and the ranges of fit and assign times."""
+    results = []
+    for row in summary.itertuples():
+        share = "share of runs" in row.measure
+        for column, where in (("all", "all runs"), ("bundled", "bundled photos"),
+                              ("large", "24 MP photo")):  # fmt: skip
+            value = getattr(row, column, np.nan)
+            if pd.notna(value):
+                results.append({"measure": f"{row.measure}, {where}",
+                                 "value": 100 * value if share else value,
+                                 "unit": "%" if share else ""})  # fmt: skip
+    bundled = runs[runs["image"] != LARGE_NAME]
+    large = runs[runs["image"] == LARGE_NAME]
+    exact = runs[runs["method"] == "exact"]
+    on_grid = exact[exact["grid_cells"] >= MIN_CELLS_PER_CLUSTER * exact["k"]]
+    cells = exact[exact["image"] != LARGE_NAME].groupby(["image", "space"])["grid_cells"].first()
+
+    def add(measure, value, unit):
+        results.append({"measure": measure, "value": value, "unit": unit})
+
+    add("runs, bundled photos", bundled[bundled["method"] == "exact"].shape[0], "")
+    add("runs, 24 MP photo", large[large["method"] == "exact"].shape[0], "")
+    add("runs with exact mode's restarts on the grid", len(on_grid), "")
+    add("runs with exact mode's restarts on the grid, bundled photos",
+        int((on_grid["image"] != LARGE_NAME).sum()), "")  # fmt: skip
+    add("bundled photos: smallest size", bundled["n_pixels"].min() / 1e6, "megapixels")
+    add("bundled photos: largest size", bundled["n_pixels"].max() / 1e6, "megapixels")
+    add("bundled photos: fewest distinct colours", bundled["n_unique"].min(), "")
+    add("bundled photos: most distinct colours", bundled["n_unique"].max(), "")
+    if len(large):
+        add("24 MP photo: distinct colours", large["n_unique"].iloc[0] / 1e6, "million")
+    add("bundled photos: fewest occupied grid cells", cells.min(), "")
+    add("bundled photos: most occupied grid cells", cells.max(), "")
+    add("bundled photos: largest k on the grid, smallest over images and spaces",
+        (cells // MIN_CELLS_PER_CLUSTER).min(), "")  # fmt: skip
+    add("bundled photos: largest k on the grid, largest over images and spaces",
+        (cells // MIN_CELLS_PER_CLUSTER).max(), "")  # fmt: skip
+    for part, where in ((bundled, "bundled photos"), (large, "24 MP photo")):
+        small_k = part[part["k"] <= 32]
+        for method in ("notebook", "exact"):
+            fit = small_k.loc[small_k["method"] == method, "fit_seconds"]
+            if len(fit):
+                add(f"{where}, k <= 32: fastest {method} fit", fit.min(), "s")
+                add(f"{where}, k <= 32: slowest {method} fit", fit.max(), "s")
+                add(f"{where}, k <= 32: median {method} fit", fit.median(), "s")
+        assign = part.loc[part["method"] == "exact", "assign_seconds"]
+        if len(assign):
+            add(f"{where}: median exact assign + rebuild", assign.median(), "s")
+    return results
 
 
 if __name__ == "__main__":
