@@ -579,3 +579,23 @@ def test_no_ranking_is_claimed_when_friedman_p_is_not_below_alpha():
     assert ranking_sentences(close, ERROR)[0].endswith(
         "but Nemenyi's test (CD = 1.48) cannot tell it apart from any other space."
     )
+
+
+def test_many_pairs_get_one_stop_sentence_per_threshold():
+    from colourquant.study import stop_summary_sentences
+
+    spaces = ["RGB", "Lab", "Luv", "OKLab"]
+    pairs = [(a, b) for i, a in enumerate(spaces) for b in spaces[i + 1 :]]  # 6 pairs
+    pairs.append(("RGB", "HSV"))  # 7: more than MAX_PAIR_SENTENCES
+    summary = pd.DataFrame({
+        "space_a": [a for a, _ in pairs], "space_b": [b for _, b in pairs], "threshold": "jnd",
+        "n_images": 9, "n_reached": [3, 1, 0, 3, 0, 0, 2], "k_median": 8.0, "k_min": 4.0,
+        "k_max": 16.0, "k_max_swept": 256,
+    })  # fmt: skip
+    (sentence,) = stop_summary_sentences(summary)
+    assert sentence == (
+        "Pairs of spaces whose images' mean ΔE00 stays below 1 (just noticeable) by k = 256: "
+        "4 of 7 in some image, none in more than 3 of 9 images (RGB and Lab, Lab and Luv)."
+    )
+    # Six pairs or fewer: a sentence for each pair that gets there, one for the rest.
+    assert len(stop_summary_sentences(summary.iloc[:6])) == 3 + 1

@@ -157,13 +157,32 @@ def headline_findings(
     return sentences
 
 
+# More pairs of spaces than this get one sentence per threshold, not one per pair.
+MAX_PAIR_SENTENCES = 6
+
+
+def _pairs_overview(threshold: str, rows: pd.DataFrame, reached: pd.DataFrame) -> str:
+    """One sentence on many pairs: how many reach the threshold, in how many images."""
+    n, swept = int(rows["n_images"].max()), int(rows["k_max_swept"].max())
+    most = reached[reached["n_reached"] == reached["n_reached"].max()]
+    names = ", ".join(f"{a} and {b}" for a, b in zip(most["space_a"], most["space_b"],
+                                                      strict=True))  # fmt: skip
+    whose = THRESHOLD_PHRASES[threshold].replace("their images'", "whose images'")
+    count = "all" if len(reached) == len(rows) else str(len(reached))
+    return (
+        f"Pairs of spaces {whose} by k = {swept}: {count} of {len(rows)} in some image, "
+        f"none in more than {int(most['n_reached'].iloc[0])} of {n} images ({names})."
+    )
+
+
 def stop_summary_sentences(summary: pd.DataFrame) -> list[str]:
     """From which k pairs of spaces stop differing, one sentence per threshold.
 
     Pairs that reach the threshold in some image are named with their median k
     (:func:`~colourquant.study.stop_sentence` each); the pairs that reach it in
     no image are counted together, so a sweep where no pair of spaces ever
-    converges says so in one sentence.
+    converges says so in one sentence. With more than
+    :data:`MAX_PAIR_SENTENCES` pairs, each threshold gets one sentence.
 
     Examples
     --------
@@ -176,6 +195,9 @@ def stop_summary_sentences(summary: pd.DataFrame) -> list[str]:
     sentences = []
     for threshold, rows in summary.groupby("threshold", sort=False):
         reached = rows[rows["n_reached"] > 0]
+        if len(rows) > MAX_PAIR_SENTENCES and len(reached):
+            sentences.append(_pairs_overview(threshold, rows, reached))
+            continue
         sentences += [stop_sentence(row) for _, row in reached.iterrows()]
         never = rows[rows["n_reached"] == 0]
         if len(never) == 0:
