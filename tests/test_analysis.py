@@ -178,7 +178,7 @@ def test_seed_difference_is_the_mean_delta_e_between_the_two_quantized_images():
     # Another fit's centres: shifted, so that the quantized images surely differ.
     other_centres = centres + [5.0, -3.0, 2.0]
     same, other = evaluate_runs(
-        reference, [centres, centres], replicate_centres=[centres, other_centres]
+        reference, [centres, centres], replicate_centres=[[centres], [other_centres]]
     )
     assert same.metrics["seed_delta_e2000"] == 0.0
     expected = mean_delta_e2000(
@@ -195,6 +195,20 @@ def test_seed_difference_is_the_mean_delta_e_between_the_two_quantized_images():
     assert other.metrics["delta_e2000_mean_seed_change"] > 0
     # Without replicates the metric is absent, not zero.
     assert "seed_delta_e2000" not in evaluate_centres(reference, centres).metrics
+    # Several replicates: the image change is their mean, the score change their largest.
+    third = centres + [-4.0, 6.0, 0.0]
+    (several,) = evaluate_runs(reference, [centres], replicate_centres=[[other_centres, third]])
+    alone = {name: evaluate_centres(reference, c) for name, c in
+             (("other", other_centres), ("third", third), ("run", centres))}  # fmt: skip
+    image_changes = [
+        mean_delta_e2000(alone["run"].quantized, alone[name].quantized)
+        for name in ("other", "third")
+    ]
+    assert several.metrics["seed_delta_e2000"] == pytest.approx(np.mean(image_changes), rel=1e-12)
+    score = {name: result.metrics["delta_e2000_mean"] for name, result in alone.items()}
+    assert several.metrics["delta_e2000_mean_seed_change"] == pytest.approx(
+        max(abs(score["other"] - score["run"]), abs(score["third"] - score["run"])), rel=1e-12
+    )
 
 
 def test_inertia_of_zero_is_marked_on_the_floor_of_the_log_axis():

@@ -81,11 +81,11 @@ def test_quantize_metrics_as_csv_default_output_and_quiet(photo_jpg, tmp_path, m
     monkeypatch.chdir(tmp_path)
     status = cli.main(
         ["quantize", str(photo_jpg), "-k", "3", "--mode", "sample", "--n-init", "2",
-         "--no-seed-noise", "--metrics", "m.csv", "-q"]
+         "--replicates", "0", "--metrics", "m.csv", "-q"]
     )  # fmt: skip
     assert status == 0
     assert capsys.readouterr().err == ""
-    expected = quantize(photo_jpg, 3, "Lab", mode="sample", n_init=2, seed_noise=False)
+    expected = quantize(photo_jpg, 3, "Lab", mode="sample", n_init=2, replicates=0)
     # The default output: IMAGE-SPACE-kK.png in the working directory.
     pixels = np.asarray(Image.open(tmp_path / "chelsea-Lab-k3.png").convert("RGB"))
     np.testing.assert_array_equal(pixels, expected.quantized)
@@ -201,7 +201,7 @@ def test_exit_codes_of_the_real_command(tmp_path):
     usage = run_cli("quantize", "a.png", "-k", "0")
     assert usage.returncode == 2 and usage.stdout == ""
     write_png(tmp_path / "a.png", noisy_photo(seed=1, height=6, width=8))
-    done = run_cli("quantize", "a.png", "-k", "2", "-q", "--no-seed-noise", cwd=tmp_path)
+    done = run_cli("quantize", "a.png", "-k", "2", "-q", "--replicates", "0", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert (done.stdout, done.stderr) == ("", "")
     assert (tmp_path / "a-Lab-k2.png").is_file()

@@ -47,7 +47,8 @@ def test_fit_settings_defaults_are_the_schema_defaults():
         ({"grid_cells": 97}, "'fit.grid_cells' must be an integer in 2 ... 96"),
         ({"max_iter": 2.5}, "'fit.max_iter' must be an integer >= 1"),
         ({"seed": 2**32 - 1}, "'fit.seed' must be in 0 ... 4294967294"),
-        ({"seed_noise": "yes"}, "'fit.seed_noise' must be true or false"),
+        ({"replicates": 21}, "'fit.replicates' must be an integer in 0 ... 20"),
+        ({"seed": 2**32 - 2, "replicates": 2}, "'fit.seed' must be at most 4294967295 - fit.rep"),
         ({"tol": -1}, "'fit.tol' must be >= 0"),
         ({"n_inits": 3}, "unknown key 'fit.n_inits'"),
     ],
@@ -90,7 +91,7 @@ def test_kmeans_runs_are_the_fits_they_report(photo):
     """Sample mode at one restart is scikit-learn's fit on the sample, evaluated on every pixel."""
     from colourquant.kmeans import pixel_sample_weights
 
-    settings = FitSettings(mode="sample", n_init=1, seed=4, seed_noise=False)
+    settings = FitSettings(mode="sample", n_init=1, seed=4, replicates=0)
     (run,) = kmeans_runs(photo, "RGB", [3], settings, name="photo", metadata=METADATA)
     assert list(run.row) == [column for column in RUN_COLUMNS if column not in SEED_NOISE_COLUMNS]
     reference = make_reference(photo, "RGB")

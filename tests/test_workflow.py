@@ -57,7 +57,7 @@ def test_seed_noise_is_zero_where_chance_has_no_say(sweep):
 
 def test_sample_mode_without_seed_noise_and_k_means_only_by_default(tmp_path):
     write_images(tmp_path, {"photo": noisy_photo(seed=5)})
-    config = sweep_config(["photo"], ["RGB"], [2, 3], fit={"mode": "sample", "seed_noise": False})
+    config = sweep_config(["photo"], ["RGB"], [2, 3], fit={"mode": "sample", "replicates": 0})
     run_workflow(tmp_path, config, "--cores", "2", "results/default/metrics.csv")
     runs = pd.read_csv(tmp_path / "results/default/metrics.csv")
     assert (runs["mode"] == "sample").all() and (runs["restarts_on"] == "points").all()

@@ -3,7 +3,7 @@
 1. The default sweep, `snakemake --cores 2` in a fresh directory: wall time
    against the ideal, the sum of the pure clustering time (the fit_seconds
    column) divided by the 2 cores; and the same sweep with
-   ``fit.seed_noise: false``, without the second fit of every run.
+   ``fit.replicates: 0``, without the second fit of every run.
 2. A 24-megapixel photo through the whole pipeline (k = 2 ... 256, RGB and
    Lab): wall time and the peak resident memory (VmHWM) of each rule's jobs;
    and its wall time without the seed noise.
@@ -171,7 +171,7 @@ def main():
 
     default = yaml.safe_load((REPO / "config/config.yaml").read_text())
     rows += default_sweep(out / "sweep_default", default, "default sweep")
-    without_noise = {**default, "fit": {**default["fit"], "seed_noise": False}}
+    without_noise = {**default, "fit": {**default["fit"], "replicates": 0}}
     rows += default_sweep(out / "sweep_default_no_noise", without_noise,
                           "default sweep without seed noise")  # fmt: skip
 
@@ -191,7 +191,7 @@ def main():
         for rule, peak in sorted(peaks.items(), key=lambda item: -item[1]):
             rows.append({"measure": f"24 MP image: peak RSS of a {rule} job",
                          "value": peak / 1024, "unit": "GB"})  # fmt: skip
-        config["fit"] = {"seed_noise": False}
+        config["fit"] = {"replicates": 0}
         wall, cpu, _ = run_snakemake(fresh(out / "sweep_large_no_noise"), config)
         rows.append({"measure": "24 MP image without seed noise: wall time", "value": wall,
                      "unit": "s"})  # fmt: skip

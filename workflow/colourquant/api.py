@@ -295,9 +295,9 @@ def quantize(
         Any other key of the workflow's ``fit`` config
         (:class:`colourquant.runs.FitSettings`): ``n_init``, ``max_iter``,
         ``tol``, ``sample_fraction``, ``grid_cells``, ``max_seed_pixels``,
-        ``seed_noise`` (on by default, as in the workflow: every fit is
+        ``replicates`` (1 by default, as in the workflow: every fit is
         repeated with ``seed + 1`` to measure what chance alone changes; pass
-        ``seed_noise=False`` to halve the time).
+        ``replicates=0`` to halve the time).
 
     Returns
     -------
@@ -374,7 +374,7 @@ def compare(
         As in :func:`quantize`.
     figure : bool
         Also draw the workflow's comparison figure
-        (:func:`colourquant.plots.comparison_figure`): the original beside
+        (:func:`colourquant.comparison_plots.comparison_overview_figure`): the original beside
         its quantized versions, a row per space, a column per k.
     name : str, optional
         The image's name; see :func:`read_image`.
@@ -397,7 +397,7 @@ def compare(
     >>> import numpy as np
     >>> pixels = np.array([[[250, 0, 0], [240, 10, 0], [0, 0, 250], [0, 10, 240], [9, 9, 9]]],
     ...                   dtype=np.uint8)
-    >>> table = compare(pixels, [2, 3], ["RGB", "Lab"], seed_noise=False)
+    >>> table = compare(pixels, [2, 3], ["RGB", "Lab"], replicates=0)
     >>> table[["space", "k", "k_effective", "delta_e2000_mean"]].round(2)
       space  k  k_effective  delta_e2000_mean
     0   RGB  2            2             10.86
@@ -418,9 +418,14 @@ def compare(
     table = table[[column for column in RUN_COLUMNS if column in table]]
     if not figure:
         return table
-    from .plots import comparison_figure
+    from .comparison_plots import comparison_overview_figure
 
-    return table, comparison_figure(name, _thumbnail(loaded.rgb), quantized, spaces, ks)
+    delta_e = {(row["space"], row["k"]): row["delta_e2000_mean"] for row in rows}
+    figure = comparison_overview_figure(
+        name, _thumbnail(loaded.rgb), quantized, spaces, ks, delta_e=delta_e,
+        image_size=loaded.rgb.shape[:2],
+    )  # fmt: skip
+    return table, figure
 
 
 def _thumbnail(pixels: np.ndarray) -> np.ndarray:

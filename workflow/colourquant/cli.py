@@ -189,8 +189,8 @@ def _add_fit_options(parser: argparse.ArgumentParser) -> None:
         help="k-means++ restarts (10)",
     )  # fmt: skip
     parser.add_argument(
-        "--no-seed-noise", action="store_true",
-        help="skip the refit with seed + 1 that measures chance (twice as fast)",
+        "--replicates", type=_at_least(0, "--replicates"), default=1, metavar="N",
+        help="refits with seeds seed+1..seed+N that measure chance (1; 0 is twice as fast)",
     )  # fmt: skip
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
 
@@ -253,7 +253,7 @@ def _fit_settings(args) -> dict:
         "mode": args.mode,
         "seed": args.seed,
         "n_init": args.n_init,
-        "seed_noise": not args.no_seed_noise,
+        "replicates": args.replicates,
     }
 
 

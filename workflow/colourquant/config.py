@@ -70,7 +70,7 @@ def _coerce(value, schema: dict):
 
     Snakemake's ``--config KEY=VALUE`` reads values with YAML's base loader,
     so ``--config k_values=[2,4]`` arrives as ``['2', '4']`` and
-    ``--config 'fit={seed_noise: false}'`` as ``'false'``.
+    ``--config 'fit={mode: sample}'`` as text.
     """
     kind = schema.get("type")
     if isinstance(value, str) and kind in ("integer", "number"):

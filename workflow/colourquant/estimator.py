@@ -221,7 +221,7 @@ class ColourQuantizer(TransformerMixin, BaseEstimator):
         loaded, name, shape, n_channels = self._read(X, "fit")
         settings = FitSettings(
             **{parameter: getattr(self, parameter) for parameter in _FIT_PARAMETERS},
-            seed_noise=False,
+            replicates=0,
         )
         distinct, metadata = _prepared(loaded)
         (run,) = kmeans_runs(

@@ -104,7 +104,7 @@ def evaluate_centres(reference: Reference, centres: np.ndarray) -> RunResult:
 def evaluate_runs(
     reference: Reference,
     all_centres: Sequence[np.ndarray],
-    replicate_centres: Sequence[np.ndarray] | None = None,
+    replicate_centres: Sequence[Sequence[np.ndarray]] | None = None,
 ) -> Iterator[RunResult]:
     """Evaluate several runs of one image, as :func:`evaluate_centres` does each.
 
@@ -118,14 +118,16 @@ def evaluate_runs(
     reference : Reference
     all_centres : sequence of ndarray, shape (k, 3)
         Fitted centres of each run, in the fit space.
-    replicate_centres : sequence of ndarray, shape (k, 3), optional
-        For each run, the centres of the same fit with another seed. Each
-        run's metrics then include ``seed_delta_e2000``, the mean CIEDE2000
-        between the two quantized images (how much the image changes by
-        chance alone, the yardstick for differences between the images of two
-        colour spaces), and ``delta_e2000_mean_seed_change``, how much the
-        run's ``delta_e2000_mean`` changes (the yardstick for differences in
-        that metric between spaces).
+    replicate_centres : sequence of sequences of ndarray, shape (k, 3), optional
+        For each run, the centres of the same fit with other seeds (the
+        replicates; one or more). Each run's metrics then include
+        ``seed_delta_e2000``, the mean CIEDE2000 between the run's quantized
+        image and a replicate's, averaged over the replicates (how much the
+        image changes by chance alone, the yardstick for differences between
+        the images of two colour spaces), and ``delta_e2000_mean_seed_change``,
+        the largest change of the run's ``delta_e2000_mean`` over the
+        replicates (the yardstick for differences in that metric between
+        spaces).
 
     Yields
     ------
@@ -145,7 +147,7 @@ def evaluate_runs(
         all_centres, labels, palettes, ssims, replicates, strict=True
     ):
         result = _run_result(reference, centres, run_labels, palette, clipped, ssim)
-        if replicate is not None:
+        if replicate:
             result.metrics.update(_seed_noise(reference, run_labels, palette, result, replicate))
         yield result
 
@@ -162,18 +164,23 @@ def _colour_errors(reference, palette, labels) -> dict[str, float]:
     )
 
 
-def _seed_noise(reference, labels, palette, result, replicate) -> dict[str, float]:
-    """How the run's quantized image and its mean ΔE00 change with the replicate's centres."""
+def _seed_noise(reference, labels, palette, result, replicates) -> dict[str, float]:
+    """How the run's quantized image and its mean ΔE00 change over the replicates' centres."""
     image = reference.image
-    other_labels = nearest_centre(reference.points, replicate)
-    other_palette, _ = to_srgb8(replicate, reference.space)
-    other_errors = _colour_errors(reference, other_palette, other_labels)
-    change = other_errors["delta_e2000_mean"] - result.metrics["delta_e2000_mean"]
+    image_changes, score_changes = [], []
+    for replicate in replicates:
+        other_labels = nearest_centre(reference.points, replicate)
+        other_palette, _ = to_srgb8(replicate, reference.space)
+        other_errors = _colour_errors(reference, other_palette, other_labels)
+        score_changes.append(
+            abs(other_errors["delta_e2000_mean"] - result.metrics["delta_e2000_mean"])
+        )
+        image_changes.append(
+            palette_delta_e2000(labels, palette, other_labels, other_palette, weights=image.counts)
+        )
     return {
-        "seed_delta_e2000": palette_delta_e2000(
-            labels, palette, other_labels, other_palette, weights=image.counts
-        ),
-        "delta_e2000_mean_seed_change": abs(change),
+        "seed_delta_e2000": float(np.mean(image_changes)),
+        "delta_e2000_mean_seed_change": float(max(score_changes)),
     }
 
 

@@ -317,10 +317,10 @@ def seed_change_band(runs: pd.DataFrame) -> pd.DataFrame:
     """`runs` with a ΔE00 band (:data:`BAND_COLUMNS`) of ± its change with the next seed.
 
     Each k-means run's ``delta_e2000_mean_seed_change`` is how much its mean
-    ΔE00 moved when the same fit was repeated with seed + 1: the only measure
-    of chance there is per run. The band is the mean ΔE00 plus or minus that
-    (never below 0). Runs without it (classic quantizers, or ``fit.seed_noise``
-    off) get no band (NaN).
+    ΔE00 moved when the same fit was repeated with other seeds (the largest
+    change over ``fit.replicates``). The band is the mean ΔE00 plus or minus
+    that (never below 0). Runs without it (classic quantizers, or
+    ``fit.replicates: 0``) get no band (NaN).
     """
     runs = runs.copy()
     change = runs.get("delta_e2000_mean_seed_change", pd.Series(np.nan, index=runs.index))

@@ -38,7 +38,7 @@ __all__ = [
 
 # The columns of a run's metrics row, in order: results/metrics.csv and every
 # per-run metrics.csv. A column that does not apply to a run (the seed noise
-# of a classic quantizer, or of a fit without fit.seed_noise) is absent from
+# of a classic quantizer, or of a fit without fit.replicates) is absent from
 # its per-run file and empty in results/metrics.csv. The README's metrics
 # table documents exactly these (tests/test_docs.py checks it).
 RUN_COLUMNS = (
@@ -82,12 +82,13 @@ CURVE_COLUMNS = ("image", "space", "k", "k_effective", "inertia", "inertia_norma
 _MODES = ("exact", "sample")
 # As in workflow/schemas/config.schema.yaml (tests/test_runs.py holds them together).
 _INTEGER_RANGES = {
+    "replicates": (0, 20),
     "grid_cells": (2, 96),
     "max_seed_pixels": (1024, np.inf),
     "n_init": (1, np.inf),
     "max_iter": (1, np.inf),
 }
-_MAX_SEED = 2**32 - 2  # seed + 1 is the replicate's seed, and numpy takes < 2**32
+_MAX_SEED = 2**32 - 2  # seed + replicates seed the replicates, and numpy takes < 2**32
 
 
 @dataclass(frozen=True)
@@ -110,8 +111,9 @@ class FitSettings:
         k-means++ restarts, Lloyd iterations and tolerance, as in scikit-learn.
     seed : int
         Seeds the sample and the restarts; 0 ... 2**32 - 2.
-    seed_noise : bool
-        Also fit every run with ``seed + 1``, to measure what chance alone changes.
+    replicates : int
+        Also fit every run with seeds ``seed + 1`` ... ``seed + replicates``, to
+        measure what chance alone changes (0 ... 20; 0: not measured).
 
     Examples
     --------
@@ -131,7 +133,7 @@ class FitSettings:
     max_iter: int = 300
     tol: float = 1e-4
     seed: int = 0
-    seed_noise: bool = True
+    replicates: int = 1
 
     def __post_init__(self):
         def refuse(key, what):
@@ -154,8 +156,8 @@ class FitSettings:
             refuse("seed", "an integer")
         if not 0 <= self.seed <= _MAX_SEED:
             refuse("seed", f"in 0 ... {_MAX_SEED}")
-        if not isinstance(self.seed_noise, bool):
-            refuse("seed_noise", "true or false")
+        if self.seed + self.replicates > _MAX_SEED + 1:
+            refuse("seed", f"at most {_MAX_SEED + 1} - fit.replicates")
 
     @classmethod
     def from_config(cls, fit: Mapping[str, object]) -> FitSettings:
@@ -245,9 +247,10 @@ def kmeans_runs(
 
     Every k is fitted first (the colour grid is built once for all of them),
     then the runs are evaluated and yielded one at a time, so a large image's
-    quantized versions are never all held at once. With ``settings.seed_noise``
-    every fit is repeated with ``seed + 1`` and each row gains the seed-noise
-    columns (see :func:`colourquant.evaluate.evaluate_runs`).
+    quantized versions are never all held at once. With ``settings.replicates``
+    every fit is repeated with seeds ``seed + 1`` ... ``seed + replicates`` and
+    each row gains the seed-noise columns (see
+    :func:`colourquant.evaluate.evaluate_runs`).
 
     Parameters
     ----------
@@ -289,15 +292,18 @@ def kmeans_runs(
     fits, weights = _fit_every_k(
         image, reference, settings, grids, k_values, settings.seed, n_threads
     )
-    replicates = None
-    if settings.seed_noise:
-        replicates, _ = _fit_every_k(
-            image, reference, settings, grids, k_values, settings.seed + 1, n_threads
-        )
+    replicates = [
+        _fit_every_k(image, reference, settings, grids, k_values, settings.seed + r, n_threads)[0]
+        for r in range(1, settings.replicates + 1)
+    ]
     results = evaluate_runs(
         reference,
         [fit.centres for fit in fits],
-        replicate_centres=None if replicates is None else [fit.centres for fit in replicates],
+        replicate_centres=[
+            [fit.centres for fit in per_k] for per_k in zip(*replicates, strict=True)
+        ]
+        if replicates
+        else None,
     )
     for k, fit, result in zip(k_values, fits, results, strict=True):
         row = _row(

@@ -14,7 +14,7 @@ HEADLINE_METRICS = {
     "inertia_normalised": "inertia (normalised)",
     "delta_e2000_mean": "mean ΔE00",
     "psnr": "PSNR / dB",
-    # With fit.seed_noise only.
+    # With fit.replicates only.
     "delta_e2000_mean_seed_change": "how much mean ΔE00 changes with the next seed",
 }
 # Decimals shown on the front page: enough to tell spaces apart, no more.
