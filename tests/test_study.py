@@ -599,3 +599,22 @@ def test_many_pairs_get_one_stop_sentence_per_threshold():
     )
     # Six pairs or fewer: a sentence for each pair that gets there, one for the rest.
     assert len(stop_summary_sentences(summary.iloc[:6])) == 3 + 1
+
+
+def test_characteristics_figure_puts_each_image_at_its_values():
+    from colourquant.study.plots import characteristics_figure
+
+    per_image = pd.DataFrame({
+        "k": 8, "metric": "delta_e2000_mean", "image": ["a", "b", "c"], "space": "Lab",
+        "reference": "RGB", "difference": [-0.5, 0.1, 0.3], "outcome": [1, 0, -1],
+    })  # fmt: skip
+    characteristics = pd.DataFrame({
+        "image": ["a", "b", "c"], "colourfulness": [80.0, 40.0, 10.0],
+        "hue_entropy": [3.0, 2.0, 1.0], "lightness_spread": [30.0, 20.0, 10.0],
+        "neutral_share": [0.0, 0.2, 0.5],
+    })  # fmt: skip
+    figure = characteristics_figure(per_image, characteristics, {"Lab": "C1"}, 8)
+    dots = figure.axes[0].collections[0].get_offsets()
+    np.testing.assert_array_equal(dots, [[80, -0.5], [40, 0.1], [10, 0.3]])
+    # Colourfulness falls as the difference rises: Spearman's rho is -1.
+    assert figure.legends[0].get_texts()[0].get_text() == "Lab (ρ = -1.00 with colourfulness)"

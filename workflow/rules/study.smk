@@ -32,6 +32,18 @@ rule study:
             category="Study",
             labels={"figure": "3 when spaces stop differing"},
         ),
+        critical_difference_figure=report(
+            results("figures/study/critical_difference.png"),
+            caption="../report/study_critical_difference.rst",
+            category="Study",
+            labels={"figure": "2b critical difference, largest k"},
+        ),
+        characteristics_figure=report(
+            results("figures/study/characteristics.png"),
+            caption="../report/study_characteristics.rst",
+            category="Study",
+            labels={"figure": "3b image characteristics, largest k"},
+        ),
         findings=results("study/findings.txt"),
         all_findings=report(
             results("study/all_findings.txt"),
@@ -51,6 +63,7 @@ rule study:
         reference=REFERENCE,
         seed=config["fit"]["seed"],
         spaces=SPACES,
+        largest_k=K_VALUES[-1],
         distinct=distinct_files(),
     script:
         "../scripts/study.py"

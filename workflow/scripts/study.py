@@ -8,8 +8,14 @@ import pandas as pd  # noqa: E402
 from colourquant.files import load_distinct, write_figure, write_table, write_text  # noqa: E402
 from colourquant.jobs import run_job  # noqa: E402
 from colourquant.plots import space_colours  # noqa: E402
-from colourquant.study import findings, headline_findings, study_tables  # noqa: E402
+from colourquant.study import (  # noqa: E402
+    critical_difference_figure,
+    findings,
+    headline_findings,
+    study_tables,
+)
 from colourquant.study.plots import (  # noqa: E402
+    characteristics_figure,
     convergence_figure,
     mean_rank_figure,
     paired_differences_figure,
@@ -30,6 +36,11 @@ def main():
     ranks = mean_rank_figure(tables["rank_tests"], colours, "delta_e2000_mean")
     write_figure(output.ranks_figure, ranks, dpi=100)
     write_figure(output.convergence_figure, convergence_figure(differences, runs), dpi=100)
+    tests, k = tables["rank_tests"], params.largest_k
+    cd = critical_difference_figure(tests, k, "delta_e2000_mean")
+    write_figure(output.critical_difference_figure, cd, dpi=150)
+    write_figure(output.characteristics_figure, characteristics_figure(
+        tables["image_differences"], tables["characteristics"], colours, k), dpi=100)  # fmt: skip
     write_text(output.findings, "\n".join(headline_findings(tables)) + "\n")
     every = findings(tables["rank_tests"], paired, tables["stop_differing_summary"])
     write_text(output.all_findings, "\n\n".join(every) + "\n")

@@ -15,7 +15,12 @@ import pandas as pd
 from ._tables import METRICS
 from .thresholds import JND
 
-__all__ = ["paired_differences_figure", "mean_rank_figure", "convergence_figure"]
+__all__ = [
+    "paired_differences_figure",
+    "mean_rank_figure",
+    "convergence_figure",
+    "characteristics_figure",
+]
 
 _FONT = {"font.size": 11, "axes.titlesize": 12, "axes.labelsize": 11, "legend.fontsize": 10}
 
@@ -189,5 +194,66 @@ def convergence_figure(
             f"When do two spaces stop differing? Line: median over {n_images} image(s), band: "
             "smallest to largest image\ndashed: ΔE00 = 1 (just noticeable); grey bars: the "
             "seed spread (the same space refitted with another seed)"
+        )
+    return figure
+
+
+def characteristics_figure(
+    per_image: pd.DataFrame,
+    characteristics: pd.DataFrame,
+    colours: Mapping[str, tuple],
+    k: int,
+    metric: str = "delta_e2000_mean",
+    columns: Sequence[str] = ("colourfulness", "hue_entropy", "lightness_spread",
+                              "neutral_share"),
+):  # fmt: skip
+    """Each image's difference from the reference against each image characteristic, at one k.
+
+    One panel per characteristic; a dot per image and space other than the
+    reference, in the space's colour; Spearman's rho over images in each
+    space's legend entry (first panel). Shows which images make a space win.
+
+    Parameters
+    ----------
+    per_image : DataFrame
+        Of :func:`~colourquant.study.image_differences`.
+    characteristics : DataFrame
+        Of :func:`~colourquant.study.characteristics_table`.
+    colours : mapping of str to colour
+    k : int
+    metric : str
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+    from scipy.stats import spearmanr
+
+    rows = per_image[(per_image["k"] == k) & (per_image["metric"] == metric)]
+    data = rows.merge(characteristics, on="image")
+    reference = rows["reference"].iloc[0] if len(rows) else "?"
+    with plt.rc_context(_FONT):
+        figure, axes = plt.subplots(
+            1, len(columns), figsize=(2.5 * len(columns), 3.4), sharey=True, layout="constrained"
+        )
+        for axis, column in zip(np.atleast_1d(axes), columns, strict=True):
+            for space, points in data.groupby("space", sort=False):
+                label = space
+                if axis is np.atleast_1d(axes)[0] and points[column].nunique() > 2:
+                    rho = spearmanr(points[column], points["difference"]).statistic
+                    label = f"{space} (ρ = {rho:.2f} with colourfulness)"
+                axis.scatter(points[column], points["difference"], s=18,
+                             color=colours.get(space), label=label)  # fmt: skip
+            axis.axhline(0, color="0.3", linestyle="--", linewidth=1)
+            axis.set_xlabel(column.replace("_", " "))
+        first = np.atleast_1d(axes)[0]
+        better = "lower" if METRICS[metric].lower_is_better else "higher"
+        first.set_ylabel(f"{METRICS[metric].label}: space − {reference}\n({better} is better)")
+        handles, labels = first.get_legend_handles_labels()
+        figure.legend(handles, labels, loc="outside lower center", frameon=False,
+                      ncols=min(4, max(1, len(labels))))  # fmt: skip
+        figure.suptitle(
+            f"Which images make a space better than {reference}? At k = {k}, a dot per image"
         )
     return figure
