@@ -135,7 +135,7 @@ def test_headline_table_and_front_page():
     assert "k-means (sample mode), octree" in page and "Software: snakemake 9.9." in page
     assert "RGB    7.00" in page and "Lab    6.00" in page  # mean ΔE00 at k=2
     assert "0.2" not in page  # inertia is in the headline table, not on the front page
-    assert "next seed" not in page  # not measured: nothing said
+    assert "other seeds" not in page  # not measured: nothing said
     runs["delta_e2000_mean_seed_change"] = [0.5, 1.5, 0.0, 0.25]
     table = headline_table(runs, ["RGB", "Lab"])
     assert table["delta_e2000_mean_seed_change"].tolist() == pytest.approx([0.125, 1.0])

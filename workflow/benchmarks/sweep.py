@@ -89,7 +89,8 @@ def fresh(directory: Path) -> Path:
 def default_sweep(workdir: Path, config: dict, label: str) -> list[dict]:
     """Wall time against the ideal and where the jobs' time goes, for one sweep."""
     wall, cpu, _ = run_snakemake(fresh(workdir), config)
-    runs = pd.read_csv(workdir / "results/metrics.csv")
+    results = workdir / "results" / config.get("experiment", "default")
+    runs = pd.read_csv(results / "metrics.csv")
     ideal = runs["fit_seconds"].sum() / 2
     rows = [
         {"measure": f"{label}: runs", "value": len(runs), "unit": ""},
@@ -106,7 +107,7 @@ def default_sweep(workdir: Path, config: dict, label: str) -> list[dict]:
     jobs = pd.concat(
         pd.read_csv(path, sep="\t").assign(rule=path.parent.parent.name if path.parent.parent.name
                                            != "benchmarks" else path.parent.name)
-        for path in (workdir / "results/benchmarks").rglob("*.tsv")
+        for path in (results / "benchmarks").rglob("*.tsv")
     )  # fmt: skip
     for rule, times in jobs.groupby("rule"):
         rows.append({"measure": f"{label}: {rule} jobs", "value": len(times), "unit": ""})

@@ -9,7 +9,7 @@ settings are validated as the ``fit`` config is
 (:class:`colourquant.runs.FitSettings`), and the fits and their metrics come
 from :func:`colourquant.runs.kmeans_runs`. The same image, space, k and
 settings therefore give the same palette and the same metrics row as
-``snakemake`` writes to ``results/metrics.csv`` (up to ``fit_seconds``).
+``snakemake`` writes to ``results/<experiment>/metrics.csv`` (up to ``fit_seconds``).
 
 The estimator :class:`colourquant.ColourQuantizer` (module
 :mod:`colourquant.estimator`) offers the same fit in scikit-learn's
@@ -359,7 +359,7 @@ def compare(
     """Quantize an image at every k in every space and tabulate the metrics.
 
     What a workflow sweep computes for one image, in one call: the rows are
-    the metrics rows that ``snakemake`` writes to ``results/metrics.csv``
+    the metrics rows that ``snakemake`` writes to ``results/<experiment>/metrics.csv``
     for the same image, spaces, k and fit settings (up to ``fit_seconds``).
 
     Parameters

@@ -101,7 +101,7 @@ This is `python -m snakemake --snakefile {SNAKEFILE}` with those defaults.
 examples:
   colourquant run --dry-run                    what would run
   colourquant run --configfile my.yaml         your images and settings
-  colourquant run --report results/report.html the report, after a run"""
+  colourquant run --report results/default/report.html  the report, after a run"""
 
 
 # Each command's description and epilog (its example), for `COMMAND --help`.

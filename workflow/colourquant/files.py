@@ -208,7 +208,7 @@ def write_table(path: str | Path, table) -> None:
         table.to_csv(temporary, index=False, float_format="%.10g")
 
 
-# The files of one run, in its own directory (results/runs/<image>/<space>/k<k>).
+# The files of one run, in its own directory (results/<experiment>/runs/<image>/<space>/k<k>).
 RUN_FILES = {
     "metrics": "metrics.csv",
     "centres": "centres.csv",

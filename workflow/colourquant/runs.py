@@ -36,10 +36,10 @@ __all__ = [
     "inertia_curve",
 ]
 
-# The columns of a run's metrics row, in order: results/metrics.csv and every
+# The columns of a run's metrics row, in order: results/<experiment>/metrics.csv and
 # per-run metrics.csv. A column that does not apply to a run (the seed noise
 # of a classic quantizer, or of a fit without fit.replicates) is absent from
-# its per-run file and empty in results/metrics.csv. The README's metrics
+# its per-run file and empty in the metrics table. The README's metrics
 # table documents exactly these (tests/test_docs.py checks it).
 RUN_COLUMNS = (
     # what was run

@@ -15,7 +15,7 @@ HEADLINE_METRICS = {
     "delta_e2000_mean": "mean ΔE00",
     "psnr": "PSNR / dB",
     # With fit.replicates only.
-    "delta_e2000_mean_seed_change": "how much mean ΔE00 changes with the next seed",
+    "delta_e2000_mean_seed_change": "how much mean ΔE00 changes with other seeds",
 }
 # Decimals shown on the front page: enough to tell spaces apart, no more.
 HEADLINE_FORMATS = {
@@ -135,7 +135,7 @@ def _chance_sentence(headline: pd.DataFrame) -> str:
     if column not in headline or not headline[column].notna().any():
         return ""
     return (
-        f"Refitted from the next seed, a space's mean ΔE00 moves by up to "
+        f"Refitted from other seeds (fit.replicates), a space's mean ΔE00 moves by up to "
         f"{headline[column].max():.2f} (averaged over images; column ``{column}`` of "
         "the headline table): gaps between spaces smaller than that may be chance."
     )

@@ -1,7 +1,7 @@
 # Classic quantizers (median cut, octree, random codebook) in the same harness
 # as k-means: per image x method, build the palette at every k and evaluate it
 # with the same code as k-means, in RGB. They have no colour space: their runs
-# live under results/baselines/ and record the space as "-".
+# live under results/<experiment>/baselines/ and record the space as "-".
 
 
 localrules:

@@ -2,9 +2,9 @@
 which k the spaces stop differing, and how sure that is.
 
 Pure functions on the workflow's tables; nothing here reads files or knows Snakemake.
-The inputs are the tidy runs table (``results/metrics.csv``: one row per image,
+The inputs are the tidy runs table (``results/<experiment>/metrics.csv``: one row per image,
 space and k; k-means rows only are used) and the differences tables
-(``results/differences/<image>.csv``, concatenated). One module per concern:
+(``results/<experiment>/differences/<image>.csv``, concatenated). One module per concern:
 
 :mod:`~colourquant.study.ranking`
     the tie rule (within the replicate spread) and each image's tied ranks;

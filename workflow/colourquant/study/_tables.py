@@ -59,9 +59,10 @@ METRICS = {
 }
 
 #: The replicate spread of each metric: a column of the runs table holding,
-#: per run, how much the metric moves by chance alone. Today only mean ΔE00
-#: has one (|change of mean ΔE00 with seed + 1|); a metric without one ties
-#: only on equal values. ``fit.replicates`` will add a column per metric.
+#: per run, how much the metric moves by chance alone. Only mean ΔE00 has one:
+#: ``delta_e2000_mean_seed_change``, its largest change over the
+#: ``fit.replicates`` refits with other seeds; a metric without one ties only
+#: on equal values.
 DEFAULT_SPREADS = {"delta_e2000_mean": "delta_e2000_mean_seed_change"}
 
 #: Fewer images than this and no test or interval is computed (NaN and a note).
