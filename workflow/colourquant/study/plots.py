@@ -25,10 +25,26 @@ __all__ = [
 _FONT = {"font.size": 11, "axes.titlesize": 12, "axes.labelsize": 11, "legend.fontsize": 10}
 
 
+def k_tick_labels(k_values: Sequence[int], most: int = 10) -> list[str]:
+    """Labels for a tick at every k: all of them, or with more than `most` k only
+    the powers of two and the ends, so that labels never run into each other.
+
+    Examples
+    --------
+    >>> k_tick_labels([2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256])
+    ['2', '', '4', '', '8', '', '16', '', '32', '', '64', '', '128', '', '256']
+    """
+    k_values = list(k_values)
+    if len(k_values) <= most:
+        return [str(k) for k in k_values]
+    ends = {k_values[0], k_values[-1]}
+    return [str(k) if k in ends or k & (k - 1) == 0 else "" for k in k_values]
+
+
 def _k_axis(axis, k_values: Sequence[int]) -> None:
     axis.set_xscale("log", base=2)
     axis.set_xticks(list(k_values))
-    axis.set_xticklabels([str(k) for k in k_values])
+    axis.set_xticklabels(k_tick_labels(k_values))
     axis.minorticks_off()
     axis.set_xlabel("k (number of colours, log scale)")
 
@@ -60,7 +76,7 @@ def paired_differences_figure(
     metrics = [m for m in metrics if m in set(paired["metric"])] or list(metrics[:1])
     with plt.rc_context(_FONT):
         figure, axes = plt.subplots(
-            1, len(metrics), figsize=(5 * len(metrics), 4.2), squeeze=False, layout="constrained"
+            1, len(metrics), figsize=(5 * len(metrics), 4.6), squeeze=False, layout="constrained"
         )
         reference = paired["reference"].iloc[0] if len(paired) else "?"
         n_images = int(paired["n_images"].max()) if len(paired) else 0
@@ -77,7 +93,9 @@ def paired_differences_figure(
             better = "lower" if METRICS[metric].lower_is_better else "higher"
             axis.set_ylabel(f"{METRICS[metric].label}: space − {reference}\n({better} is better)")
             axis.set_title(METRICS[metric].label)
-            axis.legend(loc="best", frameon=False)
+        handles, labels = axes[0][0].get_legend_handles_labels()
+        figure.legend(handles, labels, loc="outside lower center", frameon=False,
+                      ncols=min(len(labels), 7) or 1)  # fmt: skip
         figure.suptitle(
             f"Difference from {reference}, mean over {n_images} image(s); band: 95 % bootstrap "
             "interval"
@@ -182,7 +200,7 @@ def convergence_figure(
             axis.set_title(f"{space_a} vs {space_b}")
             axis.set_xscale("log", base=2)
             axis.set_xticks(k_values)
-            axis.set_xticklabels([str(k) for k in k_values])
+            axis.set_xticklabels(k_tick_labels(k_values, most=6))
             axis.minorticks_off()
             axis.set_ylim(bottom=0)
         for axis in axes[-1]:
