@@ -187,6 +187,12 @@ def _pair_limits(spreads, image, space_a, space_b, k) -> np.ndarray:
     return np.fmax(look_up(space_a), look_up(space_b))
 
 
+def _lower_median(values: pd.Series) -> float:
+    """The lower median of the values that are not NaN (NaN if none): one of them."""
+    values = np.sort(values.dropna().to_numpy())
+    return float(values[(len(values) - 1) // 2]) if len(values) else float("nan")
+
+
 def stop_differing_summary(per_image: pd.DataFrame) -> pd.DataFrame:
     """Over images, per pair and threshold: how many reached it, and the k's median and range.
 
@@ -200,7 +206,8 @@ def stop_differing_summary(per_image: pd.DataFrame) -> pd.DataFrame:
     DataFrame
         Columns ``space_a, space_b, threshold, n_images, n_reached, k_median,
         k_min, k_max, k_max_swept``; the median and range are over the images
-        that reached the threshold (NaN where none did). ``n_images`` counts
+        that reached the threshold (NaN where none did). The median is the
+        lower one, so that it is a k that was swept. ``n_images`` counts
         the images where the threshold could be evaluated.
 
     Examples
@@ -210,14 +217,14 @@ def stop_differing_summary(per_image: pd.DataFrame) -> pd.DataFrame:
     ...     "reached": [True, True, False], "k_max_swept": 32, "note": ""})
     >>> stop_differing_summary(per_image)[["n_images", "n_reached", "k_median", "k_max"]]
        n_images  n_reached  k_median  k_max
-    0         3          2      10.0   16.0
+    0         3          2       4.0   16.0
     """
     evaluated = per_image[per_image["note"] == ""]
     grouped = evaluated.groupby(["space_a", "space_b", "threshold"], sort=False)
     return grouped.agg(
         n_images=("image", "nunique"),
         n_reached=("reached", "sum"),
-        k_median=("k_from", "median"),
+        k_median=("k_from", _lower_median),
         k_min=("k_from", "min"),
         k_max=("k_from", "max"),
         k_max_swept=("k_max_swept", "max"),
