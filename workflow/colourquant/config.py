@@ -5,9 +5,17 @@ from __future__ import annotations
 import copy
 import csv
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
-__all__ = ["ConfigError", "validate_config", "read_image_sheet", "image_set", "image_table"]
+__all__ = [
+    "ConfigError",
+    "validate_config",
+    "read_image_sheet",
+    "image_set",
+    "image_table",
+    "choose_reference",
+]
 
 
 class ConfigError(ValueError):
@@ -284,3 +292,21 @@ def image_table(config: dict, schema: dict) -> dict[str, dict]:
             except ImageError as error:
                 raise ConfigError(f"config key 'images': {error}") from None
     return {entry["name"]: dict(entry) for entry in entries}
+
+
+def choose_reference(reference: str | None, spaces: Sequence[str]) -> str:
+    """The reference space: the configured one, else RGB if swept, else the first space.
+
+    Raises
+    ------
+    ConfigError
+        If a configured reference is not among the swept spaces.
+    """
+    if reference is None:
+        return "RGB" if "RGB" in spaces else spaces[0]
+    if reference not in spaces:
+        raise ConfigError(
+            f"config key 'study.reference': {reference!r} is not among colour_spaces "
+            f"({', '.join(spaces)})"
+        )
+    return reference

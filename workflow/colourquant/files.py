@@ -18,6 +18,7 @@ from .colours import DistinctColours
 
 __all__ = [
     "RUN_FILES",
+    "STUDY_TABLES",
     "atomic_path",
     "thumbnail",
     "read_png_thumbnail",
@@ -215,6 +216,18 @@ RUN_FILES = {
     "quantized": "quantized.png",
     "palette": "palette.png",
 }
+
+
+# The tables of a study, by file name stem (results/<experiment>/study/<name>.csv).
+STUDY_TABLES = (
+    "rank_tests",
+    "paired_differences",
+    "image_differences",
+    "stop_differing",
+    "stop_differing_summary",
+    "characteristics",
+    "correlations",
+)
 
 
 def write_run(run_dir: str | Path, run) -> None:

@@ -18,9 +18,13 @@ os.environ.update(
 sys.path.insert(0, PACKAGE_ROOT)
 try:
     from colourquant.baselines import BASELINES as BASELINE_METHODS
-    from colourquant.config import ConfigError, image_table, validate_config
-    from colourquant.files import RUN_FILES
-    from colourquant.study import STUDY_TABLES, choose_reference
+    from colourquant.config import (
+        ConfigError,
+        choose_reference,
+        image_table,
+        validate_config,
+    )
+    from colourquant.files import RUN_FILES, STUDY_TABLES
     from colourquant.jobs import failed_job_messages
     from colourquant.images import SAMPLE_PREFIX
     from colourquant.palette import cluster_sizes_k
@@ -82,7 +86,7 @@ SPACES = config["colour_spaces"]
 COMPARE_SPACES = len(SPACES) > 1
 try:
     REFERENCE = choose_reference(config["study"]["reference"], SPACES)
-except ValueError as error:
+except ConfigError as error:
     raise WorkflowError(f"invalid configuration: {error}")
 K_VALUES = sorted(config["k_values"])
 RUNS = results("runs/{image}/{space}/k{k}")

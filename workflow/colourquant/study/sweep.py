@@ -7,10 +7,12 @@ picks the few sentences the report's front page opens with (the full list is
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import pandas as pd
 
+from ..config import choose_reference
+from ..files import STUDY_TABLES
 from .characteristics import characteristic_correlations, characteristics_table
 from .findings import THRESHOLD_PHRASES, findings, stop_sentence
 from .friedman import rank_tests
@@ -25,35 +27,6 @@ __all__ = [
     "stop_summary_sentences",
     "choose_reference",
 ]
-
-# The tables of a study, by file name stem (results/<experiment>/study/<name>.csv).
-STUDY_TABLES = (
-    "rank_tests",
-    "paired_differences",
-    "image_differences",
-    "stop_differing",
-    "stop_differing_summary",
-    "characteristics",
-    "correlations",
-)
-
-
-def choose_reference(reference: str | None, spaces: Sequence[str]) -> str:
-    """The reference space: the configured one, else RGB if swept, else the first space.
-
-    Raises
-    ------
-    ValueError
-        If a configured reference is not among the swept spaces.
-    """
-    if reference is None:
-        return "RGB" if "RGB" in spaces else spaces[0]
-    if reference not in spaces:
-        raise ValueError(
-            f"config key 'study.reference': {reference!r} is not among colour_spaces "
-            f"({', '.join(spaces)})"
-        )
-    return reference
 
 
 def comparable_runs(runs: pd.DataFrame) -> pd.DataFrame:
