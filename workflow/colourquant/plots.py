@@ -105,17 +105,21 @@ def wrap_text(text: str, width_inches: float, fontsize: float) -> str:
     return "\n".join(textwrap.fill(paragraph, characters) for paragraph in text.split("\n"))
 
 
-def k_tick_labels(k_values: Sequence[int], min_gap: float) -> list[int]:
+def k_tick_labels(k_values: Sequence[int], min_gap: float, log: bool = False) -> list[int]:
     """The k values to label on an axis where labels closer than `min_gap` would collide.
 
-    Greedy from the smallest k; the largest is always labelled.
+    Greedy from the smallest k; the largest is always labelled. With `log`,
+    the gap is measured in log2(k), as on a logarithmic k axis.
 
     >>> k_tick_labels([2, 3, 4, 5, 6, 8, 10, 12, 16], min_gap=1.5)
     [2, 4, 6, 8, 10, 12, 16]
+    >>> k_tick_labels([2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64], min_gap=0.9, log=True)
+    [2, 4, 8, 16, 32, 64]
     """
+    position = np.log2 if log else (lambda k: k)
     labelled = []
     for k in k_values:
-        if not labelled or k - labelled[-1] >= min_gap:
+        if not labelled or position(k) - position(labelled[-1]) >= min_gap:
             labelled.append(k)
     if labelled[-1] != k_values[-1]:
         labelled[-1] = k_values[-1]

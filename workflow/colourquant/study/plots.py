@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ..plots import k_tick_labels
 from ._tables import METRICS
 from .thresholds import JND
 
@@ -25,26 +26,17 @@ __all__ = [
 _FONT = {"font.size": 11, "axes.titlesize": 12, "axes.labelsize": 11, "legend.fontsize": 10}
 
 
-def k_tick_labels(k_values: Sequence[int], most: int = 10) -> list[str]:
-    """Labels for a tick at every k: all of them, or with more than `most` k only
-    the powers of two and the ends, so that labels never run into each other.
-
-    Examples
-    --------
-    >>> k_tick_labels([2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256])
-    ['2', '', '4', '', '8', '', '16', '', '32', '', '64', '', '128', '', '256']
-    """
+def _k_labels(k_values: Sequence[int], most: int = 10) -> list[str]:
+    """A label for every k, or with more than `most` k only those that do not collide."""
     k_values = list(k_values)
-    if len(k_values) <= most:
-        return [str(k) for k in k_values]
-    ends = {k_values[0], k_values[-1]}
-    return [str(k) if k in ends or k & (k - 1) == 0 else "" for k in k_values]
+    shown = set(k_values if len(k_values) <= most else k_tick_labels(k_values, 0.9, log=True))
+    return [str(k) if k in shown else "" for k in k_values]
 
 
 def _k_axis(axis, k_values: Sequence[int]) -> None:
     axis.set_xscale("log", base=2)
     axis.set_xticks(list(k_values))
-    axis.set_xticklabels(k_tick_labels(k_values))
+    axis.set_xticklabels(_k_labels(k_values))
     axis.minorticks_off()
     axis.set_xlabel("k (number of colours, log scale)")
 
@@ -200,7 +192,7 @@ def convergence_figure(
             axis.set_title(f"{space_a} vs {space_b}")
             axis.set_xscale("log", base=2)
             axis.set_xticks(k_values)
-            axis.set_xticklabels(k_tick_labels(k_values, most=6))
+            axis.set_xticklabels(_k_labels(k_values, most=6))
             axis.minorticks_off()
             axis.set_ylim(bottom=0)
         for axis in axes[-1]:
