@@ -197,7 +197,8 @@ def test_identical_spaces_tie_everywhere_and_no_ranking_is_claimed():
     assert tests["friedman_p"].iloc[0] == 1.0
     assert tests["group"].tolist() == ["a", "a"]
     assert ranking_sentences(tests, ERROR) == [
-        "At k = 4, the spaces' ranks by mean ΔE00 cannot be told apart (Friedman p = 1)."
+        "At k = 4, Friedman's test finds no evidence that the spaces' ranks by mean ΔE00 differ "
+        "(p = 1)."
     ]
 
 
@@ -212,8 +213,8 @@ def test_noise_alone_gives_no_small_p_no_interval_off_zero_and_no_claim():
     assert set(tests["group"]) == {"a"}
     assert ((paired["ci_low"] < 0) & (paired["ci_high"] > 0)).all()
     text = " ".join(findings(tests, paired))
-    assert "cannot be told apart (Friedman" in text
-    assert text.count("cannot be told from zero") == 3
+    assert "finds no evidence that the spaces' ranks by mean ΔE00 differ" in text
+    assert text.count("includes zero") == 3
     for claim in ("best mean rank", "is below zero", "is above zero"):
         assert claim not in text
 
@@ -255,7 +256,7 @@ def test_one_space_or_one_image_is_no_error():
     assert one_image["friedman_p"].isna().all()
 
 
-def test_critical_difference_figure_draws_a_bar_per_group_that_cannot_be_told_apart():
+def test_critical_difference_figure_draws_a_bar_per_group_the_test_does_not_separate():
     runs = runs_table(one_better_everywhere(n_images=10))
     tests = rank_tests(runs, metrics=[ERROR])
     figure = critical_difference_figure(tests, 4, ERROR)
@@ -297,7 +298,7 @@ def test_identical_spaces_differ_by_zero_with_the_interval_zero_to_zero():
     assert (row["mean_difference"], row["ci_low"], row["ci_high"]) == (0.0, 0.0, 0.0)
     assert (row["wins"], row["ties"], row["losses"]) == (0, 5, 0)
     assert paired_sentence(row) == (
-        "At k = 4, Lab and RGB cannot be told apart by mean ΔE00: equal in all 5 images "
+        "At k = 4, Lab and RGB are equal by mean ΔE00 in all 5 images "
         "(mean difference 0.00, 95 % interval 0.00 to 0.00)."
     )
 
@@ -505,9 +506,9 @@ def test_characteristic_correlations_give_spearman_rho_p_and_n():
 @pytest.mark.parametrize(
     ("low", "high", "verdict"),
     [
-        (-0.30, 0.05, "cannot be told from zero"),
-        (0.0, 0.0, "cannot be told from zero"),
-        (-0.30, 0.0, "cannot be told from zero"),
+        (-0.30, 0.05, "includes zero"),
+        (0.0, 0.0, "includes zero"),
+        (-0.30, 0.0, "includes zero"),
         (-0.30, -0.01, "is below zero"),
         (0.01, 0.4, "is above zero"),
         (np.nan, np.nan, "has no interval (too few images)"),
@@ -546,7 +547,7 @@ def test_the_example_sentence_of_issue_13():
     )
     assert paired_sentence(row) == (
         "At k = 8, RGB has a lower (better) mean ΔE00 than Lab in 3 of 4 images; the mean "
-        "difference, −0.12 (95 % interval −0.30 to 0.05), cannot be told from zero."
+        "difference, −0.12 (95 % interval −0.30 to 0.05), includes zero."
     )
     worse = row.copy()
     worse[["mean_difference", "ci_low", "ci_high"]] = [0.2, 0.1, 0.3]
@@ -569,7 +570,8 @@ def test_no_ranking_is_claimed_when_friedman_p_is_not_below_alpha():
         }
     )
     assert ranking_sentences(tests, ERROR) == [
-        "At k = 4, the spaces' ranks by mean ΔE00 cannot be told apart (Friedman p = 0.05)."
+        "At k = 4, Friedman's test finds no evidence that the spaces' ranks by mean ΔE00 differ "
+        "(p = 0.05)."
     ]
     claimed = ranking_sentences(tests.assign(friedman_p=0.049), ERROR)
     assert claimed[0].startswith("At k = 4, the spaces' ranks by mean ΔE00 differ (Friedman p")
@@ -578,7 +580,7 @@ def test_no_ranking_is_claimed_when_friedman_p_is_not_below_alpha():
     assert claimed[0].endswith("tells it apart from HSV, not from Lab.")
     close = tests.assign(friedman_p=0.049, mean_rank=[1.4, 2.0, 2.6])
     assert ranking_sentences(close, ERROR)[0].endswith(
-        "but Nemenyi's test (CD = 1.48) cannot tell it apart from any other space."
+        "but Nemenyi's test (CD = 1.48) finds no evidence that it differs from any other space."
     )
 
 

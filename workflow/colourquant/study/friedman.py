@@ -5,7 +5,7 @@ sets", JMLR 7) compares m methods over n data sets by their ranks: Friedman's
 test asks whether any mean rank differs, Nemenyi's post-hoc test which pairs
 do (two spaces differ when their mean ranks are more than the critical
 difference CD apart), and the critical-difference diagram draws the mean
-ranks with a bar over every group that cannot be told apart. Here the methods
+ranks with a bar over every group that the test does not separate. Here the methods
 are colour spaces, the data sets images, and the ranks are the tied ranks of
 :mod:`colourquant.study.ranking` (ties within the replicate spread).
 
@@ -166,7 +166,7 @@ def nemenyi_p_values(mean_ranks, n_images: int) -> np.ndarray:
 
 
 def _groups(p_values: np.ndarray, spaces: Sequence[str], alpha: float) -> list[str]:
-    """Compact letters: spaces sharing a letter cannot be told apart."""
+    """Compact letters: spaces sharing a letter are not separated by the test."""
     import scikit_posthocs
 
     letters = scikit_posthocs.compact_letter_display(
@@ -205,8 +205,8 @@ def rank_tests(
         :data:`RANK_TEST_COLUMNS`, one row per k, metric and space: the mean
         rank over images (1 = best), the Friedman statistic and p-value (the
         same on every row of a k and metric), Nemenyi's critical difference
-        ``cd`` and ``group``, compact letters (spaces sharing a letter cannot
-        be told apart; all ``a`` when Friedman's p >= `alpha`, since then no
+        ``cd`` and ``group``, compact letters (spaces sharing a letter are not
+        separated by the test; all ``a`` when Friedman's p >= `alpha`, since then no
         pair is). With fewer than 3 images or 2 spaces the test is skipped:
         NaN statistic, p and cd, empty group and a ``note`` saying why. The
         note also counts images left out for a missing space or value.
@@ -264,7 +264,7 @@ def critical_difference_figure(tests: pd.DataFrame, k: int, metric: str, *, alph
     """Demšar's critical-difference diagram of one k and metric, from :func:`rank_tests`.
 
     Mean ranks on an axis (1 = best, on the left); a bar joins spaces that
-    Nemenyi's test cannot tell apart (all of them when Friedman's p >= `alpha`).
+    Nemenyi's test does not separate (all of them when Friedman's p >= `alpha`).
     Where the test was skipped the figure says so instead.
 
     Parameters

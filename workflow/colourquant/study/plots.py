@@ -49,7 +49,7 @@ def paired_differences_figure(
     """Each space's mean difference from the reference against k, with its interval as a band.
 
     One panel per metric. A band that contains 0 (the dashed line) at some k
-    means the space cannot be told from the reference there.
+    means there is no evidence there that the space differs from the reference.
 
     Parameters
     ----------
