@@ -48,6 +48,7 @@ from .ranking import outcomes, rank_table, tied_ranks
 from .sweep import (
     STUDY_TABLES,
     choose_reference,
+    findings_texts,
     headline_findings,
     stop_summary_sentences,
     study_tables,
@@ -63,6 +64,7 @@ from .thresholds import (
 __all__ = [
     "STUDY_TABLES",
     "choose_reference",
+    "findings_texts",
     "headline_findings",
     "stop_summary_sentences",
     "study_tables",

@@ -7,16 +7,18 @@ display width.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from ..plots import k_tick_labels
 from ._tables import METRICS
+from .friedman import critical_difference_figure
 from .thresholds import JND
 
 __all__ = [
+    "study_figures",
     "paired_differences_figure",
     "mean_rank_figure",
     "convergence_figure",
@@ -267,3 +269,41 @@ def characteristics_figure(
             f"Which images make a space better than {reference}? At k = {k}, a dot per image"
         )
     return figure
+
+
+def study_figures(
+    tables: Mapping[str, pd.DataFrame],
+    runs: pd.DataFrame,
+    differences: pd.DataFrame,
+    colours: Mapping[str, tuple],
+    largest_k: int,
+    metric: str = "delta_e2000_mean",
+) -> Iterator[tuple[str, object, float]]:
+    """A sweep's study figures, one at a time, each with its name and resolution.
+
+    Yields ``(name, figure, dpi)`` for the paired differences from the
+    reference, the mean ranks by `metric`, when spaces stop differing, the
+    critical-difference diagram and the image characteristics (the last two
+    at `largest_k`). One at a time, so that a caller writing and closing each
+    holds a single figure in memory.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        From :func:`~colourquant.study.study_tables`.
+    runs, differences : DataFrame
+        The runs table and the concatenated differences tables it came from.
+    colours : mapping of str to colour
+        A colour per space.
+    largest_k : int
+    metric : str
+    """
+    tests, paired = tables["rank_tests"], tables["paired_differences"]
+    yield "differences_figure", paired_differences_figure(paired, colours), 100
+    yield "ranks_figure", mean_rank_figure(tests, colours, metric), 100
+    yield "convergence_figure", convergence_figure(differences, runs), 100
+    yield "critical_difference_figure", critical_difference_figure(tests, largest_k, metric), 150
+    characteristics = characteristics_figure(
+        tables["image_differences"], tables["characteristics"], colours, largest_k
+    )
+    yield "characteristics_figure", characteristics, 100
