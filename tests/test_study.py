@@ -219,6 +219,46 @@ def test_noise_alone_gives_no_small_p_no_interval_off_zero_and_no_claim():
         assert claim not in text
 
 
+def test_a_p_below_alpha_at_one_k_of_five_is_no_claim_once_adjusted_over_k():
+    # Two spaces, 10 images: at k = 2 Lab is lower in 9 and higher in 1, so
+    # Friedman's statistic is (9 - 1)^2 / 10 = 6.4 (p = 0.0114, chi-squared, 1
+    # df); at the other four k the spaces are identical (p = 1). Benjamini-
+    # Hochberg over 5 tests: 0.0114 * 5 / 1 = 0.057, not below 0.05.
+    k_values = (2, 4, 8, 16, 32)
+    rgb = np.tile(np.linspace(3, 5, 10)[:, None], (1, len(k_values)))
+    lab = rgb.copy()
+    lab[:, 0] -= 0.5
+    lab[9, 0] += 1.0
+    tests = rank_tests(runs_table({"RGB": rgb, "Lab": lab}, k_values), metrics=[ERROR])
+    at_2 = tests[tests["k"] == 2].iloc[0]
+    assert at_2["friedman_p"] == pytest.approx(stats.chi2.sf(6.4, 1))
+    assert at_2["friedman_p_adjusted"] == pytest.approx(5 * stats.chi2.sf(6.4, 1))
+    assert (tests[tests["k"] > 2]["friedman_p_adjusted"] == 1.0).all()
+    assert set(tests["group"]) == {"a"}
+    sentences = ranking_sentences(tests, ERROR)
+    assert sentences == [
+        "At every k swept, Friedman's test finds no evidence that the spaces' ranks by mean "
+        "ΔE00 differ (p adjusted over k ≥ 0.05 at each k)."
+    ]
+    # Alone, the same k is a test of its own: no adjustment, and the ranking is claimed.
+    alone = rank_tests(runs_table({"RGB": rgb[:, :1], "Lab": lab[:, :1]}), metrics=[ERROR])
+    assert alone["friedman_p_adjusted"].iloc[0] == alone["friedman_p"].iloc[0]
+    assert "Lab has the best mean rank, 1.10 of 2" in ranking_sentences(alone, ERROR)[0]
+
+
+def test_a_strong_difference_survives_the_adjustment_and_the_sentence_gives_both_p():
+    k_values = (2, 4, 8)
+    spaces = {name: np.tile(v[:, None], (1, 3)) for name, v in one_better_everywhere().items()}
+    spaces["Lab"][:, 1:] = spaces["RGB"][:, 1:]  # Lab better at k = 2 only
+    tests = rank_tests(runs_table(spaces, k_values), metrics=[ERROR])
+    per_k = tests.drop_duplicates("k").set_index("k")
+    assert (per_k["friedman_p_adjusted"] >= per_k["friedman_p"]).all()
+    assert per_k.loc[2, "friedman_p_adjusted"] == pytest.approx(3 * per_k.loc[2, "friedman_p"])
+    sentence = next(s for s in ranking_sentences(tests, ERROR) if s.startswith("At k = 2,"))
+    assert "Lab has the best mean rank, 1.00 of 4" in sentence
+    assert "adjusted over 3 k" in sentence
+
+
 def test_too_few_images_skip_the_test_with_a_note_and_never_raise():
     runs = runs_table(
         {"RGB": [[2.0, 1.0], [3.0, 1.5]], "Lab": [[1.5, 0.9], [2.5, 1.4]]}, k_values=(2, 8)
@@ -565,6 +605,7 @@ def test_no_ranking_is_claimed_when_friedman_p_is_not_below_alpha():
             "n_images": 5,
             "n_spaces": 3,
             "friedman_p": 0.05,
+            "friedman_p_adjusted": 0.05,
             "cd": 1.48,
             "note": "",
         }
@@ -573,12 +614,12 @@ def test_no_ranking_is_claimed_when_friedman_p_is_not_below_alpha():
         "At k = 4, Friedman's test finds no evidence that the spaces' ranks by mean ΔE00 differ "
         "(p = 0.05)."
     ]
-    claimed = ranking_sentences(tests.assign(friedman_p=0.049), ERROR)
+    claimed = ranking_sentences(tests.assign(friedman_p=0.049, friedman_p_adjusted=0.049), ERROR)
     assert claimed[0].startswith("At k = 4, the spaces' ranks by mean ΔE00 differ (Friedman p")
     assert "RGB has the best mean rank, 1.20 of 3" in claimed[0]
     # Nemenyi's CD for 3 spaces over 5 images is 1.48: HSV is 1.6 ranks away, Lab 0.8.
     assert claimed[0].endswith("tells it apart from HSV, not from Lab.")
-    close = tests.assign(friedman_p=0.049, mean_rank=[1.4, 2.0, 2.6])
+    close = tests.assign(friedman_p=0.049, friedman_p_adjusted=0.049, mean_rank=[1.4, 2.0, 2.6])
     assert ranking_sentences(close, ERROR)[0].endswith(
         "but Nemenyi's test (CD = 1.48) finds no evidence that it differs from any other space."
     )

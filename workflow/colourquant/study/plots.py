@@ -98,7 +98,8 @@ def paired_differences_figure(
 
 
 def mean_rank_figure(tests: pd.DataFrame, colours: Mapping[str, tuple], metric: str):
-    """Each space's mean rank over images against k (1 = best); filled where Friedman p < 0.05.
+    """Each space's mean rank over images against k (1 = best); filled where Friedman's
+    p adjusted over k is below 0.05.
 
     Parameters
     ----------
@@ -119,7 +120,7 @@ def mean_rank_figure(tests: pd.DataFrame, colours: Mapping[str, tuple], metric: 
         for space, line in rows.groupby("space", sort=False):
             line = line.sort_values("k")
             axis.plot(line["k"], line["mean_rank"], "-", color=colours.get(space), label=space)
-            significant = line["friedman_p"] < 0.05
+            significant = line["friedman_p_adjusted"] < 0.05
             axis.scatter(line["k"][significant], line["mean_rank"][significant], s=30,
                          color=colours.get(space))  # fmt: skip
             axis.scatter(line["k"][~significant], line["mean_rank"][~significant], s=30,
@@ -132,7 +133,7 @@ def mean_rank_figure(tests: pd.DataFrame, colours: Mapping[str, tuple], metric: 
         n_images = int(rows["n_images"].max()) if len(rows) else 0
         axis.set_title(
             f"Ranks by {METRICS[metric].label} over {n_images} image(s)\nfilled: the ranks "
-            "differ at that k (Friedman p < 0.05); hollow: no evidence of a difference"
+            "differ at that k (Friedman p < 0.05, adjusted over k); hollow: no evidence"
         )
         axis.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     return figure
