@@ -301,7 +301,7 @@ def test_critical_difference_figure_draws_a_bar_per_group_the_test_does_not_sepa
     tests = rank_tests(runs, metrics=[ERROR])
     figure = critical_difference_figure(tests, 4, ERROR)
     axis = figure.axes[0]
-    assert axis.get_title().startswith("mean ΔE00 at k = 4: Friedman p = ")
+    assert axis.get_title().startswith("mean ΔE00 at k = 4, 10 images\nFriedman p = ")
     assert "CD = " in " ".join(text.get_text() for text in axis.texts)
     labels = {text.get_text() for text in axis.texts}
     assert "Lab (1.00)" in labels

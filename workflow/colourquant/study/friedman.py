@@ -321,8 +321,9 @@ def critical_difference_figure(tests: pd.DataFrame, k: int, metric: str, *, alph
     >>> runs = pd.DataFrame({"image": list("aabbcc"), "space": ["RGB", "Lab"] * 3, "k": 4,
     ...                      "psnr": [30.0, 31.0, 28.0, 29.5, 25.0, 25.2]})
     >>> figure = critical_difference_figure(rank_tests(runs, metrics=["psnr"]), 4, "psnr")
-    >>> figure.axes[0].get_title()
-    'PSNR at k = 4: Friedman p = 0.083 over 3 images'
+    >>> print(figure.axes[0].get_title())
+    PSNR at k = 4, 3 images
+    Friedman p = 0.083
     """
     import matplotlib.pyplot as plt
 
@@ -330,7 +331,7 @@ def critical_difference_figure(tests: pd.DataFrame, k: int, metric: str, *, alph
     rows = tests[(tests["k"] == k) & (tests["metric"] == metric)]
     if rows.empty:
         raise ValueError(f"no rank tests at k = {k} for {metric}")
-    figure, axis = plt.subplots(figsize=(6.5, 1.2 + 0.3 * len(rows)), layout="constrained")
+    figure, axis = plt.subplots(figsize=(6.5, 1.45 + 0.3 * len(rows)), layout="constrained")
     first = rows.iloc[0]
     if np.isnan(first["friedman_p"]):
         axis.set_axis_off()
@@ -360,6 +361,6 @@ def critical_difference_figure(tests: pd.DataFrame, k: int, metric: str, *, alph
     p, adjusted = first["friedman_p"], first["friedman_p_adjusted"]
     adjusted = "" if np.isclose(adjusted, p) else f" ({adjusted:.2g} adjusted over k)"
     axis.set_title(
-        f"{label} at k = {k}: Friedman p = {p:.2g}{adjusted} over {int(first['n_images'])} images"
+        f"{label} at k = {k}, {int(first['n_images'])} images\nFriedman p = {p:.2g}{adjusted}"
     )
     return figure

@@ -132,8 +132,8 @@ def mean_rank_figure(tests: pd.DataFrame, colours: Mapping[str, tuple], metric: 
         _k_axis(axis, sorted(rows["k"].unique()))
         n_images = int(rows["n_images"].max()) if len(rows) else 0
         axis.set_title(
-            f"Ranks by {METRICS[metric].label} over {n_images} image(s)\nfilled: the ranks "
-            "differ at that k (Friedman p < 0.05, adjusted over k); hollow: no evidence"
+            f"Ranks by {METRICS[metric].label} over {n_images} image(s)\nfilled: ranks differ "
+            "(Friedman p < 0.05, adjusted over k); hollow: no evidence"
         )
         axis.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     return figure
