@@ -11,10 +11,12 @@ import os
 import subprocess
 import time
 
+import numpy as np
 import pytest
 import yaml
 from PIL import Image
 
+from colourquant.files import MAX_FIGURE_PIXELS
 from conftest import REPO, noisy_photo, run_workflow, snakemake_command, sweep_config, write_images
 from test_downloads import Server, png_bytes, send
 
@@ -156,3 +158,18 @@ def test_a_second_run_while_one_is_running_is_told_to_wait(tmp_path):
         if first.poll() is None:
             first.kill()
             first.wait()
+
+
+def test_a_one_pixel_high_strip_gives_figures_of_normal_size(tmp_path):
+    # The image: a 1.1 KB PNG of 1 x 100,000 pixels (it once gave a
+    # comparison figure of 601,920 x 495 pixels).
+    strip = np.repeat(np.linspace(0, 255, 100_000).astype(np.uint8)[None, :, None], 3, axis=2)
+    Image.fromarray(strip).save(tmp_path / "strip.png")
+    assert (tmp_path / "strip.png").stat().st_size < 5_000
+    run_workflow(tmp_path, sweep_config(["strip"], ["RGB", "Lab"], [2, 4]), "--cores", "2")
+    figures = sorted((tmp_path / "results/default/figures").rglob("*.[jp][pn]g"))
+    assert len(figures) >= 6
+    for figure in figures:
+        with Image.open(figure) as opened:
+            width, height = opened.size
+        assert width <= MAX_FIGURE_PIXELS[0] and height <= MAX_FIGURE_PIXELS[1], figure
