@@ -28,7 +28,6 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import REPO, bundled_image, write_summary  # noqa: E402
 
-# The rule's request (workflow/rules/prepare.smk), in MB, for `megapixels`.
 sys.path.insert(0, str(REPO / "workflow"))
 from colourquant.images import declared_pixels  # noqa: E402
 
@@ -46,13 +45,18 @@ print(int(status.split("VmHWM:")[1].split()[0]) / 1024)
 """
 
 
-def rule_request_mb(pixels: int) -> float:
-    """What prepare.smk asks for at the first attempt (keep in step with the rule)."""
+def rule_constants() -> tuple[float, float]:
+    """prepare.smk's request at the first attempt: base MB and MB per megapixel."""
     text = (REPO / "workflow/rules/prepare.smk").read_text()
-    base, per_megapixel = (
+    return (
         float(text.split("PREPARE_BASE_MB = ")[1].split()[0]),
         float(text.split("PREPARE_MB_PER_MEGAPIXEL = ")[1].split()[0]),
     )
+
+
+def rule_request_mb(pixels: int) -> float:
+    """What prepare.smk asks for at the first attempt, for `pixels`."""
+    base, per_megapixel = rule_constants()
     return base + per_megapixel * pixels / 1e6
 
 
@@ -112,6 +116,7 @@ def main() -> None:
         {
             "job": "load_image + distinct_colours + save_distinct in a fresh python",
             "images": "coffee resized (bilinear) plus noise sigma 3; one colour",
+            "rule request, MB": dict(zip(["base", "per megapixel"], rule_constants(), strict=True)),
         },
         results,
     )
