@@ -173,3 +173,44 @@ def test_a_one_pixel_high_strip_gives_figures_of_normal_size(tmp_path):
         with Image.open(figure) as opened:
             width, height = opened.size
         assert width <= MAX_FIGURE_PIXELS[0] and height <= MAX_FIGURE_PIXELS[1], figure
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A 1 MB tmpfs mounted in tmp_path (needs the right to mount: root); unmounted after."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1M", "tmpfs", str(disk)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        yield disk
+    finally:
+        subprocess.run(["umount", "-l", str(disk)], check=True)
+
+
+def test_on_a_full_disk_every_failed_job_is_listed(small_disk):
+    # The issue's case: three images on a full disk, of which one was listed.
+    y, x = np.mgrid[0:600, 0:600]
+    images = {
+        name: np.stack([x % 256, y % 256, (x + y + shift) % 256], axis=-1).astype(np.uint8)
+        for shift, name in enumerate(["a", "b", "c"])
+    }
+    write_images(small_disk, images)  # small PNGs; their prepared colours do not fit
+    result = run_workflow(
+        small_disk,
+        sweep_config(list(images), ["RGB"], [2]),
+        "--cores",
+        "2",
+        "--keep-going",
+        check=False,
+    )
+    assert result.returncode != 0
+    summary = result.stderr[result.stderr.index("colourquant: failed in this run:") :]
+    for name in images:
+        assert (
+            f"results/default/logs/prepare_image/{name}.log: no space left on the disk" in summary
+        )
+    assert "the disk holding results/default/ is full" in summary

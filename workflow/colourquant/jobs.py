@@ -6,6 +6,7 @@ A job script hands its main function to :func:`run_job`; the workflow's
 
 from __future__ import annotations
 
+import errno
 import re
 import sys
 import traceback
@@ -29,8 +30,10 @@ def run_job(
     """Run a job's main function, sending its messages to the job's log.
 
     An expected error (bad input) is reported as its one-line message, both in
-    the log and on the terminal, and the job fails. Anything else is a bug: its
-    full traceback goes to the log and the terminal. The job's numerical
+    the log and on the terminal, and the job fails; so is a full disk (no
+    space, or over quota). Anything else is a bug: its full traceback goes to
+    the log and the terminal. What a full disk keeps from the log still
+    reaches the terminal. The job's numerical
     libraries (BLAS, OpenMP) use at most `threads` threads, so that
     ``--cores N`` never oversubscribes the machine.
     """
@@ -39,23 +42,52 @@ def run_job(
     log = Path(log)
     log.parent.mkdir(parents=True, exist_ok=True)
     terminal = sys.stderr
-    with open(log, "w") as handle:
-        sys.stderr = handle
+    handle = open(log, "w")  # noqa: SIM115 - closed below, whatever the disk says
+    sys.stderr = handle
+    try:
+        with threadpool_limits(limits=threads):
+            main()
+    except expected as error:
+        _fail(f"{_MESSAGE_PREFIX}{error}", handle, terminal)
+    except OSError as error:
+        if error.errno not in (errno.ENOSPC, errno.EDQUOT):
+            _report_bug(handle, terminal)
+        where = f" writing in {Path(error.filename).parent}" if error.filename else ""
+        _fail(
+            f"{_MESSAGE_PREFIX}no space left on the disk{where} ({error.strerror}); "
+            "free some space and run the same command again",
+            handle,
+            terminal,
+        )
+    except Exception:
+        _report_bug(handle, terminal)
+    finally:
+        sys.stderr = terminal
         try:
-            with threadpool_limits(limits=threads):
-                main()
-        except expected as error:
-            message = f"{_MESSAGE_PREFIX}{error}"
-            print(message, file=handle)
-            print(message, file=terminal)
-            sys.exit(1)
-        except Exception:
-            details = traceback.format_exc()
-            handle.write(details)
-            terminal.write(details)
-            sys.exit(1)
-        finally:
-            sys.stderr = terminal
+            handle.close()
+        except OSError:
+            pass  # a full disk: what the log could not take went to the terminal too
+
+
+def _fail(message: str, log, terminal) -> None:
+    """End the job with its one line, on the terminal and in its log if the disk takes it."""
+    _write_both(message + "\n", log, terminal)
+    sys.exit(1)
+
+
+def _report_bug(log, terminal) -> None:
+    """End the job with the traceback of an unexpected error."""
+    _write_both(traceback.format_exc(), log, terminal)
+    sys.exit(1)
+
+
+def _write_both(text: str, log, terminal) -> None:
+    terminal.write(text)
+    try:
+        log.write(text)
+        log.flush()
+    except OSError:
+        pass  # a full disk: the terminal has it, and onerror lists the job anyway
 
 
 @dataclass(frozen=True)
