@@ -131,9 +131,9 @@ class _Deadline:
         response.raw.shutdown()
 
     def cancel(self) -> None:
+        """Stop the timers; `expired` then says whether one cut the download short."""
         for timer in self._timers:
             timer.cancel()
-        self.expired = self.expired or time.monotonic() - self.started > self.seconds
 
 
 def _check_is_image(path: Path, *, name: str, url: str, content_type: str) -> None:
@@ -182,8 +182,9 @@ def download_image(
     sha256 : str, optional
         Expected SHA-256 of the file.
     timeout : float
-        Longest time in seconds the whole download may take; a read that
-        waits 60 s for data fails sooner.
+        Longest time in seconds the whole download may take, counted from the
+        request and enforced once the response's headers have arrived (before
+        that, as for every read, a wait of 60 s for data fails it).
     progress : text stream, optional
         Where to draw a progress bar (e.g. ``sys.stderr``); it appears once a
         download has lasted 2 s, so only for large or slow files.
