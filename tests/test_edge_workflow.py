@@ -74,6 +74,9 @@ def test_a_cut_download_is_retried_by_the_same_command(tmp_path):
         server.routes["/photo.png"] = lambda handler, count: send(
             handler, body if count > 1 else body[:947], length=len(body)
         )
+        # A whole download of a PNG whose data stops half-way: kept (the server
+        # sent what it declared), then refused by its decoding, naming the URL.
+        server.routes["/broken.png"] = lambda handler, _: send(handler, body[:400])
         server.routes["/page.png"] = lambda handler, _: send(
             handler, b"<html><body>Not found, but 200</body></html>", content_type="text/html"
         )
@@ -81,6 +84,7 @@ def test_a_cut_download_is_retried_by_the_same_command(tmp_path):
         config["images"] = [
             {"name": "cut", "source": url},
             {"name": "page", "source": f"{server.url}/page.png"},
+            {"name": "broken", "source": f"{server.url}/broken.png"},
         ]
         first = run_workflow(tmp_path, config, "--cores", "2", "--keep-going", check=False)
         assert first.returncode != 0
@@ -88,6 +92,10 @@ def test_a_cut_download_is_retried_by_the_same_command(tmp_path):
         assert f"image 'cut': download of {url} failed" in summary
         assert "running the same command tries again" in summary
         assert f"image 'page': {server.url}/page.png sent text/html content" in summary
+        assert (
+            f"image 'broken': '{server.url}/broken.png (downloaded to "
+            "results/default/downloads/broken)' cannot be decoded" in summary
+        )
         assert not (tmp_path / "results/default/downloads/cut").exists()
         assert not (tmp_path / "results/default/downloads/page").exists()
         config["images"] = config["images"][:1]
