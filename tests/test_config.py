@@ -55,7 +55,8 @@ def test_every_schema_key_has_description_and_default():
     [
         (
             {"colours": ["RGB"]},
-            "unknown config key 'colours'; allowed keys: colour_spaces, experiment, fit",
+            "unknown config key 'colours'; allowed keys: colour_spaces, download_timeout, "
+            "experiment, fit",
         ),
         (
             {"colour_spaces": ["RGB", "Lab2"]},
@@ -75,6 +76,7 @@ def test_every_schema_key_has_description_and_default():
         ({"fit": {"replicates": "x"}}, "'fit.replicates': 'x' is not of type 'integer'"),
         ({"fit": {"seed_noise": True}}, "unknown config key 'seed_noise' under 'fit'"),
         ({"images": []}, "'images'"),
+        ({"download_timeout": 0}, "'download_timeout': 0 is less than or equal to the minimum"),
         ({"images": [{"name": "../up", "source": "x.png"}]}, "image name '../up' may contain only"),
         ({"images": [{"name": "a/b", "source": "x.png"}]}, "image name 'a/b' may contain only"),
         (
@@ -100,6 +102,42 @@ def test_image_sheet(tmp_path: Path):
         "cat": {"name": "cat", "source": "skimage:chelsea"},
         "mine": {"name": "mine", "source": "data/mine.jpg"},
     }
+
+
+def test_sheet_saved_by_a_spreadsheet_program_with_a_byte_order_mark(tmp_path: Path):
+    # Excel's "CSV UTF-8" starts the file with a UTF-8 byte-order mark.
+    sheet = tmp_path / "images.csv"
+    sheet.write_text(
+        "name,source,sha256\ncafé,data/café.jpg,\nmine,data/mine.jpg,\n", encoding="utf-8-sig"
+    )
+    assert sheet.read_bytes().startswith(b"\xef\xbb\xbfname,")
+    config = validate_config({**DEFAULT, "images": str(sheet)}, SCHEMA)
+    with pytest.raises(ConfigError, match="line 2"):  # é is no letter of a name
+        image_table(config, SCHEMA)
+    sheet.write_text("name,source\ncafe,data/café.jpg\n", encoding="utf-8-sig")
+    assert image_table(config, SCHEMA) == {"cafe": {"name": "cafe", "source": "data/café.jpg"}}
+
+
+@pytest.mark.parametrize(
+    ("source", "scheme"),
+    [("file:///home/me/photo.png", "file"), ("ftp://example.org/photo.png", "ftp")],
+)
+def test_urls_other_than_http_are_refused_with_the_config(source, scheme):
+    config = validate_config({**DEFAULT, "images": [{"name": "a", "source": source}]}, SCHEMA)
+    with pytest.raises(ConfigError) as error:
+        image_table(config, SCHEMA)
+    assert str(error.value) == (
+        f"config key 'images': image 'a': source {source!r} is an {scheme}:// URL; only "
+        "http:// and https:// URLs are downloaded (a local file is given by its path, "
+        "without file://)"
+    )
+
+
+def test_a_checksum_on_a_sample_image_is_refused_rather_than_ignored():
+    images = [{"name": "a", "source": "skimage:chelsea", "sha256": "0" * 64}]
+    config = validate_config({**DEFAULT, "images": images}, SCHEMA)
+    with pytest.raises(ConfigError, match="image 'a': sha256 is checked for files and downloads"):
+        image_table(config, SCHEMA)
 
 
 def test_unknown_sample_image_is_refused_with_the_config():

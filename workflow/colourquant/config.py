@@ -175,7 +175,9 @@ def read_image_sheet(path: str | Path, schema: dict) -> list[dict]:
     if not path.is_file():
         raise ConfigError(f"config key 'images': image sheet {str(path)!r} does not exist")
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    with path.open(newline="") as handle:
+    # utf-8-sig: spreadsheet programs (Excel's "CSV UTF-8") start the file
+    # with a byte-order mark, which would otherwise join the first column's name.
+    with path.open(newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle, delimiter=delimiter))
     if not rows:
         raise ConfigError(f"image sheet {str(path)!r} lists no images")
@@ -274,8 +276,11 @@ def image_table(config: dict, schema: dict) -> dict[str, dict]:
     Raises
     ------
     ConfigError
-        Also if a ``skimage:`` source names no scikit-image sample image.
+        Also if a ``skimage:`` source names no scikit-image sample image or
+        has a ``sha256`` (scikit-image checks its own files), or a source is
+        a URL of another scheme than http(s) (``file://``, ``ftp://``...).
     """
+    from .downloads import check_source_scheme
     from .images import SAMPLE_PREFIX, ImageError, check_sample_name
 
     images = config["images"]
@@ -286,11 +291,19 @@ def image_table(config: dict, schema: dict) -> dict[str, dict]:
     else:
         entries = image_set(images)
     for entry in entries:
-        if entry["source"].startswith(SAMPLE_PREFIX):
-            try:
-                check_sample_name(entry["source"].removeprefix(SAMPLE_PREFIX), name=entry["name"])
-            except ImageError as error:
-                raise ConfigError(f"config key 'images': {error}") from None
+        source, name = entry["source"], entry["name"]
+        try:
+            check_source_scheme(source, name=name)
+            if source.startswith(SAMPLE_PREFIX):
+                check_sample_name(source.removeprefix(SAMPLE_PREFIX), name=name)
+        except ImageError as error:
+            raise ConfigError(f"config key 'images': {error}") from None
+        if source.startswith(SAMPLE_PREFIX) and entry.get("sha256"):
+            raise ConfigError(
+                f"config key 'images': image {name!r}: sha256 is checked for files and "
+                f"downloads, not for {source!r} (scikit-image checks its sample files "
+                "itself); remove it"
+            )
     return {entry["name"]: dict(entry) for entry in entries}
 
 

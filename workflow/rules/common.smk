@@ -1,6 +1,9 @@
 # Configuration checks, wildcard constraints, input functions and target lists.
+import logging
 import os
+import shutil
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -24,9 +27,10 @@ try:
         image_table,
         validate_config,
     )
+    from colourquant.downloads import is_url
     from colourquant.files import RUN_FILES, STUDY_TABLES
-    from colourquant.jobs import failed_job_messages
-    from colourquant.images import SAMPLE_PREFIX
+    from colourquant.jobs import FailedJob, failed_job_messages
+    from colourquant.images import SAMPLE_PREFIX, declared_pixels
     from colourquant.palette import cluster_sizes_k
 except ImportError as error:
     raise WorkflowError(
@@ -54,6 +58,10 @@ def results(path):
     return f"{RESULTS}/{path}"
 
 
+# Config keys that change no output (how long a download may take).
+OUTPUT_NEUTRAL_KEYS = {"download_timeout"}
+
+
 def check_report_matches_outputs():
     """With --report, refuse a config other than the one the outputs were made with.
 
@@ -68,7 +76,9 @@ def check_report_matches_outputs():
     recorded = yaml.safe_load(snapshot.read_text())
     current = yaml.safe_load(yaml.safe_dump(dict(config)))
     changed = sorted(
-        key for key in {*recorded, *current} if recorded.get(key) != current.get(key)
+        key
+        for key in {*recorded, *current} - OUTPUT_NEUTRAL_KEYS
+        if recorded.get(key) != current.get(key)
     )
     if changed:
         raise WorkflowError(
@@ -105,13 +115,74 @@ wildcard_constraints:
 RUN_STARTED = time.time()
 
 
+class FailedJobs(logging.Handler):
+    """Notes each job Snakemake reports as failed, for report_failed_jobs.
+
+    A standard logging handler on Snakemake's logger, reading the records
+    logger plugins get: an ERROR record with the job's exception (a non-zero
+    exit status, a signal), then, from the same thread, the JOB_ERROR record
+    naming the job's rule and logs (GROUP_ERROR for a group job). Kept in
+    memory, so that a job killed without a word, or one that could not write
+    its log on a full disk, is still listed.
+    """
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.jobs = []
+        self._errors = {}
+
+    def emit(self, record):
+        from snakemake_interface_logger_plugins.common import LogEvent
+
+        event = getattr(record, "event", None)
+        if event == LogEvent.ERROR:
+            self._errors[threading.get_ident()] = record.getMessage()
+            if getattr(record, "exception", None) == "IncompleteFilesException":
+                print(ANOTHER_RUN_HINT, file=sys.stderr)
+            return
+        error = self._errors.pop(threading.get_ident(), "")
+        if event == LogEvent.JOB_ERROR:
+            infos, message = [record.__dict__], getattr(record, "rule_msg", None)
+        elif event == LogEvent.GROUP_ERROR:
+            infos, message = record.job_error_info, getattr(record, "msg", None)
+        else:
+            return
+        for info in infos:
+            logs = tuple(str(log) for log in info.get("log") or ())
+            text = " ".join(
+                filter(None, [error, str(message or info.get("rule_msg") or "")])
+            )
+            self.jobs.append(FailedJob(info.get("rule_name", "?"), logs, text))
+
+
+# Snakemake checks for incomplete outputs before it locks the directory, so a
+# second run started while one is running is told that the first run's
+# unfinished outputs are incomplete, and to rerun them.
+ANOTHER_RUN_HINT = (
+    "colourquant: is another snakemake running in this directory? Its unfinished "
+    "outputs look incomplete: wait for it to finish (and do not use --rerun-incomplete "
+    "meanwhile). If none is running, a previous run was killed: run `snakemake --unlock` "
+    "if Snakemake says the directory is locked, then the same command with "
+    "--rerun-incomplete."
+)
+FAILED_JOBS = FailedJobs()
+logging.getLogger("snakemake.logging").addHandler(FAILED_JOBS)
+
+
 def report_failed_jobs(log_dir=results("logs")):
     """For `onerror`: list this run's failed jobs and their messages together.
 
     Snakemake reports each failed job amid its own details; this repeats them
-    at the end, each with its one-line message (see failed_job_messages).
+    at the end, each with its one-line message (see failed_job_messages),
+    including jobs killed without one (FailedJobs).
     """
-    lines = failed_job_messages(log_dir, since=RUN_STARTED)
+    lines = failed_job_messages(log_dir, since=RUN_STARTED, failed=FAILED_JOBS.jobs)
+    free = shutil.disk_usage(RESULTS if Path(RESULTS).exists() else ".").free
+    if free < 50 * 2**20:
+        lines.append(
+            f"the disk holding {RESULTS}/ is full ({free / 2**20:.0f} MB free): jobs "
+            "cannot write their outputs or logs; free some space"
+        )
     if lines:
         print(
             "colourquant: failed in this run:",
@@ -124,10 +195,6 @@ def report_failed_jobs(log_dir=results("logs")):
             sep="\n",
             file=sys.stderr,
         )
-
-
-def is_url(source):
-    return source.startswith(("http://", "https://"))
 
 
 def image_file(wildcards):
@@ -161,6 +228,19 @@ def size_mb(input):
     "to be determined", as it does for `input.size_mb`.
     """
     return sum(os.path.getsize(path) for path in input) / 2**20
+
+
+def megapixels(input):
+    """Megapixels the input images declare in their headers (nothing is decoded).
+
+    A missing input (a download, in a dry run) raises FileNotFoundError: the
+    resource is then "to be determined" until the job is about to run.
+    """
+    total = 0
+    for path in input:
+        os.stat(path)
+        total += declared_pixels(path) or 0
+    return total / 1e6
 
 
 def run_files(name, images=None, spaces=None):
