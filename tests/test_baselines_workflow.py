@@ -75,7 +75,7 @@ def test_figures_and_report(sweep):
             with Image.open(sweep / f"results/default/figures/{image}/{figure}") as png:
                 assert png.size[0] > 300 and png.size[1] > 200
     report = (sweep / "results/default/report.html").read_text()
-    assert "k-means vs classic quantizers" in report
+    assert "k-means vs other methods" in report
     assert "results/default/summary/methods.csv" in report
     assert "results/default/figures/photo/comparison_k4.jpg" in report
 
