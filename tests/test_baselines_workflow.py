@@ -86,5 +86,5 @@ def test_pillow_quantizers_refuse_k_above_256_before_any_job(tmp_path):
         "--dry-run",
     )  # fmt: skip
     assert result.returncode != 0
-    message = "median_cut and octree build at most 256 colours; got k = 300"
+    message = "'k_values': octree builds at most 256 colours; got k = 300"
     assert message in result.stdout + result.stderr

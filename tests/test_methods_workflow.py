@@ -67,6 +67,11 @@ def test_every_method_has_its_runs_and_figures_rows(every_method):
     assert table["method"].drop_duplicates().tolist() == METHODS
     report = (every_method / "report.html").read_text()
     assert "k-means vs other methods" in report
+    front_page = (every_method / "summary/front_page.rst").read_text()
+    if HAS_LIBIMAGEQUANT:
+        from colourquant.baselines import libimagequant_version
+
+        assert f"libimagequant {libimagequant_version()}" in front_page
     for image in ("photo", "flags"):
         with Image.open(every_method / f"figures/{image}/comparison.jpg") as figure:
             # A row per space and per other method, each as high as the rest.

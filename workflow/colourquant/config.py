@@ -153,7 +153,8 @@ def _check_methods_reach_k(config: dict) -> None:
     capped = [m for m in ("median_cut", "octree", "libimagequant") if m in config["methods"]]
     if capped and largest > PILLOW_MAX_COLOURS:
         raise ConfigError(
-            f"config key 'k_values': {' and '.join(capped)} build at most "
+            f"config key 'k_values': {' and '.join(capped)} "
+            f"build{'s' if len(capped) == 1 else ''} at most "
             f"{PILLOW_MAX_COLOURS} colours; got k = {largest}"
         )
 
