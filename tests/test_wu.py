@@ -127,3 +127,30 @@ def test_wu_lowers_the_error_at_every_k_on_a_photo():
 def test_wu_refuses_bad_input(colours, counts, message):
     with pytest.raises(ValueError, match=message):
         wu_palette(colours, 4, counts=counts)
+
+
+# Wu's own C code (cq.c, "C Implementation of Wu's Color Quantizer (v. 2)",
+# as published with Graphics Gems II), compiled and run on these photos at
+# k = 12, in the order it made the boxes. It truncates each box's mean to an
+# integer where wu_palette rounds it.
+WU_C_PALETTES = {
+    "coffee": "33 9 5;179 95 47;226 182 143;129 31 10;209 133 69;146 69 33;245 232 217;"
+    "79 17 7;172 43 15;207 148 101;191 111 59;175 75 30",
+    "chelsea": "46 29 16;156 118 88;127 82 45;184 150 127;145 102 66;164 131 115;89 55 33;"
+    "187 164 159;176 129 87;123 87 66;136 105 90;115 62 29",
+}
+
+
+@pytest.mark.parametrize("name", list(WU_C_PALETTES))
+def test_wu_makes_the_boxes_of_wus_own_code(name):
+    import skimage.data
+
+    from colourquant.wu import _box_sums, _moments
+
+    image = getattr(skimage.data, name)()
+    colours, counts = np.unique(image.reshape(-1, 3), axis=0, return_counts=True)
+    moments = _moments(colours, counts)
+    sums = np.array([_box_sums(moments, box) for box in wu_boxes(colours, 12, counts)])
+    truncated = np.floor(sums[:, 1:4] / sums[:, :1]).astype(int)
+    expected = [list(map(int, c.split())) for c in WU_C_PALETTES[name].split(";")]
+    np.testing.assert_array_equal(truncated, expected)

@@ -244,6 +244,18 @@ def headline(runs: pd.DataFrame, summary: pd.DataFrame, shares: dict) -> list[di
     add("kmeans_wu: median inertia / exact's", shares["inertia_ratio_median"])
     add("kmeans_wu: largest inertia / exact's", shares["inertia_ratio_max"])
     ratios = relative(runs)
+    # Where kmeans_wu's time goes, per k: its Lloyd iterations on every colour
+    # against those of exact mode's best restart (both in n_iter).
+    for k in sorted(runs["k"].unique()):
+        wu = ratios[(ratios["method"] == "kmeans_wu") & (ratios["k"] == k)]
+        exact = ratios[(ratios["method"] == "kmeans") & (ratios["k"] == k)]
+        add(f"kmeans_wu at k = {k}: median fit time / exact's", wu["fit_seconds_ratio"].median())
+        add(f"kmeans_wu at k = {k}: median inertia / exact's", wu["inertia_ratio"].median())
+        add(f"kmeans_wu at k = {k}: within 0.5 % of exact's inertia, share of runs",
+            100 * (wu["inertia_ratio"] <= 1.005).mean(), "%")  # fmt: skip
+        add(f"kmeans_wu at k = {k}: median Lloyd iterations", wu["n_iter"].median())
+        add(f"exact k-means at k = {k}: median Lloyd iterations of the best restart",
+            exact["n_iter"].median())  # fmt: skip
     for method in ("libimagequant", "minibatch_kmeans"):
         for k in sorted(runs["k"].unique()):
             rows = ratios[(ratios["method"] == method) & (ratios["k"] == k)]

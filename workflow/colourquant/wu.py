@@ -16,7 +16,11 @@ be split. Each box's colour is the mean of its pixels, rounded to 8 bits.
 No maintained Python package offers it (PyPI has Pillow's median cut, octree
 and libimagequant, and scikit-learn's clusterers), so it is written here in
 numpy; tests/test_wu.py checks it against a brute-force search of the same
-greedy splits computed from the pixels themselves.
+greedy splits computed from the pixels themselves, and against palettes made
+by Wu's own C code (v. 2): on four bundled photos it made the same boxes at
+k = 16 and 64, and at k = 256 the same on two photos and all but three of
+256 on the other two (the C code's single-precision variances decide near
+ties differently).
 """
 
 from __future__ import annotations
