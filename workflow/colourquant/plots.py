@@ -401,9 +401,13 @@ def quality_figure(
                     widest = max(widest or 0.0, drawn)
     left.set_ylabel("mean CIEDE2000 (lower is better)")
     right.set_ylabel("PSNR / dB (higher is better)")
+    k_values = sorted(int(k) for k in runs["k"].unique())
+    # A tick at every k, a label where it does not collide with the last one.
+    labelled = k_tick_labels(k_values, (k_values[-1] - k_values[0]) / 16)
     for axis in (left, right):
         axis.set_xlabel("k (number of colours)")
-        axis.set_xticks(sorted(runs["k"].unique()))
+        axis.set_xticks(labelled)
+        axis.set_xticks(sorted(set(k_values) - set(labelled)), minor=True)
         axis.grid(True, alpha=0.3)
     left.axhline(1.0, color="0.5", linestyle=":", linewidth=1)
     left.annotate(
@@ -418,18 +422,24 @@ def quality_figure(
     if has_band and widest is not None:
         # Say how wide the band is: a band thinner than the line is invisible.
         handles.append(Patch(color="0.5", alpha=0.35, label=f"{band_label} (widest ±{widest:.2g})"))
-    # One legend below both panels, where it hides no line; with many other
-    # methods, four columns fit the figure's width, and the figure grows.
-    n_cols = min(len(handles), 5 if len(handles) <= 10 else 4)
+    # One legend below both panels, where it hides no line: in as many
+    # columns (up to five) as fit the figure's width; the figure grows by the
+    # extra rows.
+    renderer = figure.canvas.get_renderer()
+    for n_cols in range(min(len(handles), 5), 0, -1):
+        legend = figure.legend(
+            handles=handles,
+            loc="outside lower center",
+            ncols=n_cols,
+            fontsize=9,
+            title="k-means by colour space"
+            + (", other methods in black and grey" if baseline_lines else ""),
+            title_fontsize=9,
+        )
+        width = legend.get_window_extent(renderer).width / figure.dpi
+        if width <= figure.get_figwidth() - 0.2 or n_cols == 1:
+            break
+        legend.remove()
     figure.set_figheight(figure.get_figheight() + 0.2 * max(0, -(-len(handles) // n_cols) - 2))
-    figure.legend(
-        handles=handles,
-        loc="outside lower center",
-        ncols=n_cols,
-        fontsize=9,
-        title="k-means by colour space"
-        + (", other methods in black and grey" if baseline_lines else ""),
-        title_fontsize=9,
-    )
     figure.suptitle(f"{image_name}: quality of the quantized image against k")
     return figure

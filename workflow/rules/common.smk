@@ -401,15 +401,16 @@ def baseline_files(name, images=None, spaces=None):
 
     The clusterers' in every space of `spaces` (default: all of them).
     """
+    # In the order of OTHER_METHODS, which figures' rows and legends follow.
     return expand(
-        f"{BASELINE_RUNS}/{name}",
-        image=images or list(IMAGES),
-        method=BASELINES,
-        k=K_VALUES,
-    ) + expand(
         f"{CLUSTER_RUNS}/{name}",
         image=images or list(IMAGES),
         method=CLUSTER_METHODS,
         space=spaces or SPACES,
+        k=K_VALUES,
+    ) + expand(
+        f"{BASELINE_RUNS}/{name}",
+        image=images or list(IMAGES),
+        method=BASELINES,
         k=K_VALUES,
     )
