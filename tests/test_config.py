@@ -198,9 +198,16 @@ def test_command_line_strings_are_converted_to_numbers():
         validate_config({**DEFAULT, "k_values": ["2.5"]}, SCHEMA)
 
 
-@pytest.mark.parametrize("methods", [["kmeans", "octree"], ["kmeans", "median_cut"]])
-def test_pillow_quantizers_refuse_k_above_256(methods):
-    with pytest.raises(ConfigError, match="'k_values': median_cut and octree build at most 256"):
+@pytest.mark.parametrize(
+    "methods, names",
+    [
+        (["kmeans", "octree"], "octree builds"),
+        (["kmeans", "median_cut", "wu"], "median_cut builds"),
+        (["kmeans", "octree", "median_cut"], "median_cut and octree build"),
+    ],
+)
+def test_pillow_quantizers_refuse_k_above_256(methods, names):
+    with pytest.raises(ConfigError, match=f"'k_values': {names} at most 256 colours; got k = 257"):
         validate_config({**DEFAULT, "k_values": [2, 257], "methods": methods}, SCHEMA)
     # k-means alone has no such limit, and 256 itself is allowed.
     assert max(validate_config({**DEFAULT, "k_values": [2, 257]}, SCHEMA)["k_values"]) == 257
@@ -238,3 +245,16 @@ def test_image_sets_that_cannot_be_used(tmp_path: Path, files, images, message):
     config = validate_config({**DEFAULT, "images": images.format(tmp_path)}, SCHEMA)
     with pytest.raises(ConfigError, match=re.escape(message.format(tmp_path))):
         image_table(config, SCHEMA)
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "config").glob("*.yaml")), ids=lambda p: p.name)
+def test_every_shipped_config_is_valid(path):
+    """The configs in config/ pass validation; one needing an absent extra says which."""
+    import importlib.util
+
+    config = yaml.safe_load(path.read_text())
+    if "libimagequant" in config["methods"] and importlib.util.find_spec("imagequant") is None:
+        with pytest.raises(ConfigError, match=r"pip install 'colourquant\[quantizers\]'"):
+            validate_config(config, SCHEMA)
+        return
+    assert validate_config(config, SCHEMA)["methods"] == config.get("methods", ["kmeans"])

@@ -140,13 +140,21 @@ def validate_config(config: dict, schema: dict) -> dict:
 
 
 def _check_methods_reach_k(config: dict) -> None:
-    """Refuse a k that a configured method cannot build (Pillow's quantizers stop at 256)."""
-    from .baselines import PILLOW_MAX_COLOURS
+    """Refuse a method whose optional package is missing, or a k it cannot build.
 
+    Pillow's quantizers and libimagequant stop at 256 colours.
+    """
+    from .baselines import PILLOW_MAX_COLOURS, missing_optional_methods
+
+    missing = missing_optional_methods(config["methods"])
+    if missing:
+        raise ConfigError(f"config key 'methods': {missing[0]}")
     largest = max(config["k_values"])
-    if {"median_cut", "octree"} & set(config["methods"]) and largest > PILLOW_MAX_COLOURS:
+    capped = [m for m in ("median_cut", "octree", "libimagequant") if m in config["methods"]]
+    if capped and largest > PILLOW_MAX_COLOURS:
         raise ConfigError(
-            f"config key 'k_values': median_cut and octree build at most "
+            f"config key 'k_values': {' and '.join(capped)} "
+            f"build{'s' if len(capped) == 1 else ''} at most "
             f"{PILLOW_MAX_COLOURS} colours; got k = {largest}"
         )
 

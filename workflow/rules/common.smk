@@ -21,6 +21,7 @@ os.environ.update(
 sys.path.insert(0, PACKAGE_ROOT)
 try:
     from colourquant.baselines import BASELINES as BASELINE_METHODS
+    from colourquant.clusterers import CLUSTERERS
     from colourquant.config import (
         ConfigError,
         choose_reference,
@@ -296,7 +297,7 @@ def final_outputs():
             image=list(IMAGES),
             figure=list(COMPARISON_FIGURES),
         ),
-        *([results("summary/methods.csv")] if BASELINES else []),
+        *([results("summary/methods.csv")] if OTHER_METHODS else []),
         *expand(
             [
                 results("figures/{image}/exploration/{space}.jpg"),
@@ -380,14 +381,15 @@ def plot_image_inputs(wildcards):
     return {
         "distinct": results(f"prepared/{wildcards.image}/distinct.npz"),
         "quantized": run_files("quantized.png", images=image),
-        "baselines": baseline_files("quantized.png", images=image),
+        "baselines": baseline_files("quantized.png", images=image, spaces=[REFERENCE]),
         "curves": expand(
             results("curves/{image}/{space}.csv"), image=image, space=SPACES
         ),
         # The image's own runs, not the metrics table: one bad image must not
         # cost the others their figures.
+        # Other clusterers in the reference space only, as the figures show them.
         "metrics": run_files("metrics.csv", images=image)
-        + baseline_files("metrics.csv", images=image),
+        + baseline_files("metrics.csv", images=image, spaces=[REFERENCE]),
         "centres": expand(
             f"{RUNS}/{RUN_FILES['centres']}",
             image=image,
@@ -412,9 +414,17 @@ def quantized_files(image, baselines=True):
 
 
 def run_file_paths(image, file, k_values, baselines=True):
-    """An image's run files named `file`, by row (space, then method) and k."""
+    """An image's run files named `file`, by row (space, then method) and k.
+
+    With `baselines`, every other method gets a row too: a clusterer its run
+    in the reference space, a classic quantizer its only run.
+    """
     rows = [(RUNS, {"space": space}) for space in SPACES]
     if baselines:
+        rows += [
+            (CLUSTER_RUNS.replace("{space}", REFERENCE), {"method": method})
+            for method in CLUSTER_METHODS
+        ]
         rows += [(BASELINE_RUNS, {"method": method}) for method in BASELINES]
     return {
         next(iter(row.values())): {
@@ -453,16 +463,32 @@ def front_page():
     return str(Path(results("summary/front_page.rst")).absolute())
 
 
-# Classic quantizers (rules/baselines.smk): per image x method, no colour space.
+# Other methods (rules/baselines.smk): classic quantizers per image x method,
+# in 8-bit RGB with no colour space; other clusterers per image x method x
+# space, like k-means.
 METHODS = config["methods"]
-BASELINES = [method for method in METHODS if method != "kmeans"]
+BASELINES = [method for method in METHODS if method in BASELINE_METHODS]
 BASELINE_RUNS = results("baselines/{image}/{method}/k{k}")
-COMPARISON_CATEGORY = "k-means vs classic quantizers"
+CLUSTER_METHODS = [method for method in METHODS if method in CLUSTERERS]
+CLUSTER_RUNS = results("clusterers/{image}/{method}/{space}/k{k}")
+# Every method but k-means: a row each in the comparison figures, after the spaces.
+OTHER_METHODS = CLUSTER_METHODS + BASELINES
+COMPARISON_CATEGORY = "k-means vs other methods"
 
 
-def baseline_files(name, images=None):
-    """Paths of one per-run file of every classic quantizer, image and k."""
+def baseline_files(name, images=None, spaces=None):
+    """Paths of one per-run file of every other method, image and k.
+
+    The clusterers' in every space of `spaces` (default: all of them).
+    """
+    # In the order of OTHER_METHODS, which figures' rows and legends follow.
     return expand(
+        f"{CLUSTER_RUNS}/{name}",
+        image=images or list(IMAGES),
+        method=CLUSTER_METHODS,
+        space=spaces or SPACES,
+        k=K_VALUES,
+    ) + expand(
         f"{BASELINE_RUNS}/{name}",
         image=images or list(IMAGES),
         method=BASELINES,
