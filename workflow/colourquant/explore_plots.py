@@ -229,7 +229,7 @@ def differences_figure(
             width=0.6 * spacing,
             color="0.85",
             zorder=0,
-            label="same space, next seed\n(largest over the spaces)",
+            label="same space, other seeds\n(largest over the spaces)",
         )
     pairs = list(dict.fromkeys(zip(differences["space_a"], differences["space_b"], strict=True)))
     for (space_a, space_b), style in zip(pairs, _pair_styles(len(pairs)), strict=True):

@@ -324,11 +324,11 @@ def _baseline_style(labels: Mapping[str, str] | None = None):
 #: line of the quality figure: one lower and one upper value per run.
 BAND_COLUMNS = ("delta_e2000_mean_lower", "delta_e2000_mean_upper")
 #: What the band of :func:`seed_change_band` is, for the figure's legend.
-SEED_CHANGE_BAND = "± change of mean ΔE00 with the next seed"
+SEED_CHANGE_BAND = "± largest change of mean ΔE00 with other seeds"
 
 
 def seed_change_band(runs: pd.DataFrame) -> pd.DataFrame:
-    """`runs` with a ΔE00 band (:data:`BAND_COLUMNS`) of ± its change with the next seed.
+    """`runs` with a ΔE00 band (:data:`BAND_COLUMNS`) of ± its change with other seeds.
 
     Each k-means run's ``delta_e2000_mean_seed_change`` is how much its mean
     ΔE00 moved when the same fit was repeated with other seeds (the largest

@@ -11,7 +11,7 @@ does not count). Two thresholds:
 ``seed``
     the difference is no larger than the replicate spread: the larger of the
     two spaces' ``seed_delta_e2000`` at that k, the mean ΔE00 between a run's
-    image and its refit with the next seed (what chance alone changes).
+    image and its refits with other seeds (what chance alone changes).
 
 Where the difference still fails the threshold at the largest k swept, the
 threshold is *not reached*: ``k_from`` is NaN and ``reached`` False.
