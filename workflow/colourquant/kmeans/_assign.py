@@ -17,6 +17,8 @@ _BLOCK_VALUES = 1 << 18
 def _block_rows(columns: int) -> int:
     """Rows per block of a (rows x `columns`) distance matrix."""
     return int(min(_BLOCK_ROWS, max(256, _BLOCK_VALUES // max(columns, 1))))
+
+
 _KD_TREE_FROM_K = 32
 
 
