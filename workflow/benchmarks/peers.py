@@ -62,6 +62,7 @@ from common import (  # noqa: E402
 from colourquant.colours import distinct_colours, rebuild_image  # noqa: E402
 from colourquant.kmeans import (  # noqa: E402
     MIN_CELLS_PER_CLUSTER,
+    MIN_FINE_CELLS_PER_CLUSTER,
     colour_grids,
     fit_kmeans_exact,
     inertia,
@@ -383,14 +384,34 @@ def targets(runs: pd.DataFrame) -> list[dict]:
             add(f"bundled photos, {label}: {method} excess inertia over the best found (worst)",
                 part["excess"].max(), "%")  # fmt: skip
             add(f"bundled photos, {label}: {method} time (sum)", part["seconds"].sum(), "s")
-    for method in ("exact", "notebook", "imagequant", "faiss", "sklearn_restarts"):
-        for value in (16, 64, 256):
-            at = table[(table["method"] == method) & (table["k"] == value)
-                       & (table["image"] != LARGE_NAME)]  # fmt: skip
-            if len(at):
-                add(f"bundled photos, k = {value}: {method} time (median)",
-                    at["seconds"].median(), "s")  # fmt: skip
+    for where, images in (("bundled photos", table["image"] != LARGE_NAME),
+                          ("24 MP photo", table["image"] == LARGE_NAME)):  # fmt: skip
+        for method in ("exact", "notebook", "imagequant", "faiss", "sklearn_restarts"):
+            for value in (16, 64, 256):
+                at = table[(table["method"] == method) & (table["k"] == value) & images]
+                if len(at):
+                    add(f"{where}, k = {value}: {method} time (median)",
+                        at["seconds"].median(), "s")  # fmt: skip
+    sizes = runs.groupby("image")[["n_pixels", "n_unique"]].first()
+    for image, size in sizes.iterrows():
+        add(f"{image}: megapixels", size["n_pixels"] / 1e6, "megapixels")
+        add(f"{image}: distinct colours", size["n_unique"], "")
     return results
+
+
+TARGETS = {  # issue #18
+    "1. k >= 64: exact time / imagequant time (median)": "<= 2",
+    "1. k >= 64: exact mse_rgb <= imagequant mse_rgb (share of runs)": ">= 95 %",
+    "1. k >= 64: exact mse_rgb / sklearn_restarts mse_rgb (median)": "<= 1.005",
+    "2. k <= 32: exact time / notebook time (median)": "<= 1",
+    "2. k <= 32: exact inertia <= notebook inertia (share of runs)": ">= 95 %",
+    "3. exact inertia / sklearn_restarts inertia (median, worst)": "<= 1.000, <= 1.005",
+    "3. sklearn_restarts time / exact time": ">= 10",
+    "4. default sweep: wall time / (summed job CPU time / cores)": "<= 1.3",
+    "4. default sweep: summed job CPU time per run / today's": "<= 0.5",
+    "5. config/study.yaml on 2 cores": "<= 20 min",
+    "6. 24 MP photo: peak memory per job": "<= 1 GB",
+}
 
 
 def plot(runs: pd.DataFrame, path: Path) -> None:
@@ -490,7 +511,12 @@ def main():
                       {"k values": K_VALUES, "spaces": SPACES, "bundled photos": names,
                        "repeats on the bundled photos": arguments.repeats,
                        "repeats on the 24 MP photo": 1, "threads": 1,
-                       "fit settings": FIT, "faiss iterations": FAISS_ITERATIONS},
+                       "fit settings": FIT, "faiss iterations": FAISS_ITERATIONS,
+                       "tolerances of the iterations on every point compared": FULL_TOLS,
+                       "notebook on the 24 MP photo up to k": NOTEBOOK_MAX_K_LARGE,
+                       "grid cells per cluster, at least": MIN_CELLS_PER_CLUSTER,
+                       "fine grid cells per cluster, at least": MIN_FINE_CELLS_PER_CLUSTER,
+                       "targets": TARGETS},
                       [{key: row[key] for key in ("measure", "value", "unit")}
                        for row in results])  # fmt: skip
 
