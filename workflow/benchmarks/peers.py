@@ -21,22 +21,25 @@ e) ``sklearn_restarts``: scikit-learn's KMeans with exact mode's ``n_init`` on
 
 a)-d) are timed ``--repeats`` times, interleaved (the order of the methods
 rotates), on the bundled photos, and once on the 24-megapixel photo; the
-tables keep the median. Also the peak memory of one workflow job's work on the
-24-megapixel photo (:func:`colourquant.runs.kmeans_runs`, Lab, every k, with
-the default seed noise) in a child process.
+tables keep the median. Writes results/performance/peers.csv,
+peers_summary.csv and peers.png and, without --quick, the committed summary
+docs/benchmarks/peers.json.
 
-Writes results/performance/peers.csv, peers_summary.csv and peers.png and,
-without --quick, the committed summary docs/benchmarks/peers.json.
+With --memory, only the peak memory of one workflow job's work on the
+24-megapixel photo (:func:`colourquant.runs.kmeans_runs`, Lab, every k, with
+the default seed noise) in a child process: docs/benchmarks/peers_memory.json.
+With --profile, only where exact mode's time goes (restarts, iterations on
+every colour, assignment) at k = 16, 64, 256: docs/benchmarks/peers_profile.json.
 
 Install the peers with ``pip install -e ".[bench]"``.
 
-Usage: python workflow/benchmarks/peers.py [--quick] [--repeats 3] [--out results/performance]
+Usage: python workflow/benchmarks/peers.py [--quick] [--repeats 3] [--memory] [--profile]
+       [--out results/performance]
 """
 
 from __future__ import annotations
 
 import argparse
-import resource
 import subprocess
 import sys
 import time
@@ -257,20 +260,70 @@ def run_image(image: Image, k_values, repeats: int, restarts: bool, rows: list) 
 
 
 def job_peak_memory(k_values) -> float:
-    """Peak RSS (GB) of a child process doing one quantize job's work on the
-    24-megapixel photo: kmeans_runs in Lab at every k, default fit settings."""
+    """Peak RSS (GB) of one quantize job's work on the 24-megapixel photo in a
+    child process: kmeans_runs in Lab at every k, default fit settings, from
+    the photo's distinct colours (which a job loads from prepare_image's file).
+    Making the photo costs more memory than that: the peak is reset after it."""
     code = f"""
-import sys
+import gc, sys
 sys.path.insert(0, {str(REPO / "workflow")!r}); sys.path.insert(0, {str(Path(__file__).parent)!r})
 from common import FIT, large_image
 from colourquant.colours import distinct_colours
 from colourquant.runs import FitSettings, kmeans_runs
 image = distinct_colours(large_image())
+gc.collect()
+with open("/proc/self/clear_refs", "w") as clear:
+    clear.write("5")  # resets VmHWM to the current resident set
 for run in kmeans_runs(image, "Lab", {list(k_values)!r}, FitSettings.from_config(FIT), name="x"):
     pass
+status = open("/proc/self/status").read()
+print(int(status.split("VmHWM:")[1].split()[0]))
 """
-    subprocess.run([sys.executable, "-c", code], check=True)
-    return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024**2
+    child = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    return int(child.stdout.split()[-1]) / 1024**2
+
+
+def profile(k_values=(16, 64, 256)) -> list[dict]:
+    """Where exact mode's time goes, per stage: the bundled photos in RGB and
+    Lab at each k (one thread; wall seconds, as the fit times its own stages;
+    medians over photos and spaces)."""
+    stages = []
+    with threadpool_limits(limits=1):
+        for name in BUNDLED:
+            image = Image(name, bundled_image(name))
+            distinct = image.distinct
+            for space in SPACES:
+                points = image.points[space]
+                started = time.perf_counter()
+                grid, fine_grid = colour_grids(points, distinct.counts, FIT["grid_cells"])
+                grid_seconds = time.perf_counter() - started
+                for k in k_values:
+                    started = time.perf_counter()
+                    fit = fit_kmeans_exact(grid, k, fine_grid=fine_grid, init_weights=image.seeds,
+                                           n_init=FIT["n_init"], max_iter=FIT["max_iter"],
+                                           tol=FIT["tol"], seed=SEED)  # fmt: skip
+                    fitted = time.perf_counter()
+                    labels = nearest_centre(points, fit.centres)
+                    palette, _ = to_srgb8(fit.centres, space)
+                    rebuild_image(palette[labels], distinct.index, distinct.shape)
+                    stages.append({"k": k, "restarts": fit.seeding_seconds,
+                                   "iterations on every colour": fit.fit_seconds
+                                   - fit.seeding_seconds, "n_iter": fit.n_iter,
+                                   "assign + rebuild": time.perf_counter() - fitted,
+                                   "whole fit": fit.fit_seconds,
+                                   "grids (once per photo and space)": grid_seconds})  # fmt: skip
+    table = pd.DataFrame(stages)
+    table["per iteration"] = table["iterations on every colour"] / table["n_iter"]
+    results = []
+    for k, part in table.groupby("k"):
+        for column in table.columns.drop("k"):
+            unit = "" if column == "n_iter" else "s"
+            results.append({"measure": f"k = {k}: {column} (median)",
+                            "value": part[column].median(), "unit": unit})  # fmt: skip
+        share = (part["restarts"] / part["whole fit"]).median()
+        results.append({"measure": f"k = {k}: restarts / whole fit (median)",
+                        "value": 100 * share, "unit": "%"})  # fmt: skip
+    return results
 
 
 def medians(runs: pd.DataFrame) -> pd.DataFrame:
@@ -479,8 +532,42 @@ def main():
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--k", type=int, nargs="+", default=K_VALUES, help="with --quick")
     parser.add_argument("--out", type=Path, default=Path("results/performance"))
+    parser.add_argument(
+        "--memory",
+        action="store_true",
+        help="only the peak memory of a job on the 24 MP photo (peers_memory.json)",
+    )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="only exact mode's time per stage (peers_profile.json)",
+    )
     arguments = parser.parse_args()
     k_values = arguments.k if arguments.quick else K_VALUES
+    if arguments.profile:
+        results = profile()
+        print(pd.DataFrame(results).to_string(index=False))
+        write_summary("peers_profile", "python workflow/benchmarks/peers.py --profile",
+                      {"photos": BUNDLED, "spaces": SPACES, "threads": 1,
+                       "fit settings": FIT}, results)  # fmt: skip
+        return
+    if arguments.memory:
+        peak = job_peak_memory(K_VALUES)
+        print(f"peak memory {peak:.3f} GB")
+        write_summary(
+            "peers_memory",
+            "python workflow/benchmarks/peers.py --memory",
+            {"k values": K_VALUES, "space": "Lab", "fit settings": FIT, "target": "<= 1 GB"},
+            [
+                {
+                    "measure": "24 MP photo: peak memory of one job's kmeans_runs (Lab, "
+                    "every k), from its distinct colours",
+                    "value": peak,
+                    "unit": "GB",
+                }
+            ],
+        )
+        return
     arguments.out.mkdir(parents=True, exist_ok=True)
     import faiss
 
@@ -497,10 +584,6 @@ def main():
     runs = pd.DataFrame(rows)
     runs.to_csv(arguments.out / "peers.csv", index=False)
     results = targets(runs)
-    peak = None if arguments.quick else job_peak_memory(k_values)
-    if peak is not None:
-        results.append({"measure": "24 MP photo: peak memory of one job's kmeans_runs (Lab, "
-                        "every k)", "value": peak, "unit": "GB", "target": "<= 1"})  # fmt: skip
     summary = pd.DataFrame(results)
     summary.to_csv(arguments.out / "peers_summary.csv", index=False)
     plot(runs, arguments.out / "peers.png")
