@@ -58,6 +58,7 @@ from common import (  # noqa: E402
     LARGE_NAME,
     REPO,
     bundled_image,
+    full_image_scores,
     large_image,
     write_summary,
 )
@@ -68,7 +69,6 @@ from colourquant.kmeans import (  # noqa: E402
     MIN_FINE_CELLS_PER_CLUSTER,
     colour_grids,
     fit_kmeans_exact,
-    inertia,
     nearest_centre,
     pixel_sample_weights,
 )
@@ -90,11 +90,7 @@ FULL_TOLS = [1e-4, 3e-5]
 
 def scores(points, counts, colours, centres, space):
     """Full-image inertia in the fit space and mse_rgb of the 8-bit result."""
-    labels = nearest_centre(points, centres)
-    palette, _ = to_srgb8(centres, space)
-    error = colours.astype(np.float64) - palette[labels]
-    mse = float(counts @ np.einsum("ij,ij->i", error, error) / counts.sum())
-    return inertia(points, counts, centres, labels), mse
+    return full_image_scores(points, counts, centres, space, colours)
 
 
 def cpu_seconds(function):
