@@ -1,5 +1,6 @@
 """Classic quantizers: palettes, validation, and evaluation by k-means' own code."""
 
+import importlib.util
 import re
 
 import numpy as np
@@ -10,6 +11,8 @@ from PIL import Image
 from colourquant.baselines import (
     BASELINES,
     baseline_palette,
+    libimagequant_palette,
+    libimagequant_version,
     median_cut_palette,
     octree_palette,
     random_codebook_palette,
@@ -75,7 +78,16 @@ def test_octree_merges_colours_that_share_a_fine_cell():
     assert _rows(median_cut_palette(image, 3)) == [(10, 10, 10), (12, 12, 12), (200, 200, 200)]
 
 
-@pytest.mark.parametrize("method", list(BASELINES))
+HAS_IMAGEQUANT = importlib.util.find_spec("imagequant") is not None
+needs_imagequant = pytest.mark.skipif(
+    not HAS_IMAGEQUANT, reason="libimagequant is optional: pip install 'colourquant[quantizers]'"
+)
+
+
+@pytest.mark.parametrize(
+    "method",
+    [pytest.param(m, marks=needs_imagequant) if m == "libimagequant" else m for m in BASELINES],
+)
 @pytest.mark.parametrize("k", [1, 2, 5, 16])
 def test_palettes_are_at_most_k_distinct_8_bit_colours(method, k):
     palette = baseline_palette(method, noisy_photo(seed=2), k, seed=0)
@@ -144,8 +156,9 @@ def test_methods_config_defaults_to_kmeans_and_requires_it():
     assert config["methods"] == ["kmeans", "octree", "random_codebook"]
     with pytest.raises(ConfigError, match="'methods' must include 'kmeans'; got \\['octree'\\]"):
         validate_config({"methods": ["octree"]}, SCHEMA)
-    with pytest.raises(ConfigError, match="'methods\\[1\\]': 'wu' is not allowed; allowed: kmeans"):
-        validate_config({"methods": ["kmeans", "wu"]}, SCHEMA)
+    unknown = "'methods\\[1\\]': 'pngquant' is not allowed; allowed: kmeans"
+    with pytest.raises(ConfigError, match=unknown):
+        validate_config({"methods": ["kmeans", "pngquant"]}, SCHEMA)
 
 
 def test_methods_table_orders_by_k_then_method_and_headline_keeps_kmeans_only():
@@ -172,3 +185,45 @@ def test_methods_table_orders_by_k_then_method_and_headline_keeps_kmeans_only():
     assert table["mse_rgb"].tolist() == [3.0, 2.0, 6.0, 15.0]
     assert table["n_images"].tolist() == [2, 2, 2, 2]
     assert list(headline_table(runs, ["RGB", "Lab"])["space"]) == ["RGB", "Lab"]
+
+
+@needs_imagequant
+def test_libimagequant_palette_is_the_bindings_own_and_nearest_colour_is_no_worse():
+    import imagequant
+
+    image = noisy_photo(seed=5, height=40, width=50)
+    rgba = np.dstack([image, np.full(image.shape[:2], 255, np.uint8)])
+    indices, palette = imagequant.quantize_raw_rgba_bytes(
+        rgba.tobytes(), 50, 40, dithering_level=0.0, max_colors=6
+    )
+    palette = np.asarray(palette, np.uint8).reshape(-1, 4)[:, :3]
+    indices = np.frombuffer(indices, np.uint8)
+    ours = libimagequant_palette(image, 6)
+    assert _rows(ours) == _rows(np.unique(palette[indices], axis=0))
+    assert len(ours) == 6
+    # Its own remapping (no dithering) against each pixel's nearest palette colour.
+    own_mse = ((palette[indices].reshape(image.shape).astype(np.int64) - image) ** 2).sum(2).mean()
+    assert _evaluate(image, ours).metrics["mse_rgb"] <= own_mse
+    assert re.fullmatch(r"\d+\.\d+\.\d+", libimagequant_version())
+    # Three flat colours come back exactly.
+    assert _rows(libimagequant_palette(flat_colour_image(THREE), 8)) == sorted(THREE)
+
+
+def test_a_missing_optional_package_is_named_with_its_extra_before_any_job(monkeypatch):
+    import colourquant.baselines
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *args: None if name == "imagequant" else real_find_spec(name, *args),
+    )
+    message = (
+        "config key 'methods': method 'libimagequant' needs the optional package "
+        "'imagequant': pip install 'colourquant[quantizers]'"
+    )
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        validate_config({"methods": ["kmeans", "wu", "libimagequant"]}, SCHEMA)
+    assert colourquant.baselines.missing_optional_methods(["kmeans", "wu"]) == []
+    # Without libimagequant the config is fine.
+    assert validate_config({"methods": ["kmeans", "wu"]}, SCHEMA)["methods"] == ["kmeans", "wu"]

@@ -75,7 +75,7 @@ def test_figures_and_report(sweep):
             with Image.open(sweep / f"results/default/figures/{image}/{figure}") as png:
                 assert png.size[0] > 300 and png.size[1] > 200
     report = (sweep / "results/default/report.html").read_text()
-    assert "k-means vs classic quantizers" in report
+    assert "k-means vs other methods" in report
     assert "results/default/summary/methods.csv" in report
     assert "results/default/figures/photo/comparison_k4.jpg" in report
 
@@ -86,5 +86,5 @@ def test_pillow_quantizers_refuse_k_above_256_before_any_job(tmp_path):
         "--dry-run",
     )  # fmt: skip
     assert result.returncode != 0
-    message = "median_cut and octree build at most 256 colours; got k = 300"
+    message = "'k_values': octree builds at most 256 colours; got k = 300"
     assert message in result.stdout + result.stderr

@@ -55,7 +55,8 @@ def test_every_schema_key_has_description_and_default():
     [
         (
             {"colours": ["RGB"]},
-            "unknown config key 'colours'; allowed keys: colour_spaces, experiment, fit",
+            "unknown config key 'colours'; allowed keys: colour_spaces, download_timeout, "
+            "experiment, fit",
         ),
         (
             {"colour_spaces": ["RGB", "Lab2"]},
@@ -75,6 +76,7 @@ def test_every_schema_key_has_description_and_default():
         ({"fit": {"replicates": "x"}}, "'fit.replicates': 'x' is not of type 'integer'"),
         ({"fit": {"seed_noise": True}}, "unknown config key 'seed_noise' under 'fit'"),
         ({"images": []}, "'images'"),
+        ({"download_timeout": 0}, "'download_timeout': 0 is less than or equal to the minimum"),
         ({"images": [{"name": "../up", "source": "x.png"}]}, "image name '../up' may contain only"),
         ({"images": [{"name": "a/b", "source": "x.png"}]}, "image name 'a/b' may contain only"),
         (
@@ -100,6 +102,42 @@ def test_image_sheet(tmp_path: Path):
         "cat": {"name": "cat", "source": "skimage:chelsea"},
         "mine": {"name": "mine", "source": "data/mine.jpg"},
     }
+
+
+def test_sheet_saved_by_a_spreadsheet_program_with_a_byte_order_mark(tmp_path: Path):
+    # Excel's "CSV UTF-8" starts the file with a UTF-8 byte-order mark.
+    sheet = tmp_path / "images.csv"
+    sheet.write_text(
+        "name,source,sha256\ncafé,data/café.jpg,\nmine,data/mine.jpg,\n", encoding="utf-8-sig"
+    )
+    assert sheet.read_bytes().startswith(b"\xef\xbb\xbfname,")
+    config = validate_config({**DEFAULT, "images": str(sheet)}, SCHEMA)
+    with pytest.raises(ConfigError, match="line 2"):  # é is no letter of a name
+        image_table(config, SCHEMA)
+    sheet.write_text("name,source\ncafe,data/café.jpg\n", encoding="utf-8-sig")
+    assert image_table(config, SCHEMA) == {"cafe": {"name": "cafe", "source": "data/café.jpg"}}
+
+
+@pytest.mark.parametrize(
+    ("source", "scheme"),
+    [("file:///home/me/photo.png", "file"), ("ftp://example.org/photo.png", "ftp")],
+)
+def test_urls_other_than_http_are_refused_with_the_config(source, scheme):
+    config = validate_config({**DEFAULT, "images": [{"name": "a", "source": source}]}, SCHEMA)
+    with pytest.raises(ConfigError) as error:
+        image_table(config, SCHEMA)
+    assert str(error.value) == (
+        f"config key 'images': image 'a': source {source!r} is an {scheme}:// URL; only "
+        "http:// and https:// URLs are downloaded (a local file is given by its path, "
+        "without file://)"
+    )
+
+
+def test_a_checksum_on_a_sample_image_is_refused_rather_than_ignored():
+    images = [{"name": "a", "source": "skimage:chelsea", "sha256": "0" * 64}]
+    config = validate_config({**DEFAULT, "images": images}, SCHEMA)
+    with pytest.raises(ConfigError, match="image 'a': sha256 is checked for files and downloads"):
+        image_table(config, SCHEMA)
 
 
 def test_unknown_sample_image_is_refused_with_the_config():
@@ -160,9 +198,16 @@ def test_command_line_strings_are_converted_to_numbers():
         validate_config({**DEFAULT, "k_values": ["2.5"]}, SCHEMA)
 
 
-@pytest.mark.parametrize("methods", [["kmeans", "octree"], ["kmeans", "median_cut"]])
-def test_pillow_quantizers_refuse_k_above_256(methods):
-    with pytest.raises(ConfigError, match="'k_values': median_cut and octree build at most 256"):
+@pytest.mark.parametrize(
+    "methods, names",
+    [
+        (["kmeans", "octree"], "octree builds"),
+        (["kmeans", "median_cut", "wu"], "median_cut builds"),
+        (["kmeans", "octree", "median_cut"], "median_cut and octree build"),
+    ],
+)
+def test_pillow_quantizers_refuse_k_above_256(methods, names):
+    with pytest.raises(ConfigError, match=f"'k_values': {names} at most 256 colours; got k = 257"):
         validate_config({**DEFAULT, "k_values": [2, 257], "methods": methods}, SCHEMA)
     # k-means alone has no such limit, and 256 itself is allowed.
     assert max(validate_config({**DEFAULT, "k_values": [2, 257]}, SCHEMA)["k_values"]) == 257
@@ -200,3 +245,16 @@ def test_image_sets_that_cannot_be_used(tmp_path: Path, files, images, message):
     config = validate_config({**DEFAULT, "images": images.format(tmp_path)}, SCHEMA)
     with pytest.raises(ConfigError, match=re.escape(message.format(tmp_path))):
         image_table(config, SCHEMA)
+
+
+@pytest.mark.parametrize("path", sorted((REPO / "config").glob("*.yaml")), ids=lambda p: p.name)
+def test_every_shipped_config_is_valid(path):
+    """The configs in config/ pass validation; one needing an absent extra says which."""
+    import importlib.util
+
+    config = yaml.safe_load(path.read_text())
+    if "libimagequant" in config["methods"] and importlib.util.find_spec("imagequant") is None:
+        with pytest.raises(ConfigError, match=r"pip install 'colourquant\[quantizers\]'"):
+            validate_config(config, SCHEMA)
+        return
+    assert validate_config(config, SCHEMA)["methods"] == config.get("methods", ["kmeans"])

@@ -54,6 +54,8 @@ from colourquant.plots import (  # noqa: E402
     space_colours,
 )
 from colourquant.spaces import from_srgb8, get_space  # noqa: E402
+from colourquant.study import critical_difference_figure, paired_differences, rank_tests  # noqa: E402
+from colourquant.study.plots import mean_rank_figure, paired_differences_figure  # noqa: E402
 from conftest import noisy_photo  # noqa: E402
 
 SPACES = ["RGB", "Lab", "HSV", "HSL"]
@@ -195,6 +197,19 @@ def every_colour(n: int = 4000, seed: int = 0) -> np.ndarray:
     return np.random.default_rng(seed).integers(0, 256, (1, n, 3), dtype=np.uint8)
 
 
+def study_runs(n_images: int = 9, k_values=(2, 4, 8, 16, 32, 64, 128, 256)) -> pd.DataFrame:
+    """Mean ΔE00 of every space in every image and k, Lab best, as the study reads it."""
+    rng = np.random.default_rng(5)
+    rows = []
+    for image in range(n_images):
+        for space_index, space in enumerate(SPACES):
+            for k in k_values:
+                error = 20 / np.sqrt(k) + 0.3 * space_index + rng.normal(0, 0.2)
+                rows.append({"image": f"image{image}", "space": space, "method": "kmeans",
+                             "k": k, "delta_e2000_mean": error, "psnr": 40 - error})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
 FIGURES = {
     "comparison at one k": lambda: comparison_of(
         noisy_photo(0, 300, 451), k=4, delta_e=delta_e_of_table()
@@ -222,6 +237,18 @@ FIGURES = {
         "photo", centres_tables([2, 6, 16]), 768, SPACES, [2, 6, 16]
     ),
     "exploration": lambda: exploration_of("Lab", noisy_photo(1, 60, 80))[0],
+    "study ranks": lambda: mean_rank_figure(
+        rank_tests(study_runs(), metrics=["delta_e2000_mean"]),
+        space_colours(SPACES),
+        "delta_e2000_mean",
+    ),
+    "study critical difference": lambda: critical_difference_figure(
+        rank_tests(study_runs(), metrics=["delta_e2000_mean"]), 256, "delta_e2000_mean"
+    ),
+    "study differences": lambda: paired_differences_figure(
+        paired_differences(study_runs(), metrics=["delta_e2000_mean", "psnr"], reference="RGB"),
+        space_colours(SPACES),
+    ),
     "differences": lambda: differences_figure(
         "photo",
         pairwise_differences(
@@ -238,12 +265,17 @@ FIGURES = {
 
 
 @pytest.mark.parametrize("name", FIGURES)
-def test_figures_are_legible_and_wholly_in_view_in_the_report(name, tmp_path):
+def test_figures_are_legible_and_wholly_in_view_in_the_report(name, tmp_path, monkeypatch):
     figure = FIGURES[name]()
     dpi = COMPARISON_DPI if name.startswith("comparison") else FIGURE_DPI  # as plot_image
     text = smallest_text(figure)
     height = screen_px(figure, text.get_fontsize(), dpi)
     assert height >= MIN_TEXT_PX, f"{text.get_text()!r}: {height:.1f} px on screen"
+    # No text is cut off at the figure's edges (a title wider than the figure, say).
+    page = figure.bbox
+    for text, box in drawn_texts(figure, monkeypatch):
+        assert page.x0 - 1 <= box.x0 and box.x1 <= page.x1 + 1, text.get_text()
+        assert page.y0 - 1 <= box.y0 and box.y1 <= page.y1 + 1, text.get_text()
     write_figure(tmp_path / "figure.png", figure, dpi=dpi)
     with Image.open(tmp_path / "figure.png") as png:
         assert png.size[0] <= 2400 and png.size[1] <= MAX_FIGURE_PIXELS[1]

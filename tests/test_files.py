@@ -6,7 +6,7 @@ import time
 import pytest
 
 from colourquant.files import atomic_path
-from colourquant.jobs import failed_job_messages
+from colourquant.jobs import FailedJob, failed_job_messages, killed_cause
 
 
 def test_atomic_write_leaves_nothing_when_interrupted(tmp_path):
@@ -51,3 +51,49 @@ def test_failed_job_messages_come_from_this_run_s_logs(tmp_path):
         f"{logs}/summarise.log: unexpected error: KeyError: 'psnr'",
     ]
     assert failed_job_messages(tmp_path / "no_logs_yet", since) == []
+
+
+def test_failed_jobs_are_listed_even_without_a_message(tmp_path):
+    logs = tmp_path / "logs"
+    (logs / "quantize/a").mkdir(parents=True)
+    (logs / "quantize/a/RGB.log").write_text("")  # killed before it could write a word
+    (logs / "prepare_image").mkdir()
+    (logs / "prepare_image/b.log").write_text("colourquant: image 'b': 'b.png' does not exist\n")
+    since = time.time() - 60
+    failed = [
+        FailedJob(
+            "quantize",
+            (f"{logs}/quantize/a/RGB.log",),
+            "Command 'python x.quantize.py' died with <Signals.SIGKILL: 9>.",
+        ),
+        FailedJob(
+            "prepare_image",
+            (f"{logs}/prepare_image/b.log",),
+            "Command 'python x.py' returned non-zero exit status 1.",
+        ),
+        FailedJob("summarise", (f"{logs}/summarise.log",), "returned non-zero exit status 1."),
+        FailedJob("plot_image", (), "SLURM-job '7' failed, SLURM status is: 'TIMEOUT'"),
+    ]
+    assert failed_job_messages(logs, since, failed) == [
+        f"{logs}/quantize/a/RGB.log: killed (SIGKILL), probably out of memory or time",
+        f"{logs}/prepare_image/b.log: image 'b': 'b.png' does not exist",
+        f"{logs}/summarise.log: failed without a message (see Snakemake's output above)",
+        "rule plot_image: killed by Slurm: out of time (raise runtime)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("error", "cause"),
+    [
+        ("died with <Signals.SIGKILL: 9>.", "killed (SIGKILL)"),
+        ("returned non-zero exit status -9.", "killed (SIGKILL)"),
+        ("returned non-zero exit status 137.", "killed (SIGKILL)"),
+        ("returned non-zero exit status 143.", "killed (SIGTERM)"),
+        ("died with <Signals.SIGSEGV: 11>.", None),
+        ("returned non-zero exit status 1.", None),
+        ("", None),
+    ],
+)
+def test_killed_cause_reads_signals_and_shell_exit_codes(error, cause):
+    found = killed_cause(f"Command 'python job.py' {error}")
+    assert found == (None if cause is None else f"{cause}, probably out of memory or time")

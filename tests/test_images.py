@@ -6,11 +6,7 @@ shapes, are checked. Nothing touches the network beyond 127.0.0.1.
 
 from __future__ import annotations
 
-import hashlib
-import http.server
-import socket
 import struct
-import threading
 import zlib
 from pathlib import Path
 
@@ -19,7 +15,6 @@ import pytest
 from PIL import Image, ImageFile
 
 from colourquant import images
-from colourquant.downloads import download_image
 from colourquant.images import ImageError, load_image, sample_image
 
 NAME = "pic"
@@ -469,79 +464,3 @@ def test_unknown_sample_is_refused(sample):
     assert str(caught.value) == (
         f"image '{NAME}': scikit-image has no sample image 'skimage:{sample}'"
     )
-
-
-# --- downloads ---------------------------------------------------------------------
-
-CONTENT = b"pretend these are image bytes" * 100
-
-
-@pytest.fixture
-def served(tmp_path):
-    """Serve `tmp_path/served` on 127.0.0.1; yields the base URL."""
-    root = tmp_path / "served"
-    root.mkdir()
-    (root / "photo.png").write_bytes(CONTENT)
-
-    class QuietHandler(http.server.SimpleHTTPRequestHandler):
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, directory=str(root), **kwargs)
-
-        def log_message(self, format, *args):  # noqa: A002 - the base class's name
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), QuietHandler)
-    # Polled often, so that shutdown() returns at once (the default waits up to 0.5 s).
-    thread = threading.Thread(target=server.serve_forever, args=(0.01,), daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join()
-
-
-def download_refusal(url: str, destination: Path, **options) -> str:
-    with pytest.raises(ImageError) as caught:
-        download_image(url, destination, name=NAME, **options)
-    message = str(caught.value)
-    assert message.startswith(f"image '{NAME}': ") and "\n" not in message
-    assert list(destination.parent.iterdir()) == []  # no file, no partial download
-    return message
-
-
-def test_download_with_right_checksum_succeeds(served, tmp_path):
-    destination = tmp_path / "out" / "photo.png"
-    checksum = hashlib.sha256(CONTENT).hexdigest().upper()  # case does not matter
-    download_image(f"{served}/photo.png", destination, name=NAME, sha256=checksum)
-    assert destination.read_bytes() == CONTENT
-    assert [path.name for path in destination.parent.iterdir()] == ["photo.png"]
-
-
-def test_download_with_wrong_checksum_leaves_nothing(served, tmp_path):
-    destination = tmp_path / "out" / "photo.png"
-    destination.parent.mkdir()
-    message = download_refusal(f"{served}/photo.png", destination, sha256="0" * 64)
-    assert hashlib.sha256(CONTENT).hexdigest() in message and "0" * 64 in message
-
-
-def test_download_of_missing_page_fails(served, tmp_path):
-    destination = tmp_path / "out" / "photo.png"
-    destination.parent.mkdir()
-    assert "404" in download_refusal(f"{served}/absent.png", destination)
-
-
-def test_download_of_missing_file_url_fails(tmp_path):
-    destination = tmp_path / "out" / "photo.png"
-    destination.parent.mkdir()
-    url = (tmp_path / "absent.png").as_uri()
-    assert f"download of {url} failed" in download_refusal(url, destination)
-
-
-def test_download_from_closed_port_fails(tmp_path):
-    with socket.socket() as probe:  # a port that was free a moment ago, now closed
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    destination = tmp_path / "out" / "photo.png"
-    destination.parent.mkdir()
-    url = f"http://127.0.0.1:{port}/photo.png"
-    assert f"download of {url} failed" in download_refusal(url, destination)

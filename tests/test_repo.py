@@ -53,6 +53,19 @@ def test_snakefmt_check_passes():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.parametrize("command", [["check"], ["format", "--check"]])
+def test_ruff_is_clean(command):
+    # Everything ruff reads: the package, tests, scripts, benchmarks, notebook and README code.
+    result = subprocess.run(
+        [sys.executable, "-m", "ruff", *command, str(REPO)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_ci_runs_the_readme_test_command():
     readme = (REPO / "README.md").read_text()
     quick_start = readme.split("## Quick start", 1)[1].split("\n## ", 1)[0]

@@ -197,7 +197,8 @@ def test_identical_spaces_tie_everywhere_and_no_ranking_is_claimed():
     assert tests["friedman_p"].iloc[0] == 1.0
     assert tests["group"].tolist() == ["a", "a"]
     assert ranking_sentences(tests, ERROR) == [
-        "At k = 4, the spaces' ranks by mean ΔE00 cannot be told apart (Friedman p = 1)."
+        "At k = 4, Friedman's test finds no evidence that the spaces' ranks by mean ΔE00 differ "
+        "(p = 1)."
     ]
 
 
@@ -212,10 +213,50 @@ def test_noise_alone_gives_no_small_p_no_interval_off_zero_and_no_claim():
     assert set(tests["group"]) == {"a"}
     assert ((paired["ci_low"] < 0) & (paired["ci_high"] > 0)).all()
     text = " ".join(findings(tests, paired))
-    assert "cannot be told apart (Friedman" in text
-    assert text.count("cannot be told from zero") == 3
+    assert "finds no evidence that the spaces' ranks by mean ΔE00 differ" in text
+    assert text.count("includes zero") == 3
     for claim in ("best mean rank", "is below zero", "is above zero"):
         assert claim not in text
+
+
+def test_a_p_below_alpha_at_one_k_of_five_is_no_claim_once_adjusted_over_k():
+    # Two spaces, 10 images: at k = 2 Lab is lower in 9 and higher in 1, so
+    # Friedman's statistic is (9 - 1)^2 / 10 = 6.4 (p = 0.0114, chi-squared, 1
+    # df); at the other four k the spaces are identical (p = 1). Benjamini-
+    # Hochberg over 5 tests: 0.0114 * 5 / 1 = 0.057, not below 0.05.
+    k_values = (2, 4, 8, 16, 32)
+    rgb = np.tile(np.linspace(3, 5, 10)[:, None], (1, len(k_values)))
+    lab = rgb.copy()
+    lab[:, 0] -= 0.5
+    lab[9, 0] += 1.0
+    tests = rank_tests(runs_table({"RGB": rgb, "Lab": lab}, k_values), metrics=[ERROR])
+    at_2 = tests[tests["k"] == 2].iloc[0]
+    assert at_2["friedman_p"] == pytest.approx(stats.chi2.sf(6.4, 1))
+    assert at_2["friedman_p_adjusted"] == pytest.approx(5 * stats.chi2.sf(6.4, 1))
+    assert (tests[tests["k"] > 2]["friedman_p_adjusted"] == 1.0).all()
+    assert set(tests["group"]) == {"a"}
+    sentences = ranking_sentences(tests, ERROR)
+    assert sentences == [
+        "At every k swept, Friedman's test finds no evidence that the spaces' ranks by mean "
+        "ΔE00 differ (p adjusted over k ≥ 0.05 at each k)."
+    ]
+    # Alone, the same k is a test of its own: no adjustment, and the ranking is claimed.
+    alone = rank_tests(runs_table({"RGB": rgb[:, :1], "Lab": lab[:, :1]}), metrics=[ERROR])
+    assert alone["friedman_p_adjusted"].iloc[0] == alone["friedman_p"].iloc[0]
+    assert "Lab has the best mean rank, 1.10 of 2" in ranking_sentences(alone, ERROR)[0]
+
+
+def test_a_strong_difference_survives_the_adjustment_and_the_sentence_gives_both_p():
+    k_values = (2, 4, 8)
+    spaces = {name: np.tile(v[:, None], (1, 3)) for name, v in one_better_everywhere().items()}
+    spaces["Lab"][:, 1:] = spaces["RGB"][:, 1:]  # Lab better at k = 2 only
+    tests = rank_tests(runs_table(spaces, k_values), metrics=[ERROR])
+    per_k = tests.drop_duplicates("k").set_index("k")
+    assert (per_k["friedman_p_adjusted"] >= per_k["friedman_p"]).all()
+    assert per_k.loc[2, "friedman_p_adjusted"] == pytest.approx(3 * per_k.loc[2, "friedman_p"])
+    sentence = next(s for s in ranking_sentences(tests, ERROR) if s.startswith("At k = 2,"))
+    assert "Lab has the best mean rank, 1.00 of 4" in sentence
+    assert "adjusted over 3 k" in sentence
 
 
 def test_too_few_images_skip_the_test_with_a_note_and_never_raise():
@@ -255,12 +296,12 @@ def test_one_space_or_one_image_is_no_error():
     assert one_image["friedman_p"].isna().all()
 
 
-def test_critical_difference_figure_draws_a_bar_per_group_that_cannot_be_told_apart():
+def test_critical_difference_figure_draws_a_bar_per_group_the_test_does_not_separate():
     runs = runs_table(one_better_everywhere(n_images=10))
     tests = rank_tests(runs, metrics=[ERROR])
     figure = critical_difference_figure(tests, 4, ERROR)
     axis = figure.axes[0]
-    assert axis.get_title().startswith("mean ΔE00 at k = 4: Friedman p = ")
+    assert axis.get_title().startswith("mean ΔE00 at k = 4, 10 images\nFriedman p = ")
     assert "CD = " in " ".join(text.get_text() for text in axis.texts)
     labels = {text.get_text() for text in axis.texts}
     assert "Lab (1.00)" in labels
@@ -297,7 +338,7 @@ def test_identical_spaces_differ_by_zero_with_the_interval_zero_to_zero():
     assert (row["mean_difference"], row["ci_low"], row["ci_high"]) == (0.0, 0.0, 0.0)
     assert (row["wins"], row["ties"], row["losses"]) == (0, 5, 0)
     assert paired_sentence(row) == (
-        "At k = 4, Lab and RGB cannot be told apart by mean ΔE00: equal in all 5 images "
+        "At k = 4, Lab and RGB are equal by mean ΔE00 in all 5 images "
         "(mean difference 0.00, 95 % interval 0.00 to 0.00)."
     )
 
@@ -505,9 +546,9 @@ def test_characteristic_correlations_give_spearman_rho_p_and_n():
 @pytest.mark.parametrize(
     ("low", "high", "verdict"),
     [
-        (-0.30, 0.05, "cannot be told from zero"),
-        (0.0, 0.0, "cannot be told from zero"),
-        (-0.30, 0.0, "cannot be told from zero"),
+        (-0.30, 0.05, "includes zero"),
+        (0.0, 0.0, "includes zero"),
+        (-0.30, 0.0, "includes zero"),
         (-0.30, -0.01, "is below zero"),
         (0.01, 0.4, "is above zero"),
         (np.nan, np.nan, "has no interval (too few images)"),
@@ -546,7 +587,7 @@ def test_the_example_sentence_of_issue_13():
     )
     assert paired_sentence(row) == (
         "At k = 8, RGB has a lower (better) mean ΔE00 than Lab in 3 of 4 images; the mean "
-        "difference, −0.12 (95 % interval −0.30 to 0.05), cannot be told from zero."
+        "difference, −0.12 (95 % interval −0.30 to 0.05), includes zero."
     )
     worse = row.copy()
     worse[["mean_difference", "ci_low", "ci_high"]] = [0.2, 0.1, 0.3]
@@ -564,21 +605,23 @@ def test_no_ranking_is_claimed_when_friedman_p_is_not_below_alpha():
             "n_images": 5,
             "n_spaces": 3,
             "friedman_p": 0.05,
+            "friedman_p_adjusted": 0.05,
             "cd": 1.48,
             "note": "",
         }
     )
     assert ranking_sentences(tests, ERROR) == [
-        "At k = 4, the spaces' ranks by mean ΔE00 cannot be told apart (Friedman p = 0.05)."
+        "At k = 4, Friedman's test finds no evidence that the spaces' ranks by mean ΔE00 differ "
+        "(p = 0.05)."
     ]
-    claimed = ranking_sentences(tests.assign(friedman_p=0.049), ERROR)
+    claimed = ranking_sentences(tests.assign(friedman_p=0.049, friedman_p_adjusted=0.049), ERROR)
     assert claimed[0].startswith("At k = 4, the spaces' ranks by mean ΔE00 differ (Friedman p")
     assert "RGB has the best mean rank, 1.20 of 3" in claimed[0]
     # Nemenyi's CD for 3 spaces over 5 images is 1.48: HSV is 1.6 ranks away, Lab 0.8.
     assert claimed[0].endswith("tells it apart from HSV, not from Lab.")
-    close = tests.assign(friedman_p=0.049, mean_rank=[1.4, 2.0, 2.6])
+    close = tests.assign(friedman_p=0.049, friedman_p_adjusted=0.049, mean_rank=[1.4, 2.0, 2.6])
     assert ranking_sentences(close, ERROR)[0].endswith(
-        "but Nemenyi's test (CD = 1.48) cannot tell it apart from any other space."
+        "but Nemenyi's test (CD = 1.48) finds no evidence that it differs from any other space."
     )
 
 

@@ -134,6 +134,17 @@ def test_report_is_built_and_mentions_every_image(sweep):
     assert "scikit-learn" in front_page and "Experiment **default**: 2 image(s)" in front_page
     # Two images are too few for the study's tests: the findings say so, not claim.
     assert "the Friedman test was skipped" in front_page
+    study = sweep / "results/default/study"
+    assert "the Friedman test was skipped" in (study / "findings.txt").read_text()
+    assert "\n\n" in (study / "all_findings.txt").read_text()  # a paragraph per finding
+    figures = sorted(p.name for p in (sweep / "results/default/figures/study").iterdir())
+    assert figures == [
+        "characteristics.png",
+        "convergence.png",
+        "critical_difference.png",
+        "differences_from_reference.png",
+        "ranks.png",
+    ]
     recorded = yaml.safe_load((sweep / "results/default/config.yaml").read_text())
     assert recorded["colour_spaces"] == SPACES and recorded["experiment"] == "default"
 

@@ -11,6 +11,10 @@ and computes every metric.
 - :func:`octree_palette`: Pillow's fast octree.
 - :func:`random_codebook_palette`: k pixels drawn at random, as in
   scikit-learn's example "Color Quantization using K-Means".
+- :func:`libimagequant_palette`: libimagequant (the engine of pngquant),
+  through the optional ``imagequant`` binding (``colourquant[quantizers]``).
+- :func:`colourquant.wu.wu_palette`: Wu's greedy variance-minimising box
+  splits (1991), in numpy.
 
 A palette never holds the same colour twice: its length, ``k_effective``, may be
 below k (an image with fewer colours, a random draw that hits a colour twice,
@@ -33,6 +37,10 @@ __all__ = [
     "median_cut_palette",
     "octree_palette",
     "random_codebook_palette",
+    "libimagequant_palette",
+    "libimagequant_version",
+    "OPTIONAL_METHODS",
+    "missing_optional_methods",
     "baseline_palette",
 ]
 
@@ -162,12 +170,98 @@ def random_codebook_palette(image: np.ndarray, k: int, seed: int) -> np.ndarray:
     return _distinct_rows(drawn)
 
 
+#: Methods that need an optional package, by name: (module, extra). libimagequant
+#: is GPL-3 (its binding ``imagequant`` is BSD-3): colourquant (MIT) does not
+#: install it unless asked to.
+OPTIONAL_METHODS = {"libimagequant": ("imagequant", "quantizers")}
+
+
+def missing_optional_methods(methods) -> list[str]:
+    """One message per method of `methods` whose optional package is not installed."""
+    import importlib.util
+
+    return [
+        f"method {method!r} needs the optional package {module!r}: "
+        f"pip install 'colourquant[{extra}]'"
+        for method, (module, extra) in OPTIONAL_METHODS.items()
+        if method in methods and importlib.util.find_spec(module) is None
+    ]
+
+
+def _imagequant():
+    try:
+        import imagequant
+    except ImportError:
+        raise ValueError(missing_optional_methods(["libimagequant"])[0]) from None
+    return imagequant
+
+
+def libimagequant_version() -> str | None:
+    """libimagequant's version (``2.15.1``), or None if the binding is not installed."""
+    try:
+        lib = _imagequant().lib
+    except ValueError:
+        return None
+    version = int(lib.liq_version())  # major * 10000 + minor * 100 + patch
+    return f"{version // 10000}.{version // 100 % 100}.{version % 100}"
+
+
+def libimagequant_palette(image: np.ndarray, k: int) -> np.ndarray:
+    """Palette of libimagequant (pngquant's engine), without dithering.
+
+    Through the ``imagequant`` binding (PyPI, BSD-3; the library it bundles
+    is GPL-3, hence an optional extra: ``pip install 'colourquant[quantizers]'``),
+    at its default speed and quality 0-100 (never refuses an image). The
+    palette is the one libimagequant holds after remapping the image without
+    dithering (it refines the palette while remapping); the harness then maps
+    each pixel to its nearest palette colour, as for every classic quantizer.
+
+    Parameters
+    ----------
+    image : ndarray of uint8, shape (height, width, 3)
+    k : int
+        Number of colours, 1 to 256.
+
+    Returns
+    -------
+    ndarray of uint8, shape (k_effective, 3)
+        Its distinct colours (``k_effective <= k``).
+
+    Raises
+    ------
+    ValueError
+        If the binding is missing (naming the extra to install), `image` is
+        not a non-empty 8-bit RGB array or `k` is not in 1-256.
+    """
+    imagequant = _imagequant()
+    image = check_rgb8_image(image)
+    k = check_k(k, PILLOW_MAX_COLOURS, why=", the most colours libimagequant builds")
+    height, width = image.shape[:2]
+    rgba = np.empty((height, width, 4), dtype=np.uint8)
+    rgba[..., :3] = image
+    rgba[..., 3] = 255
+    indices, palette = imagequant.quantize_raw_rgba_bytes(
+        rgba.tobytes(), width, height, dithering_level=0.0, max_colors=k
+    )
+    # The binding returns all 256 palette slots: keep those the image uses.
+    used = np.unique(np.frombuffer(indices, dtype=np.uint8))
+    return _distinct_rows(np.asarray(palette, dtype=np.uint8).reshape(-1, 4)[used, :3])
+
+
+def _wu(image: np.ndarray, k: int) -> np.ndarray:
+    from .wu import wu_palette
+
+    return wu_palette(check_rgb8_image(image), k)
+
+
 #: Every classic quantizer by its name in the config (``methods``), with a
 #: common signature ``(image, k, seed)``.
 BASELINES: dict[str, Callable[[np.ndarray, int, int], np.ndarray]] = {
     "median_cut": lambda image, k, seed: median_cut_palette(image, k),
     "octree": lambda image, k, seed: octree_palette(image, k),
     "random_codebook": random_codebook_palette,
+    "libimagequant": lambda image, k, seed: libimagequant_palette(image, k),
+    "wu": lambda image, k, seed: _wu(image, k),
 }
 
 

@@ -110,10 +110,12 @@ def _image_panel(axis, pixels: np.ndarray, aspect: float) -> None:
     axis.set_yticks([])
 
 
-def _name_style(name: str, baselines: Sequence[str]) -> tuple[str, dict]:
-    """A row's label: a colour space in bold, a classic quantizer in italics."""
+def _name_style(
+    name: str, baselines: Sequence[str], labels: Mapping[str, str] | None = None
+) -> tuple[str, dict]:
+    """A row's label: a colour space in bold, another method in italics."""
     if name in baselines:
-        return method_label(name), {"fontstyle": "italic"}
+        return (labels or {}).get(name, method_label(name)), {"fontstyle": "italic"}
     return name, {"fontweight": "bold"}
 
 
@@ -125,7 +127,7 @@ def _original_title(width: int, height: int, aspect: float) -> str:
 
 def _kinds(baselines: Sequence[str]) -> str:
     if baselines:
-        return "k-means in each colour space (bold) and classic quantizers (italic)"
+        return "k-means in each colour space (bold) and other methods (italic)"
     return "k-means in each colour space"
 
 
@@ -138,6 +140,7 @@ def comparison_figure(
     baselines: Sequence[str] = (),
     delta_e: Mapping[tuple[str, int], float] | None = None,
     image_size: tuple[int, int] | None = None,
+    row_labels: Mapping[str, str] | None = None,
 ):
     """The original and its quantized versions at one k, each with its ΔE00.
 
@@ -155,12 +158,15 @@ def comparison_figure(
         The k-means panels' order.
     k : int
     baselines : sequence of str
-        Classic quantizers, after the colour spaces.
+        Other methods, after the colour spaces.
     delta_e : mapping of (space or baseline, k) to float, optional
         Each run's mean CIEDE2000 from the original (``delta_e2000_mean``),
         written on its panel.
     image_size : (height, width), optional
         The full image's size, if `original` is a thumbnail.
+    row_labels : mapping of str to str, optional
+        The label of a method's panels, if not its name (say, with the
+        colour space a clusterer ran in).
     """
     import matplotlib.pyplot as plt
 
@@ -194,7 +200,7 @@ def comparison_figure(
             continue
         axis.set_gid(f"panel:{name}:{k}")
         _image_panel(axis, quantized[(name, k)], aspect)
-        label, style = _name_style(name, baselines)
+        label, style = _name_style(name, baselines, row_labels)
         axis.set_title(label, fontsize=11, **style)
         if delta_e is not None and (name, k) in delta_e:
             axis.text(0.03, 0.05, f"ΔE00 {delta_e[(name, k)]:.2f}", fontsize=10,
@@ -217,6 +223,7 @@ def comparison_overview_figure(
     baselines: Sequence[str] = (),
     delta_e: Mapping[tuple[str, int], float] | None = None,
     image_size: tuple[int, int] | None = None,
+    row_labels: Mapping[str, str] | None = None,
 ):
     """The original beside every quantized version: a row per space, a column per k.
 
@@ -273,13 +280,13 @@ def comparison_overview_figure(
             if row == 0:
                 axis.set_title(k_title.format(k), fontsize=10)
             if col == 1:
-                label, style = _name_style(name, baselines)
+                label, style = _name_style(name, baselines, row_labels)
                 axis.set_ylabel(label.replace(" ", "\n"), fontsize=10, rotation=0,
                                 ha="right", va="center", **style)  # fmt: skip
             if delta_e is not None and (name, k) in delta_e:
                 axis.text(0.04, 0.06, f"{delta_e[(name, k)]:.1f}", fontsize=8,
                           transform=axis.transAxes, bbox=_DELTA_E_BOX)  # fmt: skip
-    rows_are = "colour spaces, classic quantizers in italics" if baselines else "colour spaces"
+    rows_are = "colour spaces, other methods in italics" if baselines else "colour spaces"
     title = (
         f"{image_name} quantized to k colours: rows are {rows_are}, columns are k.\n"
         "Numbers: ΔE00 from the original (mean CIEDE2000; lower is closer). "

@@ -140,13 +140,21 @@ def validate_config(config: dict, schema: dict) -> dict:
 
 
 def _check_methods_reach_k(config: dict) -> None:
-    """Refuse a k that a configured method cannot build (Pillow's quantizers stop at 256)."""
-    from .baselines import PILLOW_MAX_COLOURS
+    """Refuse a method whose optional package is missing, or a k it cannot build.
 
+    Pillow's quantizers and libimagequant stop at 256 colours.
+    """
+    from .baselines import PILLOW_MAX_COLOURS, missing_optional_methods
+
+    missing = missing_optional_methods(config["methods"])
+    if missing:
+        raise ConfigError(f"config key 'methods': {missing[0]}")
     largest = max(config["k_values"])
-    if {"median_cut", "octree"} & set(config["methods"]) and largest > PILLOW_MAX_COLOURS:
+    capped = [m for m in ("median_cut", "octree", "libimagequant") if m in config["methods"]]
+    if capped and largest > PILLOW_MAX_COLOURS:
         raise ConfigError(
-            f"config key 'k_values': median_cut and octree build at most "
+            f"config key 'k_values': {' and '.join(capped)} "
+            f"build{'s' if len(capped) == 1 else ''} at most "
             f"{PILLOW_MAX_COLOURS} colours; got k = {largest}"
         )
 
@@ -175,7 +183,9 @@ def read_image_sheet(path: str | Path, schema: dict) -> list[dict]:
     if not path.is_file():
         raise ConfigError(f"config key 'images': image sheet {str(path)!r} does not exist")
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    with path.open(newline="") as handle:
+    # utf-8-sig: spreadsheet programs (Excel's "CSV UTF-8") start the file
+    # with a byte-order mark, which would otherwise join the first column's name.
+    with path.open(newline="", encoding="utf-8-sig") as handle:
         rows = list(csv.DictReader(handle, delimiter=delimiter))
     if not rows:
         raise ConfigError(f"image sheet {str(path)!r} lists no images")
@@ -274,8 +284,11 @@ def image_table(config: dict, schema: dict) -> dict[str, dict]:
     Raises
     ------
     ConfigError
-        Also if a ``skimage:`` source names no scikit-image sample image.
+        Also if a ``skimage:`` source names no scikit-image sample image or
+        has a ``sha256`` (scikit-image checks its own files), or a source is
+        a URL of another scheme than http(s) (``file://``, ``ftp://``...).
     """
+    from .downloads import check_source_scheme
     from .images import SAMPLE_PREFIX, ImageError, check_sample_name
 
     images = config["images"]
@@ -286,11 +299,19 @@ def image_table(config: dict, schema: dict) -> dict[str, dict]:
     else:
         entries = image_set(images)
     for entry in entries:
-        if entry["source"].startswith(SAMPLE_PREFIX):
-            try:
-                check_sample_name(entry["source"].removeprefix(SAMPLE_PREFIX), name=entry["name"])
-            except ImageError as error:
-                raise ConfigError(f"config key 'images': {error}") from None
+        source, name = entry["source"], entry["name"]
+        try:
+            check_source_scheme(source, name=name)
+            if source.startswith(SAMPLE_PREFIX):
+                check_sample_name(source.removeprefix(SAMPLE_PREFIX), name=name)
+        except ImageError as error:
+            raise ConfigError(f"config key 'images': {error}") from None
+        if source.startswith(SAMPLE_PREFIX) and entry.get("sha256"):
+            raise ConfigError(
+                f"config key 'images': image {name!r}: sha256 is checked for files and "
+                f"downloads, not for {source!r} (scikit-image checks its sample files "
+                "itself); remove it"
+            )
     return {entry["name"]: dict(entry) for entry in entries}
 
 

@@ -84,7 +84,9 @@ class RunResult:
     shares: np.ndarray
 
 
-def evaluate_centres(reference: Reference, centres: np.ndarray) -> RunResult:
+def evaluate_centres(
+    reference: Reference, centres: np.ndarray, labels: np.ndarray | None = None
+) -> RunResult:
     """Assign every pixel to its nearest centre and measure the result.
 
     Parameters
@@ -93,18 +95,23 @@ def evaluate_centres(reference: Reference, centres: np.ndarray) -> RunResult:
         The image in the fit space, from :func:`make_reference`.
     centres : ndarray, shape (k, 3)
         Fitted centres in the fit space.
+    labels : ndarray of int, shape (n_unique,), optional
+        The centre of each distinct colour, for a method that assigns colours
+        otherwise than to the nearest centre (a Gaussian mixture's most likely
+        component); by default the nearest.
 
     Returns
     -------
     RunResult
     """
-    return next(evaluate_runs(reference, [centres]))
+    return next(evaluate_runs(reference, [centres], all_labels=[labels]))
 
 
 def evaluate_runs(
     reference: Reference,
     all_centres: Sequence[np.ndarray],
     replicate_centres: Sequence[Sequence[np.ndarray]] | None = None,
+    all_labels: Sequence[np.ndarray | None] | None = None,
 ) -> Iterator[RunResult]:
     """Evaluate several runs of one image, as :func:`evaluate_centres` does each.
 
@@ -128,6 +135,9 @@ def evaluate_runs(
         the largest change of the run's ``delta_e2000_mean`` over the
         replicates (the yardstick for differences in that metric between
         spaces).
+    all_labels : sequence of (ndarray or None), optional
+        For each run, the centre of each distinct colour where it is not the
+        nearest (see :func:`evaluate_centres`); None: the nearest.
 
     Yields
     ------
@@ -135,7 +145,11 @@ def evaluate_runs(
         One per run, in order.
     """
     image = reference.image
-    labels = [nearest_centre(reference.points, centres) for centres in all_centres]
+    given = [None] * len(all_centres) if all_labels is None else all_labels
+    labels = [
+        nearest_centre(reference.points, centres) if run_labels is None else run_labels
+        for centres, run_labels in zip(all_centres, given, strict=True)
+    ]
     palettes = [to_srgb8(centres, reference.space) for centres in all_centres]
     ssims = structural_similarities(
         reference.pixels,

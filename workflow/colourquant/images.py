@@ -22,6 +22,7 @@ __all__ = [
     "ImageError",
     "LoadedImage",
     "load_image",
+    "declared_pixels",
     "sample_image",
     "check_sample_name",
     "composite_on_white",
@@ -180,7 +181,40 @@ def sample_image(sample: str, *, name: str) -> LoadedImage:
     return LoadedImage(rgb=np.ascontiguousarray(pixels), source_mode="RGB", alpha=OPAQUE)
 
 
-def load_image(path: str | Path, *, name: str) -> LoadedImage:
+def declared_pixels(path: str | Path) -> int | None:
+    """The pixel count (width × height) an image file declares, read from its header.
+
+    Pillow opens files lazily: nothing is decoded, so this is as fast for a
+    file declaring 100 megapixels as for a thumbnail, and it is what decoding
+    will allocate (a workflow sizes a job's memory from it).
+
+    Returns
+    -------
+    int or None
+        None if the file cannot be opened as an image (decoding it will say why).
+
+    Examples
+    --------
+    >>> import io
+    >>> from PIL import Image
+    >>> buffer = io.BytesIO()
+    >>> Image.new("RGB", (10_000, 1_000)).save(buffer, format="PNG")
+    >>> len(buffer.getvalue()) < 100_000, declared_pixels(buffer)
+    (True, 10000000)
+    """
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                width, height = image.size
+    except Exception:  # noqa: BLE001 - not an image, or a bomb: load_image refuses it
+        return None
+    return width * height
+
+
+def load_image(path: str | Path, *, name: str, source: str | None = None) -> LoadedImage:
     """Decode an image file into 8-bit sRGB.
 
     - The EXIF orientation is applied, so the pixels are as a viewer shows them.
@@ -208,6 +242,8 @@ def load_image(path: str | Path, *, name: str) -> LoadedImage:
     path : str or Path
     name : str
         The image's name in the config, used in error messages.
+    source : str, optional
+        What messages call the file, if not its path (the URL of a download).
 
     Raises
     ------
@@ -220,7 +256,7 @@ def load_image(path: str | Path, *, name: str) -> LoadedImage:
     from PIL import Image, ImageOps, UnidentifiedImageError
 
     path = Path(path)
-    where = f"image {name!r}: {str(path)!r}"
+    where = f"image {name!r}: {source or str(path)!r}"
     _check_regular_file(path, where)
     try:
         with _strict_pillow(), Image.open(path) as opened:

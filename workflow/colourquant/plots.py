@@ -34,7 +34,7 @@ __all__ = [
 #: How Snakemake's report shows a figure in a 1366 x 768 browser window,
 #: measured in Chromium with Snakemake 9.27. The image gets the window less
 #: the navigation panel and some padding: 906 to 1014 px, as the panel is as
-#: wide as its contents (906 under "k-means vs classic quantizers"). A wider
+#: wide as its contents (906 under "k-means vs classic quantizers", its former name). A wider
 #: PNG is shrunk to that width, a narrower one is shown at its own size. The
 #: image is centred in a box as high as the window and scrolls down only: of a
 #: figure shown taller than 744 px the top (title, first panels) is cut off
@@ -57,6 +57,13 @@ BASELINE_STYLES = {
     "median_cut": {"color": "black", "linestyle": "--", "marker": "s"},
     "octree": {"color": "0.45", "linestyle": "--", "marker": "^"},
     "random_codebook": {"color": "0.6", "linestyle": ":", "marker": "x"},
+    "libimagequant": {"color": "black", "linestyle": "-.", "marker": "D"},
+    "wu": {"color": "0.4", "linestyle": "-.", "marker": "v"},
+    "minibatch_kmeans": {"color": "0.25", "linestyle": ":", "marker": "P"},
+    "bisecting_kmeans": {"color": "0.5", "linestyle": ":", "marker": "*"},
+    "gaussian_mixture": {"color": "0.65", "linestyle": "-.", "marker": "h"},
+    "ward": {"color": "0.35", "linestyle": "--", "marker": "<"},
+    "kmeans_wu": {"color": "black", "linestyle": ":", "marker": ">"},
 }
 
 
@@ -306,8 +313,11 @@ def _space_style(colours: Mapping[str, tuple]):
     return lambda space: {"marker": "o", "color": colours[space], "label": space}
 
 
-def _baseline_style(method: str) -> dict:
-    return {**BASELINE_STYLES[method], "label": method_label(method)}
+def _baseline_style(labels: Mapping[str, str] | None = None):
+    return lambda method: {
+        **BASELINE_STYLES[method],
+        "label": (labels or {}).get(method, method_label(method)),
+    }
 
 
 #: Columns of a metrics table that bound the band drawn around each mean ΔE00
@@ -352,11 +362,13 @@ def quality_figure(
     runs: pd.DataFrame,
     colours: Mapping[str, tuple],
     band_label: str = SEED_CHANGE_BAND,
+    labels: Mapping[str, str] | None = None,
 ):
     """Mean CIEDE2000 and PSNR against k, one line per colour space.
 
-    Classic quantizers (rows whose ``method`` is not ``kmeans``) get one
-    dashed or dotted grey line each (:data:`BASELINE_STYLES`). Where `runs`
+    Other methods (rows whose ``method`` is not ``kmeans``; give a clusterer's
+    rows of one space only) get one dashed or dotted grey line each
+    (:data:`BASELINE_STYLES`), labelled by `labels` or their name. Where `runs`
     has :data:`BAND_COLUMNS` (see :func:`seed_change_band`), each mean ΔE00
     line gets a band between them, described by `band_label`.
 
@@ -375,7 +387,7 @@ def quality_figure(
     widest = None
     for lines, groups, style_of in [
         (kmeans_lines, runs[is_kmeans].groupby("space", sort=False), _space_style(colours)),
-        (baseline_lines, runs[~is_kmeans].groupby("method", sort=False), _baseline_style),
+        (baseline_lines, runs[~is_kmeans].groupby("method", sort=False), _baseline_style(labels)),
     ]:
         for name, rows in groups:
             rows = rows.sort_values("k")
@@ -389,9 +401,13 @@ def quality_figure(
                     widest = max(widest or 0.0, drawn)
     left.set_ylabel("mean CIEDE2000 (lower is better)")
     right.set_ylabel("PSNR / dB (higher is better)")
+    k_values = sorted(int(k) for k in runs["k"].unique())
+    # A tick at every k, a label where it does not collide with the last one.
+    labelled = k_tick_labels(k_values, (k_values[-1] - k_values[0]) / 16)
     for axis in (left, right):
         axis.set_xlabel("k (number of colours)")
-        axis.set_xticks(sorted(runs["k"].unique()))
+        axis.set_xticks(labelled)
+        axis.set_xticks(sorted(set(k_values) - set(labelled)), minor=True)
         axis.grid(True, alpha=0.3)
     left.axhline(1.0, color="0.5", linestyle=":", linewidth=1)
     left.annotate(
@@ -406,15 +422,24 @@ def quality_figure(
     if has_band and widest is not None:
         # Say how wide the band is: a band thinner than the line is invisible.
         handles.append(Patch(color="0.5", alpha=0.35, label=f"{band_label} (widest ±{widest:.2g})"))
-    # One legend below both panels, where it hides no line.
-    figure.legend(
-        handles=handles,
-        loc="outside lower center",
-        ncols=min(len(handles), 5),
-        fontsize=9,
-        title="k-means by colour space"
-        + (", classic quantizers in black and grey" if baseline_lines else ""),
-        title_fontsize=9,
-    )
+    # One legend below both panels, where it hides no line: in as many
+    # columns (up to five) as fit the figure's width; the figure grows by the
+    # extra rows.
+    renderer = figure.canvas.get_renderer()
+    for n_cols in range(min(len(handles), 5), 0, -1):
+        legend = figure.legend(
+            handles=handles,
+            loc="outside lower center",
+            ncols=n_cols,
+            fontsize=9,
+            title="k-means by colour space"
+            + (", other methods in black and grey" if baseline_lines else ""),
+            title_fontsize=9,
+        )
+        width = legend.get_window_extent(renderer).width / figure.dpi
+        if width <= figure.get_figwidth() - 0.2 or n_cols == 1:
+            break
+        legend.remove()
+    figure.set_figheight(figure.get_figheight() + 0.2 * max(0, -(-len(handles) // n_cols) - 2))
     figure.suptitle(f"{image_name}: quality of the quantized image against k")
     return figure

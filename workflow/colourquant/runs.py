@@ -18,7 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .baselines import NO_SPACE, baseline_palette
+from .baselines import BASELINES, NO_SPACE, baseline_palette
+from .clusterers import CLUSTERERS, cluster_colours
 from .colours import DistinctColours
 from .config import ConfigError
 from .elbow import kneedle_elbow
@@ -326,6 +327,10 @@ def kmeans_runs(
         yield Run(k=k, centres=fit.centres, result=result, row=row)
 
 
+#: Methods whose result depends on the seed: their rows record it.
+SEEDED_METHODS = ("random_codebook", "minibatch_kmeans", "bisecting_kmeans", "gaussian_mixture")
+
+
 def method_runs(
     image: DistinctColours,
     method: str,
@@ -334,55 +339,114 @@ def method_runs(
     seed: int,
     name: str,
     metadata: Mapping[str, str] | None = None,
+    space: str | ColourSpace | None = None,
+    settings: FitSettings | None = None,
+    n_threads: int = 1,
 ) -> Iterator[Run]:
-    """Build a classic quantizer's palette at every k and evaluate it as k-means is.
+    """Run a method other than exact k-means at every k and evaluate it as k-means is.
 
-    The palette is evaluated by the very code that evaluates k-means: as
-    centres in the RGB space, through :func:`colourquant.evaluate.evaluate_centres`,
-    which assigns every pixel to its nearest palette colour. The k-means
-    columns that do not apply (``mode``, ``n_iter``, ``n_init``,
-    ``restarts_on``) stay empty; ``seed`` is set for ``random_codebook`` only.
+    A classic quantizer (:data:`colourquant.baselines.BASELINES`) builds an
+    8-bit RGB palette and runs without a colour space (its rows record space
+    ``-``); a clusterer (:data:`colourquant.clusterers.CLUSTERERS`) fits the
+    distinct colours in `space`. Either result is evaluated by the very code
+    that evaluates k-means, :func:`colourquant.evaluate.evaluate_centres`:
+    every pixel takes its nearest palette colour (in RGB for a classic
+    quantizer, in `space` for a clusterer), except that a Gaussian mixture
+    assigns each colour to its most likely component. The k-means columns
+    that do not apply (``mode``, ``n_init``, ``restarts_on``) stay empty;
+    ``seed`` is set for the methods that use it (:data:`SEEDED_METHODS`).
 
     Parameters
     ----------
     image : DistinctColours
     method : str
-        A key of :data:`colourquant.baselines.BASELINES`.
+        A key of :data:`colourquant.baselines.BASELINES` or
+        :data:`colourquant.clusterers.CLUSTERERS`.
     k_values : sequence of int
     seed : int
     name, metadata
         As in :func:`kmeans_runs`.
+    space : str or ColourSpace, optional
+        The colour space of a clusterer (required for one, refused for a
+        classic quantizer).
+    settings : FitSettings, optional
+        The colour grid and Lloyd settings of the clusterers that use them
+        (``ward``, ``kmeans_wu``); defaults otherwise.
+    n_threads : int
+        Threads of scikit-learn and numpy, where a clusterer fits.
 
     Yields
     ------
     Run
-        One per k; ``fit_seconds`` is the time to build the palette.
+        One per k; ``fit_seconds`` is the time to build the palette or fit
+        the clusterer (for ``ward`` and ``kmeans_wu`` including their colour
+        grid, for ``kmeans_wu`` Wu's palette).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from colourquant.colours import distinct_colours
+    >>> pixels = np.array([[[250, 0, 0], [240, 10, 0], [0, 0, 250], [0, 10, 240]]], np.uint8)
+    >>> runs = method_runs(distinct_colours(pixels), "wu", [1, 2], seed=0, name="tiny")
+    >>> [(run.row["space"], run.k, run.row["k_effective"]) for run in runs]
+    [('-', 1, 1), ('-', 2, 2)]
+    >>> runs = method_runs(distinct_colours(pixels), "ward", [2], seed=0, name="tiny", space="Lab")
+    >>> [(run.row["space"], round(run.row["inertia_normalised"], 3)) for run in runs]
+    [('Lab', 0.001)]
     """
     # Imported before any timing: fit_seconds is of the palette alone.
     import PIL.Image  # noqa: F401
+    import sklearn.cluster  # noqa: F401
+    import sklearn.mixture  # noqa: F401
     import sklearn.utils  # noqa: F401
 
-    reference: Reference = make_reference(image, "RGB")
+    settings = settings or FitSettings()
+    if method in CLUSTERERS:
+        if space is None or space == NO_SPACE:
+            raise ValueError(f"method {method!r} runs in a colour space: give one")
+    elif method in BASELINES:
+        if space not in (None, NO_SPACE):
+            raise ValueError(f"method {method!r} has no colour space (it works in 8-bit RGB)")
+    else:
+        raise ValueError(
+            f"unknown method {method!r}; valid names: {', '.join([*BASELINES, *CLUSTERERS])}"
+        )
+    reference: Reference = make_reference(image, "RGB" if space in (None, NO_SPACE) else space)
     for k in k_values:
         started = time.perf_counter()
-        palette = baseline_palette(method, reference.pixels, k, seed)
-        fit_seconds = time.perf_counter() - started
-        centres = from_srgb8(palette, reference.space)
-        result = evaluate_centres(reference, centres)
+        labels, n_iter = None, None
+        if method in CLUSTERERS:
+            fit = cluster_colours(
+                method, image, reference.points, reference.space, k, seed=seed,
+                grid_cells=settings.grid_cells, max_iter=settings.max_iter, tol=settings.tol,
+                n_threads=n_threads,
+            )  # fmt: skip
+            fit_seconds = time.perf_counter() - started
+            centres, labels, n_iter, n_fit_pixels = (
+                fit.centres,
+                fit.labels,
+                fit.n_iter,
+                fit.n_fit_pixels,
+            )
+        else:
+            palette = baseline_palette(method, reference.pixels, k, seed)
+            fit_seconds = time.perf_counter() - started
+            centres, n_fit_pixels = from_srgb8(palette, reference.space), image.n_pixels
+        result = evaluate_centres(reference, centres, labels)
         row = _row(
             image=name,
-            space=NO_SPACE,
+            space=reference.space.name if method in CLUSTERERS else NO_SPACE,
             method=method,
             k=k,
             mode=None,
             n_pixels=image.n_pixels,
             n_unique=image.n_unique,
             **result.metrics,
-            n_iter=None,
+            n_iter=n_iter,
             n_init=None,
             restarts_on=None,
-            n_fit_pixels=image.n_pixels,
-            seed=seed if method == "random_codebook" else None,
+            n_fit_pixels=n_fit_pixels,
+            seed=seed if method in SEEDED_METHODS else None,
             **(metadata or {}),
             fit_seconds=fit_seconds,
         )

@@ -99,14 +99,22 @@ def methods_table(runs: pd.DataFrame, methods: list[str], spaces: list[str]) -> 
     return table.sort_values(["k", "method", "space"]).reset_index(drop=True)
 
 
-def package_versions() -> dict[str, str]:
-    """Installed versions of the packages that determine a run's numbers."""
+def package_versions(methods: Sequence[str] = ()) -> dict[str, str]:
+    """Installed versions of the packages that determine a run's numbers.
+
+    With ``libimagequant`` among `methods`, also its binding's version and
+    the version of the libimagequant it bundles.
+    """
     versions = {}
-    for package in PACKAGES:
+    for package in PACKAGES + (["imagequant"] if "libimagequant" in methods else []):
         try:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
             versions[package] = "not installed"
+    if "libimagequant" in methods:
+        from .baselines import libimagequant_version
+
+        versions["libimagequant"] = libimagequant_version() or "not installed"
     return versions
 
 

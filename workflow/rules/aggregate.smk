@@ -51,7 +51,7 @@ rule plot_image:
         quality=report(
             results("figures/{image}/quality.png"),
             caption="../report/quality.rst",
-            category=COMPARISON_CATEGORY if BASELINES else "Quality",
+            category=COMPARISON_CATEGORY if OTHER_METHODS else "Quality",
             labels={"image": "{image}", "figure": "quality"},
         ),
         cluster_sizes=report(
@@ -72,7 +72,9 @@ rule plot_image:
         runtime=lambda wildcards, input, attempt: attempt * (2 + size_mb(input) / 100),
     params:
         spaces=SPACES,
-        baselines=BASELINES,
+        baselines=OTHER_METHODS,
+        clusterers=CLUSTER_METHODS,
+        reference=REFERENCE,
         k_values=K_VALUES,
         comparison=COMPARISON_FIGURES,
         quantized=lambda wildcards: quantized_files(wildcards.image),

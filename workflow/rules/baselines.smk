@@ -1,7 +1,9 @@
-# Classic quantizers (median cut, octree, random codebook) in the same harness
-# as k-means: per image x method, build the palette at every k and evaluate it
-# with the same code as k-means, in RGB. They have no colour space: their runs
-# live under results/<experiment>/baselines/ and record the space as "-".
+# Other methods in the same harness as k-means, evaluated by the same code.
+# Classic quantizers (median cut, octree, random codebook, libimagequant, Wu):
+# per image x method, build the palette at every k, in 8-bit RGB. They have no
+# colour space: their runs live under results/<experiment>/baselines/ and
+# record the space as "-". Other clusterers (scikit-learn's, k-means from Wu's
+# palette): per image x method x space, like k-means, under clusterers/.
 
 
 localrules:
@@ -32,6 +34,32 @@ rule quantize_baseline:
         run_dirs=run_dirs(BASELINE_RUNS),
     script:
         "../scripts/quantize_baseline.py"
+
+
+rule cluster:
+    input:
+        distinct=results("prepared/{image}/distinct.npz"),
+    output:
+        **per_run_outputs(CLUSTER_RUNS),
+    log:
+        results("logs/cluster/{image}/{method}/{space}.log"),
+    benchmark:
+        results("benchmarks/cluster/{image}/{method}/{space}.tsv")
+    wildcard_constraints:
+        method="|".join(CLUSTERERS),
+    conda:
+        "../../environment.yml"
+    threads: 1
+    resources:
+        mem_mb=lambda wildcards, input, attempt: attempt * (1000 + 12 * size_mb(input)),
+        runtime=lambda wildcards, input, attempt: attempt
+        * (2 + len(K_VALUES) * (0.5 + size_mb(input) / 20)),
+    params:
+        fit=config["fit"],
+        k_values=K_VALUES,
+        run_dirs=run_dirs(CLUSTER_RUNS),
+    script:
+        "../scripts/cluster.py"
 
 
 rule summarise_methods:

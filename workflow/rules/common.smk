@@ -1,6 +1,9 @@
 # Configuration checks, wildcard constraints, input functions and target lists.
+import logging
 import os
+import shutil
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -18,15 +21,17 @@ os.environ.update(
 sys.path.insert(0, PACKAGE_ROOT)
 try:
     from colourquant.baselines import BASELINES as BASELINE_METHODS
+    from colourquant.clusterers import CLUSTERERS
     from colourquant.config import (
         ConfigError,
         choose_reference,
         image_table,
         validate_config,
     )
+    from colourquant.downloads import is_url
     from colourquant.files import RUN_FILES, STUDY_TABLES
-    from colourquant.jobs import failed_job_messages
-    from colourquant.images import SAMPLE_PREFIX
+    from colourquant.jobs import FailedJob, failed_job_messages
+    from colourquant.images import SAMPLE_PREFIX, declared_pixels
     from colourquant.palette import cluster_sizes_k
 except ImportError as error:
     raise WorkflowError(
@@ -54,6 +59,10 @@ def results(path):
     return f"{RESULTS}/{path}"
 
 
+# Config keys that change no output (how long a download may take).
+OUTPUT_NEUTRAL_KEYS = {"download_timeout"}
+
+
 def check_report_matches_outputs():
     """With --report, refuse a config other than the one the outputs were made with.
 
@@ -68,7 +77,9 @@ def check_report_matches_outputs():
     recorded = yaml.safe_load(snapshot.read_text())
     current = yaml.safe_load(yaml.safe_dump(dict(config)))
     changed = sorted(
-        key for key in {*recorded, *current} if recorded.get(key) != current.get(key)
+        key
+        for key in {*recorded, *current} - OUTPUT_NEUTRAL_KEYS
+        if recorded.get(key) != current.get(key)
     )
     if changed:
         raise WorkflowError(
@@ -105,13 +116,74 @@ wildcard_constraints:
 RUN_STARTED = time.time()
 
 
+class FailedJobs(logging.Handler):
+    """Notes each job Snakemake reports as failed, for report_failed_jobs.
+
+    A standard logging handler on Snakemake's logger, reading the records
+    logger plugins get: an ERROR record with the job's exception (a non-zero
+    exit status, a signal), then, from the same thread, the JOB_ERROR record
+    naming the job's rule and logs (GROUP_ERROR for a group job). Kept in
+    memory, so that a job killed without a word, or one that could not write
+    its log on a full disk, is still listed.
+    """
+
+    def __init__(self):
+        super().__init__(logging.ERROR)
+        self.jobs = []
+        self._errors = {}
+
+    def emit(self, record):
+        from snakemake_interface_logger_plugins.common import LogEvent
+
+        event = getattr(record, "event", None)
+        if event == LogEvent.ERROR:
+            self._errors[threading.get_ident()] = record.getMessage()
+            if getattr(record, "exception", None) == "IncompleteFilesException":
+                print(ANOTHER_RUN_HINT, file=sys.stderr)
+            return
+        error = self._errors.pop(threading.get_ident(), "")
+        if event == LogEvent.JOB_ERROR:
+            infos, message = [record.__dict__], getattr(record, "rule_msg", None)
+        elif event == LogEvent.GROUP_ERROR:
+            infos, message = record.job_error_info, getattr(record, "msg", None)
+        else:
+            return
+        for info in infos:
+            logs = tuple(str(log) for log in info.get("log") or ())
+            text = " ".join(
+                filter(None, [error, str(message or info.get("rule_msg") or "")])
+            )
+            self.jobs.append(FailedJob(info.get("rule_name", "?"), logs, text))
+
+
+# Snakemake checks for incomplete outputs before it locks the directory, so a
+# second run started while one is running is told that the first run's
+# unfinished outputs are incomplete, and to rerun them.
+ANOTHER_RUN_HINT = (
+    "colourquant: is another snakemake running in this directory? Its unfinished "
+    "outputs look incomplete: wait for it to finish (and do not use --rerun-incomplete "
+    "meanwhile). If none is running, a previous run was killed: run `snakemake --unlock` "
+    "if Snakemake says the directory is locked, then the same command with "
+    "--rerun-incomplete."
+)
+FAILED_JOBS = FailedJobs()
+logging.getLogger("snakemake.logging").addHandler(FAILED_JOBS)
+
+
 def report_failed_jobs(log_dir=results("logs")):
     """For `onerror`: list this run's failed jobs and their messages together.
 
     Snakemake reports each failed job amid its own details; this repeats them
-    at the end, each with its one-line message (see failed_job_messages).
+    at the end, each with its one-line message (see failed_job_messages),
+    including jobs killed without one (FailedJobs).
     """
-    lines = failed_job_messages(log_dir, since=RUN_STARTED)
+    lines = failed_job_messages(log_dir, since=RUN_STARTED, failed=FAILED_JOBS.jobs)
+    free = shutil.disk_usage(RESULTS if Path(RESULTS).exists() else ".").free
+    if free < 50 * 2**20:
+        lines.append(
+            f"the disk holding {RESULTS}/ is full ({free / 2**20:.0f} MB free): jobs "
+            "cannot write their outputs or logs; free some space"
+        )
     if lines:
         print(
             "colourquant: failed in this run:",
@@ -124,10 +196,6 @@ def report_failed_jobs(log_dir=results("logs")):
             sep="\n",
             file=sys.stderr,
         )
-
-
-def is_url(source):
-    return source.startswith(("http://", "https://"))
 
 
 def image_file(wildcards):
@@ -161,6 +229,19 @@ def size_mb(input):
     "to be determined", as it does for `input.size_mb`.
     """
     return sum(os.path.getsize(path) for path in input) / 2**20
+
+
+def megapixels(input):
+    """Megapixels the input images declare in their headers (nothing is decoded).
+
+    A missing input (a download, in a dry run) raises FileNotFoundError: the
+    resource is then "to be determined" until the job is about to run.
+    """
+    total = 0
+    for path in input:
+        os.stat(path)
+        total += declared_pixels(path) or 0
+    return total / 1e6
 
 
 def run_files(name, images=None, spaces=None):
@@ -216,7 +297,7 @@ def final_outputs():
             image=list(IMAGES),
             figure=list(COMPARISON_FIGURES),
         ),
-        *([results("summary/methods.csv")] if BASELINES else []),
+        *([results("summary/methods.csv")] if OTHER_METHODS else []),
         *expand(
             [
                 results("figures/{image}/exploration/{space}.jpg"),
@@ -300,14 +381,15 @@ def plot_image_inputs(wildcards):
     return {
         "distinct": results(f"prepared/{wildcards.image}/distinct.npz"),
         "quantized": run_files("quantized.png", images=image),
-        "baselines": baseline_files("quantized.png", images=image),
+        "baselines": baseline_files("quantized.png", images=image, spaces=[REFERENCE]),
         "curves": expand(
             results("curves/{image}/{space}.csv"), image=image, space=SPACES
         ),
         # The image's own runs, not the metrics table: one bad image must not
         # cost the others their figures.
+        # Other clusterers in the reference space only, as the figures show them.
         "metrics": run_files("metrics.csv", images=image)
-        + baseline_files("metrics.csv", images=image),
+        + baseline_files("metrics.csv", images=image, spaces=[REFERENCE]),
         "centres": expand(
             f"{RUNS}/{RUN_FILES['centres']}",
             image=image,
@@ -332,9 +414,17 @@ def quantized_files(image, baselines=True):
 
 
 def run_file_paths(image, file, k_values, baselines=True):
-    """An image's run files named `file`, by row (space, then method) and k."""
+    """An image's run files named `file`, by row (space, then method) and k.
+
+    With `baselines`, every other method gets a row too: a clusterer its run
+    in the reference space, a classic quantizer its only run.
+    """
     rows = [(RUNS, {"space": space}) for space in SPACES]
     if baselines:
+        rows += [
+            (CLUSTER_RUNS.replace("{space}", REFERENCE), {"method": method})
+            for method in CLUSTER_METHODS
+        ]
         rows += [(BASELINE_RUNS, {"method": method}) for method in BASELINES]
     return {
         next(iter(row.values())): {
@@ -373,16 +463,32 @@ def front_page():
     return str(Path(results("summary/front_page.rst")).absolute())
 
 
-# Classic quantizers (rules/baselines.smk): per image x method, no colour space.
+# Other methods (rules/baselines.smk): classic quantizers per image x method,
+# in 8-bit RGB with no colour space; other clusterers per image x method x
+# space, like k-means.
 METHODS = config["methods"]
-BASELINES = [method for method in METHODS if method != "kmeans"]
+BASELINES = [method for method in METHODS if method in BASELINE_METHODS]
 BASELINE_RUNS = results("baselines/{image}/{method}/k{k}")
-COMPARISON_CATEGORY = "k-means vs classic quantizers"
+CLUSTER_METHODS = [method for method in METHODS if method in CLUSTERERS]
+CLUSTER_RUNS = results("clusterers/{image}/{method}/{space}/k{k}")
+# Every method but k-means: a row each in the comparison figures, after the spaces.
+OTHER_METHODS = CLUSTER_METHODS + BASELINES
+COMPARISON_CATEGORY = "k-means vs other methods"
 
 
-def baseline_files(name, images=None):
-    """Paths of one per-run file of every classic quantizer, image and k."""
+def baseline_files(name, images=None, spaces=None):
+    """Paths of one per-run file of every other method, image and k.
+
+    The clusterers' in every space of `spaces` (default: all of them).
+    """
+    # In the order of OTHER_METHODS, which figures' rows and legends follow.
     return expand(
+        f"{CLUSTER_RUNS}/{name}",
+        image=images or list(IMAGES),
+        method=CLUSTER_METHODS,
+        space=spaces or SPACES,
+        k=K_VALUES,
+    ) + expand(
         f"{BASELINE_RUNS}/{name}",
         image=images or list(IMAGES),
         method=BASELINES,

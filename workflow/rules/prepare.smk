@@ -16,12 +16,19 @@ rule fetch_image:
     threads: 1
     resources:
         mem_mb=200,
-        runtime=10,
+        runtime=lambda wildcards: 1 + config["download_timeout"] / 60,
     params:
         url=lambda wildcards: IMAGES[wildcards.image]["source"],
         sha256=lambda wildcards: IMAGES[wildcards.image].get("sha256", ""),
     script:
         "../scripts/fetch_image.py"
+
+
+# A prepare job's memory grows with the pixels the image declares in its
+# header, not with the file's size: a 0.3 MB PNG can declare 100 megapixels.
+# Measured by workflow/benchmarks/prepare_memory.py (docs/performance.md).
+PREPARE_BASE_MB = 300
+PREPARE_MB_PER_MEGAPIXEL = 20
 
 
 rule prepare_image:
@@ -37,10 +44,12 @@ rule prepare_image:
         "../../environment.yml"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, input, attempt: attempt * (1000 + 60 * size_mb(input)),
-        runtime=lambda wildcards, input, attempt: attempt * (1 + size_mb(input) / 20),
+        mem_mb=lambda wildcards, input, attempt: attempt
+        * (PREPARE_BASE_MB + PREPARE_MB_PER_MEGAPIXEL * megapixels(input)),
+        runtime=lambda wildcards, input, attempt: attempt * (1 + megapixels(input) / 10),
     params:
         source=lambda wildcards: IMAGES[wildcards.image]["source"],
         path=image_file,
+        sha256=lambda wildcards: IMAGES[wildcards.image].get("sha256", ""),
     script:
         "../scripts/prepare_image.py"

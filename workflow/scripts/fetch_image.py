@@ -1,5 +1,7 @@
 """Download an image given by URL, checking its SHA-256 when one is configured."""
 
+import sys
+
 from colourquant.downloads import download_image
 from colourquant.images import ImageError
 from colourquant.jobs import run_job
@@ -11,6 +13,10 @@ def main():
         snakemake.output.image,
         name=snakemake.wildcards.image,
         sha256=snakemake.params.sha256 or None,
+        # From the config, not params: changing the limit must not rerun downloads.
+        timeout=snakemake.config["download_timeout"],
+        # The job's log is its stderr (run_job); the bar goes to the terminal.
+        progress=sys.__stderr__,
     )
 
 

@@ -25,6 +25,7 @@ from colourquant.palette import cluster_sizes_figure  # noqa: E402
 from colourquant.plots import (  # noqa: E402
     FIGURE_DPI,
     inertia_figure,
+    method_label,
     quality_figure,
     seed_change_band,
     space_colours,
@@ -43,7 +44,16 @@ def main():
         for row, paths in params.quantized.items()
         for k, path in paths.items()
     }
-    common = {"baselines": params.baselines, "delta_e": delta_e, "image_size": distinct.shape}
+    # A clusterer's row shows its run in the reference space, and says so.
+    labels = {
+        method: f"{method_label(method)} ({params.reference})" for method in params.clusterers
+    }
+    common = {
+        "baselines": params.baselines,
+        "delta_e": delta_e,
+        "image_size": distinct.shape,
+        "row_labels": labels,
+    }
     for name, k in params.comparison.items():
         if k == "all":
             figure = comparison_overview_figure(
@@ -56,7 +66,7 @@ def main():
     colours = space_colours(params.spaces)
     curves = pd.concat(map(pd.read_csv, inputs.curves))
     write_figure(output.inertia, inertia_figure(image, curves, colours), dpi=FIGURE_DPI)
-    figure = quality_figure(image, seed_change_band(metrics), colours)
+    figure = quality_figure(image, seed_change_band(metrics), colours, labels=labels)
     write_figure(output.quality, figure, dpi=FIGURE_DPI)
 
     centres = {

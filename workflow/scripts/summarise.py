@@ -20,7 +20,11 @@ def main():
     # The study's sentences, when there is a study (two spaces or more).
     findings = snakemake.input.findings and Path(snakemake.input.findings).read_text()
     page = front_page_rst(
-        template, config, package_versions(), headline, (findings or "").splitlines()
+        template,
+        config,
+        package_versions(config["methods"]),
+        headline,
+        (findings or "").splitlines(),
     )
     with atomic_path(output.front_page) as temporary:
         temporary.write_text(page)

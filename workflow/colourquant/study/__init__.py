@@ -37,6 +37,7 @@ from .characteristics import (
 from .findings import findings, interval_verdict, paired_sentence, ranking_sentences, stop_sentence
 from .friedman import (
     RANK_TEST_COLUMNS,
+    adjust_over_k,
     critical_difference,
     critical_difference_figure,
     friedman_test,
@@ -48,6 +49,7 @@ from .ranking import outcomes, rank_table, tied_ranks
 from .sweep import (
     STUDY_TABLES,
     choose_reference,
+    findings_texts,
     headline_findings,
     stop_summary_sentences,
     study_tables,
@@ -62,7 +64,9 @@ from .thresholds import (
 
 __all__ = [
     "STUDY_TABLES",
+    "adjust_over_k",
     "choose_reference",
+    "findings_texts",
     "headline_findings",
     "stop_summary_sentences",
     "study_tables",

@@ -4,14 +4,17 @@ Every wording rule lives in this module, in the small functions at its top,
 and tests/test_study.py holds each to its rule:
 
 - A difference is only called below or above zero when its whole interval
-  is (:func:`interval_verdict`); an interval containing 0 "cannot be told
-  from zero", and no interval (too few images) is said plainly.
-- Spaces that tie (are within the spread of each other) in every image
-  "cannot be told apart" (:func:`paired_sentence`).
-- A ranking is claimed only where Friedman's p is below alpha; then the best
+  is (:func:`interval_verdict`); of an interval containing 0 only that is
+  said ("includes zero"), and no interval (too few images) is said plainly.
+- Spaces that tie (are within the spread of each other) in every image are
+  said to be so, never to be "the same" (:func:`paired_sentence`).
+- A ranking is claimed only where Friedman's p, adjusted over the k swept
+  (Benjamini-Hochberg, :func:`~colourquant.study.adjust_over_k`), is below
+  alpha; then the best
   mean rank is named, with the spaces Nemenyi's test can and cannot tell
-  from it (:func:`ranking_sentences`). Otherwise the ranks "cannot be told
-  apart", and where the test was skipped one line says so.
+  from it (:func:`ranking_sentences`). Otherwise the test "finds no evidence
+  that the ranks differ" (absence of evidence, not evidence of sameness), and
+  where the test was skipped one line says so.
 - Counts of images are always given as "x of n images" (:func:`images_phrase`);
   where some images tie, the sentence also says how the rest split.
 - Numbers carry the metric's decimals and a true minus sign (:func:`number`).
@@ -32,6 +35,7 @@ __all__ = [
     "number",
     "images_phrase",
     "p_phrase",
+    "friedman_phrase",
     "k_phrase",
     "interval_verdict",
     "paired_sentence",
@@ -73,6 +77,20 @@ def p_phrase(p: float) -> str:
     ('p = 0.034', 'p < 0.001', 'p = 0.5')
     """
     return "p < 0.001" if p < 0.001 else f"p = {p:.2g}"
+
+
+def friedman_phrase(p: float, adjusted: float, n_tests: int) -> str:
+    """Friedman's p as a sentence gives it, with the p adjusted over k where they differ.
+
+    Examples
+    --------
+    >>> friedman_phrase(0.004, 0.03, 15), friedman_phrase(0.2, 0.2, 1)
+    ('Friedman p = 0.004, 0.03 adjusted over 15 k', 'Friedman p = 0.2')
+    """
+    phrase = f"Friedman {p_phrase(p)}"
+    if n_tests > 1 and not np.isclose(p, adjusted):
+        phrase += f", {p_phrase(adjusted)[4:]} adjusted over {n_tests} k"
+    return phrase
 
 
 def images_phrase(n: int, of: int | None = None) -> str:
@@ -120,9 +138,9 @@ def interval_verdict(low: float, high: float) -> str:
     Examples
     --------
     >>> interval_verdict(-0.3, 0.05), interval_verdict(-0.3, -0.1), interval_verdict(0.2, 0.4)
-    ('cannot be told from zero', 'is below zero', 'is above zero')
+    ('includes zero', 'is below zero', 'is above zero')
     >>> interval_verdict(0.0, 0.0), interval_verdict(float("nan"), float("nan"))
-    ('cannot be told from zero', 'has no interval (too few images)')
+    ('includes zero', 'has no interval (too few images)')
     """
     if np.isnan(low) or np.isnan(high):
         return "has no interval (too few images)"
@@ -130,7 +148,7 @@ def interval_verdict(low: float, high: float) -> str:
         return "is below zero"
     if low > 0:
         return "is above zero"
-    return "cannot be told from zero"
+    return "includes zero"
 
 
 def paired_sentence(row: pd.Series) -> str:
@@ -143,7 +161,7 @@ def paired_sentence(row: pd.Series) -> str:
     ...     "ci_high": 0.05, "confidence": 0.95, "wins": 3, "ties": 0, "losses": 1,
     ...     "spread_column": "delta_e2000_mean_seed_change"})
     >>> print(paired_sentence(row))
-    At k = 8, RGB has a lower (better) mean ΔE00 than Lab in 3 of 4 images; the mean difference, −0.12 (95 % interval −0.30 to 0.05), cannot be told from zero.
+    At k = 8, RGB has a lower (better) mean ΔE00 than Lab in 3 of 4 images; the mean difference, −0.12 (95 % interval −0.30 to 0.05), includes zero.
     """  # noqa: E501
     metric = metric_of(row["metric"])
     n, space, reference = int(row["n_images"]), row["space"], row["reference"]
@@ -160,8 +178,9 @@ def paired_sentence(row: pd.Series) -> str:
     if int(row["ties"]) == n:
         detail = f"mean difference {difference}" + (f", {interval}" if has_interval else "")
         return (
-            f"{start}{space} and {reference} cannot be told apart by {metric.label}: "
-            f"{within} in all {images_phrase(n)} ({detail})."
+            f"{start}{space} and {reference} are "
+            f"{'within the seed spread of each other' if row['spread_column'] else 'equal'} "
+            f"by {metric.label} in all {images_phrase(n)} ({detail})."
         )
     wins, losses = int(row["wins"]), int(row["losses"])
     better = row["mean_difference"] < 0 if metric.lower_is_better else row["mean_difference"] > 0
@@ -186,7 +205,7 @@ def paired_sentence(row: pd.Series) -> str:
     )
 
 
-def _best_sentence(rows: pd.DataFrame, alpha: float, label: str) -> str:
+def _best_sentence(rows: pd.DataFrame, alpha: float, label: str, n_tests: int) -> str:
     """The sentence of one k where Friedman's test found the ranks to differ."""
     first = rows.iloc[0]
     mean_ranks = rows["mean_rank"].to_numpy()
@@ -200,14 +219,15 @@ def _best_sentence(rows: pd.DataFrame, alpha: float, label: str) -> str:
     has = "has" if len(best) == 1 else "share"
     head = (
         f"At k = {int(first['k'])}, the spaces' ranks by {label} differ "
-        f"(Friedman {p_phrase(first['friedman_p'])}, {images_phrase(int(first['n_images']))}): "
+        f"({friedman_phrase(first['friedman_p'], first['friedman_p_adjusted'], n_tests)}; "
+        f"{images_phrase(int(first['n_images']))}): "
         f"{names} {has} the best mean rank, {mean_ranks.min():.2f} of {len(spaces)}"
     )
     nemenyi = f"Nemenyi's test (CD = {first['cd']:.2f})"
     if not others:
         return head + "."
     if not apart:
-        return f"{head}, but {nemenyi} cannot tell it apart from any other space."
+        return f"{head}, but {nemenyi} finds no evidence that it differs from any other space."
     if not close:
         return f"{head}; {nemenyi} tells it apart from every other space."
     return f"{head}; {nemenyi} tells it apart from {_join(apart)}, not from {_join(close)}."
@@ -223,25 +243,27 @@ def ranking_sentences(
     """The ranking findings of one metric, from :func:`~colourquant.study.rank_tests`.
 
     One line for all k where the test was skipped, one for all k where the
-    ranks cannot be told apart, one per k where they differ. Only `k_values`
+    test finds no evidence that the ranks differ, one per k where they differ. Only `k_values`
     if given (the phrases still name them among every k swept).
 
     Examples
     --------
     >>> tests = pd.DataFrame({"k": [2, 2, 4, 4], "metric": "psnr", "space": ["RGB", "Lab"] * 2,
     ...     "mean_rank": [1.4, 1.6, 1.5, 1.5], "n_images": 5, "n_spaces": 2,
-    ...     "friedman_p": [0.53, 0.53, 1.0, 1.0], "cd": 0.88, "note": ""})
+    ...     "friedman_p": [0.53, 0.53, 1.0, 1.0], "friedman_p_adjusted": [1.0, 1.0, 1.0, 1.0],
+    ...     "cd": 0.88, "note": ""})
     >>> ranking_sentences(tests, "psnr")
-    ["At every k swept, the spaces' ranks by PSNR cannot be told apart (Friedman p ≥ 0.05 at each k)."]
+    ["At every k swept, Friedman's test finds no evidence that the spaces' ranks by PSNR differ (p adjusted over k ≥ 0.05 at each k)."]
     """  # noqa: E501
     label = metric_of(metric).label
     tests = tests[tests["metric"] == metric]
     swept = sorted(tests["k"].unique())
+    n_tests = int(tests.drop_duplicates("k")["friedman_p"].notna().sum())
     if k_values is not None:
         tests = tests[tests["k"].isin(list(k_values))]
     by_k = {int(k): rows for k, rows in tests.groupby("k", sort=True)}
     skipped = [k for k, rows in by_k.items() if np.isnan(rows["friedman_p"].iloc[0])]
-    plain = [k for k, rows in by_k.items() if rows["friedman_p"].iloc[0] >= alpha]
+    plain = [k for k, rows in by_k.items() if rows["friedman_p_adjusted"].iloc[0] >= alpha]
     sentences = []
     if skipped:
         where = k_phrase(skipped, swept)
@@ -259,15 +281,20 @@ def ranking_sentences(
                 f"{MIN_IMAGES}); no ranking by {label} is claimed."
             )
     if plain:
-        p = by_k[plain[0]]["friedman_p"].iloc[0]
-        detail = p_phrase(p) if len(plain) == 1 else f"p ≥ {alpha:g} at each k"
+        first = by_k[plain[0]].iloc[0]
+        if len(plain) == 1:
+            detail = friedman_phrase(first["friedman_p"], first["friedman_p_adjusted"], n_tests)
+            detail = detail.removeprefix("Friedman ")
+        else:
+            adjusted = "p adjusted over k" if n_tests > 1 else "p"
+            detail = f"{adjusted} ≥ {alpha:g} at each k"
         sentences.append(
-            f"At {k_phrase(plain, swept)}, the spaces' ranks by {label} cannot be told apart "
-            f"(Friedman {detail})."
+            f"At {k_phrase(plain, swept)}, Friedman's test finds no evidence that the spaces' "
+            f"ranks by {label} differ ({detail})."
         )
     for rows in by_k.values():
-        if rows["friedman_p"].iloc[0] < alpha:
-            sentences.append(_best_sentence(rows, alpha, label))
+        if rows["friedman_p_adjusted"].iloc[0] < alpha:
+            sentences.append(_best_sentence(rows, alpha, label, n_tests))
     return sentences
 
 

@@ -5,7 +5,7 @@ sets", JMLR 7) compares m methods over n data sets by their ranks: Friedman's
 test asks whether any mean rank differs, Nemenyi's post-hoc test which pairs
 do (two spaces differ when their mean ranks are more than the critical
 difference CD apart), and the critical-difference diagram draws the mean
-ranks with a bar over every group that cannot be told apart. Here the methods
+ranks with a bar over every group that the test does not separate. Here the methods
 are colour spaces, the data sets images, and the ranks are the tied ranks of
 :mod:`colourquant.study.ranking` (ties within the replicate spread).
 
@@ -37,6 +37,13 @@ Statistics", 3rd ed., section 5.8), which equals
 as ``scikit_posthocs.posthoc_nemenyi_friedman`` computes them from mean ranks
 (tests/test_study.py checks both against the libraries). Nemenyi's test takes
 no account of ties, which makes it conservative when there are many.
+
+A sweep tests every k, so some k would "differ" by chance alone: the p-values
+of a metric are adjusted over its k by Benjamini and Hochberg's false
+discovery rate procedure (``scipy.stats.false_discovery_control``), and every
+claim, group and filled marker rests on the adjusted p (``friedman_p_adjusted``).
+Nemenyi's pairwise tests, run only at a k whose adjusted p is below alpha,
+are not adjusted further.
 """
 
 from __future__ import annotations
@@ -55,6 +62,7 @@ __all__ = [
     "critical_difference",
     "nemenyi_p_values",
     "rank_tests",
+    "adjust_over_k",
     "RANK_TEST_COLUMNS",
     "critical_difference_figure",
 ]
@@ -68,6 +76,7 @@ RANK_TEST_COLUMNS = (
     "n_spaces",
     "friedman_statistic",
     "friedman_p",
+    "friedman_p_adjusted",
     "cd",
     "group",
     "spread_column",
@@ -166,7 +175,7 @@ def nemenyi_p_values(mean_ranks, n_images: int) -> np.ndarray:
 
 
 def _groups(p_values: np.ndarray, spaces: Sequence[str], alpha: float) -> list[str]:
-    """Compact letters: spaces sharing a letter cannot be told apart."""
+    """Compact letters: spaces sharing a letter are not separated by the test."""
     import scikit_posthocs
 
     letters = scikit_posthocs.compact_letter_display(
@@ -181,6 +190,24 @@ def _skip_note(n_images: int, n_spaces: int) -> str:
     if n_images < MIN_IMAGES:
         return f"{n_images} image(s): too few for the Friedman test (needs {MIN_IMAGES}); skipped"
     return ""
+
+
+def adjust_over_k(p_values) -> np.ndarray:
+    """Benjamini-Hochberg adjusted p-values of one metric's tests at several k.
+
+    NaN (a skipped test) stays NaN and does not count as a test.
+
+    Examples
+    --------
+    >>> adjust_over_k([0.01, 0.04, np.nan, 0.03]).round(3).tolist()
+    [0.03, 0.04, nan, 0.04]
+    """
+    p_values = np.asarray(p_values, dtype=float)
+    adjusted = np.full(p_values.shape, np.nan)
+    tested = ~np.isnan(p_values)
+    if tested.any():
+        adjusted[tested] = stats.false_discovery_control(p_values[tested], method="bh")
+    return adjusted
 
 
 def rank_tests(
@@ -204,10 +231,11 @@ def rank_tests(
     DataFrame
         :data:`RANK_TEST_COLUMNS`, one row per k, metric and space: the mean
         rank over images (1 = best), the Friedman statistic and p-value (the
-        same on every row of a k and metric), Nemenyi's critical difference
-        ``cd`` and ``group``, compact letters (spaces sharing a letter cannot
-        be told apart; all ``a`` when Friedman's p >= `alpha`, since then no
-        pair is). With fewer than 3 images or 2 spaces the test is skipped:
+        same on every row of a k and metric), the p-value adjusted over the
+        metric's k (:func:`adjust_over_k`), Nemenyi's critical difference
+        ``cd`` and ``group``, compact letters (spaces sharing a letter are not
+        separated by the test; all ``a`` when the adjusted p >= `alpha`, since
+        then no pair is). With fewer than 3 images or 2 spaces the test is skipped:
         NaN statistic, p and cd, empty group and a ``note`` saying why. The
         note also counts images left out for a missing space or value.
 
@@ -229,14 +257,8 @@ def rank_tests(
         )
         mean_ranks = ranks.mean(axis=0) if n_images else np.full(n_spaces, np.nan)
         note = _skip_note(n_images, n_spaces)
-        if note:
-            statistic = p = cd = np.nan
-            groups = [""] * n_spaces
-        else:
-            statistic, p = friedman_test(ranks)
-            cd = critical_difference(n_spaces, n_images, alpha)
-            pairwise = nemenyi_p_values(mean_ranks, n_images)
-            groups = _groups(pairwise if p < alpha else np.ones_like(pairwise), block.spaces, alpha)
+        statistic, p = (np.nan, np.nan) if note else friedman_test(ranks)
+        cd = np.nan if note else critical_difference(n_spaces, n_images, alpha)
         frames.append(
             pd.DataFrame(
                 {
@@ -249,7 +271,6 @@ def rank_tests(
                     "friedman_statistic": statistic,
                     "friedman_p": p,
                     "cd": cd,
-                    "group": groups,
                     "spread_column": block.spread_column,
                     "note": "; ".join(filter(None, [note, left_out_note(block)])),
                 }
@@ -257,14 +278,30 @@ def rank_tests(
         )
     if not frames:
         return pd.DataFrame(columns=list(RANK_TEST_COLUMNS))
+    # The adjustment needs every k of a metric; the groups need the adjusted p.
+    for metric in {frame["metric"].iloc[0] for frame in frames}:
+        mine = [frame for frame in frames if frame["metric"].iloc[0] == metric]
+        adjusted = adjust_over_k([frame["friedman_p"].iloc[0] for frame in mine])
+        for frame, p in zip(mine, adjusted, strict=True):
+            frame["friedman_p_adjusted"] = p
+            frame["group"] = _block_groups(frame, p, alpha)
     return pd.concat(frames, ignore_index=True)[list(RANK_TEST_COLUMNS)]
+
+
+def _block_groups(frame: pd.DataFrame, p_adjusted: float, alpha: float) -> list[str]:
+    """Compact letters of one k and metric: Nemenyi's where the adjusted p is below alpha."""
+    if np.isnan(p_adjusted):
+        return [""] * len(frame)
+    spaces = frame["space"].to_list()
+    pairwise = nemenyi_p_values(frame["mean_rank"].to_numpy(), int(frame["n_images"].iloc[0]))
+    return _groups(pairwise if p_adjusted < alpha else np.ones_like(pairwise), spaces, alpha)
 
 
 def critical_difference_figure(tests: pd.DataFrame, k: int, metric: str, *, alpha: float = 0.05):
     """Demšar's critical-difference diagram of one k and metric, from :func:`rank_tests`.
 
     Mean ranks on an axis (1 = best, on the left); a bar joins spaces that
-    Nemenyi's test cannot tell apart (all of them when Friedman's p >= `alpha`).
+    Nemenyi's test does not separate (all of them when Friedman's adjusted p >= `alpha`).
     Where the test was skipped the figure says so instead.
 
     Parameters
@@ -284,8 +321,9 @@ def critical_difference_figure(tests: pd.DataFrame, k: int, metric: str, *, alph
     >>> runs = pd.DataFrame({"image": list("aabbcc"), "space": ["RGB", "Lab"] * 3, "k": 4,
     ...                      "psnr": [30.0, 31.0, 28.0, 29.5, 25.0, 25.2]})
     >>> figure = critical_difference_figure(rank_tests(runs, metrics=["psnr"]), 4, "psnr")
-    >>> figure.axes[0].get_title()
-    'PSNR at k = 4: Friedman p = 0.083 over 3 images'
+    >>> print(figure.axes[0].get_title())
+    PSNR at k = 4, 3 images
+    Friedman p = 0.083
     """
     import matplotlib.pyplot as plt
 
@@ -293,7 +331,7 @@ def critical_difference_figure(tests: pd.DataFrame, k: int, metric: str, *, alph
     rows = tests[(tests["k"] == k) & (tests["metric"] == metric)]
     if rows.empty:
         raise ValueError(f"no rank tests at k = {k} for {metric}")
-    figure, axis = plt.subplots(figsize=(6.5, 1.2 + 0.3 * len(rows)), layout="constrained")
+    figure, axis = plt.subplots(figsize=(6.5, 1.45 + 0.3 * len(rows)), layout="constrained")
     first = rows.iloc[0]
     if np.isnan(first["friedman_p"]):
         axis.set_axis_off()
@@ -304,7 +342,7 @@ def critical_difference_figure(tests: pd.DataFrame, k: int, metric: str, *, alph
 
     mean_ranks = pd.Series(rows["mean_rank"].to_numpy(), index=rows["space"].to_list())
     pairwise = nemenyi_p_values(mean_ranks.to_numpy(), int(first["n_images"]))
-    if first["friedman_p"] >= alpha:
+    if first["friedman_p_adjusted"] >= alpha:
         pairwise = np.ones_like(pairwise)
     scikit_posthocs.critical_difference_diagram(
         mean_ranks,
@@ -320,8 +358,9 @@ def critical_difference_figure(tests: pd.DataFrame, k: int, metric: str, *, alph
     axis.plot([1, min(1 + cd, n_spaces)], [1.6, 1.6], color="k", linewidth=1.5)
     axis.text(1 + min(cd, n_spaces - 1) / 2, 1.8, f"CD = {cd:.2f}", ha="center", va="bottom")
     axis.set_ylim(top=2.6)
+    p, adjusted = first["friedman_p"], first["friedman_p_adjusted"]
+    adjusted = "" if np.isclose(adjusted, p) else f" ({adjusted:.2g} adjusted over k)"
     axis.set_title(
-        f"{label} at k = {k}: Friedman p = {first['friedman_p']:.2g} "
-        f"over {int(first['n_images'])} images"
+        f"{label} at k = {k}, {int(first['n_images'])} images\nFriedman p = {p:.2g}{adjusted}"
     )
     return figure

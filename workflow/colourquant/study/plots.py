@@ -7,16 +7,18 @@ display width.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
 from ..plots import k_tick_labels
 from ._tables import METRICS
+from .friedman import critical_difference_figure
 from .thresholds import JND
 
 __all__ = [
+    "study_figures",
     "paired_differences_figure",
     "mean_rank_figure",
     "convergence_figure",
@@ -49,7 +51,7 @@ def paired_differences_figure(
     """Each space's mean difference from the reference against k, with its interval as a band.
 
     One panel per metric. A band that contains 0 (the dashed line) at some k
-    means the space cannot be told from the reference there.
+    means there is no evidence there that the space differs from the reference.
 
     Parameters
     ----------
@@ -96,7 +98,8 @@ def paired_differences_figure(
 
 
 def mean_rank_figure(tests: pd.DataFrame, colours: Mapping[str, tuple], metric: str):
-    """Each space's mean rank over images against k (1 = best); filled where Friedman p < 0.05.
+    """Each space's mean rank over images against k (1 = best); filled where Friedman's
+    p adjusted over k is below 0.05.
 
     Parameters
     ----------
@@ -117,7 +120,7 @@ def mean_rank_figure(tests: pd.DataFrame, colours: Mapping[str, tuple], metric: 
         for space, line in rows.groupby("space", sort=False):
             line = line.sort_values("k")
             axis.plot(line["k"], line["mean_rank"], "-", color=colours.get(space), label=space)
-            significant = line["friedman_p"] < 0.05
+            significant = line["friedman_p_adjusted"] < 0.05
             axis.scatter(line["k"][significant], line["mean_rank"][significant], s=30,
                          color=colours.get(space))  # fmt: skip
             axis.scatter(line["k"][~significant], line["mean_rank"][~significant], s=30,
@@ -129,8 +132,8 @@ def mean_rank_figure(tests: pd.DataFrame, colours: Mapping[str, tuple], metric: 
         _k_axis(axis, sorted(rows["k"].unique()))
         n_images = int(rows["n_images"].max()) if len(rows) else 0
         axis.set_title(
-            f"Ranks by {METRICS[metric].label} over {n_images} image(s)\nfilled: the ranks "
-            "differ at that k (Friedman p < 0.05); hollow: no evidence of a difference"
+            f"Ranks by {METRICS[metric].label} over {n_images} image(s)\nfilled: ranks differ "
+            "(Friedman p < 0.05, adjusted over k); hollow: no evidence"
         )
         axis.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     return figure
@@ -267,3 +270,41 @@ def characteristics_figure(
             f"Which images make a space better than {reference}? At k = {k}, a dot per image"
         )
     return figure
+
+
+def study_figures(
+    tables: Mapping[str, pd.DataFrame],
+    runs: pd.DataFrame,
+    differences: pd.DataFrame,
+    colours: Mapping[str, tuple],
+    largest_k: int,
+    metric: str = "delta_e2000_mean",
+) -> Iterator[tuple[str, object, float]]:
+    """A sweep's study figures, one at a time, each with its name and resolution.
+
+    Yields ``(name, figure, dpi)`` for the paired differences from the
+    reference, the mean ranks by `metric`, when spaces stop differing, the
+    critical-difference diagram and the image characteristics (the last two
+    at `largest_k`). One at a time, so that a caller writing and closing each
+    holds a single figure in memory.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        From :func:`~colourquant.study.study_tables`.
+    runs, differences : DataFrame
+        The runs table and the concatenated differences tables it came from.
+    colours : mapping of str to colour
+        A colour per space.
+    largest_k : int
+    metric : str
+    """
+    tests, paired = tables["rank_tests"], tables["paired_differences"]
+    yield "differences_figure", paired_differences_figure(paired, colours), 100
+    yield "ranks_figure", mean_rank_figure(tests, colours, metric), 100
+    yield "convergence_figure", convergence_figure(differences, runs), 100
+    yield "critical_difference_figure", critical_difference_figure(tests, largest_k, metric), 150
+    characteristics = characteristics_figure(
+        tables["image_differences"], tables["characteristics"], colours, largest_k
+    )
+    yield "characteristics_figure", characteristics, 100

@@ -24,6 +24,7 @@ __all__ = [
     "comparable_runs",
     "study_tables",
     "headline_findings",
+    "findings_texts",
     "stop_summary_sentences",
     "choose_reference",
 ]
@@ -128,6 +129,20 @@ def headline_findings(
             "images is too narrow): read them as an indication, not a test."
         )
     return sentences
+
+
+def findings_texts(tables: Mapping[str, pd.DataFrame]) -> dict[str, str]:
+    """The study's findings as the texts a sweep writes.
+
+    ``findings``: :func:`headline_findings`, one sentence a line, for the
+    report's front page; ``all_findings``: :func:`~colourquant.study.findings`
+    at every k, one paragraph each.
+    """
+    headline = "\n".join(headline_findings(tables)) + "\n"
+    every = findings(
+        tables["rank_tests"], tables["paired_differences"], tables["stop_differing_summary"]
+    )
+    return {"findings": headline, "all_findings": "\n\n".join(every) + "\n"}
 
 
 # More pairs of spaces than this get one sentence per threshold, not one per pair.

@@ -1,0 +1,247 @@
+"""Downloads: only a complete image is ever kept, and a failed download is tried again.
+
+A real HTTP server on 127.0.0.1 (a thread of this process, stopped by each
+test) plays every misbehaving server of issue #15: a body shorter than its
+Content-Length, a server that trickles a byte every 20 s, a web page or JSON
+sent with status 200. Nothing touches the network beyond 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import http.server
+import io
+import socket
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from colourquant import downloads
+from colourquant.downloads import check_sha256, check_source_scheme, download_image
+from colourquant.images import ImageError
+
+NAME = "pic"
+
+
+def png_bytes(height: int = 20, width: int = 30) -> bytes:
+    pixels = np.random.default_rng(0).integers(0, 256, (height, width, 3), dtype=np.uint8)
+    buffer = io.BytesIO()
+    Image.fromarray(pixels).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PNG = png_bytes()
+
+
+class Server:
+    """An HTTP server whose answer to each path is a function of the handler.
+
+    ``requests`` counts the GET requests of each path, so that a test sees
+    whether a rerun asked the server again.
+    """
+
+    def __init__(self):
+        self.routes = {}
+        self.requests: dict[str, int] = {}
+        self.stopping = threading.Event()
+        routes, counts = self.routes, self.requests
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 - the base class's name
+                counts[self.path] = counts.get(self.path, 0) + 1
+                route = routes.get(self.path)
+                if route is None:
+                    self.send_error(404)
+                else:
+                    route(self, counts[self.path])
+
+            def log_message(self, format, *args):  # noqa: A002 - the base class's name
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, args=(0.01,))
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stopping.set()
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join()
+
+
+def send(handler, body: bytes, *, length: int | None = None, content_type="image/png"):
+    handler.send_response(200)
+    handler.send_header("Content-Type", content_type)
+    handler.send_header("Content-Length", str(len(body) if length is None else length))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
+@pytest.fixture
+def server():
+    with Server() as running:
+        yield running
+
+
+def refusal(url: str, destination: Path, **options) -> str:
+    """The one-line message download_image refuses with; nothing may be left behind."""
+    with pytest.raises(ImageError) as caught:
+        download_image(url, destination, name=NAME, **options)
+    message = str(caught.value)
+    assert message.startswith(f"image '{NAME}': ") and "\n" not in message
+    assert url in message
+    assert list(destination.parent.iterdir()) == []  # no file, no partial download
+    return message
+
+
+@pytest.fixture
+def destination(tmp_path):
+    (tmp_path / "downloads").mkdir()
+    return tmp_path / "downloads" / NAME
+
+
+def test_download_keeps_the_whole_file(server, destination):
+    server.routes["/photo.png"] = lambda handler, _: send(handler, PNG)
+    checksum = hashlib.sha256(PNG).hexdigest().upper()  # case does not matter
+    download_image(f"{server.url}/photo.png", destination, name=NAME, sha256=checksum)
+    assert destination.read_bytes() == PNG
+    assert [path.name for path in destination.parent.iterdir()] == [NAME]
+
+
+def test_body_shorter_than_its_content_length_is_not_kept_and_the_rerun_asks_again(
+    server, destination
+):
+    # The issue's server: it declared 1,894 bytes and sent 947. Asked again, it sends them all.
+    body = png_bytes(13, 17)
+    body += bytes(1894 - len(body))  # Pillow reads past trailing bytes
+    server.routes["/photo.png"] = lambda handler, count: send(
+        handler, body if count > 1 else body[:947], length=len(body)
+    )
+    url = f"{server.url}/photo.png"
+    message = refusal(url, destination)
+    assert "IncompleteRead(947 bytes read, 947 more expected)" in message
+    assert "running the same command tries again" in message
+    download_image(url, destination, name=NAME)  # the same call, again
+    assert server.requests["/photo.png"] == 2
+    assert destination.read_bytes() == body
+
+
+def test_a_trickling_server_is_abandoned_at_the_time_limit(server, destination):
+    # The issue's server: a byte every 20 s, which no per-read timeout ever trips.
+    def trickle(handler, _):
+        handler.send_response(200)
+        handler.send_header("Content-Type", "image/png")
+        handler.send_header("Content-Length", str(len(PNG)))
+        handler.end_headers()
+        for byte in PNG:
+            try:
+                handler.wfile.write(bytes([byte]))
+                handler.wfile.flush()
+            except OSError:  # the client hung up
+                return
+            if server.stopping.wait(20):
+                return
+
+    server.routes["/slow.png"] = trickle
+    started = time.monotonic()
+    message = refusal(f"{server.url}/slow.png", destination, timeout=1.5)
+    assert time.monotonic() - started < 15  # ended at the limit, not the next byte's 20 s
+    assert "took longer than 1.5 s" in message and "download_timeout" in message
+
+
+def test_a_trickle_without_content_length_is_also_abandoned(server, destination):
+    def trickle(handler, _):
+        handler.send_response(200)
+        handler.send_header("Content-Type", "image/png")
+        handler.send_header("Connection", "close")
+        handler.end_headers()
+        for byte in PNG:
+            handler.wfile.write(bytes([byte]))
+            handler.wfile.flush()
+            if server.stopping.wait(0.2):
+                return
+
+    server.routes["/slow.png"] = trickle
+    message = refusal(f"{server.url}/slow.png", destination, timeout=1.0)
+    assert "took longer than 1 s" in message
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "shown"),
+    [
+        (b"<!DOCTYPE html><html><body>Sign in to view</body></html>", "text/html", "<!DOCTYPE"),
+        (b'{"error": "rate limited"}', "application/json", '{"error"'),
+    ],
+)
+def test_a_web_page_sent_with_status_200_is_refused(server, destination, body, content_type, shown):
+    server.routes["/photo.jpg"] = lambda handler, _: send(handler, body, content_type=content_type)
+    message = refusal(f"{server.url}/photo.jpg", destination)
+    assert f"sent {content_type} content that is not an image" in message
+    assert f"(it starts {body.decode()[:40]!r})" in message and shown in message
+    assert "rather than a web page showing it" in message
+
+
+def test_an_http_error_names_the_url_and_says_what_happens_next(server, destination):
+    message = refusal(f"{server.url}/absent.png", destination)
+    assert "404" in message and "tries again" in message
+
+
+def test_wrong_checksum_leaves_nothing(server, destination):
+    server.routes["/photo.png"] = lambda handler, _: send(handler, PNG)
+    message = refusal(f"{server.url}/photo.png", destination, sha256="0" * 64)
+    assert hashlib.sha256(PNG).hexdigest() in message and "0" * 64 in message
+
+
+def test_closed_port_fails_with_the_url(destination):
+    with socket.socket() as probe:  # a port that was free a moment ago, now closed
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/photo.png"
+    assert f"download of {url} failed" in refusal(url, destination)
+
+
+@pytest.mark.parametrize(
+    ("source", "scheme"),
+    [("file:///home/me/photo.png", "file"), ("ftp://example.org/photo.png", "ftp")],
+)
+def test_other_url_schemes_are_named_as_unsupported(source, scheme, destination):
+    message = refusal(source, destination)
+    assert f"is an {scheme}:// URL; only http:// and https:// URLs are downloaded" in message
+    with pytest.raises(ImageError, match=f"{scheme}://"):
+        check_source_scheme(source, name=NAME)
+
+
+def test_plain_paths_and_samples_are_not_urls():
+    for source in ["data/photo.png", "skimage:astronaut", "C:/photos/a.png", "http_photo.png"]:
+        check_source_scheme(source, name=NAME)  # no error
+
+
+def test_a_progress_bar_shows_the_download(server, destination, monkeypatch):
+    body = png_bytes(300, 400)
+    server.routes["/big.png"] = lambda handler, _: send(handler, body)
+    monkeypatch.setattr(downloads, "_PROGRESS_DELAY", 0)
+    shown = io.StringIO()
+    download_image(f"{server.url}/big.png", destination, name=NAME, progress=shown)
+    bar = shown.getvalue().split("\r")[-1]
+    assert bar.startswith(f"{NAME}: 100%") and f"{len(body) / 1000:.0f}k" in bar
+
+
+def test_check_sha256_names_the_source(tmp_path):
+    path = tmp_path / "photo.png"
+    path.write_bytes(PNG)
+    check_sha256(path, hashlib.sha256(PNG).hexdigest(), name=NAME, source=str(path))
+    with pytest.raises(ImageError) as caught:
+        check_sha256(path, "ab" * 32, name=NAME, source=str(path))
+    assert str(caught.value) == (
+        f"image '{NAME}': {path} has SHA-256 {hashlib.sha256(PNG).hexdigest()}, but the config "
+        f"expects {'ab' * 32}; if the file changed on purpose, update its sha256"
+    )
