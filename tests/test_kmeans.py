@@ -8,6 +8,8 @@ from sklearn.cluster import kmeans_plusplus as sklearn_kmeans_plusplus
 
 from colourquant.colours import distinct_colours
 from colourquant.kmeans import (
+    MIN_CELLS_PER_CLUSTER,
+    MIN_FINE_CELLS_PER_CLUSTER,
     colour_grid,
     fit_kmeans,
     fit_kmeans_exact,
@@ -366,3 +368,34 @@ print(sorted(name for name in sys.modules if name.startswith("sklearn")))
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "[]"
+
+
+def test_exact_fit_restarts_on_the_fine_grid_beyond_the_coarse_one():
+    distinct = distinct_colours(noisy_photo(seed=5, height=96, width=128))
+    points = from_srgb8(distinct.colours, "Lab")
+    grid, fine_grid = (
+        colour_grid(points, distinct.counts, 24),
+        colour_grid(points, distinct.counts, 48),
+    )
+    k = grid.n_cells // MIN_CELLS_PER_CLUSTER + 1
+    assert fine_grid.n_cells >= MIN_FINE_CELLS_PER_CLUSTER * k
+    fit = fit_kmeans_exact(grid, k, fine_grid=fine_grid, n_init=4, seed=3, tol=0)
+    assert fit.restarts_on == "grid" and fit.k_effective == k
+    # The restarts ran on the fine grid's cells, the best of them on every point.
+    starts = kmeans_plusplus_seedings(
+        fine_grid.means, fine_grid.totals, k, 4, np.random.RandomState(3)
+    )
+    restarts, inertias = lloyd_restarts(
+        fine_grid.means, fine_grid.totals, starts, max_iter=300, threshold=0
+    )
+    expected, _ = grid_lloyd(grid, restarts[inertias.argmin()], tol=0)
+    np.testing.assert_array_equal(fit.centres, expected)
+    # Converged on every point: a Lloyd step from its centres changes nothing.
+    step = KMeans(k, init=fit.centres, n_init=1, max_iter=1, algorithm="lloyd")
+    step.fit(points, sample_weight=distinct.counts)
+    np.testing.assert_allclose(step.cluster_centers_, fit.centres, atol=1e-9)
+    # Past the fine grid's cells too, the fit seeds from the sample.
+    beyond = fine_grid.n_cells // MIN_FINE_CELLS_PER_CLUSTER + 1
+    sample = pixel_sample_weights(distinct.index, distinct.n_unique, 0.05, seed=0)
+    fit = fit_kmeans_exact(grid, beyond, fine_grid=fine_grid, init_weights=sample, n_init=2)
+    assert fit.restarts_on == "sample"

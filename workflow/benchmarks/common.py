@@ -45,6 +45,18 @@ def write_large_image(path: Path) -> Path:
     return path
 
 
+def full_image_scores(points, counts, centres, space, colours):
+    """Full-image inertia in the fit space and mse_rgb of the 8-bit result."""
+    from colourquant.kmeans import inertia, nearest_centre
+    from colourquant.spaces import to_srgb8
+
+    labels = nearest_centre(points, centres)
+    palette, _ = to_srgb8(centres, space)
+    error = colours.astype(np.float64) - palette[labels]
+    mse = float(counts @ np.einsum("ij,ij->i", error, error) / counts.sum())
+    return inertia(points, counts, centres, labels), mse
+
+
 @contextmanager
 def timer(times: dict, key: str):
     started = time.perf_counter()

@@ -46,6 +46,7 @@ from common import (  # noqa: E402
     FIT,
     LARGE_NAME,
     bundled_image,
+    full_image_scores,
     large_image,
     timer,
     write_summary,
@@ -57,7 +58,6 @@ from colourquant.kmeans import (  # noqa: E402
     colour_grids,
     fit_kmeans,
     fit_kmeans_exact,
-    inertia,
     nearest_centre,
     pixel_sample_weights,
 )
@@ -74,15 +74,6 @@ SKLEARN_ALL_MAX_K_LARGE = 16
 # parallel instead). On the 2-vCPU benchmark machine two threads made small
 # fits stall for about 0.1 s at random, for every method alike.
 THREADS = 1
-
-
-def full_image_scores(points, counts, centres, space, colours):
-    """Full-image inertia in the fit space and mse_rgb of the 8-bit result."""
-    labels = nearest_centre(points, centres)
-    palette, _ = to_srgb8(centres, space)
-    error = colours.astype(np.float64) - palette[labels]
-    mse = float(counts @ np.einsum("ij,ij->i", error, error) / counts.sum())
-    return inertia(points, counts, centres, labels), mse
 
 
 def run_image(name: str, image: np.ndarray, k_values, rows: list) -> None:

@@ -5,9 +5,10 @@ pixel counts. The workflow fits them in one of two modes:
 
 - exact mode minimises the objective over every pixel. :func:`fit_kmeans_exact`
   runs its k-means++ restarts on the cells of a colour grid
-  (:func:`colour_grids`) and iterates the best of them on every point, all in
-  numpy; at large k, where the grid is too coarse, it hands over to
-  :func:`fit_kmeans`, seeded from a pixel sample.
+  (:func:`colour_grids`; at large k on a finer one) and iterates the best of
+  them on every point, all in numpy; where even the finer grid is too coarse
+  (an image with few colours), it hands over to :func:`fit_kmeans`, seeded
+  from a pixel sample.
 - sample mode fits a seeded pixel sample (:func:`pixel_sample_weights`) with
   :func:`fit_kmeans`, whose Lloyd iterations are scikit-learn's.
 
@@ -33,6 +34,7 @@ The submodules, one concern each (import from this package, not from them):
 from ._assign import inertia, nearest_centre, total_sum_of_squares
 from ._fit import (
     MIN_CELLS_PER_CLUSTER,
+    MIN_FINE_CELLS_PER_CLUSTER,
     KMeansFit,
     fit_kmeans,
     fit_kmeans_exact,
@@ -44,6 +46,7 @@ from ._seeding import kmeans_plusplus, kmeans_plusplus_seedings
 
 __all__ = [
     "MIN_CELLS_PER_CLUSTER",
+    "MIN_FINE_CELLS_PER_CLUSTER",
     "ColourGrid",
     "KMeansFit",
     "colour_grid",

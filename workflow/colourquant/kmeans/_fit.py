@@ -23,6 +23,11 @@ from ._seeding import kmeans_plusplus_seedings
 # as good a start as restarts on a pixel sample (workflow/benchmarks/methods.py):
 # with fewer, clusters are a handful of cells wide and the cells' blur shows.
 MIN_CELLS_PER_CLUSTER = 64
+# Beyond that k, the restarts run on the finer grid's cells while it has this
+# many per cluster: at k = 32-256 on the bundled photos they end closer to the
+# best fit found, in about half the time, than restarts on a pixel sample
+# (workflow/benchmarks/peers.py).
+MIN_FINE_CELLS_PER_CLUSTER = 16
 # The best few restarts on the coarse grid are iterated further on a finer one
 # before the best of those goes on to every point: the coarse cells' blur can
 # misrank close restarts (workflow/benchmarks/methods.py).
@@ -238,6 +243,7 @@ def fit_kmeans_exact(
     tol: float = 1e-4,
     seed: int = 0,
     n_threads: int = 1,
+    full_tol: float | None = None,
 ) -> KMeansFit:
     """Fit k-means to all of a grid's weighted points: restarts on a summary, then Lloyd on all.
 
@@ -245,13 +251,15 @@ def fit_kmeans_exact(
     the best is iterated to convergence on every point, so the result is a
     local optimum of the full objective. The summary is the grid's cells
     while they number at least 64 per cluster: then the restarts are
-    :func:`kmeans_plusplus_seedings` and :func:`lloyd_restarts` on the cells;
-    the best three go on iterating on the cells of `fine_grid`, if given; the
-    best of those is iterated on every point by :func:`grid_lloyd`, until the
-    centres move less than a tenth of `tol` allows (they start close to
-    convergence, where steps are small). All of it runs in numpy (on as many
-    BLAS threads as the caller allows). With fewer cells (large k or a
-    coarse grid), the cells would blur the clusters; the restarts run on the
+    :func:`kmeans_plusplus_seedings` and :func:`lloyd_restarts` on the cells,
+    and the best three go on iterating on the cells of `fine_grid`, if
+    given. At larger k, the restarts run on the cells of `fine_grid` while
+    they number at least 16 per cluster. The best restart is iterated on
+    every point by :func:`grid_lloyd`, until the centres move less than a
+    tenth of `tol` allows (they start close to convergence, where steps are
+    small). All of it runs in numpy (on as many BLAS threads as the caller
+    allows). With fewer cells (an image with few colours, or no fine grid at
+    large k), the cells would blur the clusters; the restarts run on the
     pixel sample `init_weights` instead (or, without one, on every point) and
     the iterations are scikit-learn's, as in :func:`fit_kmeans`.
 
@@ -268,6 +276,8 @@ def fit_kmeans_exact(
         As in :func:`fit_kmeans`.
     n_threads : int
         OpenMP threads of scikit-learn, where it fits.
+    full_tol : float, optional
+        `tol` of the iterations on every point; by default a tenth of `tol`.
 
     Returns
     -------
@@ -276,47 +286,60 @@ def fit_kmeans_exact(
     Examples
     --------
     Two clusters of 500 colours each, on a grid with enough cells for two
-    clusters (64 each) but not for eight:
+    clusters (64 each) but not for eight, and a fine grid with enough for
+    eight (16 each) but not for sixty:
 
     >>> import numpy as np
     >>> from colourquant.kmeans import colour_grids, fit_kmeans_exact
     >>> rng = np.random.default_rng(0)
     >>> points = np.concatenate([rng.random((500, 3)), rng.random((500, 3)) + 2])
     >>> grid, fine_grid = colour_grids(points, np.ones(1000), cells_per_axis=16)
-    >>> grid.n_cells
-    346
     >>> fit = fit_kmeans_exact(grid, 2, fine_grid=fine_grid, n_init=3)
     >>> fit.restarts_on
     'grid'
     >>> np.round(fit.centres, 2)
     array([[2.47, 2.49, 2.5 ],
            [0.52, 0.51, 0.49]])
+    >>> grid.n_cells, fine_grid.n_cells
+    (346, 843)
     >>> fit_kmeans_exact(grid, 8, fine_grid=fine_grid, n_init=3).restarts_on
+    'grid'
+    >>> fit_kmeans_exact(grid, 60, fine_grid=fine_grid, n_init=3).restarts_on
     'points'
     """
     k = check_k(k)
     k_effective = int(min(k, np.count_nonzero(grid.weights > 0)))
-    if np.count_nonzero(grid.totals > 0) < MIN_CELLS_PER_CLUSTER * k_effective:
+    on_grid = np.count_nonzero(grid.totals > 0) >= MIN_CELLS_PER_CLUSTER * k_effective
+    on_fine_grid = (
+        not on_grid
+        and fine_grid is not None
+        and np.count_nonzero(fine_grid.totals > 0) >= MIN_FINE_CELLS_PER_CLUSTER * k_effective
+    )
+    if not (on_grid or on_fine_grid):
         return fit_kmeans(
             grid.points, grid.weights, k, init_weights=init_weights, n_init=n_init,
             max_iter=max_iter, tol=tol, seed=seed, n_threads=n_threads,
         )  # fmt: skip
     started = time.perf_counter()
+    summary = grid if on_grid else fine_grid
     starts = kmeans_plusplus_seedings(
-        grid.means, grid.totals, k_effective, n_init, np.random.RandomState(seed)
+        summary.means, summary.totals, k_effective, n_init, np.random.RandomState(seed)
     )
     threshold = tol * grid.tolerance_scale
     restarts, inertias = lloyd_restarts(
-        grid.means, grid.totals, starts, max_iter=max_iter, threshold=threshold
+        summary.means, summary.totals, starts, max_iter=max_iter, threshold=threshold
     )
-    if fine_grid is not None:
+    if on_grid and fine_grid is not None:
         best = restarts[np.argsort(inertias)[:_REFINED_RESTARTS]]
         restarts, inertias = lloyd_restarts(
             fine_grid.means, fine_grid.totals, best, max_iter=max_iter, threshold=threshold
         )
     seeded_at = time.perf_counter()
     centres, n_iter = grid_lloyd(
-        grid, restarts[inertias.argmin()], max_iter=max_iter, tol=_FULL_TOL_FACTOR * tol
+        grid,
+        restarts[inertias.argmin()],
+        max_iter=max_iter,
+        tol=_FULL_TOL_FACTOR * tol if full_tol is None else full_tol,
     )
     return KMeansFit(
         centres=centres,

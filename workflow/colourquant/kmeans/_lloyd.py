@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._assign import _BLOCK_ROWS, _cluster_means
+from ._assign import _block_rows, _cluster_means
 from ._grid import ColourGrid
 
 _SLACK = 8 * np.finfo(np.float64).eps
@@ -23,8 +23,9 @@ def _two_nearest(points, centres):
     centre_norms = np.einsum("ij,ij->i", centres, centres)
     centre_slack = 2 * _SLACK * centre_norms.max()
     scaled = -2.0 * centres.T
-    for start in range(0, n, _BLOCK_ROWS):
-        block = points[start : start + _BLOCK_ROWS]
+    block_rows = _block_rows(centres.shape[0])
+    for start in range(0, n, block_rows):
+        block = points[start : start + block_rows]
         rows = slice(start, start + block.shape[0])
         distances = block @ scaled
         distances += centre_norms
@@ -274,8 +275,9 @@ def lloyd_restarts(
         scaled = -2.0 * centres.reshape(-1, 3).T
         centre_norms = np.einsum("ijk,ijk->ij", centres, centres).ravel()
         # Blocks of rows keep the (rows x starts x k) distances small.
-        for start in range(0, n, _BLOCK_ROWS):
-            rows = slice(start, start + _BLOCK_ROWS)
+        block_rows = _block_rows(centres.shape[0] * k)
+        for start in range(0, n, block_rows):
+            rows = slice(start, start + block_rows)
             distances = points[rows] @ scaled
             distances += centre_norms
             distances = distances.reshape(-1, centres.shape[0], k)
