@@ -3,7 +3,8 @@
 Runs the whole study (nine bundled images x eight spaces x fifteen k) from
 scratch in a temporary directory, then its report, and records the wall time,
 the CPU time of Snakemake and its jobs, the number of jobs and the report's
-size in docs/benchmarks/study.json.
+size in docs/benchmarks/study.json. The study's tables, findings, figures and
+front page are kept in results/performance/study/ for reading.
 
     python workflow/benchmarks/study.py [--cores 2]
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -52,6 +54,12 @@ def main() -> None:
         results = workdir / "results" / config["experiment"]
         runs = pd.read_csv(results / "metrics.csv")
         jobs = len(list((results / "logs").rglob("*.log")))
+        kept = REPO / "results/performance/study"
+        shutil.rmtree(kept, ignore_errors=True)
+        for part in ("study", "figures/study", "summary", "report.html"):
+            copy = shutil.copytree if (results / part).is_dir() else shutil.copy2
+            (kept / part).parent.mkdir(parents=True, exist_ok=True)
+            copy(results / part, kept / part)
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         write_summary(
             "study",
