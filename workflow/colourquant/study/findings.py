@@ -86,11 +86,14 @@ def friedman_phrase(p: float, adjusted: float, n_tests: int) -> str:
     --------
     >>> friedman_phrase(0.004, 0.03, 15), friedman_phrase(0.2, 0.2, 1)
     ('Friedman p = 0.004, 0.03 adjusted over 15 k', 'Friedman p = 0.2')
+    >>> friedman_phrase(0.0001, 0.0004, 15), friedman_phrase(0.0001, 0.002, 15)
+    ('Friedman p < 0.001', 'Friedman p < 0.001, 0.002 adjusted over 15 k')
     """
-    phrase = f"Friedman {p_phrase(p)}"
-    if n_tests > 1 and not np.isclose(p, adjusted):
-        phrase += f", {p_phrase(adjusted)[4:]} adjusted over {n_tests} k"
-    return phrase
+    phrase, adjusted_phrase = p_phrase(p), p_phrase(adjusted)
+    if n_tests > 1 and adjusted_phrase != phrase:
+        adjusted_phrase = adjusted_phrase.removeprefix("p = ").removeprefix("p ")
+        phrase += f", {adjusted_phrase} adjusted over {n_tests} k"
+    return f"Friedman {phrase}"
 
 
 def images_phrase(n: int, of: int | None = None) -> str:
