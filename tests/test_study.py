@@ -308,6 +308,22 @@ def test_critical_difference_figure_draws_a_bar_per_group_the_test_does_not_sepa
     labels = {text.get_text() for text in axis.texts}
     assert "Lab (1.00)" in labels
     matplotlib.pyplot.close(figure)
+    # With the spaces' colours, each label takes its space's colour (as in the other figures).
+    colours = {"RGB": "#1f77b4", "Lab": "#ff7f0e", "HSV": "#2ca02c", "OKLab": "#9467bd"}
+    figure = critical_difference_figure(tests, 4, ERROR, colours=colours)
+    coloured = {
+        text.get_text(): matplotlib.colors.to_hex(text.get_color())
+        for text in figure.axes[0].texts
+        if "(" in text.get_text()
+    }
+    assert coloured["Lab (1.00)"] == "#ff7f0e"
+    assert {colour for label, colour in coloured.items() if "Lab" not in label} <= {
+        "#1f77b4",
+        "#2ca02c",
+        "#9467bd",
+    }
+    assert len(set(coloured.values())) == 4
+    matplotlib.pyplot.close(figure)
 
 
 # Paired differences --------------------------------------------------------------------------

@@ -297,7 +297,20 @@ def _block_groups(frame: pd.DataFrame, p_adjusted: float, alpha: float) -> list[
     return _groups(pairwise if p_adjusted < alpha else np.ones_like(pairwise), spaces, alpha)
 
 
-def critical_difference_figure(tests: pd.DataFrame, k: int, metric: str, *, alpha: float = 0.05):
+def _hex_colours(colours: Mapping[str, object], spaces) -> dict[str, str]:
+    from matplotlib.colors import to_hex
+
+    return {space: to_hex(colours[space]) for space in spaces}
+
+
+def critical_difference_figure(
+    tests: pd.DataFrame,
+    k: int,
+    metric: str,
+    *,
+    alpha: float = 0.05,
+    colours: Mapping[str, object] | None = None,
+):
     """Demšar's critical-difference diagram of one k and metric, from :func:`rank_tests`.
 
     Mean ranks on an axis (1 = best, on the left); a bar joins spaces that
@@ -311,6 +324,10 @@ def critical_difference_figure(tests: pd.DataFrame, k: int, metric: str, *, alph
     k : int
     metric : str
     alpha : float
+    colours : mapping of str to colour, optional
+        A colour per space, as the other study figures use
+        (:func:`colourquant.plots.space_colours`); scikit-posthocs' own
+        otherwise.
 
     Returns
     -------
@@ -351,6 +368,7 @@ def critical_difference_figure(tests: pd.DataFrame, k: int, metric: str, *, alph
         ax=axis,
         label_fmt_left="{label} ({rank:.2f})",
         label_fmt_right="({rank:.2f}) {label}",
+        color_palette=None if colours is None else _hex_colours(colours, mean_ranks.index),
     )
     # The CD as a bar above the rank axis's labels (the library's own sits on them).
     cd, n_spaces = float(first["cd"]), len(mean_ranks)

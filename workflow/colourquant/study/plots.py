@@ -303,7 +303,8 @@ def study_figures(
     yield "differences_figure", paired_differences_figure(paired, colours), 100
     yield "ranks_figure", mean_rank_figure(tests, colours, metric), 100
     yield "convergence_figure", convergence_figure(differences, runs), 100
-    yield "critical_difference_figure", critical_difference_figure(tests, largest_k, metric), 150
+    cd = critical_difference_figure(tests, largest_k, metric, colours=colours)
+    yield "critical_difference_figure", cd, 150
     characteristics = characteristics_figure(
         tables["image_differences"], tables["characteristics"], colours, largest_k
     )
