@@ -394,19 +394,20 @@ def method_runs(
     >>> [(run.row["space"], round(run.row["inertia_normalised"], 3)) for run in runs]
     [('Lab', 0.001)]
     """
-    # Imported before any timing: fit_seconds is of the palette alone.
-    import PIL.Image  # noqa: F401
-    import sklearn.cluster  # noqa: F401
-    import sklearn.mixture  # noqa: F401
-    import sklearn.utils  # noqa: F401
-
     settings = settings or FitSettings()
+    # What a method needs is imported before any timing (fit_seconds is of
+    # the fit or palette alone), and only that: a quantizer's job does not
+    # load scikit-learn's clusterers.
     if method in CLUSTERERS:
         if space is None or space == NO_SPACE:
             raise ValueError(f"method {method!r} runs in a colour space: give one")
+        import sklearn.cluster  # noqa: F401
+        import sklearn.mixture  # noqa: F401
     elif method in BASELINES:
         if space not in (None, NO_SPACE):
             raise ValueError(f"method {method!r} has no colour space (it works in 8-bit RGB)")
+        import PIL.Image  # noqa: F401
+        import sklearn.utils  # noqa: F401
     else:
         raise ValueError(
             f"unknown method {method!r}; valid names: {', '.join([*BASELINES, *CLUSTERERS])}"
