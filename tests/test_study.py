@@ -454,6 +454,10 @@ def test_the_seed_threshold_takes_the_larger_spread_of_the_two_spaces():
     no_seed = stop_differing(differences, thresholds=["seed"])
     assert (no_seed["note"] == "seed spread not measured").all()
     assert stop_differing_summary(no_seed).empty
+    # A sweep with fit.replicates: 0 has runs but no seed column: the same, not an error.
+    no_replicates = stop_differing(differences, runs.drop(columns="seed_delta_e2000"))
+    assert no_replicates.set_index("threshold").loc["jnd", "reached"].tolist() == [True, False]
+    assert (no_replicates.query("threshold == 'seed'")["note"] == "seed spread not measured").all()
 
 
 def test_stop_sentences_report_how_many_images_reached_it():

@@ -57,12 +57,19 @@ def test_seed_noise_is_zero_where_chance_has_no_say(sweep):
 
 def test_sample_mode_without_seed_noise_and_k_means_only_by_default(tmp_path):
     write_images(tmp_path, {"photo": noisy_photo(seed=5)})
-    config = sweep_config(["photo"], ["RGB"], [2, 3], fit={"mode": "sample", "replicates": 0})
-    run_workflow(tmp_path, config, "--cores", "2", "results/default/metrics.csv")
+    config = sweep_config(
+        ["photo"], ["RGB", "Lab"], [2, 3], fit={"mode": "sample", "replicates": 0}
+    )
+    run_workflow(tmp_path, config, "--cores", "2")
     runs = pd.read_csv(tmp_path / "results/default/metrics.csv")
     assert (runs["mode"] == "sample").all() and (runs["restarts_on"] == "points").all()
     assert (runs["n_fit_pixels"] == round(0.05 * runs["n_pixels"])).all()
     assert "seed_delta_e2000" not in runs.columns
+    # The whole sweep, study included, finishes without replicates (the study
+    # once failed for want of their column); the seed threshold says why it is empty.
+    stops = pd.read_csv(tmp_path / "results/default/study/stop_differing.csv")
+    seed = stops[stops["threshold"] == "seed"]
+    assert len(seed) == 1 and seed["note"].tolist() == ["seed spread not measured"]
     # A config without `methods` runs k-means alone.
     assert (runs["method"] == "kmeans").all()
 

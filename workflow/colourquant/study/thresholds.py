@@ -145,9 +145,8 @@ def stop_differing(
     keys = ["image", "space_a", "space_b", "k"]
     if differences.duplicated(keys).any():
         raise ValueError("the differences table repeats an (image, space_a, space_b, k)")
-    spreads = (
-        _seed_spreads(runs, seed_column) if runs is not None and "seed" in thresholds else None
-    )
+    measured = runs is not None and seed_column in runs and runs[seed_column].notna().any()
+    spreads = _seed_spreads(runs, seed_column) if measured and "seed" in thresholds else None
     rows = []
     for (image, space_a, space_b), pair in differences.groupby(keys[:3], sort=False):
         k, values = pair["k"].to_numpy(), pair["delta_e2000_mean"].to_numpy(dtype=float)
