@@ -1,20 +1,27 @@
-"""Benchmark: the whole workflow's overhead and the peak memory of its jobs.
+"""Benchmark: the whole workflow's cost against its jobs' work, and the peak memory of its jobs.
 
-1. The default sweep, `snakemake --cores 2` in a fresh directory: wall time
-   against the ideal, the sum of the pure clustering time (the fit_seconds
-   column) divided by the 2 cores; and the same sweep with
-   ``fit.replicates: 0``, without the second fit of every run.
+1. The default sweep, `snakemake --cores 2` in a fresh directory, run with this
+   checkout and with an earlier commit (``--baseline``, checked out into a
+   temporary git worktree), interleaved, ``--repeats`` times each: wall time
+   against the jobs' summed CPU time ÷ 2 cores (Snakemake's own overhead and
+   idle cores), the jobs' CPU time per run and where it goes, by rule. Also
+   this checkout's sweep with ``fit.replicates: 0``, without the second fit of
+   every run.
 2. A 24-megapixel photo through the whole pipeline (k = 2 ... 256, RGB and
    Lab): wall time and the peak resident memory (VmHWM) of each rule's jobs;
-   and its wall time without the seed noise.
+   and its wall time without the seed replicates.
 3. Snakemake's start: ``snakemake -n`` on the finished default sweep, and, where
    the Slurm executor plugin and ``scontrol`` are installed, the same with no
    Slurm controller answering (SLURM_CONF pointing at a port nothing listens on).
+
+With the Slurm plugin installed, start a controller first (``.ci/slurm-up.sh``):
+with none answering, every ``snakemake`` call waits about 9 s at its start (3.).
 
 Writes results/performance/sweep.csv and, without --skip-large, the committed
 summary docs/benchmarks/sweep.json that the docs quote.
 
 Usage: python workflow/benchmarks/sweep.py [--out results/performance] [--skip-large]
+       [--baseline COMMIT] [--repeats N]
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -34,10 +42,17 @@ import yaml
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import LARGE_NAME, REPO, write_large_image, write_summary  # noqa: E402
 
+#: The commit at which issue #18 asked for the sweep's CPU time per run to be
+#: halved ("today's", measured in the same run of this script).
+BASELINE = "08533e3"
+TICKS = os.sysconf("SC_CLK_TCK")
 
-def job_peaks(peaks: dict[str, float], workdir: Path) -> None:
-    """Record the peak resident memory (VmHWM, MB) of every job script running in
-    `workdir`, by rule (other workflows on a shared machine are not counted)."""
+
+def poll_jobs(jobs: dict[str, tuple[str, float, float]], workdir: Path) -> None:
+    """Record the CPU seconds and peak resident memory (VmHWM, MB) of every job
+    script running in `workdir`, by process (other workflows are not counted).
+
+    Polled while the jobs run: a job's last few milliseconds are not counted."""
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             command = Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " ")
@@ -46,38 +61,44 @@ def job_peaks(peaks: dict[str, float], workdir: Path) -> None:
                 continue
             if str(workdir) not in command and Path(f"/proc/{pid}/cwd").resolve() != workdir:
                 continue
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            cpu = (int(fields[11]) + int(fields[12])) / TICKS
             status = Path(f"/proc/{pid}/status").read_text()
             high_water = int(re.search(r"VmHWM:\s+(\d+)", status).group(1)) / 1024
-        except (OSError, AttributeError):
+        except (OSError, AttributeError, IndexError):
             continue  # the process ended meanwhile
-        peaks[script.group(1)] = max(peaks.get(script.group(1), 0.0), high_water)
+        jobs[pid] = (script.group(1), cpu, high_water)
 
 
 def run_snakemake(
-    workdir: Path, config: dict, cores: int = 2
-) -> tuple[float, float, dict[str, float]]:
-    """Run the workflow in `workdir` on `config`: wall seconds, CPU seconds of
-    Snakemake and every job, and each rule's peak RSS (MB)."""
+    workdir: Path, config: dict, cores: int = 2, repo: Path = REPO
+) -> tuple[float, float, pd.DataFrame]:
+    """Run the workflow of checkout `repo` in `workdir` on `config`.
+
+    Returns the wall seconds, the CPU seconds of Snakemake and every job, and a
+    table of the jobs (rule, cpu seconds, peak RSS in MB)."""
     (workdir / "config.yaml").write_text(yaml.safe_dump(config))
-    command = [sys.executable, "-m", "snakemake", "--snakefile", str(REPO / "Snakefile"),
+    command = [sys.executable, "-m", "snakemake", "--snakefile", str(repo / "Snakefile"),
                "--directory", str(workdir), "--configfile", str(workdir / "config.yaml"),
                "--cores", str(cores), "--quiet", "all"]  # fmt: skip
-    peaks: dict[str, float] = {}
+    # The jobs import the checkout's own package, not the installed one.
+    environment = {**os.environ, "PYTHONPATH": str(repo / "workflow")}
+    jobs: dict[str, tuple[str, float, float]] = {}
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, env=environment)
     # wait4 reports the CPU time of Snakemake and of the jobs it waited for: on a
     # shared machine it depends far less on the other load than the wall time.
     while True:
         pid, status, usage = os.wait4(process.pid, os.WNOHANG)
         if pid:
             break
-        job_peaks(peaks, workdir.resolve())
-        time.sleep(0.05)
+        poll_jobs(jobs, workdir.resolve())
+        time.sleep(0.02)
     wall = time.perf_counter() - started
-    process.returncode = os.waitstatus_to_exitcode(status)
-    if process.returncode != 0:
+    if os.waitstatus_to_exitcode(status) != 0:
         raise SystemExit(f"snakemake failed in {workdir}")
-    return wall, usage.ru_utime + usage.ru_stime, peaks
+    table = pd.DataFrame(list(jobs.values()), columns=["rule", "cpu", "peak_mb"])
+    return wall, usage.ru_utime + usage.ru_stime, table
 
 
 def fresh(directory: Path) -> Path:
@@ -86,44 +107,77 @@ def fresh(directory: Path) -> Path:
     return directory
 
 
-def default_sweep(workdir: Path, config: dict, label: str) -> list[dict]:
-    """Wall time against the ideal and where the jobs' time goes, for one sweep."""
-    wall, cpu, _ = run_snakemake(fresh(workdir), config)
+def one_sweep(workdir: Path, config: dict, repo: Path = REPO) -> dict:
+    """One default sweep's wall time, CPU times and runs, and its jobs' CPU by rule."""
+    wall, cpu, jobs = run_snakemake(fresh(workdir), config, repo=repo)
     results = workdir / "results" / config.get("experiment", "default")
     runs = pd.read_csv(results / "metrics.csv")
-    ideal = runs["fit_seconds"].sum() / 2
+    job_cpu = jobs["cpu"].sum()
+    return {
+        "runs": len(runs),
+        "wall": wall,
+        "cpu": cpu,
+        "job_cpu": job_cpu,
+        "fit": runs["fit_seconds"].sum(),
+        "by_rule": jobs.groupby("rule")["cpu"].agg(["count", "sum"]),
+    }
+
+
+def median(values) -> float:
+    return float(pd.Series(list(values)).median())
+
+
+def sweep_rows(label: str, sweeps: list[dict], cores: int = 2) -> list[dict]:
+    """Medians over repeated sweeps of one checkout."""
+    runs = sweeps[0]["runs"]
+    wall = median(s["wall"] for s in sweeps)
+    job_cpu = median(s["job_cpu"] for s in sweeps)
     rows = [
-        {"measure": f"{label}: runs", "value": len(runs), "unit": ""},
-        {"measure": f"{label}: wall time", "value": wall, "unit": "s"},
-        {"measure": f"{label}: CPU time of Snakemake and every job", "value": cpu, "unit": "s"},
-        {"measure": f"{label}: ideal (sum of fit_seconds / 2 cores)", "value": ideal, "unit": "s"},
-        {"measure": f"{label}: wall / ideal", "value": wall / ideal, "unit": ""},
-        {
-            "measure": f"{label}: median fit_seconds of a run",
-            "value": runs["fit_seconds"].median(),
-            "unit": "s",
-        },
+        (f"{label}: runs", runs, ""),
+        (f"{label}: wall time", wall, "s"),
+        (f"{label}: CPU time of Snakemake and every job", median(s["cpu"] for s in sweeps), "s"),
+        (f"{label}: jobs' summed CPU time", job_cpu, "s"),
+        (
+            f"{label}: wall / (jobs' CPU time / {cores} cores)",
+            median(s["wall"] / (s["job_cpu"] / cores) for s in sweeps),
+            "",
+        ),  # fmt: skip
+        (f"{label}: jobs' CPU time per run", job_cpu / runs, "s"),
+        (f"{label}: summed fit_seconds", median(s["fit"] for s in sweeps), "s"),
     ]
-    jobs = pd.concat(
-        pd.read_csv(path, sep="\t").assign(rule=path.parent.parent.name if path.parent.parent.name
-                                           != "benchmarks" else path.parent.name)
-        for path in (results / "benchmarks").rglob("*.tsv")
-    )  # fmt: skip
-    for rule, times in jobs.groupby("rule"):
-        rows.append({"measure": f"{label}: {rule} jobs", "value": len(times), "unit": ""})
-        rows.append({"measure": f"{label}: mean wall time of a {rule} job",
-                     "value": times["s"].mean(), "unit": "s"})  # fmt: skip
-        rows.append({"measure": f"{label}: {rule} jobs, summed wall time",
-                     "value": times["s"].sum(), "unit": "s"})  # fmt: skip
-    # Where a quantize job's time goes besides clustering: process start,
-    # imports, loading, the seed-noise fits, evaluating every run and writing
-    # its files.
-    quantize = jobs.loc[jobs["rule"] == "quantize", "s"].sum()
-    rows.append({"measure": f"{label}: quantize jobs, summed fit_seconds",
-                 "value": runs["fit_seconds"].sum(), "unit": "s"})  # fmt: skip
-    rows.append({"measure": f"{label}: quantize jobs, time outside clustering",
-                 "value": quantize - runs["fit_seconds"].sum(), "unit": "s"})  # fmt: skip
-    return rows
+    for rule in sweeps[0]["by_rule"].index:
+        jobs = int(sweeps[0]["by_rule"].loc[rule, "count"])
+        rows.append((f"{label}: {rule} jobs", jobs, ""))
+        cpu = median(s["by_rule"].loc[rule, "sum"] for s in sweeps if rule in s["by_rule"].index)
+        rows.append((f"{label}: {rule} jobs, summed CPU time", cpu, "s"))
+    return [{"measure": m, "value": v, "unit": u} for m, v, u in rows]
+
+
+def default_sweeps(out: Path, config: dict, baseline: str, repeats: int) -> list[dict]:
+    """The default sweep with this checkout and with `baseline`, interleaved."""
+    with tempfile.TemporaryDirectory() as scratch:
+        before = Path(scratch) / "baseline"
+        subprocess.run(["git", "-C", str(REPO), "worktree", "add", "--detach", str(before),
+                        baseline], check=True, capture_output=True)  # fmt: skip
+        try:
+            sweeps: dict[str, list[dict]] = {"before": [], "now": []}
+            for _ in range(repeats):
+                sweeps["before"].append(one_sweep(out / "sweep_baseline", config, repo=before))
+                sweeps["now"].append(one_sweep(out / "sweep_default", config))
+        finally:
+            subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force",
+                            str(before)], check=True)  # fmt: skip
+    per_run = {name: median(s["job_cpu"] for s in runs) / runs[0]["runs"]
+               for name, runs in sweeps.items()}  # fmt: skip
+    return [
+        *sweep_rows(f"default sweep at {baseline}", sweeps["before"]),
+        *sweep_rows("default sweep", sweeps["now"]),
+        {
+            "measure": f"default sweep: jobs' CPU time per run, now / at {baseline}",
+            "value": per_run["now"] / per_run["before"],
+            "unit": "",
+        },  # fmt: skip
+    ]
 
 
 def start_times(workdir: Path, repeats: int = 3) -> list[dict]:
@@ -165,16 +219,18 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=Path("results/performance"))
     parser.add_argument("--skip-large", action="store_true", help="only the default sweep")
+    parser.add_argument("--baseline", default=BASELINE, help="commit to compare the sweep with")
+    parser.add_argument("--repeats", type=int, default=2, help="sweeps of each checkout")
     arguments = parser.parse_args()
     out = arguments.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     rows = []
 
     default = yaml.safe_load((REPO / "config/config.yaml").read_text())
-    rows += default_sweep(out / "sweep_default", default, "default sweep")
+    rows += default_sweeps(out, default, arguments.baseline, arguments.repeats)
     without_noise = {**default, "fit": {**default["fit"], "replicates": 0}}
-    rows += default_sweep(out / "sweep_default_no_noise", without_noise,
-                          "default sweep without seed noise")  # fmt: skip
+    rows += sweep_rows("default sweep without seed replicates",
+                       [one_sweep(out / "sweep_default_no_noise", without_noise)])  # fmt: skip
 
     if not arguments.skip_large:
         image = write_large_image(out / "images" / f"{LARGE_NAME}.png")
@@ -184,7 +240,8 @@ def main():
             "k_values": [2, 4, 8, 16, 32, 64, 256],
         }
         workdir = fresh(out / "sweep_large")
-        wall, cpu, peaks = run_snakemake(workdir, config)
+        wall, cpu, jobs = run_snakemake(workdir, config)
+        peaks = jobs.groupby("rule")["peak_mb"].max().to_dict()
         rows.append({"measure": "24 MP image, RGB + Lab, 7 k: wall time", "value": wall,
                      "unit": "s"})  # fmt: skip
         rows.append({"measure": "24 MP image, RGB + Lab, 7 k: CPU time", "value": cpu,
@@ -210,7 +267,10 @@ def main():
             "large image": "6000 x 4000 px (24 MP), RGB + Lab, k = 2, 4, 8, 16, 32, 64, 256",
             "megapixels": 24,
             "k values of the large image": 7,
-            "targets": "wall / ideal <= 1.5; peak memory of a job <= 2 GB",
+            "baseline": arguments.baseline,
+            "repeats": arguments.repeats,
+            "targets": "wall / (jobs' CPU time / cores) <= 1.3; jobs' CPU time per run <= half "
+            "of the baseline's; peak memory of a job <= 2 GB",
         }
         write_summary("sweep", "python workflow/benchmarks/sweep.py", setup, rows)
 
