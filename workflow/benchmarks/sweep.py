@@ -119,6 +119,7 @@ def one_sweep(workdir: Path, config: dict, repo: Path = REPO) -> dict:
         "cpu": cpu,
         "job_cpu": job_cpu,
         "fit": runs["fit_seconds"].sum(),
+        "fit_median": runs["fit_seconds"].median(),
         "by_rule": jobs.groupby("rule")["cpu"].agg(["count", "sum"]),
     }
 
@@ -144,12 +145,14 @@ def sweep_rows(label: str, sweeps: list[dict], cores: int = 2) -> list[dict]:
         ),  # fmt: skip
         (f"{label}: jobs' CPU time per run", job_cpu / runs, "s"),
         (f"{label}: summed fit_seconds", median(s["fit"] for s in sweeps), "s"),
+        (f"{label}: median fit_seconds of a run", median(s["fit_median"] for s in sweeps), "s"),
     ]
     for rule in sweeps[0]["by_rule"].index:
         jobs = int(sweeps[0]["by_rule"].loc[rule, "count"])
         rows.append((f"{label}: {rule} jobs", jobs, ""))
         cpu = median(s["by_rule"].loc[rule, "sum"] for s in sweeps if rule in s["by_rule"].index)
         rows.append((f"{label}: {rule} jobs, summed CPU time", cpu, "s"))
+        rows.append((f"{label}: mean CPU time of a {rule} job", cpu / jobs, "s"))
     return [{"measure": m, "value": v, "unit": u} for m, v, u in rows]
 
 
