@@ -198,7 +198,7 @@ def test_identical_spaces_tie_everywhere_and_no_ranking_is_claimed():
     assert tests["group"].tolist() == ["a", "a"]
     assert ranking_sentences(tests, ERROR) == [
         "At k = 4, Friedman's test finds no evidence that the spaces' ranks by mean ΔE00 differ "
-        "(p = 1)."
+        "(p = 1.0)."
     ]
 
 
@@ -256,9 +256,9 @@ def test_a_strong_difference_survives_the_adjustment_and_the_sentence_gives_both
     assert per_k.loc[2, "friedman_p_adjusted"] == pytest.approx(3 * per_k.loc[2, "friedman_p"])
     sentence = next(s for s in ranking_sentences(tests, ERROR) if s.startswith("At k = 2,"))
     assert "Lab has the best mean rank, 1.00 of 4" in sentence
-    # Both p below 0.001: the sentence gives one, not the same bound twice.
+    # Both p below 0.001: the sentence gives the bound once, and says it holds adjusted too.
     assert per_k.loc[2, "friedman_p_adjusted"] < 0.001
-    assert "(Friedman p < 0.001; 10 images)" in sentence
+    assert "(Friedman p < 0.001, also after adjusting over 3 k; 10 images)" in sentence
 
 
 def test_too_few_images_skip_the_test_with_a_note_and_never_raise():
@@ -469,11 +469,14 @@ def test_stop_sentences_report_how_many_images_reached_it():
     )
     assert stop_sentence(summary.iloc[0]) == (
         "RGB and Lab: their images' mean ΔE00 stays below 1 (just noticeable) from k = 4 on "
-        "in 1 of 2 images; in 1 not by k = 32."
+        "in 1 of 2 images; in the other 1, not even at k = 32, the largest k swept."
     )
     none = summary.iloc[0].copy()
     none["n_reached"] = 0
-    assert stop_sentence(none).endswith("by k = 32 in none of 2 images.")
+    assert stop_sentence(none) == (
+        "RGB and Lab: their images' mean ΔE00 is not below 1 (just noticeable) at k = 32, "
+        "the largest k swept, in any of the 2 images."
+    )
 
 
 # Image characteristics -----------------------------------------------------------------------
@@ -634,7 +637,7 @@ def test_no_ranking_is_claimed_when_friedman_p_is_not_below_alpha():
     )
     assert ranking_sentences(tests, ERROR) == [
         "At k = 4, Friedman's test finds no evidence that the spaces' ranks by mean ΔE00 differ "
-        "(p = 0.05)."
+        "(p = 0.050)."
     ]
     claimed = ranking_sentences(tests.assign(friedman_p=0.049, friedman_p_adjusted=0.049), ERROR)
     assert claimed[0].startswith("At k = 4, the spaces' ranks by mean ΔE00 differ (Friedman p")
@@ -660,8 +663,9 @@ def test_many_pairs_get_one_stop_sentence_per_threshold():
     })  # fmt: skip
     (sentence,) = stop_summary_sentences(summary)
     assert sentence == (
-        "Pairs of spaces whose images' mean ΔE00 stays below 1 (just noticeable) by k = 256: "
-        "4 of 7 in some image, none in more than 3 of 9 images (RGB and Lab, Lab and Luv)."
+        "Pairs of spaces whose images' mean ΔE00 stays below 1 (just noticeable) from some k up "
+        "to k = 256, the largest swept: 4 of 7 in some image, none in more than 3 of 9 images "
+        "(RGB and Lab, Lab and Luv)."
     )
     # Six pairs or fewer: a sentence for each pair that gets there, one for the rest.
     assert len(stop_summary_sentences(summary.iloc[:6])) == 3 + 1
@@ -684,3 +688,37 @@ def test_characteristics_figure_puts_each_image_at_its_values():
     np.testing.assert_array_equal(dots, [[80, -0.5], [40, 0.1], [10, 0.3]])
     # Colourfulness falls as the difference rises: Spearman's rho is -1.
     assert figure.legends[0].get_texts()[0].get_text() == "Lab (ρ = -1.00 with colourfulness)"
+
+
+def test_headline_says_intervals_are_per_k_and_rough_with_few_images():
+    from colourquant.study.sweep import headline_findings
+
+    def headline(n_images, k_values):
+        spaces = {
+            name: np.tile(values[:, None], (1, len(k_values)))
+            for name, values in one_better_everywhere(n_images).items()
+        }
+        runs = runs_table(spaces, k_values)
+        tables = {
+            "rank_tests": rank_tests(runs, metrics=[ERROR]),
+            "paired_differences": paired_differences(runs, reference="RGB", metrics=[ERROR]),
+            "stop_differing_summary": stop_differing_summary(stop_differing(
+                differences_table({"a": [3.0, 0.8, 0.5, 0.4, 0.3]}), thresholds=["jnd"]
+            )),
+        }  # fmt: skip
+        return headline_findings(tables)
+
+    per_k = (
+        "Each interval is for its own k and, unlike Friedman's p, not adjusted over the 3 k swept."
+    )
+    rough = "With 5 images the 95 % intervals are rough"
+    few = headline(5, (2, 4, 8))
+    # Lab is better everywhere: the smallest and the largest k each get their ranking.
+    assert [s[:10] for s in few[:1]] == ["At k = 2, "] and any(
+        s.startswith("At k = 8") for s in few
+    )
+    assert per_k in few and any(s.startswith(rough) for s in few)
+    many = headline(12, (2, 4, 8))
+    assert per_k in many and not any(s.startswith("With 12 images") for s in many)
+    # One k: nothing to adjust over, so no such sentence.
+    assert not any(s.startswith("Each interval") for s in headline(12, (4,)))

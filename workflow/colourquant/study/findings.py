@@ -53,6 +53,13 @@ THRESHOLD_PHRASES = {
     "seed": "their images' mean ΔE00 stays within the seed spread",
 }
 
+#: How a sentence says that a pair's mean ΔE00 has not met a threshold at the
+#: largest k swept (so from no k on).
+NOT_REACHED_PHRASES = {
+    "jnd": f"their images' mean ΔE00 is not below {JND:g} (just noticeable)",
+    "seed": "their images' mean ΔE00 is not within the seed spread",
+}
+
 
 def number(value: float, decimals: int) -> str:
     """`value` with `decimals` decimals and a true minus sign; -0.00 is 0.00.
@@ -73,27 +80,29 @@ def p_phrase(p: float) -> str:
 
     Examples
     --------
-    >>> p_phrase(0.0342), p_phrase(0.00002), p_phrase(0.5)
-    ('p = 0.034', 'p < 0.001', 'p = 0.5')
+    >>> p_phrase(0.0342), p_phrase(0.00002), p_phrase(0.1)
+    ('p = 0.034', 'p < 0.001', 'p = 0.10')
     """
-    return "p < 0.001" if p < 0.001 else f"p = {p:.2g}"
+    return "p < 0.001" if p < 0.001 else f"p = {p:#.2g}"
 
 
 def friedman_phrase(p: float, adjusted: float, n_tests: int) -> str:
-    """Friedman's p as a sentence gives it, with the p adjusted over k where they differ.
+    """Friedman's p as a sentence gives it and, where several k were tested, after adjusting.
 
     Examples
     --------
     >>> friedman_phrase(0.004, 0.03, 15), friedman_phrase(0.2, 0.2, 1)
-    ('Friedman p = 0.004, 0.03 adjusted over 15 k', 'Friedman p = 0.2')
+    ('Friedman p = 0.0040, 0.030 after adjusting over 15 k', 'Friedman p = 0.20')
     >>> friedman_phrase(0.0001, 0.0004, 15), friedman_phrase(0.0001, 0.002, 15)
-    ('Friedman p < 0.001', 'Friedman p < 0.001, 0.002 adjusted over 15 k')
-    """
+    ('Friedman p < 0.001, also after adjusting over 15 k', 'Friedman p < 0.001, 0.0020 after adjusting over 15 k')
+    """  # noqa: E501
     phrase, adjusted_phrase = p_phrase(p), p_phrase(adjusted)
-    if n_tests > 1 and adjusted_phrase != phrase:
-        adjusted_phrase = adjusted_phrase.removeprefix("p = ").removeprefix("p ")
-        phrase += f", {adjusted_phrase} adjusted over {n_tests} k"
-    return f"Friedman {phrase}"
+    if n_tests <= 1:
+        return f"Friedman {phrase}"
+    if adjusted_phrase == phrase:
+        return f"Friedman {phrase}, also after adjusting over {n_tests} k"
+    adjusted_phrase = adjusted_phrase.removeprefix("p = ").removeprefix("p ")
+    return f"Friedman {phrase}, {adjusted_phrase} after adjusting over {n_tests} k"
 
 
 def images_phrase(n: int, of: int | None = None) -> str:
@@ -107,6 +116,17 @@ def images_phrase(n: int, of: int | None = None) -> str:
     total = n if of is None else of
     noun = "image" if total == 1 else "images"
     return f"{n} {noun}" if of is None else f"{n} of {of} {noun}"
+
+
+def in_any_image(n: int) -> str:
+    """``in the image`` or ``in any of the 4 images``.
+
+    Examples
+    --------
+    >>> in_any_image(1), in_any_image(4)
+    ('in the image', 'in any of the 4 images')
+    """
+    return "in the image" if n == 1 else f"in any of the {n} images"
 
 
 def _join(items: Sequence[str]) -> str:
@@ -309,19 +329,24 @@ def stop_sentence(row: pd.Series) -> str:
     >>> row = pd.Series({"space_a": "RGB", "space_b": "Lab", "threshold": "jnd", "n_images": 4,
     ...     "n_reached": 3, "k_median": 16.0, "k_min": 8.0, "k_max": 32.0, "k_max_swept": 64})
     >>> print(stop_sentence(row))
-    RGB and Lab: their images' mean ΔE00 stays below 1 (just noticeable) from k = 16 on (median over images; range 8 to 32) in 3 of 4 images; in 1 not by k = 64.
+    RGB and Lab: their images' mean ΔE00 stays below 1 (just noticeable) from k = 16 on (median over images; range 8 to 32) in 3 of 4 images; in the other 1, not even at k = 64, the largest k swept.
+    >>> print(stop_sentence(row.replace(3, 0)))
+    RGB and Lab: their images' mean ΔE00 is not below 1 (just noticeable) at k = 64, the largest k swept, in any of the 4 images.
     """  # noqa: E501
-    pair = f"{row['space_a']} and {row['space_b']}: {THRESHOLD_PHRASES[row['threshold']]}"
+    names = f"{row['space_a']} and {row['space_b']}"
+    pair = f"{names}: {THRESHOLD_PHRASES[row['threshold']]}"
     n, reached = int(row["n_images"]), int(row["n_reached"])
+    largest = f"k = {int(row['k_max_swept'])}, the largest k swept"
     if reached == 0:
-        return f"{pair} by k = {int(row['k_max_swept'])} in none of {images_phrase(n)}."
+        not_reached = NOT_REACHED_PHRASES[row["threshold"]]
+        return f"{names}: {not_reached} at {largest}, {in_any_image(n)}."
     low, high = int(row["k_min"]), int(row["k_max"])
     where = (
         f"from k = {low} on"
         if low == high
         else (f"from k = {row['k_median']:g} on (median over images; range {low} to {high})")
     )
-    rest = f"; in {n - reached} not by k = {int(row['k_max_swept'])}" if reached < n else ""
+    rest = f"; in the other {n - reached}, not even at {largest}" if reached < n else ""
     return f"{pair} {where} in {images_phrase(reached, of=n)}{rest}."
 
 

@@ -14,7 +14,13 @@ import pandas as pd
 from ..config import choose_reference
 from ..files import STUDY_TABLES
 from .characteristics import characteristic_correlations, characteristics_table
-from .findings import THRESHOLD_PHRASES, findings, stop_sentence
+from .findings import (
+    NOT_REACHED_PHRASES,
+    THRESHOLD_PHRASES,
+    findings,
+    in_any_image,
+    stop_sentence,
+)
 from .friedman import rank_tests
 from .intervals import image_differences, paired_differences
 from .thresholds import stop_differing, stop_differing_summary
@@ -110,7 +116,8 @@ def headline_findings(
 
     Rankings and the paired differences from the reference at the smallest and
     the largest k swept, and from which k pairs of spaces stop differing. With
-    fewer than 10 images a last sentence warns that the intervals are rough.
+    several k a sentence says the intervals are not adjusted over them, and
+    with fewer than 10 images a last one warns that the intervals are rough.
     """
     tests = tables["rank_tests"]
     ks = sorted(tests["k"].unique()) if len(tests) else []
@@ -123,6 +130,11 @@ def headline_findings(
     ]
     sentences += stop_summary_sentences(tables["stop_differing_summary"])
     n_images = int(tests["n_images"].max()) if len(tests) else 0
+    if len(ks) > 1 and n_images >= 3:
+        sentences.append(
+            f"Each interval is for its own k and, unlike Friedman's p, not adjusted over the "
+            f"{len(ks)} k swept."
+        )
     if 3 <= n_images < 10:
         sentences.append(
             f"With {n_images} images the 95 % intervals are rough (a bootstrap over few "
@@ -158,7 +170,8 @@ def _pairs_overview(threshold: str, rows: pd.DataFrame, reached: pd.DataFrame) -
     whose = THRESHOLD_PHRASES[threshold].replace("their images'", "whose images'")
     count = "all" if len(reached) == len(rows) else str(len(reached))
     return (
-        f"Pairs of spaces {whose} by k = {swept}: {count} of {len(rows)} in some image, "
+        f"Pairs of spaces {whose} from some k up to k = {swept}, the largest swept: "
+        f"{count} of {len(rows)} in some image, "
         f"none in more than {int(most['n_reached'].iloc[0])} of {n} images ({names})."
     )
 
@@ -178,7 +191,7 @@ def stop_summary_sentences(summary: pd.DataFrame) -> list[str]:
     ...     "threshold": "jnd", "n_images": 4, "n_reached": [0, 0], "k_median": float("nan"),
     ...     "k_min": float("nan"), "k_max": float("nan"), "k_max_swept": 16})
     >>> print(stop_summary_sentences(summary)[0])
-    All 2 pairs of spaces: their images' mean ΔE00 stays below 1 (just noticeable) by k = 16 in none of the 4 images.
+    All 2 pairs of spaces: their images' mean ΔE00 is not below 1 (just noticeable) at k = 16, the largest k swept, in any of the 4 images.
     """  # noqa: E501
     sentences = []
     for threshold, rows in summary.groupby("threshold", sort=False):
@@ -190,16 +203,14 @@ def stop_summary_sentences(summary: pd.DataFrame) -> list[str]:
         never = rows[rows["n_reached"] == 0]
         if len(never) == 0:
             continue
-        phrase = THRESHOLD_PHRASES[threshold]
+        phrase = NOT_REACHED_PHRASES[threshold]
         swept, n = int(never["k_max_swept"].max()), int(never["n_images"].max())
+        where = f"at k = {swept}, the largest k swept, {in_any_image(n)}"
         if len(reached) == 0:
-            sentences.append(
-                f"All {len(never)} pairs of spaces: {phrase} by k = {swept} in none of the "
-                f"{n} images."
-            )
+            sentences.append(f"All {len(never)} pairs of spaces: {phrase} {where}.")
         else:
             pairs = ", ".join(
                 f"{a} and {b}" for a, b in zip(never["space_a"], never["space_b"], strict=True)
             )
-            sentences.append(f"Not by k = {swept} in any image: {pairs} ({phrase}).")
+            sentences.append(f"{pairs}: {phrase} {where}.")
     return sentences
