@@ -19,7 +19,7 @@ from colourquant.kmeans import fit_kmeans
 from colourquant.palette import hex_colour, render_palette, share_order
 from colourquant.runs import Run
 from colourquant.summary import front_page_rst, headline_table
-from conftest import REPO, SCHEMA, THREE, flat_colour_image, noisy_photo
+from conftest import REPO, THREE, flat_colour_image, noisy_photo
 
 FRONT_PAGE = (REPO / "workflow/report/front_page.template.rst").read_text()
 
@@ -238,11 +238,12 @@ def test_inertia_of_zero_is_marked_on_the_floor_of_the_log_axis():
 
 def test_every_space_has_its_own_colour_whatever_the_order():
     from colourquant.plots import space_colours
+    from colourquant.spaces import SPACES
 
-    spaces = SCHEMA["properties"]["colour_spaces"]["items"]["enum"]
+    spaces = list(SPACES)
     colours = space_colours(spaces)
     assert len(set(colours.values())) == len(spaces)
     assert space_colours(spaces[::-1]) == colours
     assert space_colours(["HSV"])["HSV"] == colours["HSV"]
-    # Greys are the classic quantizers' (BASELINE_STYLES).
+    # Greys are the other methods' (method_style).
     assert not any(r == g == b for r, g, b in colours.values())

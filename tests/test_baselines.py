@@ -8,18 +8,18 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from colourquant.baselines import (
-    BASELINES,
-    baseline_palette,
+from colourquant.colours import distinct_colours
+from colourquant.config import ConfigError, validate_config
+from colourquant.evaluate import evaluate_centres, make_reference
+from colourquant.methods import method_names
+from colourquant.methods import quantizer_palette as baseline_palette
+from colourquant.methods.quantizers import (
     libimagequant_palette,
     libimagequant_version,
     median_cut_palette,
     octree_palette,
     random_codebook_palette,
 )
-from colourquant.colours import distinct_colours
-from colourquant.config import ConfigError, validate_config
-from colourquant.evaluate import evaluate_centres, make_reference
 from colourquant.spaces import from_srgb8
 from colourquant.summary import headline_table, methods_table
 from conftest import SCHEMA, THREE, flat_colour_image, noisy_photo
@@ -86,7 +86,10 @@ needs_imagequant = pytest.mark.skipif(
 
 @pytest.mark.parametrize(
     "method",
-    [pytest.param(m, marks=needs_imagequant) if m == "libimagequant" else m for m in BASELINES],
+    [
+        pytest.param(m, marks=needs_imagequant) if m == "libimagequant" else m
+        for m in method_names("quantizer")
+    ],
 )
 @pytest.mark.parametrize("k", [1, 2, 5, 16])
 def test_palettes_are_at_most_k_distinct_8_bit_colours(method, k):
@@ -210,7 +213,7 @@ def test_libimagequant_palette_is_the_bindings_own_and_nearest_colour_is_no_wors
 
 
 def test_a_missing_optional_package_is_named_with_its_extra_before_any_job(monkeypatch):
-    import colourquant.baselines
+    from colourquant.methods import check_methods
 
     real_find_spec = importlib.util.find_spec
     monkeypatch.setattr(
@@ -224,6 +227,6 @@ def test_a_missing_optional_package_is_named_with_its_extra_before_any_job(monke
     )
     with pytest.raises(ConfigError, match=re.escape(message)):
         validate_config({"methods": ["kmeans", "wu", "libimagequant"]}, SCHEMA)
-    assert colourquant.baselines.missing_optional_methods(["kmeans", "wu"]) == []
+    assert check_methods(["kmeans", "wu"], [2]) is None
     # Without libimagequant the config is fine.
     assert validate_config({"methods": ["kmeans", "wu"]}, SCHEMA)["methods"] == ["kmeans", "wu"]

@@ -3,14 +3,15 @@
 import numpy as np
 import pytest
 
-import colourquant.clusterers
-from colourquant.clusterers import CLUSTERERS, cluster_colours
+import colourquant.methods.clusterers
 from colourquant.colours import distinct_colours
 from colourquant.evaluate import evaluate_centres, make_reference
 from colourquant.kmeans import inertia, nearest_centre
-from colourquant.runs import SEEDED_METHODS, FitSettings, kmeans_runs, method_runs
+from colourquant.methods import METHODS, method_names
+from colourquant.methods.clusterers import cluster_colours
+from colourquant.methods.wu import wu_palette
+from colourquant.runs import FitSettings, kmeans_runs, method_runs
 from colourquant.spaces import from_srgb8, get_space
-from colourquant.wu import wu_palette
 from conftest import THREE, flat_colour_image, noisy_photo
 
 
@@ -26,7 +27,7 @@ def _weighted_means(points, counts, labels, k):
     )  # fmt: skip
 
 
-@pytest.mark.parametrize("method", list(CLUSTERERS))
+@pytest.mark.parametrize("method", method_names("clusterer"))
 def test_three_flat_colours_come_back_in_every_space(method):
     image = distinct_colours(flat_colour_image(THREE, height=8, width_per_colour=5))
     for space in ("RGB", "Lab", "HSV"):
@@ -55,7 +56,7 @@ def test_ward_is_scikit_learns_on_the_colours_or_the_grid_cells(monkeypatch):
     np.testing.assert_allclose(fit.centres, _weighted_means(points, image.counts, labels, 5))
     # Above WARD_MAX_POINTS colours it clusters the grid's cells: each centre is
     # still the pixel-weighted mean of the colours of its cells.
-    monkeypatch.setattr(colourquant.clusterers, "WARD_MAX_POINTS", 200)
+    monkeypatch.setattr(colourquant.methods.clusterers, "WARD_MAX_POINTS", 200)
     fit = _fit("ward", image, "Lab", k=5, grid_cells=8)
     cells = AgglomerativeClustering(5, linkage="ward")
     from colourquant.kmeans import colour_grid
@@ -100,10 +101,10 @@ def test_kmeans_wu_is_a_lloyd_fixed_point_from_wus_palette_and_needs_no_seed():
 def test_method_runs_record_space_seed_and_evaluate_like_kmeans():
     image = distinct_colours(noisy_photo(seed=4))
     settings = FitSettings(seed=3)
-    for method in CLUSTERERS:
+    for method in method_names("clusterer"):
         (run,) = method_runs(image, method, [5], seed=3, name="p", space="Lab", settings=settings)
         assert run.row["space"] == "Lab" and run.row["method"] == method
-        assert run.row["seed"] == (3 if method in SEEDED_METHODS else None)
+        assert run.row["seed"] == (3 if METHODS[method].seeded else None)
         assert run.row["fit_seconds"] > 0 and run.row["k_effective"] == 5
     # ... and the rows have the columns of k-means' rows, in the same order.
     (kmeans,) = kmeans_runs(image, "Lab", [5], FitSettings(replicates=0), name="p")

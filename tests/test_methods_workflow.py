@@ -7,10 +7,9 @@ import pandas as pd
 import pytest
 from PIL import Image
 
-from colourquant.baselines import BASELINES
-from colourquant.clusterers import CLUSTERERS
 from colourquant.evaluate import evaluate_centres, make_reference
 from colourquant.files import load_distinct
+from colourquant.methods import method_names
 from conftest import (
     THREE,
     finished_sweep,
@@ -21,6 +20,9 @@ from conftest import (
 )
 
 pytestmark = pytest.mark.workflow
+
+CLUSTERERS = method_names("clusterer")
+BASELINES = method_names("quantizer")
 
 SPACES = ["RGB", "Lab"]
 K_VALUES = [2, 4]
@@ -69,7 +71,7 @@ def test_every_method_has_its_runs_and_figures_rows(every_method):
     assert "k-means vs other methods" in report
     front_page = (every_method / "summary/front_page.rst").read_text()
     if HAS_LIBIMAGEQUANT:
-        from colourquant.baselines import libimagequant_version
+        from colourquant.methods.quantizers import libimagequant_version
 
         assert f"libimagequant {libimagequant_version()}" in front_page
     for image in ("photo", "flags"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import colorsys
+import re
 
 import numpy as np
 import pytest
@@ -282,5 +283,10 @@ def test_unknown_space_lists_valid_names():
         assert all(name in str(info.value) for name in SPACES)
 
 
-def test_schema_enum_lists_every_registered_space():
-    assert SCHEMA["properties"]["colour_spaces"]["items"]["enum"] == list(SPACES)
+def test_the_config_accepts_exactly_the_registered_spaces():
+    from colourquant.config import ConfigError, validate_config
+
+    assert validate_config({"colour_spaces": list(SPACES)}, SCHEMA)["colour_spaces"] == list(SPACES)
+    refused = "config key 'colour_spaces[1]': 'CMYK' is not allowed; allowed: RGB, linRGB, Lab"
+    with pytest.raises(ConfigError, match=re.escape(refused)):
+        validate_config({"colour_spaces": ["RGB", "CMYK"]}, SCHEMA)

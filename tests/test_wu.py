@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from colourquant.wu import WU_BITS, wu_boxes, wu_palette
+from colourquant.methods.wu import WU_BITS, wu_boxes, wu_palette
 
 
 def _squared_error(pixels):
@@ -145,7 +145,7 @@ WU_C_PALETTES = {
 def test_wu_makes_the_boxes_of_wus_own_code(name):
     import skimage.data
 
-    from colourquant.wu import _box_sums, _moments
+    from colourquant.methods.wu import _box_sums, _moments
 
     image = getattr(skimage.data, name)()
     colours, counts = np.unique(image.reshape(-1, 3), axis=0, return_counts=True)

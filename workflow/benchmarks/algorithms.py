@@ -45,13 +45,10 @@ from common import (  # noqa: E402
     write_summary,
 )
 
-from colourquant.baselines import BASELINES, libimagequant_version  # noqa: E402
-from colourquant.clusterers import (  # noqa: E402
-    CLUSTERERS,
-    GAUSSIAN_MIXTURE_PIXELS,
-    WARD_MAX_POINTS,
-)
 from colourquant.colours import distinct_colours  # noqa: E402
+from colourquant.methods import method_names  # noqa: E402
+from colourquant.methods.clusterers import GAUSSIAN_MIXTURE_PIXELS, WARD_MAX_POINTS  # noqa: E402
+from colourquant.methods.quantizers import libimagequant_version  # noqa: E402
 from colourquant.runs import FitSettings, kmeans_runs, method_runs  # noqa: E402
 
 K_VALUES = [16, 64, 256]
@@ -69,10 +66,10 @@ TARGETS = {
 def methods() -> list[str]:
     """Every method but k-means, libimagequant only if its optional package is installed."""
     have_imagequant = importlib.util.find_spec("imagequant") is not None
-    classic = [m for m in BASELINES if m != "libimagequant" or have_imagequant]
+    classic = [m for m in method_names("quantizer") if m != "libimagequant" or have_imagequant]
     if not have_imagequant:
         print("libimagequant skipped: pip install 'colourquant[quantizers]'", file=sys.stderr)
-    return [*CLUSTERERS, *classic]
+    return [*method_names("clusterer"), *classic]
 
 
 def run_image(name: str, pixels: np.ndarray, k_values, rows: list) -> None:
@@ -83,7 +80,7 @@ def run_image(name: str, pixels: np.ndarray, k_values, rows: list) -> None:
         rows.append(run.row)
         print(f"{name} k={k} kmeans: {run.row['fit_seconds']:.2f} s", flush=True)
         for method in methods():
-            space = SPACE if method in CLUSTERERS else None
+            space = SPACE if method in method_names("clusterer") else None
             (run,) = method_runs(image, method, [k], seed=settings.seed, name=name,
                                  space=space, settings=settings)  # fmt: skip
             rows.append(run.row)

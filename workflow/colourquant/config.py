@@ -128,6 +128,7 @@ def validate_config(config: dict, schema: dict) -> dict:
     """
     import jsonschema
 
+    schema = schema_with_registries(schema)
     filled = _fill_defaults(_coerce(copy.deepcopy(dict(config)), schema), schema)
     validator = jsonschema.Draft202012Validator(schema)
     error = jsonschema.exceptions.best_match(validator.iter_errors(filled))
@@ -139,24 +140,35 @@ def validate_config(config: dict, schema: dict) -> dict:
     return filled
 
 
-def _check_methods_reach_k(config: dict) -> None:
-    """Refuse a method whose optional package is missing, or a k it cannot build.
+def schema_with_registries(schema: dict) -> dict:
+    """`schema` with the names of the registered methods and colour spaces as its enums.
 
-    Pillow's quantizers and libimagequant stop at 256 colours.
+    The schema file lists neither: :data:`colourquant.methods.METHODS` and
+    :data:`colourquant.spaces.SPACES` are their only home.
+
+    >>> names = schema_with_registries({"properties": {}})["properties"]["methods"]["items"]["enum"]
+    >>> names[:3]
+    ['kmeans', 'minibatch_kmeans', 'bisecting_kmeans']
     """
-    from .baselines import PILLOW_MAX_COLOURS, missing_optional_methods
+    from .methods import method_names
+    from .spaces import SPACES
 
-    missing = missing_optional_methods(config["methods"])
-    if missing:
-        raise ConfigError(f"config key 'methods': {missing[0]}")
-    largest = max(config["k_values"])
-    capped = [m for m in ("median_cut", "octree", "libimagequant") if m in config["methods"]]
-    if capped and largest > PILLOW_MAX_COLOURS:
-        raise ConfigError(
-            f"config key 'k_values': {' and '.join(capped)} "
-            f"build{'s' if len(capped) == 1 else ''} at most "
-            f"{PILLOW_MAX_COLOURS} colours; got k = {largest}"
-        )
+    schema = copy.deepcopy(schema)
+    properties = schema.setdefault("properties", {})
+    for key, names in (("methods", method_names()), ("colour_spaces", list(SPACES))):
+        items = properties.setdefault(key, {}).setdefault("items", {})
+        items["enum"] = names
+    return schema
+
+
+def _check_methods_reach_k(config: dict) -> None:
+    """Refuse a method whose optional package is missing, or a k it cannot build."""
+    from .methods import check_methods
+
+    problem = check_methods(config["methods"], config["k_values"])
+    if problem is not None:
+        key = "methods" if "optional package" in problem else "k_values"
+        raise ConfigError(f"config key {key!r}: {problem}")
 
 
 def _check_unique_names(entries: list[dict], where: str) -> None:

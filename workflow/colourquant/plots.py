@@ -27,7 +27,7 @@ __all__ = [
     "seed_change_band",
     "BAND_COLUMNS",
     "INERTIA_CAVEAT",
-    "BASELINE_STYLES",
+    "method_style",
     "method_label",
 ]
 
@@ -51,21 +51,6 @@ MIN_TEXT_PX = 9
 FIGURE_WIDTH = 10.0
 FIGURE_DPI = 150
 
-#: Line styles of the classic quantizers in the quality figures: dashed or
-#: dotted, black to grey, so they stand apart from the coloured k-means lines.
-BASELINE_STYLES = {
-    "median_cut": {"color": "black", "linestyle": "--", "marker": "s"},
-    "octree": {"color": "0.45", "linestyle": "--", "marker": "^"},
-    "random_codebook": {"color": "0.6", "linestyle": ":", "marker": "x"},
-    "libimagequant": {"color": "black", "linestyle": "-.", "marker": "D"},
-    "wu": {"color": "0.4", "linestyle": "-.", "marker": "v"},
-    "minibatch_kmeans": {"color": "0.25", "linestyle": ":", "marker": "P"},
-    "bisecting_kmeans": {"color": "0.5", "linestyle": ":", "marker": "*"},
-    "gaussian_mixture": {"color": "0.65", "linestyle": "-.", "marker": "h"},
-    "ward": {"color": "0.35", "linestyle": "--", "marker": "<"},
-    "kmeans_wu": {"color": "black", "linestyle": ":", "marker": ">"},
-}
-
 
 def report_height_limit(width: float, dpi: float = FIGURE_DPI) -> float:
     """The height in inches up to which a figure `width` inches wide is seen whole.
@@ -81,6 +66,20 @@ def report_height_limit(width: float, dpi: float = FIGURE_DPI) -> float:
     return REPORT_IMAGE_BOX[1] * width / shown_width
 
 
+def method_style(method: str) -> dict:
+    """The line style of a method other than k-means in the quality figures.
+
+    Dashed or dotted, black to grey (:attr:`colourquant.methods.Method.style`),
+    so they stand apart from the coloured k-means lines.
+
+    >>> method_style("median_cut")
+    {'color': 'black', 'linestyle': '--', 'marker': 's'}
+    """
+    from .methods import get_method
+
+    return dict(get_method(method).style)
+
+
 def method_label(method: str) -> str:
     """A quantizer's name for legends and row labels: ``median_cut`` -> ``median cut``."""
     return method.replace("_", " ")
@@ -88,7 +87,7 @@ def method_label(method: str) -> str:
 
 # Rows of matplotlib's tab20 (dark and light twins): each space keeps its colour
 # whatever the config lists, and a -naive variant is the light twin of its
-# cone. Grey (row 14) is left to the classic quantizers (BASELINE_STYLES).
+# cone. Grey (row 14) is left to the other methods (method_style).
 _SPACE_COLOUR_ROWS = {
     "RGB": 0, "Lab": 2, "HSV": 4, "HSV-naive": 5, "HSL": 6, "HSL-naive": 7, "OKLab": 8,
     "Luv": 10, "linRGB": 12, "YCbCr": 16, "XYZ": 18,
@@ -96,11 +95,29 @@ _SPACE_COLOUR_ROWS = {
 
 
 def space_colours(spaces: Sequence[str]) -> dict[str, tuple]:
-    """A line colour per colour space, the same in every figure and every run."""
+    """A line colour per colour space, the same in every figure and every run.
+
+    A space without a row of its own (one registered later) gets one of
+    tab20's rows no space uses, chosen by its name, so that registering a
+    space in :data:`colourquant.spaces.SPACES` is all it takes.
+
+    >>> colours = space_colours(["RGB", "CAM16UCS"])
+    >>> colours["RGB"] != colours["CAM16UCS"]
+    True
+    """
+    import zlib
+
     import matplotlib
 
     palette = matplotlib.colormaps["tab20"].colors
-    return {space: palette[_SPACE_COLOUR_ROWS[space]] for space in spaces}
+    free = [row for row in range(20) if row not in _SPACE_COLOUR_ROWS.values() and row != 14]
+
+    def row(space):
+        if space in _SPACE_COLOUR_ROWS:
+            return _SPACE_COLOUR_ROWS[space]
+        return free[zlib.crc32(space.encode()) % len(free)]
+
+    return {space: palette[row(space)] for space in spaces}
 
 
 def wrap_text(text: str, width_inches: float, fontsize: float) -> str:
@@ -315,7 +332,7 @@ def _space_style(colours: Mapping[str, tuple]):
 
 def _baseline_style(labels: Mapping[str, str] | None = None):
     return lambda method: {
-        **BASELINE_STYLES[method],
+        **method_style(method),
         "label": (labels or {}).get(method, method_label(method)),
     }
 
@@ -368,7 +385,7 @@ def quality_figure(
 
     Other methods (rows whose ``method`` is not ``kmeans``; give a clusterer's
     rows of one space only) get one dashed or dotted grey line each
-    (:data:`BASELINE_STYLES`), labelled by `labels` or their name. Where `runs`
+    (:func:`method_style`), labelled by `labels` or their name. Where `runs`
     has :data:`BAND_COLUMNS` (see :func:`seed_change_band`), each mean ΔE00
     line gets a band between them, described by `band_label`.
 

@@ -18,13 +18,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .baselines import BASELINES, NO_SPACE, baseline_palette
-from .clusterers import CLUSTERERS, cluster_colours
 from .colours import DistinctColours
 from .config import ConfigError
 from .elbow import kneedle_elbow
 from .evaluate import Reference, RunResult, evaluate_centres, evaluate_runs, make_reference
 from .kmeans import colour_grids, fit_kmeans, fit_kmeans_exact, pixel_sample_weights
+from .methods import NO_SPACE, get_method, quantizer_palette
+from .methods.clusterers import cluster_colours
 from .spaces import ColourSpace, from_srgb8, get_space
 
 __all__ = [
@@ -327,10 +327,6 @@ def kmeans_runs(
         yield Run(k=k, centres=fit.centres, result=result, row=row)
 
 
-#: Methods whose result depends on the seed: their rows record it.
-SEEDED_METHODS = ("random_codebook", "minibatch_kmeans", "bisecting_kmeans", "gaussian_mixture")
-
-
 def method_runs(
     image: DistinctColours,
     method: str,
@@ -345,23 +341,22 @@ def method_runs(
 ) -> Iterator[Run]:
     """Run a method other than exact k-means at every k and evaluate it as k-means is.
 
-    A classic quantizer (:data:`colourquant.baselines.BASELINES`) builds an
+    A quantizer (a ``quantizer`` of :data:`colourquant.methods.METHODS`) builds an
     8-bit RGB palette and runs without a colour space (its rows record space
-    ``-``); a clusterer (:data:`colourquant.clusterers.CLUSTERERS`) fits the
+    ``-``); a ``clusterer`` fits the
     distinct colours in `space`. Either result is evaluated by the very code
     that evaluates k-means, :func:`colourquant.evaluate.evaluate_centres`:
     every pixel takes its nearest palette colour (in RGB for a classic
     quantizer, in `space` for a clusterer), except that a Gaussian mixture
     assigns each colour to its most likely component. The k-means columns
     that do not apply (``mode``, ``n_init``, ``restarts_on``) stay empty;
-    ``seed`` is set for the methods that use it (:data:`SEEDED_METHODS`).
+    ``seed`` is set for the methods that use it (:attr:`Method.seeded`).
 
     Parameters
     ----------
     image : DistinctColours
     method : str
-        A key of :data:`colourquant.baselines.BASELINES` or
-        :data:`colourquant.clusterers.CLUSTERERS`.
+        A ``clusterer`` or ``quantizer`` of :data:`colourquant.methods.METHODS`.
     k_values : sequence of int
     seed : int
     name, metadata
@@ -395,48 +390,44 @@ def method_runs(
     [('Lab', 0.001)]
     """
     settings = settings or FitSettings()
+    record = get_method(method)
+    clusterer = record.kind == "clusterer"
+    if record.kind == "kmeans":
+        raise ValueError("method 'kmeans' runs through kmeans_runs")
+    if clusterer and space in (None, NO_SPACE):
+        raise ValueError(f"method {method!r} runs in a colour space: give one")
+    if not clusterer and space not in (None, NO_SPACE):
+        raise ValueError(f"method {method!r} has no colour space (it works in 8-bit RGB)")
     # What a method needs is imported before any timing (fit_seconds is of
     # the fit or palette alone), and only that: a quantizer's job does not
     # load scikit-learn's clusterers.
-    if method in CLUSTERERS:
-        if space is None or space == NO_SPACE:
-            raise ValueError(f"method {method!r} runs in a colour space: give one")
+    if clusterer:
         import sklearn.cluster  # noqa: F401
         import sklearn.mixture  # noqa: F401
-    elif method in BASELINES:
-        if space not in (None, NO_SPACE):
-            raise ValueError(f"method {method!r} has no colour space (it works in 8-bit RGB)")
+    else:
         import PIL.Image  # noqa: F401
         import sklearn.utils  # noqa: F401
-    else:
-        raise ValueError(
-            f"unknown method {method!r}; valid names: {', '.join([*BASELINES, *CLUSTERERS])}"
-        )
-    reference: Reference = make_reference(image, "RGB" if space in (None, NO_SPACE) else space)
+    reference: Reference = make_reference(image, space if clusterer else "RGB")
     for k in k_values:
         started = time.perf_counter()
-        labels, n_iter = None, None
-        if method in CLUSTERERS:
+        labels, n_iter, n_fit_pixels = None, None, image.n_pixels
+        if clusterer:
             fit = cluster_colours(
                 method, image, reference.points, reference.space, k, seed=seed,
                 grid_cells=settings.grid_cells, max_iter=settings.max_iter, tol=settings.tol,
                 n_threads=n_threads,
             )  # fmt: skip
             fit_seconds = time.perf_counter() - started
-            centres, labels, n_iter, n_fit_pixels = (
-                fit.centres,
-                fit.labels,
-                fit.n_iter,
-                fit.n_fit_pixels,
-            )
+            centres, labels, n_iter = fit.centres, fit.labels, fit.n_iter
+            n_fit_pixels = fit.n_fit_pixels
         else:
-            palette = baseline_palette(method, reference.pixels, k, seed)
+            palette = quantizer_palette(method, reference.pixels, k, seed)
             fit_seconds = time.perf_counter() - started
-            centres, n_fit_pixels = from_srgb8(palette, reference.space), image.n_pixels
+            centres = from_srgb8(palette, reference.space)
         result = evaluate_centres(reference, centres, labels)
         row = _row(
             image=name,
-            space=reference.space.name if method in CLUSTERERS else NO_SPACE,
+            space=reference.space.name if clusterer else NO_SPACE,
             method=method,
             k=k,
             mode=None,
@@ -447,7 +438,7 @@ def method_runs(
             n_init=None,
             restarts_on=None,
             n_fit_pixels=n_fit_pixels,
-            seed=seed if method in SEEDED_METHODS else None,
+            seed=seed if record.seeded else None,
             **(metadata or {}),
             fit_seconds=fit_seconds,
         )

@@ -87,7 +87,7 @@ def methods_table(runs: pd.DataFrame, methods: list[str], spaces: list[str]) -> 
         Columns ``k, method, space, n_images, mse_rgb, delta_e2000_mean,
         fit_seconds``, ordered by k, then method and space.
     """
-    from .baselines import NO_SPACE
+    from .methods import NO_SPACE
 
     table = (
         runs.groupby(["k", "method", "space"], sort=False)
@@ -102,20 +102,19 @@ def methods_table(runs: pd.DataFrame, methods: list[str], spaces: list[str]) -> 
 def package_versions(methods: Sequence[str] = ()) -> dict[str, str]:
     """Installed versions of the packages that determine a run's numbers.
 
-    With ``libimagequant`` among `methods`, also its binding's version and
-    the version of the libimagequant it bundles.
+    With a method among `methods` that needs an optional package
+    (``libimagequant``), also that package's version and what it bundles
+    (:func:`colourquant.methods.optional_package_versions`).
     """
+    from .methods import optional_package_versions
+
     versions = {}
-    for package in PACKAGES + (["imagequant"] if "libimagequant" in methods else []):
+    for package in PACKAGES:
         try:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
             versions[package] = "not installed"
-    if "libimagequant" in methods:
-        from .baselines import libimagequant_version
-
-        versions["libimagequant"] = libimagequant_version() or "not installed"
-    return versions
+    return versions | optional_package_versions(methods)
 
 
 def _rst_table(header: list[str], rows: list[list[str]]) -> str:

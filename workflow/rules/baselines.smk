@@ -20,7 +20,7 @@ rule quantize_baseline:
     benchmark:
         results("benchmarks/quantize_baseline/{image}/{method}.tsv")
     wildcard_constraints:
-        method="|".join(BASELINE_METHODS),
+        method="|".join(method_names("quantizer")),
     conda:
         "../../environment.yml"
     threads: 1
@@ -46,7 +46,7 @@ rule cluster:
     benchmark:
         results("benchmarks/cluster/{image}/{method}/{space}.tsv")
     wildcard_constraints:
-        method="|".join(CLUSTERERS),
+        method="|".join(method_names("clusterer")),
     conda:
         "../../environment.yml"
     threads: 1

@@ -20,8 +20,7 @@ os.environ.update(
 )
 sys.path.insert(0, PACKAGE_ROOT)
 try:
-    from colourquant.baselines import BASELINES as BASELINE_METHODS
-    from colourquant.clusterers import CLUSTERERS
+    from colourquant.methods import method_names
     from colourquant.config import (
         ConfigError,
         choose_reference,
@@ -106,9 +105,10 @@ RUNS = results("runs/{image}/{space}/k{k}")
 wildcard_constraints:
     # Character classes rather than alternations of every configured name:
     # with 500 images those are tried on every path and slow planning down.
-    # The schema already restricts names to these characters.
+    # The schema already restricts image names to these characters; a colour
+    # space's name is any name of colourquant.spaces.SPACES (e.g. HSV-naive).
     image=r"[A-Za-z0-9_-]+",
-    space=r"[A-Za-z-]+",
+    space=r"[A-Za-z0-9_-]+",
     k=r"\d+",
 
 
@@ -467,9 +467,9 @@ def front_page():
 # in 8-bit RGB with no colour space; other clusterers per image x method x
 # space, like k-means.
 METHODS = config["methods"]
-BASELINES = [method for method in METHODS if method in BASELINE_METHODS]
+BASELINES = [method for method in METHODS if method in method_names("quantizer")]
 BASELINE_RUNS = results("baselines/{image}/{method}/k{k}")
-CLUSTER_METHODS = [method for method in METHODS if method in CLUSTERERS]
+CLUSTER_METHODS = [method for method in METHODS if method in method_names("clusterer")]
 CLUSTER_RUNS = results("clusterers/{image}/{method}/{space}/k{k}")
 # Every method but k-means: a row each in the comparison figures, after the spaces.
 OTHER_METHODS = CLUSTER_METHODS + BASELINES

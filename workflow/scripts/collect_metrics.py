@@ -2,9 +2,9 @@
 
 import pandas as pd
 
-from colourquant.baselines import NO_SPACE
 from colourquant.files import write_table
 from colourquant.jobs import run_job
+from colourquant.methods import NO_SPACE
 from colourquant.runs import RUN_COLUMNS
 
 

@@ -1,4 +1,4 @@
-"""Classic colour quantizers, run in the same harness as k-means for comparison.
+"""Classic colour quantizers (the ``quantizer`` methods), run in the same harness as k-means.
 
 Each function builds a palette of at most k 8-bit sRGB colours from an 8-bit
 RGB image; it does not assign pixels. The workflow measures every palette
@@ -13,7 +13,7 @@ and computes every metric.
   scikit-learn's example "Color Quantization using K-Means".
 - :func:`libimagequant_palette`: libimagequant (the engine of pngquant),
   through the optional ``imagequant`` binding (``colourquant[quantizers]``).
-- :func:`colourquant.wu.wu_palette`: Wu's greedy variance-minimising box
+- :func:`wu_quantizer_palette`: Wu's greedy variance-minimising box
   splits (1991), in numpy.
 
 A palette never holds the same colour twice: its length, ``k_effective``, may be
@@ -24,14 +24,12 @@ or Pillow returning fewer colours).
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable
 
 import numpy as np
 
-from ._validation import check_k, check_rgb8_image
+from .._validation import check_k, check_rgb8_image
 
 __all__ = [
-    "BASELINES",
     "NO_SPACE",
     "PILLOW_MAX_COLOURS",
     "median_cut_palette",
@@ -39,9 +37,7 @@ __all__ = [
     "random_codebook_palette",
     "libimagequant_palette",
     "libimagequant_version",
-    "OPTIONAL_METHODS",
-    "missing_optional_methods",
-    "baseline_palette",
+    "wu_quantizer_palette",
 ]
 
 #: The ``space`` recorded for classic quantizers: they have no colour-space
@@ -170,29 +166,14 @@ def random_codebook_palette(image: np.ndarray, k: int, seed: int) -> np.ndarray:
     return _distinct_rows(drawn)
 
 
-#: Methods that need an optional package, by name: (module, extra). libimagequant
-#: is GPL-3 (its binding ``imagequant`` is BSD-3): colourquant (MIT) does not
-#: install it unless asked to.
-OPTIONAL_METHODS = {"libimagequant": ("imagequant", "quantizers")}
-
-
-def missing_optional_methods(methods) -> list[str]:
-    """One message per method of `methods` whose optional package is not installed."""
-    import importlib.util
-
-    return [
-        f"method {method!r} needs the optional package {module!r}: "
-        f"pip install 'colourquant[{extra}]'"
-        for method, (module, extra) in OPTIONAL_METHODS.items()
-        if method in methods and importlib.util.find_spec(module) is None
-    ]
-
-
 def _imagequant():
     try:
         import imagequant
     except ImportError:
-        raise ValueError(missing_optional_methods(["libimagequant"])[0]) from None
+        raise ValueError(
+            "method 'libimagequant' needs the optional package 'imagequant': "
+            "pip install 'colourquant[quantizers]'"
+        ) from None
     return imagequant
 
 
@@ -248,38 +229,8 @@ def libimagequant_palette(image: np.ndarray, k: int) -> np.ndarray:
     return _distinct_rows(np.asarray(palette, dtype=np.uint8).reshape(-1, 4)[used, :3])
 
 
-def _wu(image: np.ndarray, k: int) -> np.ndarray:
+def wu_quantizer_palette(image: np.ndarray, k: int) -> np.ndarray:
+    """Wu's palette (:func:`colourquant.methods.wu.wu_palette`) of an 8-bit RGB image."""
     from .wu import wu_palette
 
     return wu_palette(check_rgb8_image(image), k)
-
-
-#: Every classic quantizer by its name in the config (``methods``), with a
-#: common signature ``(image, k, seed)``.
-BASELINES: dict[str, Callable[[np.ndarray, int, int], np.ndarray]] = {
-    "median_cut": lambda image, k, seed: median_cut_palette(image, k),
-    "octree": lambda image, k, seed: octree_palette(image, k),
-    "random_codebook": random_codebook_palette,
-    "libimagequant": lambda image, k, seed: libimagequant_palette(image, k),
-    "wu": lambda image, k, seed: _wu(image, k),
-}
-
-
-def baseline_palette(method: str, image: np.ndarray, k: int, seed: int = 0) -> np.ndarray:
-    """Palette of the classic quantizer called `method` (a key of :data:`BASELINES`).
-
-    `seed` is used by ``random_codebook`` only; the Pillow quantizers are
-    deterministic.
-
-    Raises
-    ------
-    ValueError
-        If `method` is unknown, or as the quantizer raises.
-    """
-    try:
-        build = BASELINES[method]
-    except KeyError:
-        raise ValueError(
-            f"unknown quantizer {method!r}; valid names: {', '.join(BASELINES)}"
-        ) from None
-    return build(image, k, seed)

@@ -1,4 +1,4 @@
-"""Other clusterers than exact k-means, run like it in any colour space.
+"""The ``clusterer`` methods: other clusterings than exact k-means, run like it in any colour space.
 
 Each fits an image's distinct colours, as points of a colour space, and
 returns a palette in that space (:class:`ClusterFit`); the harness
@@ -27,7 +27,7 @@ evaluates k-means. What each fits:
   (that is the cost: rare colours weigh as much as common ones); each palette
   colour is the pixel-weighted mean of its cluster's colours.
 - ``kmeans_wu``: k-means from a single deterministic start, Wu's palette
-  (:func:`colourquant.wu.wu_palette`, built in 8-bit RGB and converted to the
+  (:func:`colourquant.methods.wu.wu_palette`, built in 8-bit RGB and converted to the
   space), iterated to convergence on every distinct colour with the package's
   Lloyd iterations, as Celebi (2011, "Improving the performance of k-means
   for color quantization") proposes. The iterations are those exact mode
@@ -38,14 +38,13 @@ evaluates k-means. What each fits:
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 
-from ._validation import check_k
-from .colours import DistinctColours
-from .kmeans import (
+from .._validation import check_k
+from ..colours import DistinctColours
+from ..kmeans import (
     MIN_CELLS_PER_CLUSTER,
     colour_grid,
     grid_lloyd,
@@ -54,7 +53,6 @@ from .kmeans import (
 )
 
 __all__ = [
-    "CLUSTERERS",
     "GAUSSIAN_MIXTURE_PIXELS",
     "WARD_MAX_POINTS",
     "ClusterFit",
@@ -154,7 +152,7 @@ def _ward(points, image, k, seed, settings):
 def _kmeans_wu(points, image, k, seed, settings):
     from sklearn.cluster import KMeans
 
-    from .spaces import from_srgb8
+    from ..spaces import from_srgb8
     from .wu import wu_palette
 
     start = from_srgb8(wu_palette(image.colours, k, counts=image.counts), settings.space)
@@ -195,16 +193,6 @@ class _Settings:
     tol: float
 
 
-#: Every clusterer by its name in the config (``methods``).
-CLUSTERERS: dict[str, Callable[..., ClusterFit]] = {
-    "minibatch_kmeans": _minibatch_kmeans,
-    "bisecting_kmeans": _bisecting_kmeans,
-    "gaussian_mixture": _gaussian_mixture,
-    "ward": _ward,
-    "kmeans_wu": _kmeans_wu,
-}
-
-
 def cluster_colours(
     method: str,
     image: DistinctColours,
@@ -223,7 +211,7 @@ def cluster_colours(
     Parameters
     ----------
     method : str
-        A key of :data:`CLUSTERERS`.
+        The name of a ``clusterer`` method of :data:`colourquant.methods.METHODS`.
     image : DistinctColours
     points : ndarray, shape (n_unique, 3)
         ``image.colours`` in `space`.
@@ -257,12 +245,13 @@ def cluster_colours(
     array([[  0.,   5., 245.],
            [245.,   5.,   0.]])
     """
-    try:
-        fit = CLUSTERERS[method]
-    except KeyError:
+    from . import METHODS, method_names
+
+    if method not in METHODS or METHODS[method].kind != "clusterer":
         raise ValueError(
-            f"unknown clusterer {method!r}; valid names: {', '.join(CLUSTERERS)}"
-        ) from None
+            f"unknown clusterer {method!r}; valid names: {', '.join(method_names('clusterer'))}"
+        )
+    fit = METHODS[method].fit
     from threadpoolctl import threadpool_limits
 
     points = np.asarray(points, dtype=np.float64)

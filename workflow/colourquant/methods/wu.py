@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._validation import check_k
+from .._validation import check_k
 
 __all__ = ["WU_BITS", "wu_palette", "wu_boxes"]
 
