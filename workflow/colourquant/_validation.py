@@ -14,8 +14,14 @@ import numpy as np
 ECHO_LIMIT = 200
 
 
+class _Shown(reprlib.Repr):
+    def repr_str(self, value, level):
+        # The beginning of a long text, not reprlib's beginning...end.
+        return repr(value[: self.maxstring + 1])
+
+
 def _bounded_repr() -> reprlib.Repr:
-    shown = reprlib.Repr()
+    shown = _Shown()
     shown.maxlevel = 4
     shown.maxlist = shown.maxtuple = shown.maxdict = shown.maxset = 20
     shown.maxstring = shown.maxother = shown.maxlong = ECHO_LIMIT
@@ -35,8 +41,8 @@ def echo(value, limit: int = ECHO_LIMIT) -> str:
     --------
     >>> echo([2, 4])
     '[2, 4]'
-    >>> len(echo("a" * 10_000))
-    200
+    >>> echo("a" * 10_000, limit=12)
+    "'aaaaaaaaaa…"
     >>> echo(list(range(1000)), limit=30)
     '[0, 1, 2, 3, 4, 5, 6, 7, 8, 9…'
     """

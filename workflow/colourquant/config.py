@@ -385,7 +385,8 @@ def read_image_sheet(path: str | Path, schema: dict) -> list[dict]:
     try:
         rows = list(reader)
     except csv.Error as error:
-        raise ConfigError(f"image sheet {shown}, line {reader.line_num}: {error}") from None
+        line = reader.reader.line_num  # the line being read (DictReader's is the last row's)
+        raise ConfigError(f"image sheet {shown}, line {line}: {error}") from None
     if not rows:
         raise ConfigError(f"image sheet {shown} lists no images")
     missing = {"name", "source"} - set(rows[0])
@@ -531,12 +532,17 @@ def image_table(config: dict, schema: dict) -> dict[str, dict]:
     from .images import SAMPLE_PREFIX, ImageError, check_sample_name
 
     images = config["images"]
-    if isinstance(images, list):
-        entries = images
-    elif Path(images).suffix.lower() in (".tsv", ".csv"):
-        entries = read_image_sheet(images, schema)
-    else:
-        entries = image_set(images)
+    try:
+        if isinstance(images, list):
+            entries = images
+        elif Path(images).suffix.lower() in (".tsv", ".csv"):
+            entries = read_image_sheet(images, schema)
+        else:
+            entries = image_set(images)
+    except OSError as error:  # a name too long for a path, a sheet one may not read...
+        raise ConfigError(
+            f"config key 'images': cannot read {echo(images)}: {error.strerror or error}"
+        ) from None
     for entry in entries:
         source, name = entry["source"], entry["name"]
         check_image_name(name, source)
