@@ -338,6 +338,15 @@ def test_a_large_config_below_the_limits_is_accepted():
             f"config key 'methods[1]': '{'m' * 198}… is not allowed; allowed: kmeans, ",
         ),
         (
+            {"images": [{"name": "a", "source": "ftp://" + "f" * 10_000}]},
+            f"config key 'images': image 'a': source 'ftp://{'f' * 192}… is an ftp:// URL; only",
+        ),
+        (
+            {"images": [{"name": "a", "source": "skimage:" + "s" * 10_000}]},
+            f"config key 'images': image 'a': scikit-image has no sample image "
+            f"'skimage:{'s' * 190}…",
+        ),
+        (
             {"study": {"reference": "R" * 10_000}},
             f"config key 'study.reference': '{'R' * 198}… is not among colour_spaces",
         ),
