@@ -407,6 +407,16 @@ def test_every_integer_key_refuses_a_whole_float():
             validate_config({**DEFAULT, **change}, SCHEMA)
 
 
+def test_fit_settings_the_jobs_refuse_are_refused_with_the_config():
+    # The schema allows each value alone; the quantize job refused the pair.
+    with pytest.raises(ConfigError) as error:
+        validate_config({**DEFAULT, "fit": {"seed": 2**32 - 2, "replicates": 2}}, SCHEMA)
+    assert str(error.value) == (
+        "config key 'fit.seed' must be at most 4294967295 - fit.replicates; got 4294967294"
+    )
+    assert validate_config({**DEFAULT, "fit": {"seed": 2**32 - 3, "replicates": 2}}, SCHEMA)
+
+
 def test_k_is_at_most_the_number_of_8_bit_colours():
     with pytest.raises(ConfigError) as error:
         validate_config({**DEFAULT, "k_values": [2, 100000000000000000000]}, SCHEMA)

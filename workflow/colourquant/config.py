@@ -305,6 +305,10 @@ def validate_config(config: dict, schema: dict) -> dict:
     if isinstance(filled["images"], list):
         _check_unique_names(filled["images"], "config key 'images'")
     _check_methods_reach_k(filled)
+    # What the jobs will check again (fit.seed + fit.replicates, say), checked now.
+    from .runs import FitSettings
+
+    FitSettings.from_config(filled["fit"])
     return filled
 
 
