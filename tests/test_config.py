@@ -258,3 +258,271 @@ def test_every_shipped_config_is_valid(path):
             validate_config(config, SCHEMA)
         return
     assert validate_config(config, SCHEMA)["methods"] == config.get("methods", ["kmeans"])
+
+
+def alias_bomb(depth: int, key: str = "k_values") -> str:
+    """A config file nesting YAML aliases `depth` times under `key`: 9**(depth + 1) values."""
+    levels = ["&a0 [1, 1, 1, 1, 1, 1, 1, 1, 1]"]
+    levels += [f"&a{d} [{', '.join([f'*a{d - 1}'] * 9)}]" for d in range(1, depth + 1)]
+    return f"{key}: [{', '.join(levels)}]\n"
+
+
+@pytest.mark.parametrize("key", ["k_values", "images", "study"])
+def test_an_alias_bomb_is_refused_quickly_in_one_short_line(key):
+    # Issue #24: aliases nested under a valid key; at depth 6 (4.8 million
+    # values) the message alone was 15 MB, deeper ones ran out of memory.
+    import time
+    import tracemalloc
+
+    bomb = yaml.safe_load(alias_bomb(9, key))  # 3.5 billion values once expanded
+    tracemalloc.start()
+    started = time.perf_counter()
+    with pytest.raises(ConfigError) as error:
+        validate_config({**DEFAULT, **bomb}, SCHEMA)
+    seconds = time.perf_counter() - started
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert str(error.value) == (
+        f"config key '{key}' holds more than 200,000 values once its YAML aliases (*name) "
+        "are expanded; a configuration needs far fewer (list many images in a sheet)"
+    )
+    assert seconds < 5 and peak < 20 * 2**20
+
+
+def test_a_list_that_holds_itself_is_refused():
+    looped = yaml.safe_load("k_values: &a [2, *a]")
+    assert looped["k_values"][1] is looped["k_values"]
+    with pytest.raises(ConfigError, match="config key 'k_values' holds more than 200,000 values"):
+        validate_config({**DEFAULT, **looped}, SCHEMA)
+
+
+def test_aliases_repeating_a_long_text_are_refused_by_its_expanded_length():
+    text = "x" * 100_000
+    source = yaml.safe_load(f"s: &s {text}\nt: &t [*s, *s, *s, *s, *s, *s, *s, *s, *s, *s]")
+    images = [{"name": f"i{n}", "source": source["t"]} for n in range(10)]  # 10 MB, 100 values
+    with pytest.raises(ConfigError) as error:
+        validate_config({**DEFAULT, "images": images + images[:1]}, SCHEMA)
+    assert str(error.value) == (
+        "config key 'images' holds more than 10,000,000 characters of text once its YAML "
+        "aliases (*name) are expanded; a configuration needs far fewer"
+    )
+
+
+def test_a_large_config_below_the_limits_is_accepted():
+    images = [{"name": f"image{n}", "source": f"photos/{n}.png"} for n in range(20_000)]
+    config = validate_config({**DEFAULT, "images": images}, SCHEMA)
+    assert len(config["images"]) == 20_000
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        # A long value is echoed cut to 200 characters, wherever it stands.
+        (
+            {"colour_spaces": ["RGB", "L" * 10_000]},
+            f"config key 'colour_spaces[1]': '{'L' * 198}… is not allowed; allowed: RGB, ",
+        ),
+        (
+            {"k_values": [[2] * 10_000]},
+            f"config key 'k_values[0]': [{'2, ' * 20}...] is not of type 'integer'",
+        ),
+        ({"images": "x" * 10_000}, f"config key 'images': cannot read '{'x' * 198}…: File name"),
+        ({"images": "x" * 250}, f"config key 'images': '{'x' * 198}… is neither an image sheet"),
+        ({"images": "x" * 300 + ".csv"}, f"config key 'images': cannot read '{'x' * 198}…: File"),
+        (
+            {"images": [{"name": "a/" * 5_000, "source": "x.png"}]},
+            f"config key 'images[0].name': image name '{'a/' * 99}… may contain only letters",
+        ),
+        (
+            {"methods": ["kmeans", "m" * 10_000]},
+            f"config key 'methods[1]': '{'m' * 198}… is not allowed; allowed: kmeans, ",
+        ),
+        (
+            {"images": [{"name": "a", "source": "ftp://" + "f" * 10_000}]},
+            f"config key 'images': image 'a': source 'ftp://{'f' * 192}… is an ftp:// URL; only",
+        ),
+        (
+            {"images": [{"name": "a", "source": "skimage:" + "s" * 10_000}]},
+            f"config key 'images': image 'a': scikit-image has no sample image "
+            f"'skimage:{'s' * 190}…",
+        ),
+        (
+            {"study": {"reference": "R" * 10_000}},
+            f"config key 'study.reference': '{'R' * 198}… is not among colour_spaces",
+        ),
+    ],
+)
+def test_long_values_are_echoed_cut_to_200_characters(change, expected):
+    with pytest.raises(ConfigError) as error:
+        config = validate_config({**DEFAULT, **change}, SCHEMA)
+        image_table(config, SCHEMA)
+        from colourquant.config import choose_reference
+
+        choose_reference(config["study"]["reference"], config["colour_spaces"])
+    assert str(error.value).startswith(expected)
+    assert len(str(error.value)) < 500
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        ({"k_values": [2.0, 4]}, "'k_values[0]': 2.0 is not of type 'integer'; write 2, without"),
+        ({"fit": {"n_init": 10.0}}, "'fit.n_init': 10.0 is not of type 'integer'; write 10"),
+        ({"fit": {"seed": 3.0}}, "'fit.seed': 3.0 is not of type 'integer'; write 3"),
+        ({"fit": {"replicates": 1.0}}, "'fit.replicates': 1.0 is not of type 'integer'"),
+        ({"fit": {"max_iter": 3e2}}, "'fit.max_iter': 300.0 is not of type 'integer'"),
+        ({"fit": {"grid_cells": 24.0}}, "'fit.grid_cells': 24.0 is not of type 'integer'"),
+        ({"fit": {"max_seed_pixels": 65536.0}}, "'fit.max_seed_pixels': 65536.0 is not of"),
+        ({"fit": {"tol": float("nan")}}, "'fit.tol': nan is not allowed; give a finite number"),
+        ({"download_timeout": float("inf")}, "'download_timeout': inf is not allowed; give a"),
+        ({"fit": {"sample_fraction": float("nan")}}, "'fit.sample_fraction': nan is not allowed"),
+    ],
+)
+def test_a_whole_float_or_a_non_finite_number_is_refused(change, expected):
+    # JSON Schema calls 2.0 an integer: the jobs then got k = 2.0 and folders k2.0.
+    with pytest.raises(ConfigError) as error:
+        validate_config({**DEFAULT, **change}, SCHEMA)
+    assert f"config key {expected}" in str(error.value)
+
+
+def test_every_integer_key_refuses_a_whole_float():
+    def integer_keys(properties, prefix=""):
+        for key, subschema in properties.items():
+            if subschema.get("type") == "object":
+                yield from integer_keys(subschema["properties"], f"{prefix}{key}.")
+            elif (
+                subschema.get("type") == "integer"
+                or subschema.get("items", {}).get("type") == "integer"
+            ):
+                yield f"{prefix}{key}", subschema
+
+    keys = dict(integer_keys(SCHEMA["properties"]))
+    assert {"k_values", "fit.n_init", "fit.seed", "fit.replicates"} <= set(keys)
+    for key, subschema in keys.items():
+        default = float(subschema.get("minimum", 1))
+        value = [default] if subschema["type"] == "array" else default
+        section, _, name = key.rpartition(".")
+        change = {section: {name: value}} if section else {name: value}
+        with pytest.raises(ConfigError, match="is not of type 'integer'; write"):
+            validate_config({**DEFAULT, **change}, SCHEMA)
+
+
+def test_fit_settings_the_jobs_refuse_are_refused_with_the_config():
+    # The schema allows each value alone; the quantize job refused the pair.
+    with pytest.raises(ConfigError) as error:
+        validate_config({**DEFAULT, "fit": {"seed": 2**32 - 2, "replicates": 2}}, SCHEMA)
+    assert str(error.value) == (
+        "config key 'fit.seed' must be at most 4294967295 - fit.replicates; got 4294967294"
+    )
+    assert validate_config({**DEFAULT, "fit": {"seed": 2**32 - 3, "replicates": 2}}, SCHEMA)
+
+
+def test_k_is_at_most_the_number_of_8_bit_colours():
+    with pytest.raises(ConfigError) as error:
+        validate_config({**DEFAULT, "k_values": [2, 100000000000000000000]}, SCHEMA)
+    assert str(error.value) == (
+        "config key 'k_values[1]': k = 100000000000000000000 is above 16,777,216 (2**24), "
+        "the number of distinct 8-bit RGB colours: no image holds more"
+    )
+    assert validate_config({**DEFAULT, "k_values": [2, 2**24]}, SCHEMA)["k_values"] == [2, 2**24]
+
+
+@pytest.mark.parametrize(
+    "change, expected",
+    [
+        (
+            {"experiment": "e" * 101},
+            f"config key 'experiment': name '{'e' * 101}' is 101 characters long; at most 100 "
+            "(it becomes a file or directory name)",
+        ),
+        (
+            {"images": [{"name": "i" * 300, "source": "x.png"}]},
+            f"config key 'images[0].name': name '{'i' * 198}… is 300 characters long; at "
+            "most 100 (it becomes a file or directory name)",
+        ),
+    ],
+)
+def test_names_longer_than_100_characters_are_refused(change, expected):
+    with pytest.raises(ConfigError) as error:
+        validate_config({**DEFAULT, **change}, SCHEMA)
+    assert str(error.value) == expected
+    # 100 characters are allowed.
+    assert validate_config({**DEFAULT, "experiment": "e" * 100}, SCHEMA)["experiment"] == "e" * 100
+
+
+@pytest.mark.parametrize(
+    "name, piece, times",
+    [("a" * 20, "a", 20), ("scan_" + "0" * 30, "0", 30), ("x" + "ab" * 25, "ab", 25)],
+)
+def test_names_ending_in_20_repeats_are_refused_before_snakemake_sees_them(name, piece, times):
+    config = validate_config({**DEFAULT, "images": [{"name": name, "source": "x.png"}]}, SCHEMA)
+    with pytest.raises(ConfigError) as error:
+        image_table(config, SCHEMA)
+    assert str(error.value) == (
+        f"config key 'images': image name {name!r} (source 'x.png') ends in {piece!r} repeated "
+        f"{times} times, which Snakemake refuses in a wildcard (PeriodicWildcardError: it "
+        "takes it for an endless recursion); repeat it fewer than 20 times"
+    )
+
+
+def test_names_with_fewer_repeats_are_accepted():
+    names = ["a" * 19, "scan_" + "0" * 19 + "1", "ab" * 19 + "a", "abcdefghij" * 10]
+    config = validate_config(
+        {**DEFAULT, "images": [{"name": name, "source": "x.png"} for name in names]}, SCHEMA
+    )
+    assert list(image_table(config, SCHEMA)) == names
+
+
+def test_names_from_a_folder_or_a_sheet_are_held_to_the_same_limits(tmp_path: Path):
+    (tmp_path / f"{'p' * 120}.png").write_bytes(b"")
+    config = validate_config({**DEFAULT, "images": str(tmp_path)}, SCHEMA)
+    with pytest.raises(ConfigError, match="is 120 characters long; at most 100 .* rename the"):
+        image_table(config, SCHEMA)
+    sheet = tmp_path / "images.csv"
+    sheet.write_text(f"name,source\n{'q' * 101},x.png\n")
+    config = validate_config({**DEFAULT, "images": str(sheet)}, SCHEMA)
+    with pytest.raises(ConfigError) as error:
+        image_table(config, SCHEMA)
+    assert str(error.value) == (
+        f"image sheet {str(sheet)!r}, line 2: name '{'q' * 101}' is 101 characters long; at "
+        "most 100 (it becomes a file or directory name)"
+    )
+
+
+def test_a_windows_1252_sheet_is_refused_naming_the_sheet_and_the_encoding(tmp_path: Path):
+    # Excel's plain "CSV" is Windows-1252: é is the single byte 0xe9.
+    sheet = tmp_path / "images.csv"
+    sheet.write_bytes("name,source\ncat,photos/chat.jpg\ncafe,photos/café.jpg\n".encode("cp1252"))
+    config = validate_config({**DEFAULT, "images": str(sheet)}, SCHEMA)
+    with pytest.raises(ConfigError) as error:
+        image_table(config, SCHEMA)
+    assert str(error.value) == (
+        f"config key 'images': image sheet {str(sheet)!r} is not UTF-8 text (byte 0xe9 on "
+        'line 3; Excel\'s plain "CSV" is Windows-1252): save it as UTF-8 (in Excel: '
+        '"CSV UTF-8")'
+    )
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be"])
+def test_a_utf16_sheet_with_a_byte_order_mark_is_read(tmp_path: Path, encoding):
+    # Excel's "Unicode Text" is UTF-16 with a byte-order mark, tab-separated.
+    import codecs
+
+    sheet = tmp_path / "images.tsv"
+    text = "name\tsource\ncafe\tphotos/café.jpg\n"
+    bom = codecs.BOM_UTF16_BE if encoding.endswith("be") else b""
+    sheet.write_bytes(bom + text.encode(encoding))
+    assert sheet.read_bytes()[:2] in (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    config = validate_config({**DEFAULT, "images": str(sheet)}, SCHEMA)
+    assert image_table(config, SCHEMA) == {"cafe": {"name": "cafe", "source": "photos/café.jpg"}}
+
+
+def test_a_sheet_field_beyond_the_csv_limit_names_the_sheet_and_line(tmp_path: Path):
+    sheet = tmp_path / "images.csv"
+    sheet.write_text(f"name,source\ncat,x.png\ndog,{'y' * 200_000}.png\n")
+    config = validate_config({**DEFAULT, "images": str(sheet)}, SCHEMA)
+    with pytest.raises(ConfigError) as error:
+        image_table(config, SCHEMA)
+    assert str(error.value) == (
+        f"image sheet {str(sheet)!r}, line 3: field larger than field limit (131072)"
+    )

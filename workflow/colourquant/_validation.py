@@ -6,8 +6,48 @@ Each raises ValueError with a one-line message naming what is wrong.
 from __future__ import annotations
 
 import numbers
+import reprlib
 
 import numpy as np
+
+#: Longest echo of a value in a message (see `echo`).
+ECHO_LIMIT = 200
+
+
+class _Shown(reprlib.Repr):
+    def repr_str(self, value, level):
+        # The beginning of a long text, not reprlib's beginning...end.
+        return repr(value[: self.maxstring + 1])
+
+
+def _bounded_repr() -> reprlib.Repr:
+    shown = _Shown()
+    shown.maxlevel = 4
+    shown.maxlist = shown.maxtuple = shown.maxdict = shown.maxset = 20
+    shown.maxstring = shown.maxother = shown.maxlong = ECHO_LIMIT
+    return shown
+
+
+_REPR = _bounded_repr()
+
+
+def echo(value, limit: int = ECHO_LIMIT) -> str:
+    """`value`'s repr for a message: at most `limit` characters, however large the value.
+
+    Only the shown part of `value` is visited (:mod:`reprlib`), so a value of
+    millions of items, or a list holding itself, costs no more than a short one.
+
+    Examples
+    --------
+    >>> echo([2, 4])
+    '[2, 4]'
+    >>> echo("a" * 10_000, limit=12)
+    "'aaaaaaaaaa…"
+    >>> echo(list(range(1000)), limit=30)
+    '[0, 1, 2, 3, 4, 5, 6, 7, 8, 9…'
+    """
+    text = _REPR.repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def check_k(k, maximum: int | None = None, *, why: str = "") -> int:

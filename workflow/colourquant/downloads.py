@@ -61,10 +61,12 @@ def check_source_scheme(source: str, *, name: str) -> None:
     ...
     colourquant.images.ImageError: image 'cat': source 'ftp://example.org/cat.jpg' is an ftp:// URL; only http:// and https:// URLs are downloaded (a local file is given by its path, without file://)
     """  # noqa: E501
+    from ._validation import echo  # a source can be as long as a config allows
+
     found = _SCHEME.match(source)
     if found and not is_url(source):
         raise ImageError(
-            f"image {name!r}: source {source!r} is an {found.group(1).lower()}:// URL; only "
+            f"image {name!r}: source {echo(source)} is an {found.group(1).lower()}:// URL; only "
             "http:// and https:// URLs are downloaded (a local file is given by its path, "
             "without file://)"
         )

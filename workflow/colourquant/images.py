@@ -131,9 +131,11 @@ def check_sample_name(sample: str, *, name: str) -> None:
     """
     import skimage.data  # its loaders import lazily: this costs about 10 ms
 
+    from ._validation import echo
+
     if sample not in skimage.data.__all__ or sample in _NOT_SAMPLE_IMAGES:
         raise ImageError(
-            f"image {name!r}: scikit-image has no sample image {SAMPLE_PREFIX + sample!r}"
+            f"image {name!r}: scikit-image has no sample image {echo(SAMPLE_PREFIX + sample)}"
         )
 
 
