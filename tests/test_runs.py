@@ -43,7 +43,8 @@ def test_fit_settings_defaults_are_the_schema_defaults():
     [
         ({"mode": "fast"}, "'fit.mode' must be 'exact' or 'sample'; got 'fast'"),
         ({"sample_fraction": 0}, "'fit.sample_fraction' must be in (0, 1]"),
-        ({"n_init": 0}, "'fit.n_init' must be an integer >= 1"),
+        ({"n_init": 0}, "'fit.n_init' must be an integer in 1 ... 1000"),
+        ({"n_init": 10**20}, "'fit.n_init' must be an integer in 1 ... 1000; got 1000000000"),
         ({"grid_cells": 97}, "'fit.grid_cells' must be an integer in 2 ... 96"),
         ({"max_iter": 2.5}, "'fit.max_iter' must be an integer >= 1"),
         ({"seed": 2**32 - 1}, "'fit.seed' must be in 0 ... 4294967294"),

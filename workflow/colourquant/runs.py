@@ -86,7 +86,8 @@ _INTEGER_RANGES = {
     "replicates": (0, 20),
     "grid_cells": (2, 96),
     "max_seed_pixels": (1024, np.inf),
-    "n_init": (1, np.inf),
+    # Each restart's starting centres are held at once: 1000 is far past any use.
+    "n_init": (1, 1000),
     "max_iter": (1, np.inf),
 }
 _MAX_SEED = 2**32 - 2  # seed + replicates seed the replicates, and numpy takes < 2**32
