@@ -18,8 +18,8 @@ import threading
 from pathlib import Path
 from typing import TextIO
 
-from .files import atomic_path
 from . import images
+from .files import atomic_path
 from .images import ImageError, _declared_pixels, _one_line, _strict_pillow
 
 __all__ = [
