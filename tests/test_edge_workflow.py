@@ -20,6 +20,7 @@ from PIL import Image
 from colourquant.files import MAX_FIGURE_PIXELS
 from conftest import REPO, noisy_photo, run_workflow, snakemake_command, sweep_config, write_images
 from test_downloads import Server, png_bytes, send, stream_zeros
+from test_reruns import planned_jobs
 
 pytestmark = pytest.mark.workflow
 
@@ -113,6 +114,10 @@ def test_a_cut_download_is_retried_by_the_same_command(tmp_path):
         config["images"] = config["images"][:1]
         run_workflow(tmp_path, config, "--cores", "2")  # the same command, the others removed
         assert server.requests["/photo.png"] == 2
+        # The download limits change no output: changing them downloads and
+        # computes nothing again, only the record of the config is rewritten.
+        limits = {**config, "download_max_mb": 0.5, "download_timeout": 30}
+        assert planned_jobs(tmp_path, limits) == {"all": 1, "summarise": 1}
     assert (tmp_path / "results/default/downloads/cut").read_bytes() == body
     assert (tmp_path / "results/default/runs/cut/RGB/k2/metrics.csv").is_file()
 
