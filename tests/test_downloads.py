@@ -17,12 +17,14 @@ import hashlib
 import http.server
 import io
 import socket
+import ssl
 import threading
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
+import trustme
 from PIL import Image
 
 from colourquant import downloads, images
@@ -50,7 +52,7 @@ class Server:
     route wrote (see :func:`stream_zeros`).
     """
 
-    def __init__(self):
+    def __init__(self, tls: ssl.SSLContext | None = None):
         self.routes = {}
         self.requests: dict[str, int] = {}
         self.sent: dict[str, int] = {}
@@ -71,7 +73,13 @@ class Server:
 
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        scheme = "http"
+        if tls is not None:  # the handshake then happens in each request's thread
+            self.server.socket = tls.wrap_socket(
+                self.server.socket, server_side=True, do_handshake_on_connect=False
+            )
+            scheme = "https"
+        self.url = f"{scheme}://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, args=(0.01,))
 
     def __enter__(self):
@@ -127,6 +135,19 @@ def stream_zeros(server, path: str, handler, *, length: int | None, limit: int =
 @pytest.fixture
 def server():
     with Server() as running:
+        yield running
+
+
+@pytest.fixture
+def tls_server(tmp_path, monkeypatch):
+    """A Server speaking https, with a certificate that requests trusts for this test."""
+    authority = trustme.CA()
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    authority.issue_cert("127.0.0.1").configure_cert(context)
+    bundle = tmp_path / "authority.pem"
+    authority.cert_pem.write_to_path(str(bundle))
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
+    with Server(tls=context) as running:
         yield running
 
 
@@ -373,24 +394,71 @@ def test_an_image_beyond_the_pixel_limit_is_not_kept(server, destination, monkey
 # Defect 3: the time limit covers the whole exchange, headers included.
 
 
-def test_a_server_trickling_its_headers_is_abandoned_at_the_time_limit(server, destination):
-    def trickle(handler, _):
-        handler.wfile.write(b"HTTP/1.0 200 OK\r\n")
-        for byte in b"Content-Type: image/png\r\nX-Padding: " + b"a" * 60:
-            try:
-                handler.wfile.write(bytes([byte]))
-                handler.wfile.flush()
-            except OSError:  # the client hung up
-                return
-            if server.stopping.wait(2):
-                return
+def trickle_headers(server, handler):
+    """A status line, then a byte of the headers every 2 s (200 s in all, at most)."""
+    handler.wfile.write(b"HTTP/1.0 200 OK\r\n")
+    for byte in b"Content-Type: image/png\r\nX-Padding: " + b"a" * 60:
+        try:
+            handler.wfile.write(bytes([byte]))
+            handler.wfile.flush()
+        except OSError:  # the client hung up
+            return
+        if server.stopping.wait(2):
+            return
 
-    server.routes["/slow.png"] = trickle
+
+@pytest.mark.parametrize("scheme", ["http", "https"])
+def test_a_server_trickling_its_headers_is_abandoned_at_the_time_limit(
+    scheme, request, destination
+):
+    server = request.getfixturevalue("server" if scheme == "http" else "tls_server")
+    assert server.url.startswith(f"{scheme}://")
+    server.routes["/slow.png"] = lambda handler, _: trickle_headers(server, handler)
     started = time.monotonic()
     message = refusal(f"{server.url}/slow.png", destination, timeout=3)
     elapsed = time.monotonic() - started
     assert 3 <= elapsed < 4.5  # at the limit, not when the headers end (3 minutes on)
     assert "took longer than 3 s" in message and "download_timeout" in message
+
+
+def test_a_trickled_tls_handshake_is_abandoned_at_the_time_limit(destination):
+    # Before any HTTP: a TLS record header announcing 16 KB, then a byte every 2 s.
+    # (CPython bounds a handshake by the socket's timeout, here the limit too;
+    # whichever ends it, the message is the time limit's, not "timed out".)
+    stop = threading.Event()
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        listener.settimeout(10)
+
+        def serve():
+            connection, _ = listener.accept()
+            with connection:
+                connection.sendall(b"\x16\x03\x03\x40\x00")
+                for _ in range(100):
+                    if stop.wait(2):
+                        return
+                    try:
+                        connection.sendall(b"\x00")
+                    except OSError:  # the client hung up
+                        return
+
+        thread = threading.Thread(target=serve)
+        thread.start()
+        url = f"https://127.0.0.1:{listener.getsockname()[1]}/photo.png"
+        try:
+            started = time.monotonic()
+            message = refusal(url, destination, timeout=3)
+            elapsed = time.monotonic() - started
+        finally:
+            stop.set()
+            thread.join()
+    assert 3 <= elapsed < 4.5
+    assert "took longer than 3 s" in message
+
+
+def test_an_https_download_is_kept(tls_server, destination):
+    tls_server.routes["/photo.png"] = lambda handler, _: send(handler, PNG)
+    download_image(f"{tls_server.url}/photo.png", destination, name=NAME)
+    assert destination.read_bytes() == PNG
 
 
 # Defect 4: a size limit, on the declared length and on the (decompressed) body.

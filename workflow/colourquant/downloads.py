@@ -15,6 +15,7 @@ import hashlib
 import re
 import socket
 import threading
+import time
 from pathlib import Path
 from typing import TextIO
 
@@ -122,12 +123,14 @@ class _Deadline:
     A read timeout applies to each read: a server sending a byte every few
     seconds, of its headers or of its body, never trips it. Every socket the
     download opens is handed to :meth:`watch`; when the time is up a timer
-    thread shuts them down, which ends a connect, a TLS handshake or a read
-    in progress at once (the read sees the connection closed).
+    thread shuts them down, which ends a TLS handshake or a read in progress
+    at once (the read sees the connection closed). :meth:`close` must end
+    every download.
     """
 
     def __init__(self, seconds: float):
         self.seconds = seconds
+        self.started = time.monotonic()
         self.expired = False
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
@@ -136,11 +139,18 @@ class _Deadline:
         self._timer.start()
 
     def watch(self, sock: socket.socket) -> None:
-        """Shut `sock` down when the time is up (at once if it already is)."""
+        """Shut `sock`'s connection down when the time is up (at once if it already is).
+
+        A duplicate of the socket is kept: wrapping a socket in TLS detaches
+        it (the original then has no file descriptor), and a duplicate is never
+        closed under us, so its descriptor cannot be reused by another socket.
+        Shutting the duplicate down shuts the connection down.
+        """
+        duplicate = sock.dup()
         with self._lock:
-            self._sockets.append(sock)
+            self._sockets.append(duplicate)
             if self.expired:
-                _shut_down(sock)
+                _shut_down(duplicate)
 
     def _expire(self) -> None:
         with self._lock:
@@ -148,9 +158,21 @@ class _Deadline:
             for sock in self._sockets:
                 _shut_down(sock)
 
+    def passed(self) -> bool:
+        """Whether the time is up (a read timing out at the limit may beat the timer)."""
+        return self.expired or time.monotonic() - self.started >= self.seconds
+
     def cancel(self) -> None:
         """Stop the timer; `expired` then says whether it cut the download short."""
         self._timer.cancel()
+
+    def close(self) -> None:
+        """Stop the timer and close the duplicates (the connections can then close)."""
+        self._timer.cancel()
+        with self._lock:
+            for sock in self._sockets:
+                sock.close()
+            self._sockets.clear()
 
 
 def _shut_down(sock: socket.socket) -> None:
@@ -164,8 +186,9 @@ def _session(deadline: _Deadline):
     """A requests session whose every connection's socket `deadline` watches.
 
     urllib3 creates a connection's socket in ``_new_conn`` (before the TLS
-    handshake for https); the adapter's pool manager builds its pools from
-    connection classes that hand that socket to the deadline.
+    handshake for https, which the deadline therefore covers too); the
+    adapter's pool manager builds its pools from connection classes that
+    hand that socket to the deadline.
     """
     import requests
     from requests.adapters import HTTPAdapter
@@ -337,7 +360,7 @@ def download_image(
                         bar = _progress_bar(progress, name, response, declared)
                     _write_body(response, temporary, max_bytes=max_bytes, bar=bar)
             except requests.RequestException as error:
-                if deadline.expired:
+                if deadline.passed():
                     raise _too_slow(name, url, timeout) from None
                 raise ImageError(
                     f"image {name!r}: download of {url} failed ({_one_line(error)}); "
@@ -358,7 +381,7 @@ def download_image(
             else:
                 _check_decodes(temporary, name=name, url=url, content_type=content_type)
     finally:
-        deadline.cancel()
+        deadline.close()
 
 
 def _declared_length(response) -> int | None:
