@@ -34,14 +34,16 @@ from colourquant.images import ImageError
 NAME = "pic"
 
 
-def png_bytes(height: int = 20, width: int = 30) -> bytes:
+def png_bytes(height: int = 20, width: int = 30, *, kind: str = "PNG") -> bytes:
     pixels = np.random.default_rng(0).integers(0, 256, (height, width, 3), dtype=np.uint8)
     buffer = io.BytesIO()
-    Image.fromarray(pixels).save(buffer, format="PNG")
+    Image.fromarray(pixels).save(buffer, format=kind)
     return buffer.getvalue()
 
 
 PNG = png_bytes()
+# A JPEG is checked at 1/8 scale (downloads._check_decodes): large enough for that to apply.
+JPEG = png_bytes(160, 240, kind="JPEG")
 
 
 class Server:
@@ -310,20 +312,21 @@ def test_check_sha256_names_the_source(tmp_path):
 # read its header), and the same call must download again once the server is fixed.
 
 
+@pytest.mark.parametrize("body", [PNG, JPEG], ids=["png", "jpeg"])
 def test_half_a_body_without_content_length_is_not_kept_and_the_rerun_asks_again(
-    server, destination
+    server, destination, body
 ):
     # No Content-Length and the connection closed: to HTTP a whole body.
-    server.routes["/photo.png"] = lambda handler, count: send(
-        handler, PNG if count > 1 else PNG[: len(PNG) // 2], length=-1
+    server.routes["/photo"] = lambda handler, count: send(
+        handler, body if count > 1 else body[: len(body) // 2], length=-1
     )
-    url = f"{server.url}/photo.png"
+    url = f"{server.url}/photo"
     message = refusal(url, destination)
-    assert "sent an image that does not decode completely" in message
+    assert "sent an image that does not decode completely (image file is truncated" in message
     assert "running the same command downloads again" in message
     download_image(url, destination, name=NAME)
-    assert server.requests["/photo.png"] == 2
-    assert destination.read_bytes() == PNG
+    assert server.requests["/photo"] == 2
+    assert destination.read_bytes() == body
 
 
 @pytest.mark.parametrize(
