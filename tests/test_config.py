@@ -55,8 +55,8 @@ def test_every_schema_key_has_description_and_default():
     [
         (
             {"colours": ["RGB"]},
-            "unknown config key 'colours'; allowed keys: colour_spaces, download_timeout, "
-            "experiment, fit",
+            "unknown config key 'colours'; allowed keys: colour_spaces, download_max_mb, "
+            "download_timeout, experiment, fit",
         ),
         (
             {"colour_spaces": ["RGB", "Lab2"]},
@@ -77,6 +77,8 @@ def test_every_schema_key_has_description_and_default():
         ({"fit": {"seed_noise": True}}, "unknown config key 'seed_noise' under 'fit'"),
         ({"images": []}, "'images'"),
         ({"download_timeout": 0}, "'download_timeout': 0 is less than or equal to the minimum"),
+        ({"download_max_mb": 0}, "'download_max_mb': 0 is less than or equal to the minimum"),
+        ({"download_max_mb": "1 GB"}, "'download_max_mb': '1 GB' is not of type 'number'"),
         ({"images": [{"name": "../up", "source": "x.png"}]}, "image name '../up' may contain only"),
         ({"images": [{"name": "a/b", "source": "x.png"}]}, "image name 'a/b' may contain only"),
         (

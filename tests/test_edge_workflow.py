@@ -1,8 +1,9 @@
-"""The real `snakemake` on the edge inputs of issue #15: killed jobs, bad downloads, checksums.
+"""The real `snakemake` on the edge inputs of issues #15 and #24: killed jobs, bad downloads.
 
 Each test runs the workflow on the input that once broke it: a job killed by
-SIGKILL (as the out-of-memory killer would), a download cut short, a local
-file with the wrong SHA-256, a small PNG declaring 100 megapixels.
+SIGKILL (as the out-of-memory killer would), a download cut short, broken or
+declaring 10**12 bytes, a local file with the wrong SHA-256, a small PNG
+declaring 100 megapixels.
 """
 
 import hashlib
@@ -18,7 +19,8 @@ from PIL import Image
 
 from colourquant.files import MAX_FIGURE_PIXELS
 from conftest import REPO, noisy_photo, run_workflow, snakemake_command, sweep_config, write_images
-from test_downloads import Server, png_bytes, send
+from test_downloads import Server, png_bytes, send, stream_zeros
+from test_reruns import planned_jobs
 
 pytestmark = pytest.mark.workflow
 
@@ -70,21 +72,27 @@ def test_a_cut_download_is_retried_by_the_same_command(tmp_path):
     body = png_bytes(13, 17)
     body += bytes(1894 - len(body))
     config = sweep_config([], ["RGB"], [2])
+    config["download_max_mb"] = 100
     with Server() as server:
         server.routes["/photo.png"] = lambda handler, count: send(
             handler, body if count > 1 else body[:947], length=len(body)
         )
-        # A whole download of a PNG whose data stops half-way: kept (the server
-        # sent what it declared), then refused by its decoding, naming the URL.
+        # A whole download of a PNG whose data stops half-way: the server sent
+        # what it declared, but it does not decode, so it is not kept (#24).
         server.routes["/broken.png"] = lambda handler, _: send(handler, body[:400])
         server.routes["/page.png"] = lambda handler, _: send(
             handler, b"<html><body>Not found, but 200</body></html>", content_type="text/html"
+        )
+        # Declares 10**12 bytes: refused from its headers, at the config's limit.
+        server.routes["/huge.png"] = lambda handler, _: stream_zeros(
+            server, "/huge.png", handler, length=10**12
         )
         url = f"{server.url}/photo.png"
         config["images"] = [
             {"name": "cut", "source": url},
             {"name": "page", "source": f"{server.url}/page.png"},
             {"name": "broken", "source": f"{server.url}/broken.png"},
+            {"name": "huge", "source": f"{server.url}/huge.png"},
         ]
         first = run_workflow(tmp_path, config, "--cores", "2", "--keep-going", check=False)
         assert first.returncode != 0
@@ -93,14 +101,23 @@ def test_a_cut_download_is_retried_by_the_same_command(tmp_path):
         assert "running the same command tries again" in summary
         assert f"image 'page': {server.url}/page.png sent text/html content" in summary
         assert (
-            f"image 'broken': '{server.url}/broken.png (downloaded to "
-            "results/default/downloads/broken)' cannot be decoded" in summary
+            f"image 'broken': {server.url}/broken.png sent an image that does not decode "
+            "completely" in summary
         )
-        assert not (tmp_path / "results/default/downloads/cut").exists()
-        assert not (tmp_path / "results/default/downloads/page").exists()
+        assert (
+            f"image 'huge': {server.url}/huge.png declares 1,000,000,000,000 bytes "
+            "(Content-Length), more than the limit of 100 MB" in summary
+        )
+        downloads = tmp_path / "results/default/downloads"
+        # No file and no partial file (Snakemake removes the emptied folder).
+        assert not downloads.exists() or os.listdir(downloads) == []
         config["images"] = config["images"][:1]
-        run_workflow(tmp_path, config, "--cores", "2")  # the same command, the page removed
+        run_workflow(tmp_path, config, "--cores", "2")  # the same command, the others removed
         assert server.requests["/photo.png"] == 2
+        # The download limits change no output: changing them downloads and
+        # computes nothing again, only the record of the config is rewritten.
+        limits = {**config, "download_max_mb": 0.5, "download_timeout": 30}
+        assert planned_jobs(tmp_path, limits) == {"all": 1, "summarise": 1}
     assert (tmp_path / "results/default/downloads/cut").read_bytes() == body
     assert (tmp_path / "results/default/runs/cut/RGB/k2/metrics.csv").is_file()
 

@@ -1,9 +1,11 @@
 """Fetch images given by URL, and check any image file against its SHA-256.
 
-Downloads use pooch's HTTP downloader (requests underneath, as
-scikit-image's own data): the body is checked against its Content-Length,
-written under a temporary name and renamed only once it is complete and is
-an image, so a failed download leaves nothing behind and the same command
+Downloads use requests (urllib3 underneath), bounded three ways: a deadline
+over the whole exchange (connect, headers, body), a size limit on the file
+(after any gzip Content-Encoding is undone) and a check that what arrived is
+the file: its SHA-256 if one is given, else that it decodes completely as an
+image. The body is written under a temporary name and renamed only once it
+passes, so a failed download leaves nothing behind and the same command
 downloads again.
 """
 
@@ -11,18 +13,33 @@ from __future__ import annotations
 
 import hashlib
 import re
+import socket
 import threading
 import time
 from pathlib import Path
 from typing import TextIO
 
+from . import images
 from .files import atomic_path
-from .images import ImageError, _one_line
+from .images import ImageError, _declared_pixels, _one_line, _strict_pillow
 
-__all__ = ["download_image", "check_sha256", "is_url", "check_source_scheme", "DOWNLOAD_TIMEOUT"]
+__all__ = [
+    "download_image",
+    "check_sha256",
+    "is_url",
+    "check_source_scheme",
+    "DOWNLOAD_TIMEOUT",
+    "DOWNLOAD_MAX_BYTES",
+]
 
 #: Default limit on one whole download, in seconds (config key ``download_timeout``).
 DOWNLOAD_TIMEOUT = 600.0
+
+#: Default limit on one downloaded file, in bytes (config key ``download_max_mb``, 200).
+DOWNLOAD_MAX_BYTES = 200_000_000
+
+# Bytes read (and decompressed) at a time.
+_CHUNK = 1 << 16
 
 # A read that waits longer than this for the next bytes fails at once.
 _READ_TIMEOUT = 60.0
@@ -103,52 +120,169 @@ def check_sha256(path: str | Path, expected: str, *, name: str, source: str) -> 
 
 
 class _Deadline:
-    """Ends a download that is still running `seconds` after it started.
+    """Ends a download still running `seconds` after it started, whatever its stage.
 
-    The read timeout of requests (and pooch) applies to each read: a server
-    sending a byte every few seconds would never trip it. This shuts the
-    response down from a timer thread (urllib3's ``HTTPResponse.shutdown``),
-    which ends a read in progress at once.
+    A read timeout applies to each read: a server sending a byte every few
+    seconds, of its headers or of its body, never trips it. Every socket the
+    download opens is handed to :meth:`watch`; when the time is up a timer
+    thread shuts them down, which ends a TLS handshake or a read in progress
+    at once (the read sees the connection closed). :meth:`close` must end
+    every download.
     """
 
     def __init__(self, seconds: float):
         self.seconds = seconds
         self.started = time.monotonic()
         self.expired = False
-        self.content_type = ""
-        self._timers: list[threading.Timer] = []
+        self._sockets: list[socket.socket] = []
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._expire)
+        self._timer.daemon = True
+        self._timer.start()
 
-    def watch(self, response, *args, **kwargs):
-        """A requests response hook: note the type, and time the body from here."""
-        self.content_type = response.headers.get("Content-Type", "")
-        remaining = max(0.0, self.seconds - (time.monotonic() - self.started))
-        timer = threading.Timer(remaining, self._expire, args=(response,))
-        timer.daemon = True
-        timer.start()
-        self._timers.append(timer)
-        return response
+    def watch(self, sock: socket.socket) -> None:
+        """Shut `sock`'s connection down when the time is up (at once if it already is).
 
-    def _expire(self, response) -> None:
-        self.expired = True
-        response.raw.shutdown()
+        A duplicate of the socket is kept: wrapping a socket in TLS detaches
+        it (the original then has no file descriptor), and a duplicate is never
+        closed under us, so its descriptor cannot be reused by another socket.
+        Shutting the duplicate down shuts the connection down.
+        """
+        duplicate = sock.dup()
+        with self._lock:
+            self._sockets.append(duplicate)
+            if self.expired:
+                _shut_down(duplicate)
+
+    def _expire(self) -> None:
+        with self._lock:
+            self.expired = True
+            for sock in self._sockets:
+                _shut_down(sock)
+
+    def passed(self) -> bool:
+        """Whether the time is up (a read timing out at the limit may beat the timer)."""
+        return self.expired or time.monotonic() - self.started >= self.seconds
 
     def cancel(self) -> None:
-        """Stop the timers; `expired` then says whether one cut the download short."""
-        for timer in self._timers:
-            timer.cancel()
+        """Stop the timer; `expired` then says whether it cut the download short."""
+        self._timer.cancel()
+
+    def close(self) -> None:
+        """Stop the timer and close the duplicates (the connections can then close)."""
+        self._timer.cancel()
+        with self._lock:
+            for sock in self._sockets:
+                sock.close()
+            self._sockets.clear()
 
 
-def _check_is_image(path: Path, *, name: str, url: str, content_type: str) -> None:
-    """Refuse a body that is no image (a web page, a JSON error) before it is kept."""
+def _shut_down(sock: socket.socket) -> None:
+    try:
+        sock.shutdown(socket.SHUT_RDWR)
+    except OSError:  # already closed
+        pass
+
+
+def _session(deadline: _Deadline):
+    """A requests session whose every connection's socket `deadline` watches.
+
+    urllib3 creates a connection's socket in ``_new_conn`` (before the TLS
+    handshake for https, which the deadline therefore covers too); the
+    adapter's pool manager builds its pools from connection classes that
+    hand that socket to the deadline.
+    """
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+    class Watched(HTTPConnection):
+        def _new_conn(self):
+            sock = super()._new_conn()
+            deadline.watch(sock)
+            return sock
+
+    class WatchedTLS(HTTPSConnection):
+        def _new_conn(self):
+            sock = super()._new_conn()
+            deadline.watch(sock)
+            return sock
+
+    class Pool(HTTPConnectionPool):
+        ConnectionCls = Watched
+
+    class TLSPool(HTTPSConnectionPool):
+        ConnectionCls = WatchedTLS
+
+    pools = {"http": Pool, "https": TLSPool}
+
+    class Adapter(HTTPAdapter):
+        def init_poolmanager(self, *args, **kwargs):
+            super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = pools
+
+        def proxy_manager_for(self, proxy, **proxy_kwargs):
+            manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+            manager.pool_classes_by_scheme = pools
+            return manager
+
+    session = requests.Session()
+    session.mount("http://", Adapter())
+    session.mount("https://", Adapter())
+    return session
+
+
+class _TooLarge(Exception):
+    """A body grew past the size limit (raised inside the download, reported by it)."""
+
+
+def _write_body(response, path: Path, *, max_bytes: int, bar) -> None:
+    """Write a response's body, decompressed, to `path`; stop it past `max_bytes`."""
+    written = 0
+    with open(path, "wb") as output:
+        # iter_content undoes a Content-Encoding (gzip...) a chunk at a time,
+        # so the limit applies to what is written, not to what travelled.
+        for chunk in response.iter_content(chunk_size=_CHUNK):
+            written += len(chunk)
+            if written > max_bytes:
+                raise _TooLarge
+            output.write(chunk)
+            if bar is not None:
+                bar.update(len(chunk))
+
+
+def _check_decodes(path: Path, *, name: str, url: str, content_type: str) -> None:
+    """Refuse a body that is not a whole image: no image at all, cut short or corrupt.
+
+    The image is decoded (``Image.load``) as :func:`~colourquant.images.load_image`
+    will decode it, truncated files failing and within :data:`MAX_PIXELS`, so
+    that a download kept is one its prepare job can read (a JPEG at 1/8 scale).
+    """
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with Image.open(path):
+        with _strict_pillow(), Image.open(path) as image:
+            # A JPEG decodes at 1/8 scale: every byte is still decoded (a cut
+            # file fails), in a 64th of the memory (a 24 MP photo: 47 MB peak
+            # for the process rather than 140 MB). Other formats ignore this.
+            image.draft(None, (max(1, image.width // 8), max(1, image.height // 8)))
+            image.load()
             return
     except UnidentifiedImageError:
         pass
-    except Exception:  # noqa: BLE001 - an image Pillow identifies, bad in some other way
-        return  # decoding it (prepare_image) says what is wrong with it
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise ImageError(
+            f"image {name!r}: {url} declares {_declared_pixels(error)}, more than the limit "
+            f"of {images.MAX_PIXELS:,} (MAX_PIXELS); nothing was kept; use a smaller version of "
+            "the image"
+        ) from None
+    except Exception as error:  # noqa: BLE001 - the decoder may fail any way on bad data
+        raise ImageError(
+            f"image {name!r}: {url} sent an image that does not decode completely "
+            f"({_one_line(error)}); nothing was kept, so running the same command "
+            "downloads again (if the file itself is damaged, replace the URL)"
+        ) from None
     with open(path, "rb") as handle:
         start = handle.read(40).decode("utf-8", errors="replace")
     what = f"{content_type} " if content_type else ""
@@ -167,12 +301,15 @@ def download_image(
     sha256: str | None = None,
     timeout: float = DOWNLOAD_TIMEOUT,
     progress: TextIO | None = None,
+    max_bytes: int = DOWNLOAD_MAX_BYTES,
 ) -> None:
     """Download an image file from an http(s) URL to `destination`.
 
     The file appears at `destination` only once it is complete (as long as
-    its Content-Length says), is an image Pillow identifies, and matches
-    `sha256` if given. Anything else leaves nothing at `destination`.
+    its Content-Length says), within `timeout` and `max_bytes`, and either
+    matches `sha256` if given or, without one, decodes completely as an image.
+    Anything else leaves nothing at `destination` (no partial file), so the
+    same call downloads again.
 
     Parameters
     ----------
@@ -182,24 +319,29 @@ def download_image(
     name : str
         The image's name in the config, for messages.
     sha256 : str, optional
-        Expected SHA-256 of the file.
+        Expected SHA-256 of the file. A file that matches is kept as it is
+        (its prepare job decodes it); without one, the file must decode.
     timeout : float
-        Longest time in seconds the whole download may take, counted from the
-        request and enforced once the response's headers have arrived (before
-        that, as for every read, a wait of 60 s for data fails it).
+        Longest time in seconds the whole download may take, from the request
+        to the last byte: connecting, waiting for the headers and the body
+        (a wait of 60 s for the next bytes fails it sooner).
     progress : text stream, optional
         Where to draw a progress bar (e.g. ``sys.stderr``); it appears once a
         download has lasted 2 s, so only for large or slow files.
+    max_bytes : int
+        Largest file accepted, in bytes, after any Content-Encoding (gzip) is
+        undone. A larger Content-Length is refused before the body is read; a
+        body growing past it is abandoned.
 
     Raises
     ------
     ImageError
         Naming the image and the URL: for another scheme than http(s), an HTTP
         error, a connection lost or timed out, a body shorter than its
-        Content-Length, a download longer than `timeout`, a body that is not
-        an image (an HTML page...) or a checksum mismatch.
+        Content-Length, a download longer than `timeout` or larger than
+        `max_bytes`, a body that is not an image (an HTML page...) or does not
+        decode completely, or a checksum mismatch.
     """
-    import pooch
     import requests
 
     check_source_scheme(url, name=name)
@@ -207,46 +349,84 @@ def download_image(
         raise ImageError(f"image {name!r}: {url!r} is not an http(s) URL")
     deadline = _Deadline(timeout)
     bar = None
-    if progress is not None:
-        from tqdm import tqdm
-
-        # pooch sets the total from Content-Length (and skips a bar of total 0);
-        # a tqdm of no total cannot be tested for truth, as pooch does.
-        bar = tqdm(
-            total=1,
-            file=progress,
-            delay=_PROGRESS_DELAY,
-            desc=name,
-            unit="B",
-            unit_scale=True,
-            ncols=79,
-        )
-    downloader = pooch.HTTPDownloader(
-        progressbar=bar if bar is not None else False,
-        chunk_size=1 << 16,
-        timeout=min(_READ_TIMEOUT, timeout),
-        hooks={"response": deadline.watch},
-    )
-    with atomic_path(destination) as temporary:
-        try:
-            downloader(url, str(temporary), None)
-        except requests.RequestException as error:
-            deadline.cancel()
+    content_type = ""
+    try:
+        with atomic_path(destination) as temporary:
+            try:
+                with (
+                    _session(deadline) as session,
+                    session.get(url, stream=True, timeout=min(_READ_TIMEOUT, timeout)) as response,
+                ):
+                    response.raise_for_status()
+                    content_type = response.headers.get("Content-Type", "")
+                    declared = _declared_length(response)
+                    if declared is not None and declared > max_bytes:
+                        raise _too_large(name, url, max_bytes, declared=declared)
+                    if progress is not None:
+                        bar = _progress_bar(progress, name, response, declared)
+                    _write_body(response, temporary, max_bytes=max_bytes, bar=bar)
+            except requests.RequestException as error:
+                if deadline.passed():
+                    raise _too_slow(name, url, timeout) from None
+                raise ImageError(
+                    f"image {name!r}: download of {url} failed ({_one_line(error)}); "
+                    "nothing was kept, so running the same command tries again"
+                ) from None
+            except _TooLarge:
+                raise _too_large(name, url, max_bytes) from None
+            finally:
+                if bar is not None:
+                    bar.close()
+            # A connection shut at the limit can look like the end of a body
+            # of no Content-Length.
             if deadline.expired:
-                raise _too_slow(name, url, timeout) from None
-            raise ImageError(
-                f"image {name!r}: download of {url} failed ({_one_line(error)}); "
-                "nothing was kept, so running the same command tries again"
-            ) from None
-        finally:
-            if bar is not None:
-                bar.close()
-        deadline.cancel()
-        if deadline.expired:
-            raise _too_slow(name, url, timeout)
-        _check_is_image(temporary, name=name, url=url, content_type=deadline.content_type)
-        if sha256 is not None:
-            check_sha256(temporary, sha256, name=name, source=url)
+                raise _too_slow(name, url, timeout)
+            deadline.cancel()
+            if sha256 is not None:
+                check_sha256(temporary, sha256, name=name, source=url)
+            else:
+                _check_decodes(temporary, name=name, url=url, content_type=content_type)
+    finally:
+        deadline.close()
+
+
+def _declared_length(response) -> int | None:
+    """The Content-Length of a response as a number, None if absent or not one."""
+    try:
+        return int(response.headers["Content-Length"])
+    except (KeyError, ValueError):
+        return None
+
+
+def _progress_bar(stream: TextIO, name: str, response, declared: int | None):
+    """A tqdm bar on `stream`, shown once the download has lasted 2 s."""
+    from tqdm import tqdm
+
+    # A Content-Length of a gzip body counts bytes on the wire, not the file's.
+    encoded = response.headers.get("Content-Encoding", "identity").lower() != "identity"
+    return tqdm(
+        total=None if encoded else declared,
+        file=stream,
+        delay=_PROGRESS_DELAY,
+        desc=name,
+        unit="B",
+        unit_scale=True,
+        ncols=79,
+    )
+
+
+def _too_large(name: str, url: str, max_bytes: int, *, declared: int | None = None) -> ImageError:
+    limit = f"{max_bytes / 1e6:g} MB"
+    what = (
+        f"declares {declared:,} bytes (Content-Length), more than the limit of {limit}; "
+        "nothing was downloaded"
+        if declared is not None
+        else f"sent more than the limit of {limit} and was abandoned (nothing was kept)"
+    )
+    return ImageError(
+        f"image {name!r}: {url} {what}; check that the URL is the image file, or raise "
+        "the config key download_max_mb if the image is really that large"
+    )
 
 
 def _too_slow(name: str, url: str, timeout: float) -> ImageError:

@@ -58,8 +58,8 @@ def results(path):
     return f"{RESULTS}/{path}"
 
 
-# Config keys that change no output (how long a download may take).
-OUTPUT_NEUTRAL_KEYS = {"download_timeout"}
+# Config keys that change no output (how long and how large a download may be).
+OUTPUT_NEUTRAL_KEYS = {"download_timeout", "download_max_mb"}
 
 
 def check_report_matches_outputs():

@@ -13,8 +13,9 @@ def main():
         snakemake.output.image,
         name=snakemake.wildcards.image,
         sha256=snakemake.params.sha256 or None,
-        # From the config, not params: changing the limit must not rerun downloads.
+        # From the config, not params: changing a limit must not rerun downloads.
         timeout=snakemake.config["download_timeout"],
+        max_bytes=round(snakemake.config["download_max_mb"] * 1_000_000),
         # The job's log is its stderr (run_job); the bar goes to the terminal.
         progress=sys.__stderr__,
     )
