@@ -87,7 +87,8 @@ def read_image(
         available (:func:`colourquant.memory.available_memory`). A file is
         checked from its header, before it is decoded.
     verbose : bool
-        Draw a download's progress on standard error (once it lasts 2 s).
+        Draw a download's progress on standard error if that is a terminal
+        (once the download lasts 2 s).
 
     Returns
     -------
@@ -118,7 +119,9 @@ def read_image(
         check_source_scheme(image, name=name)
         with tempfile.TemporaryDirectory(prefix="colourquant-") as directory:
             path = Path(directory) / "download"
-            download_image(image, path, name=name, progress=sys.stderr if verbose else None)
+            # A progress bar only where someone watches (a terminal), not in a log.
+            watched = verbose and sys.stderr.isatty()
+            download_image(image, path, name=name, progress=sys.stderr if watched else None)
             return _load_file(path, name, source=image, max_memory=max_memory), name
     if isinstance(image, Path) or (isinstance(image, str) and not image.startswith(SAMPLE_PREFIX)):
         name = name or Path(image).stem or str(image)

@@ -369,8 +369,9 @@ def _check_writable(path: Path, where: str) -> None:
     if not folder.is_dir():
         refuse(f"{str(folder)!r} is not a directory")
     try:
-        # Outputs are written under a temporary name beside them: try one.
-        handle, probe = tempfile.mkstemp(dir=folder, prefix=".colourquant-", suffix=".part")
+        # Outputs are written under a temporary name beside them: try one,
+        # named as colourquant.files.atomic_path names it (a long name fails here).
+        handle, probe = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")
     except OSError as error:
         refuse(f"no file can be created in {str(folder)!r} ({error.strerror or error})")
     os.close(handle)
