@@ -167,7 +167,7 @@ _OUTPUTS = {
              "the quantized image (default: IMAGE-SPACE-kK.png here)"),
             (("--palette",), _png, "FILE.png", "also draw the palette, colours by pixel share"),
             (("--metrics",), Path, "FILE",
-             "also write the metrics: JSON, or CSV if FILE ends in .csv"),
+             "also measure it (else nothing is): JSON, or CSV if FILE ends in .csv"),
         ],
     ),
     "compare": (
@@ -222,7 +222,9 @@ def _command(commands, name: str, usage: str) -> argparse.ArgumentParser:
 def _add_image_options(parser: argparse.ArgumentParser, *, many: bool) -> None:
     """IMAGE, -k and --space: one k and space to quantize, several to compare."""
     parser.add_argument(
-        "image", metavar="IMAGE", help="a file (PNG, JPEG, TIFF, WebP, GIF, ...) or skimage:NAME"
+        "image",
+        metavar="IMAGE",
+        help="a file (PNG, JPEG, TIFF, WebP, ...), an http(s) URL or skimage:NAME",
     )
     parser.add_argument(
         "-k", "--colours", type=_at_least(1, "k"), nargs="+" if many else None,
