@@ -304,15 +304,13 @@ def _outputs(args, name: str) -> dict[str, Path]:
 
 def _same_file(a: Path, b: Path) -> bool:
     """Whether two paths name one file: the same path once resolved, or one inode."""
-    if a.resolve() == b.resolve():
-        return True
     try:
-        return os.path.samefile(a, b)
-    except OSError:
-        return False  # one of them does not exist yet
+        return a.resolve() == b.resolve() or os.path.samefile(a, b)
+    except (OSError, RuntimeError):
+        return False  # one of them does not exist yet, or is a symlink loop
 
 
-def check_outputs(image: str, outputs: dict[str, Path]) -> None:
+def _check_outputs(image: str, outputs: dict[str, Path]) -> None:
     """Refuse, before any work, outputs that would overwrite the input or each other, or fail.
 
     Parameters
@@ -580,7 +578,7 @@ def main(argv: list[str] | None = None) -> int:
     name, state = _image_name(args.image), {"size": None}
     try:
         outputs = _outputs(args, name)
-        check_outputs(args.image, outputs)
+        _check_outputs(args.image, outputs)
         if args.command == "quantize":
             _quantize(args, name, outputs, state)
         else:

@@ -58,16 +58,52 @@ def _meminfo_available(meminfo: Path = Path("/proc/meminfo")) -> int | None:
     return None
 
 
-def _cgroup_headroom(cgroup: Path = Path("/sys/fs/cgroup")) -> int | None:
-    """What a cgroup v2 memory limit (a container, a Slurm job) still allows, or None."""
-    try:
-        limit = (cgroup / "memory.max").read_text().strip()
-        used = (cgroup / "memory.current").read_text().strip()
-    except OSError:
-        return None
-    if limit == "max" or not limit.isdigit() or not used.isdigit():
-        return None
-    return max(0, int(limit) - int(used))
+# A cgroup's memory files, v2 then v1: its limit, its usage, and the key of its
+# memory.stat that counts page cache the kernel reclaims before failing.
+_CGROUP_FILES = (
+    ("memory.max", "memory.current", "inactive_file"),
+    ("memory/memory.limit_in_bytes", "memory/memory.usage_in_bytes", "total_inactive_file"),
+)
+
+
+def _cgroup_headroom(root: Path = Path("/sys/fs/cgroup")) -> int | None:
+    """What a cgroup memory limit (a container, a batch job) still allows, or None.
+
+    The limit less the usage, the usage not counting inactive page cache
+    (which the kernel drops before it refuses memory).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> _ = (root / "memory.max").write_text("1000000000\\n")
+    >>> _ = (root / "memory.current").write_text("700000000\\n")
+    >>> _ = (root / "memory.stat").write_text("anon 500000000\\ninactive_file 100000000\\n")
+    >>> _cgroup_headroom(root)
+    400000000
+    >>> _ = (root / "memory.max").write_text("max\\n")
+    >>> _cgroup_headroom(root) is None
+    True
+    """
+    for limit_file, usage_file, cache_key in _CGROUP_FILES:
+        try:
+            limit = (root / limit_file).read_text().strip()
+            usage = int((root / usage_file).read_text())
+        except (OSError, ValueError):
+            continue
+        if not limit.isdigit():
+            return None  # "max": no limit
+        stat = root / Path(usage_file).parent / "memory.stat"
+        cache = 0
+        try:
+            for line in stat.read_text().splitlines():
+                key, _, value = line.partition(" ")
+                if key == cache_key:
+                    cache = int(value)
+        except (OSError, ValueError):
+            pass
+        return max(0, int(limit) - max(0, usage - cache))
+    return None
 
 
 def available_memory() -> int | None:
