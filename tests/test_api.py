@@ -565,6 +565,7 @@ def test_the_numerical_libraries_use_the_threads_asked_for(photo):
     big = noisy_photo(seed=1, height=120, width=160)
     assert 1 in threads_seen_during(lambda: quantize(big, 8, replicates=0))
     assert 1 in threads_seen_during(lambda: compare(big, [4, 8], ["RGB"], replicates=0))
+    assert 1 in threads_seen_during(lambda: ColourQuantizer(8).fit(big))
     seen = threads_seen_during(lambda: quantize(big, 8, replicates=0, n_threads=2))
     assert 1 not in seen and 2 in seen
     assert blas_threads() == before  # restored afterwards
