@@ -352,7 +352,8 @@ def test_the_real_command_refuses_to_overwrite_its_input(photo_folder):
          "'{root}/out/good.png' is not a directory"),
         ("/proc/version", "cannot write --metrics '/proc/version': no file can be created in "
          "'/proc' "),
-        ("/dev/null", "cannot write --metrics '/dev/null': it exists and is not a regular file"),
+        # A named pipe here, not /dev/null: code that renamed onto it (as root) must harm nothing.
+        ("out/fifo", "cannot write --metrics 'out/fifo': it exists and is not a regular file"),
         ("out", "cannot write --metrics 'out': it is a directory"),
         ("out/" + "m" * 250 + ".json", "cannot write --metrics 'out/mmm"),
     ],
@@ -363,6 +364,7 @@ def test_an_unwritable_output_is_refused_before_any_work(
     monkeypatch.chdir(tmp_path)
     (tmp_path / "out").mkdir()
     (tmp_path / "out/good.png").write_bytes(b"an earlier result")
+    os.mkfifo(tmp_path / "out/fifo")
     before = snapshot(tmp_path)
     status = cli.main(
         ["quantize", str(photo_jpg), "-k", "2", "-o", "out/q.png", "--metrics", output]
@@ -390,7 +392,7 @@ def test_a_failed_write_names_the_path_given_not_the_temporary_file(tmp_path):
     # The file's name fits, but not its temporary name beside it (.NAME.XXXX.part).
     given = tmp_path / ("m" * 248 + ".json")
     with pytest.raises(cli._Refused) as refused:
-        cli._write("--metrics", given, lambda: cli._write_metrics(given, [{"k": 2}], one=True))
+        cli._write("--metrics", given, lambda to: cli._write_metrics(to, [{"k": 2}], one=True))
     assert str(refused.value) == f"cannot write --metrics '{given}': File name too long"
     assert refused.value.status == 1
     assert list(tmp_path.iterdir()) == []
@@ -476,3 +478,17 @@ def test_threads_are_an_option_of_at_least_one(photo_jpg, tmp_path, capsys):
         cli.main(["compare", str(photo_jpg), "--threads", "0"])
     assert exited.value.code == 2
     assert "argument --threads: --threads must be at least 1, got 0" in capsys.readouterr().err
+
+
+def test_an_output_that_is_a_symlink_is_written_where_it_points(photo_jpg, tmp_path):
+    (tmp_path / "kept").mkdir()
+    (tmp_path / "kept/m.json").write_text("{}")
+    (tmp_path / "m.json").symlink_to("kept/m.json")
+    args = ["quantize", str(photo_jpg), "-k", "2", "-q", "--replicates", "0", "-o",
+            str(tmp_path / "q.png"), "--metrics", str(tmp_path / "m.json")]  # fmt: skip
+    assert cli.main(args) == 0
+    # The link is still a link (a rename onto it would have replaced it), and
+    # the file it points to holds the metrics.
+    assert (tmp_path / "m.json").is_symlink()
+    assert json.loads((tmp_path / "kept/m.json").read_text())["k"] == 2
+    assert sorted(path.name for path in (tmp_path / "kept").iterdir()) == ["m.json"]

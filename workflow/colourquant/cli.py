@@ -358,12 +358,13 @@ def _check_writable(path: Path, where: str) -> None:
     def refuse(reason):
         raise _Refused(f"cannot write {where}: {reason} (nothing was written)", IMAGE_ERROR)
 
+    path = _target(path)
     if path.is_dir():
         refuse("it is a directory")
     if path.exists() and not path.is_file():
         refuse("it exists and is not a regular file")
     # The first folder that exists: the missing ones below it are created.
-    folder = path.absolute().parent
+    folder = path.parent
     while not folder.exists() and folder != folder.parent:
         folder = folder.parent
     if not folder.is_dir():
@@ -378,10 +379,20 @@ def _check_writable(path: Path, where: str) -> None:
     os.unlink(probe)
 
 
+def _target(path: Path) -> Path:
+    """Where an output is written: through symlinks, as ``open`` writes.
+
+    The files are written under a temporary name and renamed; renamed onto a
+    symlink they would replace the link (``/dev/stdout``, say) rather than
+    write where it points.
+    """
+    return Path(os.path.realpath(path))
+
+
 def _write(option: str, path: Path, write) -> None:
-    """Call `write`; a failure names the path given, not the temporary file."""
+    """Call ``write(target)`` for output `path`; a failure names `path`, not a temporary file."""
     try:
-        write()
+        write(_target(path))
     except OSError as error:
         raise _Refused(
             f"cannot write {option} {str(path)!r}: {error.strerror or error}", IMAGE_ERROR
@@ -413,13 +424,14 @@ def _json_value(value):
     return value
 
 
-def _write_metrics(path: Path, rows: list[dict], *, one: bool) -> None:
-    """Metrics rows as CSV (the workflow's metrics.csv) or JSON, by the file's suffix."""
+def _write_metrics(path: Path, rows: list[dict], *, one: bool, named: Path | None = None) -> None:
+    """Metrics rows as CSV (the workflow's metrics.csv) or JSON, by `named`'s (`path`'s) suffix."""
     import pandas as pd
 
     from .files import atomic_path, write_table
 
-    as_csv = path.suffix.lower() == ".csv" if one else path.suffix.lower() != ".json"
+    suffix = (named or path).suffix.lower()
+    as_csv = suffix == ".csv" if one else suffix != ".json"
     if as_csv:
         write_table(path, pd.DataFrame(rows))
         return
@@ -441,17 +453,21 @@ def _quantize(args, name: str, outputs: dict[str, Path], state: dict) -> None:
         metrics=bool(args.metrics), **_fit_settings(args),
     )  # fmt: skip
     output = outputs["--output"]
-    _write("--output", output, lambda: write_indexed_png(output, result.labels, result.palette))
+    _write("--output", output, lambda to: write_indexed_png(to, result.labels, result.palette))
     if args.palette:
         shares = result.counts / result.counts.sum()
         _write(
             "--palette",
             args.palette,
-            lambda: write_png(args.palette, render_palette(result.palette, shares)),
+            lambda to: write_png(to, render_palette(result.palette, shares)),
         )
     metrics, scores = result.metrics, ""
     if args.metrics:
-        _write("--metrics", args.metrics, lambda: _write_metrics(args.metrics, [metrics], one=True))
+        _write(
+            "--metrics",
+            args.metrics,
+            lambda to: _write_metrics(to, [metrics], one=True, named=args.metrics),
+        )
         scores = (
             f", mean ΔE00 {metrics['delta_e2000_mean']:.2f}, PSNR {metrics['psnr']:.2f} dB, "
             f"SSIM {metrics['ssim']:.4f}"
@@ -487,11 +503,15 @@ def _compare(args, name: str, outputs: dict[str, Path], state: dict) -> None:
     print(table[shown].to_string(index=False, formatters=formats))
     if args.metrics:
         records = table.to_dict("records")
-        _write("--metrics", args.metrics, lambda: _write_metrics(args.metrics, records, one=False))
+        _write(
+            "--metrics",
+            args.metrics,
+            lambda to: _write_metrics(to, records, one=False, named=args.metrics),
+        )
     if figure is not None:
         from .files import write_figure
 
-        _write("--output", args.output, lambda: write_figure(args.output, figure, dpi=110))
+        _write("--output", args.output, lambda to: write_figure(to, figure, dpi=110))
         _say(args, f"wrote {args.output}")
 
 
