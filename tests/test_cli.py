@@ -329,7 +329,7 @@ def test_an_output_onto_the_input_or_another_output_is_refused(photo_folder, arg
     assert cli.main([*args, "--replicates", "0"]) == 2
     error = capsys.readouterr().err
     assert error.startswith(f"colourquant: {message}"), error
-    assert error.endswith("(nothing was written)\n") and error.count("\n") == 1
+    assert error.endswith("; nothing was written\n") and error.count("\n") == 1
     assert snapshot(photo_folder) == before
     assert sorted(path.name for path in photo_folder.rglob("*")) == ["a.png", "dir", "link.png"]
 
@@ -339,8 +339,8 @@ def test_the_real_command_refuses_to_overwrite_its_input(photo_folder):
     result = run_cli("quantize", "a.png", "-k", "4", "-o", "a.png", cwd=photo_folder)
     assert result.returncode == 2
     assert result.stderr == (
-        "colourquant: --output 'a.png' is the input image 'a.png': give another output path "
-        "(nothing was written)\n"
+        "colourquant: --output 'a.png' is the input image 'a.png': give another output "
+        "path; nothing was written\n"
     )
     assert snapshot(photo_folder) == before
 

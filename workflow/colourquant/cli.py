@@ -338,14 +338,14 @@ def _check_outputs(image: str, outputs: dict[str, Path]) -> None:
         where = f"{option} {str(path)!r}"
         if source is not None and _same_file(path, source):
             raise _Refused(
-                f"{where} is the input image {image!r}: give another output path "
-                "(nothing was written)",
+                f"{where} is the input image {image!r}: give another output "
+                "path; nothing was written",
                 USAGE_ERROR,
             )
         for other, other_path in checked.items():
             if _same_file(path, other_path):
                 raise _Refused(
-                    f"{where} is also {other}: give each output its own path (nothing was written)",
+                    f"{where} is also {other}: give each output its own path; nothing was written",
                     USAGE_ERROR,
                 )
         _check_writable(path, where)
@@ -356,7 +356,7 @@ def _check_writable(path: Path, where: str) -> None:
     """Refuse an output whose file or folder cannot take it, naming the path given."""
 
     def refuse(reason):
-        raise _Refused(f"cannot write {where}: {reason} (nothing was written)", IMAGE_ERROR)
+        raise _Refused(f"cannot write {where}: {reason}; nothing was written", IMAGE_ERROR)
 
     path = _target(path)
     if path.is_dir():
