@@ -1,6 +1,7 @@
 """The Python API: quantize, compare and ColourQuantizer run the workflow's own code."""
 
 import doctest
+import os
 import pickle
 import re
 
@@ -17,7 +18,7 @@ from colourquant.config import ConfigError
 from colourquant.images import ImageError, composite_on_white
 from colourquant.runs import RUN_COLUMNS, FitSettings, kmeans_runs
 from colourquant.spaces import SPACES, from_srgb8
-from conftest import noisy_photo, run_workflow, write_png
+from conftest import noisy_photo, run_workflow, serve_folder, write_png
 
 METADATA = {"source_mode": "RGB", "alpha": "none", "n_frames": "1", "colour_profile": "none"}
 
@@ -426,3 +427,182 @@ def test_the_docstring_examples_run(module):
         importlib.import_module(f"colourquant.{module}"), optionflags=doctest.ELLIPSIS
     )
     assert tested.attempted > 0 and tested.failed == 0
+
+
+# --- hostile input (issue #24) and what only the image needs (issue #26) ------------------------
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A PNG that declares `width` x `height` pixels but holds a few hundred bytes of them."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (
+            struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        )
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)  # 8-bit RGB
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(b"\0" * 300))
+        + chunk(b"IEND", b"")
+    )
+
+
+def test_an_image_needing_more_memory_than_there_is_is_refused_from_its_header(tmp_path):
+    path = tmp_path / "huge.png"
+    path.write_bytes(png_header(20_000, 1_000))
+    assert path.stat().st_size < 400
+    with pytest.raises(ImageError) as refused:
+        quantize(path, 4, max_memory=200_000_000)
+    message = str(refused.value)
+    found = re.fullmatch(
+        rf"image 'huge': '{re.escape(str(path))}' is 20000 x 1000 pixels \(20 MP\); quantizing it "
+        r"needs about (\d+) MB of memory, but 200 MB is available",
+        message,
+    )
+    assert found, message
+    assert int(found.group(1)) > 200  # 20 megapixels need more than a few bytes each
+    # Given the memory, the same file gets as far as decoding, which fails: the
+    # refusal above came from the header alone, before any pixel was decoded.
+    with pytest.raises(ImageError, match=re.escape(f"'{path}' cannot be decoded")):
+        read_image(path, max_memory=10**12)
+
+
+def test_an_array_needing_more_memory_than_there_is_is_refused():
+    with pytest.raises(ImageError) as refused:
+        compare(np.zeros((300, 400, 3), np.uint8), [2], ["RGB"], max_memory=10**6)
+    assert re.fullmatch(
+        r"image 'image' is 400 x 300 pixels \(0\.12 MP\); quantizing it needs about \d+ MB of "
+        r"memory, but 1 MB is available",
+        str(refused.value),
+    ), refused.value
+
+
+def test_the_memory_available_is_the_machines():
+    from colourquant.memory import _cgroup_headroom, available_memory
+
+    available = available_memory()
+    page = os.sysconf("SC_PAGE_SIZE")
+    physical, free = os.sysconf("SC_PHYS_PAGES") * page, os.sysconf("SC_AVPHYS_PAGES") * page
+    assert 0 < available <= physical
+    headroom = _cgroup_headroom()
+    if headroom is None or headroom >= physical:  # no container limit below the machine's
+        # Available memory counts the free pages and what the kernel can reclaim
+        # (in bytes, not kB); half of the free pages allows for other processes.
+        assert available >= free / 2
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda photo: compare(photo, [], ["RGB"]), "ks is empty: give at least one"),
+        (lambda photo: compare(photo, [2, 3], []), "spaces is empty: give at least one"),
+        (lambda photo: compare(photo, (), "Lab"), "ks is empty: give at least one"),
+        (
+            lambda photo: list(
+                kmeans_runs(distinct_colours(photo), "RGB", [], FitSettings(), name="p")
+            ),
+            "k_values is empty: give at least one k",
+        ),
+    ],
+)
+def test_no_k_or_no_space_is_one_value_error_naming_the_argument(photo, call, message):
+    with pytest.raises(ValueError) as refused:
+        call(photo)
+    assert str(refused.value) == message
+
+
+@pytest.mark.parametrize("space, fit", [("Lab", {}), ("HSV", {"mode": "sample", "seed": 5})])
+def test_without_metrics_the_image_and_palette_are_the_same_and_nothing_is_measured(
+    photo, space, fit
+):
+    scored = quantize(photo, 6, space, **fit)
+    plain = quantize(photo, 6, space, metrics=False, **fit)
+    for field in ("quantized", "labels", "palette", "centres", "counts", "original"):
+        np.testing.assert_array_equal(getattr(plain, field), getattr(scored, field), err_msg=field)
+    measured = {
+        "inertia", "inertia_normalised", "mse_rgb", "psnr", "delta_e2000_mean",
+        "delta_e2000_p95", "ssim", "seed_delta_e2000", "delta_e2000_mean_seed_change",
+    }  # fmt: skip
+    assert measured <= set(scored.metrics)
+    assert not measured & set(plain.metrics)
+    # What was fitted is still there, as the scored row has it.
+    assert without_timing(plain.metrics) == {
+        key: value for key, value in without_timing(scored.metrics).items() if key not in measured
+    }
+    assert plain.metrics["k_effective"] == len(plain.palette) == 6
+    assert repr(plain).endswith("k_effective=6, shape=(20, 24))")
+
+
+def blas_threads() -> list[int]:
+    """The BLAS libraries' thread counts (process-wide, unlike OpenMP's per-thread setting)."""
+    from threadpoolctl import threadpool_info
+
+    return [pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"]
+
+
+def threads_seen_during(call) -> set[int]:
+    """The BLAS thread counts another thread sees while `call` runs, as often as it can look."""
+    import threading
+
+    seen, done = set(), threading.Event()
+
+    def watch():
+        while not done.is_set():
+            seen.update(blas_threads())
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        call()
+    finally:
+        done.set()
+        watcher.join()
+    return seen
+
+
+def test_the_numerical_libraries_use_the_threads_asked_for(photo):
+    before = blas_threads()
+    if not before or max(before) < 2:
+        pytest.skip("BLAS runs one thread here anyway")
+    big = noisy_photo(seed=1, height=120, width=160)
+    assert 1 in threads_seen_during(lambda: quantize(big, 8, replicates=0))
+    assert 1 in threads_seen_during(lambda: compare(big, [4, 8], ["RGB"], replicates=0))
+    assert 1 in threads_seen_during(lambda: ColourQuantizer(8).fit(big))
+    seen = threads_seen_during(lambda: quantize(big, 8, replicates=0, n_threads=2))
+    assert 1 not in seen and 2 in seen
+    assert blas_threads() == before  # restored afterwards
+    np.testing.assert_array_equal(
+        quantize(photo, 5, n_threads=2).palette, quantize(photo, 5, n_threads=1).palette
+    )
+    for wrong in (0, -1, 1.5, True):
+        with pytest.raises(
+            ValueError, match=re.escape(f"n_threads must be an integer >= 1, got {wrong!r}")
+        ):
+            quantize(photo, 2, n_threads=wrong)
+
+
+def test_a_url_is_downloaded_as_the_workflow_downloads_it(photo, tmp_path):
+    write_png(tmp_path / "good.png", photo)
+    (tmp_path / "page.html").write_text("<html><body>not found</body></html>")
+    with serve_folder(tmp_path) as url:
+        fetched = quantize(f"{url}/good.png", 4, "OKLab", replicates=0)
+        table = compare(f"{url}/good.png", [2], ["RGB"], replicates=0)
+        with pytest.raises(ImageError) as missing:
+            quantize(f"{url}/missing.png", 4)
+        with pytest.raises(ImageError) as page:
+            read_image(f"{url}/page.html")
+    local = quantize(tmp_path / "good.png", 4, "OKLab", replicates=0)
+    np.testing.assert_array_equal(fetched.quantized, local.quantized)
+    assert without_timing(fetched.metrics) == without_timing(local.metrics)
+    assert fetched.name == "good" and table["image"].tolist() == ["good"]
+    # downloads.py's own messages: one line, naming the image and the URL.
+    assert str(missing.value).startswith(f"image 'missing': download of {url}/missing.png")
+    assert "404" in str(missing.value) and "\n" not in str(missing.value)
+    assert str(page.value).startswith(f"image 'page': {url}/page.html sent text/html")
+    assert "not an image" in str(page.value) and "\n" not in str(page.value)
+    with pytest.raises(ImageError, match=re.escape("'ftp://example.org/a.png' is an ftp:// URL")):
+        quantize("ftp://example.org/a.png", 4)

@@ -15,7 +15,7 @@ from PIL import Image
 
 from colourquant import cli, compare, quantize
 from colourquant.palette import render_palette
-from conftest import REPO, noisy_photo, write_png
+from conftest import REPO, noisy_photo, serve_folder, write_png
 
 TIMING = "fit_seconds"
 
@@ -177,6 +177,7 @@ def test_other_bad_images_exit_1(args, message, capsys):
         (["quantize", "a.png", "--seed", "-1"], "argument --seed: --seed must be at least 0"),
         (["quantize", "a.png", "--mode", "fast"], "argument --mode: invalid choice: 'fast'"),
         (["compare", "a.png", "-k"], "argument -k/--colours: expected at least one argument"),
+        (["compare", "a.png", "--space"], "argument -s/--space: expected at least one argument"),
         (["quantize"], "the following arguments are required: IMAGE"),
         (["paint", "a.png"], "argument COMMAND: invalid choice: 'paint'"),
         ([], "the following arguments are required: COMMAND"),
@@ -281,3 +282,213 @@ def test_run_without_the_repository_says_so(monkeypatch, tmp_path, capsys):
     monkeypatch.setattr(cli, "SNAKEFILE", tmp_path / "Snakefile")
     assert cli.main(["run", "-n"]) == 1
     assert "run needs the workflow's repository" in capsys.readouterr().err
+
+
+# --- outputs: checked before any work (issue #24) ---------------------------------------------
+
+
+def snapshot(folder):
+    """Every file under `folder` with its bytes: what a refused command must leave as it was."""
+    return {
+        path.relative_to(folder): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and not path.is_symlink()
+    }
+
+
+@pytest.fixture
+def photo_folder(tmp_path, monkeypatch):
+    """A working folder holding a.png (a photo), a symlink to it and a subfolder `dir`."""
+    write_png(tmp_path / "a.png", noisy_photo(seed=4, height=8, width=10))
+    (tmp_path / "link.png").symlink_to("a.png")
+    (tmp_path / "dir").mkdir()
+    monkeypatch.chdir(tmp_path / "dir")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["quantize", "../a.png", "-o", "../a.png"], "--output '../a.png' is the input image"),
+        (["quantize", "../a.png", "--metrics", "./../a.png"], "--metrics '../a.png' is the input"),
+        (["quantize", "../a.png", "--palette", "../dir/../a.png"], "--palette '../dir/../a.png'"),
+        (["quantize", "../a.png", "-o", "../link.png"], "--output '../link.png' is the input"),
+        (["quantize", "../link.png", "--metrics", "../a.png"], "--metrics '../a.png' is the input"),
+        (["compare", "../a.png", "-k", "2", "-o", "../a.png"], "--output '../a.png' is the input"),
+        (["compare", "../a.png", "-k", "2", "--metrics", "../a.png"], "--metrics '../a.png' is"),
+        (["quantize", "../a.png", "-o", "x.png", "--metrics", "./x.png"],
+         "--metrics 'x.png' is also --output: give each output its own path"),
+        (["quantize", "../a.png", "--palette", "../dir/a-Lab-k16.png"],
+         "--palette '../dir/a-Lab-k16.png' is also --output"),
+        (["compare", "../a.png", "-k", "2", "-o", "f.png", "--metrics", "../dir/f.png"],
+         "--metrics '../dir/f.png' is also --output"),
+    ],
+)  # fmt: skip
+def test_an_output_onto_the_input_or_another_output_is_refused(photo_folder, args, message, capsys):
+    before = snapshot(photo_folder)
+    assert cli.main([*args, "--replicates", "0"]) == 2
+    error = capsys.readouterr().err
+    assert error.startswith(f"colourquant: {message}"), error
+    assert error.endswith("; nothing was written\n") and error.count("\n") == 1
+    assert snapshot(photo_folder) == before
+    assert sorted(path.name for path in photo_folder.rglob("*")) == ["a.png", "dir", "link.png"]
+
+
+def test_the_real_command_refuses_to_overwrite_its_input(photo_folder):
+    before = snapshot(photo_folder)
+    result = run_cli("quantize", "a.png", "-k", "4", "-o", "a.png", cwd=photo_folder)
+    assert result.returncode == 2
+    assert result.stderr == (
+        "colourquant: --output 'a.png' is the input image 'a.png': give another output "
+        "path; nothing was written\n"
+    )
+    assert snapshot(photo_folder) == before
+
+
+@pytest.mark.parametrize(
+    "output, message",
+    [
+        ("out/good.png/m.json", "cannot write --metrics 'out/good.png/m.json': "
+         "'{root}/out/good.png' is not a directory"),
+        ("/proc/version", "cannot write --metrics '/proc/version': no file can be created in "
+         "'/proc' "),
+        # A named pipe here, not /dev/null: code that renamed onto it (as root) must harm nothing.
+        ("out/fifo", "cannot write --metrics 'out/fifo': it exists and is not a regular file"),
+        ("out", "cannot write --metrics 'out': it is a directory"),
+        ("out/" + "m" * 250 + ".json", "cannot write --metrics 'out/mmm"),
+    ],
+)  # fmt: skip
+def test_an_unwritable_output_is_refused_before_any_work(
+    photo_jpg, tmp_path, monkeypatch, capsys, output, message
+):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out/good.png").write_bytes(b"an earlier result")
+    os.mkfifo(tmp_path / "out/fifo")
+    before = snapshot(tmp_path)
+    status = cli.main(
+        ["quantize", str(photo_jpg), "-k", "2", "-o", "out/q.png", "--metrics", output]
+    )
+    assert status == 1
+    error = capsys.readouterr().err
+    assert error.startswith(f"colourquant: {message.format(root=tmp_path)}"), error
+    assert error.count("\n") == 1 and ".part" not in error
+    # Refused before the image was read: nothing written, not even the first output.
+    assert snapshot(tmp_path) == before
+    assert not (tmp_path / "out/q.png").exists()
+
+
+def test_missing_output_folders_are_created(photo_jpg, tmp_path):
+    out = tmp_path / "new" / "deeper" / "q.png"
+    assert (
+        cli.main(["quantize", str(photo_jpg), "-k", "2", "-q", "--replicates", "0", "-o", str(out)])
+        == 0
+    )
+    assert Image.open(out).size == (110, 80)
+    assert sorted(path.name for path in out.parent.iterdir()) == ["q.png"]  # no probe left
+
+
+def test_a_failed_write_names_the_path_given_not_the_temporary_file(tmp_path):
+    # The file's name fits, but not its temporary name beside it (.NAME.XXXX.part).
+    given = tmp_path / ("m" * 248 + ".json")
+    with pytest.raises(cli._Refused) as refused:
+        cli._write("--metrics", given, lambda to: cli._write_metrics(to, [{"k": 2}], one=True))
+    assert str(refused.value) == f"cannot write --metrics '{given}': File name too long"
+    assert refused.value.status == 1
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- URLs, memory, threads, and nothing measured unless asked ---------------------------------
+
+
+def test_a_url_is_downloaded_and_named_after_its_file(photo_jpg, tmp_path):
+    served = tmp_path / "served"
+    served.mkdir()
+    (served / "good.jpg").write_bytes(photo_jpg.read_bytes())
+    with serve_folder(served) as url:
+        done = run_cli("quantize", f"{url}/good.jpg", "-k", "3", "--replicates", "0", cwd=tmp_path)
+        missing = run_cli("quantize", f"{url}/gone.jpg", "-k", "3", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[0] == f"good: 110 x 80 pixels ({url}/good.jpg)"
+    expected = quantize(photo_jpg, 3, replicates=0, metrics=False)
+    written = np.asarray(Image.open(tmp_path / "good-Lab-k3.png").convert("RGB"))
+    np.testing.assert_array_equal(written, expected.quantized)
+    assert missing.returncode == 1
+    assert missing.stderr.startswith(f"colourquant: image 'gone': download of {url}/gone.jpg")
+    assert missing.stderr.count("\n") == 1
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["good-Lab-k3.png", "served"]
+
+
+def test_running_out_of_memory_is_one_line_naming_the_image_and_its_need(tmp_path):
+    import resource
+
+    # A 20-megapixel image (a smooth pattern, a small file) in a process whose
+    # address space is capped at what the command's libraries take, plus 250 MB.
+    y, x = np.mgrid[0:4000, 0:5000]
+    pixels = np.dstack([x % 256, y % 256, (x + y) // 40 % 256]).astype(np.uint8)
+    Image.fromarray(pixels).save(tmp_path / "wide.png", compress_level=1)
+    del y, x, pixels
+    env = {**os.environ, "PYTHONPATH": str(REPO / "workflow")}
+    probe = subprocess.run(
+        [sys.executable, "-c", "import colourquant.api, colourquant.cli, sklearn.cluster, "
+         "scipy.ndimage; print(open('/proc/self/status').read())"],
+        capture_output=True, text=True, check=True, env=env,
+    )  # fmt: skip
+    base = int(re.search(r"VmSize:\s+(\d+) kB", probe.stdout).group(1)) * 1024
+    limit = base + 250 * 2**20
+
+    def cap():
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    result = subprocess.run(
+        [sys.executable, "-m", "colourquant.cli", "quantize", "wide.png", "-k", "4", "-q"],
+        capture_output=True, text=True, cwd=tmp_path, preexec_fn=cap, timeout=300, env=env,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr
+    found = re.fullmatch(
+        r"colourquant: image 'wide': out of memory quantizing 'wide.png', 5000 x 4000 pixels "
+        r"\(20 MP\): it needs about (\d+) MB, more than this process could allocate\n",
+        result.stderr,
+    )
+    assert found, result.stderr
+    assert int(found.group(1)) > 250
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["wide.png"]
+
+
+def test_without_metrics_nothing_is_measured_and_the_image_is_the_same(photo_jpg, tmp_path, capsys):
+    plain, scored = tmp_path / "plain.png", tmp_path / "scored.png"
+    assert cli.main(["quantize", str(photo_jpg), "-k", "5", "-o", str(plain)]) == 0
+    line = capsys.readouterr().err.splitlines()[-1]
+    assert re.fullmatch(rf"wrote {re.escape(str(plain))}: 5 colours \([\d.]+ s\)", line), line
+    assert cli.main(["quantize", str(photo_jpg), "-k", "5", "-o", str(scored), "--metrics",
+                     str(tmp_path / "m.json")]) == 0  # fmt: skip
+    assert "mean ΔE00" in capsys.readouterr().err.splitlines()[-1]
+    assert plain.read_bytes() == scored.read_bytes()
+
+
+def test_threads_are_an_option_of_at_least_one(photo_jpg, tmp_path, capsys):
+    outputs = []
+    for threads in ("1", "2"):
+        out = tmp_path / f"t{threads}.png"
+        args = ["quantize", str(photo_jpg), "-k", "4", "-q", "--threads", threads, "-o", str(out)]
+        assert cli.main(args) == 0
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["compare", str(photo_jpg), "--threads", "0"])
+    assert exited.value.code == 2
+    assert "argument --threads: --threads must be at least 1, got 0" in capsys.readouterr().err
+
+
+def test_an_output_that_is_a_symlink_is_written_where_it_points(photo_jpg, tmp_path):
+    (tmp_path / "kept").mkdir()
+    (tmp_path / "kept/m.json").write_text("{}")
+    (tmp_path / "m.json").symlink_to("kept/m.json")
+    args = ["quantize", str(photo_jpg), "-k", "2", "-q", "--replicates", "0", "-o",
+            str(tmp_path / "q.png"), "--metrics", str(tmp_path / "m.json")]  # fmt: skip
+    assert cli.main(args) == 0
+    # The link is still a link (a rename onto it would have replaced it), and
+    # the file it points to holds the metrics.
+    assert (tmp_path / "m.json").is_symlink()
+    assert json.loads((tmp_path / "kept/m.json").read_text())["k"] == 2
+    assert sorted(path.name for path in (tmp_path / "kept").iterdir()) == ["m.json"]

@@ -12,8 +12,8 @@ The public API, for a notebook or a script (the same code the workflow runs):
   metrics as a table, and the comparison figure;
 - :class:`ColourQuantizer` is the same fit as a scikit-learn estimator,
   to quantize other images with a fitted palette;
-- :func:`read_image` reads a file, a scikit-image sample or an array as the
-  workflow does.
+- :func:`read_image` reads a file, an http(s) URL, a scikit-image sample or
+  an array as the workflow does.
 
 The command line is ``colourquant`` (:mod:`colourquant.cli`).
 """

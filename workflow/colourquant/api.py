@@ -18,16 +18,20 @@ conventions, to quantize new images with a fitted palette.
 
 from __future__ import annotations
 
+import re
 import sys
+import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import numpy as np
 import pandas as pd
 
 from .colours import DistinctColours, distinct_colours
+from .downloads import check_source_scheme, download_image
 from .images import (
     OPAQUE,
     SAMPLE_PREFIX,
@@ -37,6 +41,7 @@ from .images import (
     load_image,
     sample_image,
 )
+from .memory import check_memory, declared_size
 from .runs import RUN_COLUMNS, FitSettings, Run, kmeans_runs
 from .spaces import get_space
 
@@ -46,8 +51,14 @@ __all__ = ["Quantization", "quantize", "compare", "read_image"]
 ARRAY_NAME = "image"
 
 
-def read_image(image, *, name: str | None = None) -> tuple[LoadedImage, str]:
-    """Read an image as the workflow does, from a file, a sample name or an array.
+def read_image(
+    image,
+    *,
+    name: str | None = None,
+    max_memory: int | None = None,
+    verbose: bool = False,
+) -> tuple[LoadedImage, str]:
+    """Read an image as the workflow does, from a file, a URL, a sample name or an array.
 
     Parameters
     ----------
@@ -55,6 +66,10 @@ def read_image(image, *, name: str | None = None) -> tuple[LoadedImage, str]:
         - a path to any file the workflow reads (PNG, JPEG, TIFF, WebP, GIF...),
           decoded by :func:`colourquant.images.load_image` (EXIF rotation,
           colour profile to sRGB, transparency composited on white);
+        - an ``http://`` or ``https://`` URL, downloaded as the workflow
+          downloads (:func:`colourquant.downloads.download_image`: its
+          timeout, and only an image is kept) to a temporary file, then read
+          as a file;
         - ``"skimage:<name>"``, one of scikit-image's sample photos;
         - an array of shape (height, width, 3) or (height, width, 4), of
           uint8, of integers in 0 ... 255, or of floats in [0, 1] (rounded to
@@ -65,7 +80,15 @@ def read_image(image, *, name: str | None = None) -> tuple[LoadedImage, str]:
         - a :class:`colourquant.images.LoadedImage`, used as it is.
     name : str, optional
         The image's name, for messages and the ``image`` column: by default
-        the file's stem, the sample's name, or ``"image"`` for an array.
+        the file's stem (of a URL, its path's), the sample's name, or
+        ``"image"`` for an array.
+    max_memory : int, optional
+        Bytes that quantizing the image may use; by default the memory
+        available (:func:`colourquant.memory.available_memory`). A file is
+        checked from its header, before it is decoded.
+    verbose : bool
+        Draw a download's progress on standard error if that is a terminal
+        (once the download lasts 2 s).
 
     Returns
     -------
@@ -76,7 +99,9 @@ def read_image(image, *, name: str | None = None) -> tuple[LoadedImage, str]:
     ------
     ImageError
         With a one-line message ``image '<name>': ...``: an unreadable file,
-        or an array of another shape, type or range.
+        a failed download, an array of another shape, type or range, or an
+        image that needs more memory than `max_memory` (see
+        :func:`colourquant.memory.check_memory`).
 
     Examples
     --------
@@ -89,17 +114,56 @@ def read_image(image, *, name: str | None = None) -> tuple[LoadedImage, str]:
     ...
     colourquant.images.ImageError: image 'image': float pixels must lie in [0, 1], got -1 ... -1
     """
+    if isinstance(image, str) and _SCHEME.match(image):
+        name = name or url_name(image)
+        check_source_scheme(image, name=name)
+        with tempfile.TemporaryDirectory(prefix="colourquant-") as directory:
+            path = Path(directory) / "download"
+            # A progress bar only where someone watches (a terminal), not in a log.
+            watched = verbose and sys.stderr.isatty()
+            download_image(image, path, name=name, progress=sys.stderr if watched else None)
+            return _load_file(path, name, source=image, max_memory=max_memory), name
+    if isinstance(image, Path) or (isinstance(image, str) and not image.startswith(SAMPLE_PREFIX)):
+        name = name or Path(image).stem or str(image)
+        return _load_file(image, name, max_memory=max_memory), name
     if isinstance(image, LoadedImage):
-        return image, name or ARRAY_NAME
-    if isinstance(image, str) and image.startswith(SAMPLE_PREFIX):
+        return image, name or ARRAY_NAME  # decoded already: checked when it was read
+    if isinstance(image, str):
         sample = image.removeprefix(SAMPLE_PREFIX)
         name = name or sample
-        return sample_image(sample, name=name), name
-    if isinstance(image, (str, Path)):
-        name = name or Path(image).stem or str(image)
-        return load_image(image, name=name), name
-    name = name or ARRAY_NAME
-    return _array_image(image, name), name
+        loaded = sample_image(sample, name=name)
+    else:
+        name = name or ARRAY_NAME
+        loaded = _array_image(image, name)
+    height, width, _ = loaded.rgb.shape
+    check_memory(width, height, where=f"image {name!r}", budget=max_memory)
+    return loaded, name
+
+
+# Anything that starts "scheme://": a URL, downloaded if http(s), else refused.
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+
+
+def url_name(url: str) -> str:
+    """An image's name from its URL: the stem of the URL's path, else its host.
+
+    Examples
+    --------
+    >>> url_name("https://example.org/photos/cat%20one.jpg?size=large")
+    'cat one'
+    >>> url_name("http://127.0.0.1:8765/")
+    '127.0.0.1'
+    """
+    parts = urlsplit(url)
+    return Path(unquote(parts.path)).stem or parts.hostname or url
+
+
+def _load_file(path, name: str, *, source: str | None = None, max_memory=None) -> LoadedImage:
+    """Decode a file with load_image, once its header shows that memory suffices."""
+    size = declared_size(path)
+    if size is not None:
+        check_memory(*size, where=f"image {name!r}: {source or str(path)!r}", budget=max_memory)
+    return load_image(path, name=name, source=source)
 
 
 def _array_image(image, name: str) -> LoadedImage:
@@ -182,7 +246,9 @@ class Quantization:
         Pixels of each palette colour.
     metrics : dict
         The run's metrics row, as the workflow writes it: the columns of
-        :data:`colourquant.runs.RUN_COLUMNS` that apply, in that order.
+        :data:`colourquant.runs.RUN_COLUMNS` that apply, in that order. With
+        ``quantize(..., metrics=False)`` only what was fitted: no quality
+        columns (inertia, PSNR, ΔE00, SSIM...) were computed.
     """
 
     name: str
@@ -215,10 +281,12 @@ class Quantization:
 
     def __repr__(self) -> str:
         height, width = self.labels.shape
+        score = self.metrics.get("delta_e2000_mean")
         return (
             f"Quantization(name={self.name!r}, space={self.space!r}, k={self.k}, "
-            f"k_effective={len(self.palette)}, shape=({height}, {width}), "
-            f"delta_e2000_mean={self.metrics['delta_e2000_mean']:.3g})"
+            f"k_effective={len(self.palette)}, shape=({height}, {width})"
+            + ("" if score is None else f", delta_e2000_mean={score:.3g}")
+            + ")"
         )
 
 
@@ -230,6 +298,8 @@ def _space_runs(
     settings: FitSettings,
     *,
     verbose: bool = False,
+    score: bool = True,
+    n_threads: int = 1,
 ) -> Iterator[Run]:
     """The runs of :func:`colourquant.runs.kmeans_runs`, space after space, with progress.
 
@@ -244,19 +314,36 @@ def _space_runs(
                 flush=True,
             )
         started = time.perf_counter()
-        for run in kmeans_runs(distinct, space, ks, settings, name=name, metadata=metadata):
+        runs = kmeans_runs(
+            distinct, space, ks, settings, name=name, metadata=metadata,
+            score=score, n_threads=n_threads,
+        )  # fmt: skip
+        for run in runs:
             if verbose:
+                scored = f"mean ΔE00 {run.row['delta_e2000_mean']:.2f}, " if score else ""
                 print(
-                    f"  {space} k = {run.k}: mean ΔE00 {run.row['delta_e2000_mean']:.2f}, "
-                    f"{time.perf_counter() - started:.1f} s",
+                    f"  {space} k = {run.k}: {scored}{time.perf_counter() - started:.1f} s",
                     file=sys.stderr,
                     flush=True,
                 )
             yield run
 
 
-def _as_list(values) -> list:
-    return [values] if isinstance(values, (str, int, np.integer)) else list(values)
+def _as_list(values, argument: str) -> list:
+    """One value or several as a list; none is refused, naming `argument`."""
+    values = [values] if isinstance(values, (str, int, np.integer)) else list(values)
+    if not values:
+        raise ValueError(f"{argument} is empty: give at least one")
+    return values
+
+
+def _thread_limit(n_threads: int):
+    """At most `n_threads` BLAS and OpenMP threads, as a workflow job's (colourquant.jobs)."""
+    from threadpoolctl import threadpool_limits
+
+    if isinstance(n_threads, bool) or not isinstance(n_threads, (int, np.integer)) or n_threads < 1:
+        raise ValueError(f"n_threads must be an integer >= 1, got {n_threads!r}")
+    return threadpool_limits(limits=int(n_threads))
 
 
 def quantize(
@@ -268,6 +355,9 @@ def quantize(
     seed: int = 0,
     name: str | None = None,
     verbose: bool = False,
+    metrics: bool = True,
+    n_threads: int = 1,
+    max_memory: int | None = None,
     **fit,
 ) -> Quantization:
     """Reduce an image to `k` colours by k-means in `space`, as the workflow does.
@@ -275,7 +365,8 @@ def quantize(
     Parameters
     ----------
     image : str, Path or ndarray
-        A file, ``"skimage:<name>"`` or an array; see :func:`read_image`.
+        A file, an http(s) URL, ``"skimage:<name>"`` or an array; see
+        :func:`read_image`.
     k : int
         Number of colours, at least 1.
     space : str
@@ -291,6 +382,16 @@ def quantize(
         The image's name in `metrics`; see :func:`read_image`.
     verbose : bool
         Report progress on standard error.
+    metrics : bool
+        Measure the result (the workflow's metrics row). False skips the
+        measuring and the replicate fits, for the image and palette alone:
+        the same image and palette, sooner; `metrics` then holds no
+        quality columns.
+    n_threads : int
+        Threads of the numerical libraries (BLAS, OpenMP), 1 by default as
+        in a workflow job.
+    max_memory : int, optional
+        Bytes the quantization may use; see :func:`read_image`.
     **fit
         Any other key of the workflow's ``fit`` config
         (:class:`colourquant.runs.FitSettings`): ``n_init``, ``max_iter``,
@@ -306,11 +407,12 @@ def quantize(
     Raises
     ------
     colourquant.images.ImageError
-        If the image cannot be read or is not an image.
+        If the image cannot be read, is not an image or needs more memory
+        than there is.
     colourquant.config.ConfigError
         For an unknown fit setting or a value out of range.
     ValueError
-        For an unknown colour space or a k below 1.
+        For an unknown colour space, a k below 1 or `n_threads` below 1.
 
     Examples
     --------
@@ -340,8 +442,12 @@ def quantize(
     """
     settings = FitSettings.from_config({"mode": mode, "seed": seed, **fit})
     space = get_space(space).name
-    loaded, name = read_image(image, name=name)
-    (run,) = _space_runs(loaded, name, [k], [space], settings, verbose=verbose)
+    with _thread_limit(n_threads):
+        loaded, name = read_image(image, name=name, max_memory=max_memory, verbose=verbose)
+        (run,) = _space_runs(
+            loaded, name, [k], [space], settings, verbose=verbose, score=metrics,
+            n_threads=n_threads,
+        )  # fmt: skip
     return Quantization._from_run(run, loaded.rgb)
 
 
@@ -354,6 +460,8 @@ def compare(
     figure: bool = False,
     name: str | None = None,
     verbose: bool = False,
+    n_threads: int = 1,
+    max_memory: int | None = None,
     **fit,
 ):
     """Quantize an image at every k in every space and tabulate the metrics.
@@ -365,11 +473,12 @@ def compare(
     Parameters
     ----------
     image : str, Path or ndarray
-        A file, ``"skimage:<name>"`` or an array; see :func:`read_image`.
+        A file, an http(s) URL, ``"skimage:<name>"`` or an array; see
+        :func:`read_image`.
     ks : int or sequence of int
-        The numbers of colours.
+        The numbers of colours (at least one).
     spaces : str or sequence of str
-        Colour spaces of :data:`colourquant.spaces.SPACES`.
+        Colour spaces of :data:`colourquant.spaces.SPACES` (at least one).
     seed : int
         As in :func:`quantize`.
     figure : bool
@@ -380,6 +489,8 @@ def compare(
         The image's name; see :func:`read_image`.
     verbose : bool
         Report progress on standard error: a line per space and per k.
+    n_threads, max_memory
+        As in :func:`quantize`.
     **fit
         Any other key of the workflow's ``fit`` config, as in :func:`quantize`
         (``mode`` among them).
@@ -391,6 +502,11 @@ def compare(
         workflow's :data:`colourquant.runs.RUN_COLUMNS` that apply.
     figure : matplotlib.figure.Figure
         Only with ``figure=True``, as ``(table, figure)``.
+
+    Raises
+    ------
+    ValueError
+        For `ks` or `spaces` empty (naming which), and as :func:`quantize` does.
 
     Examples
     --------
@@ -406,14 +522,17 @@ def compare(
     3   Lab  3            3              0.61
     """
     settings = FitSettings.from_config({"seed": seed, **fit})
-    ks = _as_list(ks)
-    spaces = [get_space(space).name for space in _as_list(spaces)]  # unknown names fail first
-    loaded, name = read_image(image, name=name)
+    ks = _as_list(ks, "ks")
+    # Unknown names fail first, before the image is read.
+    spaces = [get_space(space).name for space in _as_list(spaces, "spaces")]
     rows, quantized = [], {}
-    for run in _space_runs(loaded, name, ks, spaces, settings, verbose=verbose):
-        rows.append(run.row)
-        if figure:
-            quantized[run.row["space"], run.k] = _thumbnail(run.result.quantized)
+    with _thread_limit(n_threads):
+        loaded, name = read_image(image, name=name, max_memory=max_memory, verbose=verbose)
+        runs = _space_runs(loaded, name, ks, spaces, settings, verbose=verbose, n_threads=n_threads)
+        for run in runs:
+            rows.append(run.row)
+            if figure:
+                quantized[run.row["space"], run.k] = _thumbnail(run.result.quantized)
     table = pd.DataFrame(rows)
     table = table[[column for column in RUN_COLUMNS if column in table]]
     if not figure:

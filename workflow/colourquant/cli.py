@@ -7,6 +7,11 @@ image, space, k and settings. ``colourquant run`` runs the workflow itself
 with Snakemake. ``colourquant --help`` and ``colourquant <command> --help``
 say how; exit status 0 is success, 1 an image that cannot be used or an
 output that cannot be written, 2 a usage error.
+
+Every output is checked before any work: none may be the input image or
+another output (by any spelling: ``./a.png``, a symlink), and each must be
+writable (its folder a writable directory, the file not a directory), so a
+refused command leaves every file as it was.
 """
 
 from __future__ import annotations
@@ -14,8 +19,10 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -160,7 +167,7 @@ _OUTPUTS = {
              "the quantized image (default: IMAGE-SPACE-kK.png here)"),
             (("--palette",), _png, "FILE.png", "also draw the palette, colours by pixel share"),
             (("--metrics",), Path, "FILE",
-             "also write the metrics: JSON, or CSV if FILE ends in .csv"),
+             "also measure it (else nothing is): JSON, or CSV if FILE ends in .csv"),
         ],
     ),
     "compare": (
@@ -192,6 +199,10 @@ def _add_fit_options(parser: argparse.ArgumentParser) -> None:
         "--replicates", type=_at_least(0, "--replicates"), default=1, metavar="N",
         help="refits with seeds seed+1..seed+N that measure chance (1; 0 is twice as fast)",
     )  # fmt: skip
+    parser.add_argument(
+        "--threads", type=_at_least(1, "--threads"), default=1, metavar="N",
+        help="threads of the numerical libraries (1, as a workflow job)",
+    )  # fmt: skip
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
 
 
@@ -211,7 +222,9 @@ def _command(commands, name: str, usage: str) -> argparse.ArgumentParser:
 def _add_image_options(parser: argparse.ArgumentParser, *, many: bool) -> None:
     """IMAGE, -k and --space: one k and space to quantize, several to compare."""
     parser.add_argument(
-        "image", metavar="IMAGE", help="a file (PNG, JPEG, TIFF, WebP, GIF, ...) or skimage:NAME"
+        "image",
+        metavar="IMAGE",
+        help="a file (PNG, JPEG, TIFF, WebP, ...), an http(s) URL or skimage:NAME",
     )
     parser.add_argument(
         "-k", "--colours", type=_at_least(1, "k"), nargs="+" if many else None,
@@ -254,7 +267,136 @@ def _fit_settings(args) -> dict:
         "seed": args.seed,
         "n_init": args.n_init,
         "replicates": args.replicates,
+        "n_threads": args.threads,
     }
+
+
+class _Refused(Exception):
+    """A command refused with one line, and its exit status."""
+
+    def __init__(self, message: str, status: int):
+        super().__init__(message)
+        self.status = status
+
+
+def _image_name(image: str) -> str:
+    """The name read_image gives IMAGE: a file's stem, a URL's, a sample's name."""
+    from .api import url_name
+    from .downloads import is_url
+    from .images import SAMPLE_PREFIX
+
+    if is_url(image):
+        return url_name(image)
+    if image.startswith(SAMPLE_PREFIX):
+        return image.removeprefix(SAMPLE_PREFIX)
+    return Path(image).stem or image
+
+
+def _outputs(args, name: str) -> dict[str, Path]:
+    """Every file the command will write, by the option that names it."""
+    outputs = {"--output": args.output}
+    if args.command == "quantize":
+        outputs["--output"] = args.output or Path(f"{name}-{args.space}-k{args.colours}.png")
+        outputs["--palette"] = args.palette
+    outputs["--metrics"] = args.metrics
+    return {option: path for option, path in outputs.items() if path is not None}
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file: the same path once resolved, or one inode."""
+    try:
+        return a.resolve() == b.resolve() or os.path.samefile(a, b)
+    except (OSError, RuntimeError):
+        return False  # one of them does not exist yet, or is a symlink loop
+
+
+def _check_outputs(image: str, outputs: dict[str, Path]) -> None:
+    """Refuse, before any work, outputs that would overwrite the input or each other, or fail.
+
+    Parameters
+    ----------
+    image : str
+        IMAGE as given: a file (compared with every output), or a URL or a
+        ``skimage:`` sample (nothing to overwrite).
+    outputs : dict of str to Path
+        Each output file, by the option that names it (``--output``...).
+
+    Raises
+    ------
+    _Refused
+        One line naming the option and the path given: exit status 2 for an
+        output that is the input or another output, 1 for one that cannot be
+        written (its folder is a file, is not writable, or the path is a
+        directory or not a regular file).
+    """
+    from .downloads import is_url
+    from .images import SAMPLE_PREFIX
+
+    source = None if is_url(image) or image.startswith(SAMPLE_PREFIX) else Path(image)
+    checked: dict[str, Path] = {}
+    for option, path in outputs.items():
+        where = f"{option} {str(path)!r}"
+        if source is not None and _same_file(path, source):
+            raise _Refused(
+                f"{where} is the input image {image!r}: give another output "
+                "path; nothing was written",
+                USAGE_ERROR,
+            )
+        for other, other_path in checked.items():
+            if _same_file(path, other_path):
+                raise _Refused(
+                    f"{where} is also {other}: give each output its own path; nothing was written",
+                    USAGE_ERROR,
+                )
+        _check_writable(path, where)
+        checked[option] = path
+
+
+def _check_writable(path: Path, where: str) -> None:
+    """Refuse an output whose file or folder cannot take it, naming the path given."""
+
+    def refuse(reason):
+        raise _Refused(f"cannot write {where}: {reason}; nothing was written", IMAGE_ERROR)
+
+    path = _target(path)
+    if path.is_dir():
+        refuse("it is a directory")
+    if path.exists() and not path.is_file():
+        refuse("it exists and is not a regular file")
+    # The first folder that exists: the missing ones below it are created.
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        refuse(f"{str(folder)!r} is not a directory")
+    try:
+        # Outputs are written under a temporary name beside them: try one,
+        # named as colourquant.files.atomic_path names it (a long name fails here).
+        handle, probe = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")
+    except OSError as error:
+        refuse(f"no file can be created in {str(folder)!r} ({error.strerror or error})")
+    os.close(handle)
+    os.unlink(probe)
+
+
+def _target(path: Path) -> Path:
+    """Where an output is written: through symlinks, as ``open`` writes.
+
+    The files are written under a temporary name and renamed; renamed onto a
+    symlink they would replace the link (``/dev/stdout``, say) rather than
+    write where it points.
+    """
+    return Path(os.path.realpath(path))
+
+
+def _write(option: str, path: Path, write) -> None:
+    """Call ``write(target)`` for output `path`; a failure names `path`, not a temporary file."""
+    try:
+        write(_target(path))
+    except OSError as error:
+        raise _Refused(
+            f"cannot write {option} {str(path)!r}: {error.strerror or error}", IMAGE_ERROR
+        ) from None
 
 
 def _say(args, message: str) -> None:
@@ -262,14 +404,15 @@ def _say(args, message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
 
-def _read(args):
-    """The image, its name, and a line about it on stderr."""
+def _read(args, name: str, state: dict):
+    """The image, and a line about it on stderr; `state` keeps its size for messages."""
     from .api import read_image
 
-    loaded, name = read_image(args.image)
+    loaded, name = read_image(args.image, name=name, verbose=not args.quiet)
     height, width, _ = loaded.rgb.shape
+    state["size"] = width, height
     _say(args, f"{name}: {width} x {height} pixels ({args.image})")
-    return loaded, name
+    return loaded
 
 
 def _json_value(value):
@@ -281,13 +424,14 @@ def _json_value(value):
     return value
 
 
-def _write_metrics(path: Path, rows: list[dict], *, one: bool) -> None:
-    """Metrics rows as CSV (the workflow's metrics.csv) or JSON, by the file's suffix."""
+def _write_metrics(path: Path, rows: list[dict], *, one: bool, named: Path | None = None) -> None:
+    """Metrics rows as CSV (the workflow's metrics.csv) or JSON, by `named`'s (`path`'s) suffix."""
     import pandas as pd
 
     from .files import atomic_path, write_table
 
-    as_csv = path.suffix.lower() == ".csv" if one else path.suffix.lower() != ".json"
+    suffix = (named or path).suffix.lower()
+    as_csv = suffix == ".csv" if one else suffix != ".json"
     if as_csv:
         write_table(path, pd.DataFrame(rows))
         return
@@ -296,39 +440,53 @@ def _write_metrics(path: Path, rows: list[dict], *, one: bool) -> None:
         temporary.write_text(json.dumps(records[0] if one else records, indent=2) + "\n")
 
 
-def _quantize(args) -> None:
+def _quantize(args, name: str, outputs: dict[str, Path], state: dict) -> None:
     from .api import quantize
     from .files import write_indexed_png, write_png
     from .palette import render_palette
 
-    loaded, name = _read(args)
+    loaded = _read(args, name, state)
     started = time.perf_counter()
+    # Without --metrics nothing is measured: the image and palette alone.
     result = quantize(
-        loaded, args.colours, args.space, name=name, verbose=not args.quiet, **_fit_settings(args)
-    )
-    output = args.output or Path(f"{name}-{result.space}-k{args.colours}.png")
-    write_indexed_png(output, result.labels, result.palette)
+        loaded, args.colours, args.space, name=name, verbose=not args.quiet,
+        metrics=bool(args.metrics), **_fit_settings(args),
+    )  # fmt: skip
+    output = outputs["--output"]
+    _write("--output", output, lambda to: write_indexed_png(to, result.labels, result.palette))
     if args.palette:
-        write_png(args.palette, render_palette(result.palette, result.counts / result.counts.sum()))
+        shares = result.counts / result.counts.sum()
+        _write(
+            "--palette",
+            args.palette,
+            lambda to: write_png(to, render_palette(result.palette, shares)),
+        )
+    metrics, scores = result.metrics, ""
     if args.metrics:
-        _write_metrics(args.metrics, [result.metrics], one=True)
-    metrics = result.metrics
+        _write(
+            "--metrics",
+            args.metrics,
+            lambda to: _write_metrics(to, [metrics], one=True, named=args.metrics),
+        )
+        scores = (
+            f", mean ΔE00 {metrics['delta_e2000_mean']:.2f}, PSNR {metrics['psnr']:.2f} dB, "
+            f"SSIM {metrics['ssim']:.4f}"
+        )
     _say(
         args,
-        f"wrote {output}: {len(result.palette)} colours, mean ΔE00 "
-        f"{metrics['delta_e2000_mean']:.2f}, PSNR {metrics['psnr']:.2f} dB, SSIM "
-        f"{metrics['ssim']:.4f} ({time.perf_counter() - started:.1f} s)",
+        f"wrote {output}: {len(result.palette)} colours{scores} "
+        f"({time.perf_counter() - started:.1f} s)",
     )
 
 
-def _compare(args) -> None:
+def _compare(args, name: str, outputs: dict[str, Path], state: dict) -> None:
     from .api import compare
 
     if args.output:
         import matplotlib
 
         matplotlib.use("Agg")
-    loaded, name = _read(args)
+    loaded = _read(args, name, state)
     spaces, ks = list(dict.fromkeys(args.space)), list(dict.fromkeys(args.colours))
     result = compare(
         loaded,
@@ -344,12 +502,32 @@ def _compare(args) -> None:
     formats = {column: TABLE_FORMATS[column] for column in shown if TABLE_FORMATS[column]}
     print(table[shown].to_string(index=False, formatters=formats))
     if args.metrics:
-        _write_metrics(args.metrics, table.to_dict("records"), one=False)
+        records = table.to_dict("records")
+        _write(
+            "--metrics",
+            args.metrics,
+            lambda to: _write_metrics(to, records, one=False, named=args.metrics),
+        )
     if figure is not None:
         from .files import write_figure
 
-        write_figure(args.output, figure, dpi=110)
+        _write("--output", args.output, lambda to: write_figure(to, figure, dpi=110))
         _say(args, f"wrote {args.output}")
+
+
+def _out_of_memory(image: str, name: str, size: tuple[int, int] | None) -> str:
+    """The one line for a MemoryError: the image, its size and what it needs."""
+    from .memory import declared_size, describe_size, format_bytes, memory_needed
+
+    if size is None and Path(image).is_file():
+        size = declared_size(image)
+    if size is None:
+        return f"image {name!r}: out of memory reading {image!r}"
+    return (
+        f"image {name!r}: out of memory quantizing {image!r}, {describe_size(*size)}: it "
+        f"needs about {format_bytes(memory_needed(size[0] * size[1]))}, more than this "
+        "process could allocate"
+    )
 
 
 def _option_given(args: list[str], *names: str) -> bool:
@@ -417,17 +595,26 @@ def main(argv: list[str] | None = None) -> int:
         # Every option after `run` is Snakemake's.
         return _run(argv[1:])
     args = parser.parse_args(argv)
+    name, state = _image_name(args.image), {"size": None}
     try:
+        outputs = _outputs(args, name)
+        _check_outputs(args.image, outputs)
         if args.command == "quantize":
-            _quantize(args)
+            _quantize(args, name, outputs, state)
         else:
-            _compare(args)
+            _compare(args, name, outputs, state)
+    except _Refused as error:
+        print(f"{PROG}: {error}", file=sys.stderr)
+        return error.status
     except ImageError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return IMAGE_ERROR
     except ConfigError as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return USAGE_ERROR
+    except MemoryError:
+        print(f"{PROG}: {_out_of_memory(args.image, name, state['size'])}", file=sys.stderr)
+        return IMAGE_ERROR
     except OSError as error:
         where = f" {str(error.filename)!r}" if error.filename else ""
         print(f"{PROG}: cannot write{where}: {error.strerror or error}", file=sys.stderr)

@@ -41,7 +41,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_array, check_is_fitted, check_non_negative
 
-from .api import _prepared, read_image
+from .api import _prepared, _thread_limit, read_image
 from .images import LoadedImage
 from .kmeans import nearest_centre
 from .runs import FitSettings, kmeans_runs
@@ -79,6 +79,9 @@ class ColourQuantizer(TransformerMixin, BaseEstimator):
     n_init, max_iter, tol, sample_fraction, grid_cells, max_seed_pixels
         The workflow's ``fit`` settings (:class:`colourquant.runs.FitSettings`),
         with its defaults; checked when :meth:`fit` runs, as the config is.
+    n_threads : int, default=1
+        Threads of the numerical libraries (BLAS, OpenMP) while fitting and
+        predicting, 1 as in a workflow job.
 
     Attributes
     ----------
@@ -142,6 +145,7 @@ class ColourQuantizer(TransformerMixin, BaseEstimator):
         sample_fraction: float = 0.05,
         grid_cells: int = 24,
         max_seed_pixels: int = 65536,
+        n_threads: int = 1,
     ):
         self.n_colours = n_colours
         self.space = space
@@ -153,6 +157,7 @@ class ColourQuantizer(TransformerMixin, BaseEstimator):
         self.sample_fraction = sample_fraction
         self.grid_cells = grid_cells
         self.max_seed_pixels = max_seed_pixels
+        self.n_threads = n_threads
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
@@ -203,9 +208,11 @@ class ColourQuantizer(TransformerMixin, BaseEstimator):
         ndarray of int32, shape (height, width), or (n,) for a list of colours
         """
         check_is_fitted(self)
-        loaded, _, shape, _ = self._read(X, "predict")
-        distinct, _ = _prepared(loaded)
-        labels = nearest_centre(from_srgb8(distinct.colours, self.space_), self.cluster_centers_)
+        with _thread_limit(self.n_threads):
+            loaded, _, shape, _ = self._read(X, "predict")
+            distinct, _ = _prepared(loaded)
+            points = from_srgb8(distinct.colours, self.space_)
+            labels = nearest_centre(points, self.cluster_centers_)
         return labels[distinct.index].reshape(shape)
 
     def transform(self, X):
@@ -218,15 +225,17 @@ class ColourQuantizer(TransformerMixin, BaseEstimator):
         return self.palette_[self.predict(X)]
 
     def _fit(self, X):
-        loaded, name, shape, n_channels = self._read(X, "fit")
-        settings = FitSettings(
-            **{parameter: getattr(self, parameter) for parameter in _FIT_PARAMETERS},
-            replicates=0,
-        )
-        distinct, metadata = _prepared(loaded)
-        (run,) = kmeans_runs(
-            distinct, self.space, [self.n_colours], settings, name=name, metadata=metadata
-        )
+        with _thread_limit(self.n_threads):
+            loaded, name, shape, n_channels = self._read(X, "fit")
+            settings = FitSettings(
+                **{parameter: getattr(self, parameter) for parameter in _FIT_PARAMETERS},
+                replicates=0,
+            )
+            distinct, metadata = _prepared(loaded)
+            (run,) = kmeans_runs(
+                distinct, self.space, [self.n_colours], settings, name=name,
+                metadata=metadata, n_threads=self.n_threads,
+            )  # fmt: skip
         result = run.result
         self.space_ = run.row["space"]
         self.cluster_centers_ = run.centres

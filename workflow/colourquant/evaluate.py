@@ -12,7 +12,14 @@ from .kmeans import inertia, nearest_centre, total_sum_of_squares
 from .metrics import colour_errors, palette_delta_e2000, srgb8_to_lab, structural_similarities
 from .spaces import ColourSpace, from_srgb8, get_space, to_srgb8
 
-__all__ = ["Reference", "make_reference", "RunResult", "evaluate_centres", "evaluate_runs"]
+__all__ = [
+    "Reference",
+    "make_reference",
+    "RunResult",
+    "evaluate_centres",
+    "evaluate_runs",
+    "assign_runs",
+]
 
 
 @dataclass(frozen=True)
@@ -198,14 +205,59 @@ def _seed_noise(reference, labels, palette, result, replicates) -> dict[str, flo
     }
 
 
-def _run_result(reference, centres, labels, palette, clipped, ssim) -> RunResult:
-    image = reference.image
-    run_inertia = inertia(reference.points, image.counts, centres, labels)
-    errors = _colour_errors(reference, palette, labels)
+def assign_runs(
+    image: DistinctColours,
+    points: np.ndarray,
+    space: str | ColourSpace,
+    all_centres: Sequence[np.ndarray],
+) -> Iterator[RunResult]:
+    """The quantized images of several runs, without scoring them.
+
+    What :func:`evaluate_runs` yields, less the measuring: every pixel takes
+    its nearest centre, and the metrics hold only ``k_effective`` and
+    ``n_centres_clipped`` (no inertia, colour errors or SSIM are computed).
+
+    Parameters
+    ----------
+    image : DistinctColours
+    points : ndarray of float64, shape (n_unique, 3)
+        The distinct colours in `space`.
+    space : str or ColourSpace
+    all_centres : sequence of ndarray, shape (k, 3)
+
+    Yields
+    ------
+    RunResult
+        One per run, in order.
+    """
+    space = get_space(space)
+    for centres in all_centres:
+        labels = nearest_centre(points, centres)
+        palette, clipped = to_srgb8(centres, space)
+        pixel_labels, quantized, shares = _assigned(image, centres, labels, palette)
+        yield RunResult(
+            metrics={"k_effective": int(len(centres)), "n_centres_clipped": int(clipped.sum())},
+            quantized=quantized,
+            pixel_labels=pixel_labels,
+            palette=palette,
+            shares=shares,
+        )
+
+
+def _assigned(image, centres, labels, palette):
+    """Each pixel's palette row, the quantized image, and each centre's share of the pixels."""
     label_type = np.uint8 if len(centres) <= 256 else np.uint32
     pixel_labels = np.take(labels.astype(label_type), image.index).reshape(image.shape)
     quantized = np.take(palette, pixel_labels, axis=0)
     shares = np.bincount(labels, weights=image.counts, minlength=len(centres)) / image.n_pixels
+    return pixel_labels, quantized, shares
+
+
+def _run_result(reference, centres, labels, palette, clipped, ssim) -> RunResult:
+    image = reference.image
+    run_inertia = inertia(reference.points, image.counts, centres, labels)
+    errors = _colour_errors(reference, palette, labels)
+    pixel_labels, quantized, shares = _assigned(image, centres, labels, palette)
     total = reference.total_sum_of_squares
     metrics = {
         "k_effective": int(len(centres)),

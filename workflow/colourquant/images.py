@@ -274,6 +274,8 @@ def load_image(path: str | Path, *, name: str, source: str | None = None) -> Loa
         ) from None
     except UnidentifiedImageError:
         raise ImageError(f"{where} is not an image file Pillow can read") from None
+    except MemoryError:
+        raise  # the machine's limit, not the file's fault: the caller says so
     except Exception as error:  # noqa: BLE001 - the decoder may fail any way on bad data
         raise ImageError(f"{where} cannot be decoded ({_one_line(error)})") from None
     image, colour_profile = convert_to_srgb(image)

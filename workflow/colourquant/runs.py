@@ -21,7 +21,14 @@ import pandas as pd
 from .colours import DistinctColours
 from .config import ConfigError
 from .elbow import kneedle_elbow
-from .evaluate import Reference, RunResult, evaluate_centres, evaluate_runs, make_reference
+from .evaluate import (
+    Reference,
+    RunResult,
+    assign_runs,
+    evaluate_centres,
+    evaluate_runs,
+    make_reference,
+)
 from .kmeans import colour_grids, fit_kmeans, fit_kmeans_exact, pixel_sample_weights
 from .methods import NO_SPACE, get_method, quantizer_palette
 from .methods.clusterers import cluster_colours
@@ -207,7 +214,7 @@ def _row(**values) -> dict:
     return {column: values[column] for column in RUN_COLUMNS if column in values}
 
 
-def _fit_every_k(image, reference, settings, grids, k_values, seed, n_threads):
+def _fit_every_k(image, points, settings, grids, k_values, seed, n_threads):
     """The fits at every k with `seed`, and the pixel weights they minimise over."""
     # The seeded pixel sample is the data in sample mode; in exact mode it seeds
     # the fits that the colour grid is too coarse for (large k).
@@ -226,7 +233,7 @@ def _fit_every_k(image, reference, settings, grids, k_values, seed, n_threads):
         "n_threads": n_threads,
     }
     if grids is None:
-        return [fit_kmeans(reference.points, sample, k, **fit_settings) for k in k_values], sample
+        return [fit_kmeans(points, sample, k, **fit_settings) for k in k_values], sample
     grid, fine_grid = grids
     fits = [
         fit_kmeans_exact(grid, k, fine_grid=fine_grid, init_weights=sample, **fit_settings)
@@ -244,6 +251,7 @@ def kmeans_runs(
     name: str,
     metadata: Mapping[str, str] | None = None,
     n_threads: int = 1,
+    score: bool = True,
 ) -> Iterator[Run]:
     """Fit k-means to `image` in `space` at every k and evaluate each fit.
 
@@ -267,11 +275,21 @@ def kmeans_runs(
         ``colour_profile``), as stored with the distinct colours.
     n_threads : int
         Threads of scikit-learn, where it fits.
+    score : bool
+        Measure the runs. False gives the same fits and quantized images
+        without measuring them, and without the replicate fits (which only
+        measure chance): the rows then hold what was fitted and
+        ``k_effective`` and ``n_centres_clipped``, none of the quality columns.
 
     Yields
     ------
     Run
         One per k, in the order of `k_values`.
+
+    Raises
+    ------
+    ValueError
+        If `k_values` is empty.
 
     Examples
     --------
@@ -283,30 +301,34 @@ def kmeans_runs(
     [(1, 1, 1.0), (2, 2, 0.001)]
     """
     space = get_space(space)
-    reference = make_reference(image, space)
     k_values = list(k_values)
+    if not k_values:
+        raise ValueError("k_values is empty: give at least one k")
+    reference = make_reference(image, space) if score else None
+    points = reference.points if score else from_srgb8(image.colours, space)
     grids, grid_share = None, 0.0
     if settings.mode == "exact":
         started = time.perf_counter()
-        grids = colour_grids(reference.points, image.counts, settings.grid_cells)
+        grids = colour_grids(points, image.counts, settings.grid_cells)
         # Built once for every k: each fit is charged its share.
         grid_share = (time.perf_counter() - started) / len(k_values)
-    fits, weights = _fit_every_k(
-        image, reference, settings, grids, k_values, settings.seed, n_threads
-    )
-    replicates = [
-        _fit_every_k(image, reference, settings, grids, k_values, settings.seed + r, n_threads)[0]
-        for r in range(1, settings.replicates + 1)
-    ]
-    results = evaluate_runs(
-        reference,
-        [fit.centres for fit in fits],
-        replicate_centres=[
-            [fit.centres for fit in per_k] for per_k in zip(*replicates, strict=True)
+    fits, weights = _fit_every_k(image, points, settings, grids, k_values, settings.seed, n_threads)
+    if not score:
+        results = assign_runs(image, points, space, [fit.centres for fit in fits])
+    else:
+        replicates = [
+            _fit_every_k(image, points, settings, grids, k_values, settings.seed + r, n_threads)[0]
+            for r in range(1, settings.replicates + 1)
         ]
-        if replicates
-        else None,
-    )
+        results = evaluate_runs(
+            reference,
+            [fit.centres for fit in fits],
+            replicate_centres=[
+                [fit.centres for fit in per_k] for per_k in zip(*replicates, strict=True)
+            ]
+            if replicates
+            else None,
+        )
     for k, fit, result in zip(k_values, fits, results, strict=True):
         row = _row(
             image=name,
