@@ -5,6 +5,7 @@ import pytest
 
 from colourquant.dither import (
     bayer_matrix,
+    dither_labels,
     floyd_steinberg,
     ordered_dither,
     palette_spacing,
@@ -217,3 +218,45 @@ def test_reruns_are_identical():
     palette = image.reshape(-1, 3)[::97]
     first, second = floyd_steinberg(image, palette), floyd_steinberg(image.copy(), palette.copy())
     assert first.tobytes() == second.tobytes()
+
+
+@pytest.mark.parametrize("space", ["RGB", "Lab", "HSV"])
+@pytest.mark.parametrize("dither", ["floyd_steinberg", "ordered"])
+def test_a_dithered_runs_metrics_are_those_of_its_pixels(space, dither):
+    from colourquant.colours import distinct_colours
+    from colourquant.evaluate import evaluate_centres, evaluate_dithered, make_reference
+    from colourquant.kmeans import fit_kmeans
+    from colourquant.metrics import mean_delta_e2000, structural_similarity
+    from colourquant.spaces import to_srgb8
+
+    pixels = noisy_photo(seed=9, height=30, width=40)
+    reference = make_reference(distinct_colours(pixels), space)
+    centres = fit_kmeans(reference.points, reference.image.counts, 5, seed=0).centres
+    result = evaluate_dithered(reference, centres, dither)
+    # The labels: the dithering of the image's coordinates onto the palette shown.
+    palette, _ = to_srgb8(centres, space)
+    points = from_srgb8(pixels.reshape(-1, 3), space).reshape(30, 40, 3)
+    expected = dither_labels(points, from_srgb8(palette, space), dither)
+    np.testing.assert_array_equal(result.pixel_labels, expected)
+    np.testing.assert_array_equal(result.palette, palette)
+    np.testing.assert_array_equal(result.quantized, palette[expected])
+    # The metrics: computed pixel by pixel, they are the same.
+    shown = palette[expected]
+    metrics = result.metrics
+    error = shown.astype(np.float64) - pixels
+    assert metrics["mse_rgb"] == pytest.approx((error**2).sum(axis=2).mean(), rel=1e-12)
+    assert metrics["delta_e2000_mean"] == pytest.approx(mean_delta_e2000(pixels, shown), 1e-12)
+    assert metrics["ssim"] == pytest.approx(structural_similarity(pixels, shown), rel=1e-12)
+    residual = points - centres[expected]
+    assert metrics["inertia"] == pytest.approx((residual**2).sum(), rel=1e-12)
+    shares = np.bincount(expected.ravel(), minlength=5) / expected.size
+    np.testing.assert_allclose(result.shares, shares, rtol=1e-12)
+    # And differ from the undithered run's: more error per pixel.
+    plain = evaluate_centres(reference, centres).metrics
+    assert metrics["mse_rgb"] > plain["mse_rgb"]
+    assert evaluate_dithered(reference, centres, "none").metrics == plain
+
+
+def test_dither_names_are_checked():
+    with pytest.raises(ValueError, match=r"^unknown dithering 'atkinson'; known: none, "):
+        dither_labels(flat([1.0, 2.0, 3.0], 2, 2), BLACK_WHITE, "atkinson")

@@ -23,7 +23,9 @@ from __future__ import annotations
 import numpy as np
 
 __all__ = [
+    "DITHERS",
     "bayer_matrix",
+    "dither_labels",
     "floyd_steinberg",
     "ordered_dither",
     "palette_spacing",
@@ -123,8 +125,7 @@ def floyd_steinberg(
     A pixel (y, x) depends only on (y, x - 1) and (y - 1, x - 1 ... x + 1),
     so every pixel on the line x + 2y = t depends only on lines before t:
     the image is processed as ``width + 2 * (height - 1)`` wavefronts, each
-    vectorised over its pixels (stored skewed, so a wavefront is one
-    contiguous slice), with exactly the arithmetic (and the order of
+    vectorised over its pixels, with exactly the arithmetic (and the order of
     the additions into each pixel's error) of the pixel-by-pixel loop, so the
     result equals it bit for bit. Serpentine scanning (alternate rows right
     to left) would make each row wait for the whole row above and leave no
@@ -160,31 +161,34 @@ def floyd_steinberg(
     low, high = value_bounds(image, palette) if bounds is None else bounds
     low, high = np.asarray(low, dtype=np.float64), np.asarray(high, dtype=np.float64)
     height, width, _ = image.shape
-    # Skewed layout: wavefront t = x + 2y is row t, pixel (y, x) is [t, y], so
-    # each wavefront is a contiguous slice and each neighbour a shifted one:
-    # (y, x + 1) is [t + 1, y]; (y + 1, x - 1), (y + 1, x), (y + 1, x + 1) are
-    # [t + 1, y + 1], [t + 2, y + 1], [t + 3, y + 1].
-    n_fronts = width + 2 * (height - 1)
-    y, x = np.indices((height, width))
-    skewed = np.zeros((n_fronts, height, 3))
-    skewed[x + 2 * y, y] = image
-    # Diffused error; error sent outside the image lands on cells never read.
-    error = np.zeros((n_fronts + 3, height + 1, 3))
-    chosen_skewed = np.zeros((n_fronts, height), dtype=np.intp)
-    for t in range(n_fronts):
+    labels = np.empty((height, width), dtype=_label_type(len(palette)))
+    # The error diffused to each pixel, by wavefront t = x + 2y and row y: the
+    # pixel (y, x) is [t, y], and its neighbours (y, x + 1), (y + 1, x - 1),
+    # (y + 1, x), (y + 1, x + 1) are [t + 1, y], [t + 1, y + 1], [t + 2, y + 1],
+    # [t + 3, y + 1], so each is a shifted slice. Only wavefronts t ... t + 3
+    # are live at once: a ring of four, one row longer than the image (error
+    # sent below the last row lands there and is never read).
+    error = np.zeros((4, height + 1, 3))
+    rows = np.arange(height)
+    for t in range(width + 2 * (height - 1)):
         # Rows whose pixel on this wavefront is inside the image: 0 <= t - 2y < width.
         first, stop = max(0, (t - width) // 2 + 1), min(height - 1, t // 2) + 1
-        value = np.clip(skewed[t, first:stop] + error[t, first:stop], low, high)
+        y = rows[first:stop]
+        x = t - 2 * y
+        here, right, below, below_right = (error[(t + step) % 4] for step in range(4))
+        value = np.clip(image[y, x] + here[first:stop], low, high)
+        here[:] = 0.0  # free for wavefront t + 4
         chosen = _nearest(value, palette)
-        chosen_skewed[t, first:stop] = chosen
+        labels[y, x] = chosen
         residual = value - palette[chosen]
         # Next row first, then the right neighbour: the order in which the
-        # pixel-by-pixel loop adds them into any one pixel.
-        error[t + 1, first + 1 : stop + 1] += residual * (3 / 16)
-        error[t + 2, first + 1 : stop + 1] += residual * (5 / 16)
-        error[t + 3, first + 1 : stop + 1] += residual * (1 / 16)
-        error[t + 1, first:stop] += residual * (7 / 16)
-    return chosen_skewed[x + 2 * y, y].astype(_label_type(len(palette)))
+        # pixel-by-pixel loop adds them into any one pixel. Error sent past
+        # an edge lands on an entry no pixel reads, zeroed with its wavefront.
+        right[first + 1 : stop + 1] += residual * (3 / 16)
+        below[first + 1 : stop + 1] += residual * (5 / 16)
+        below_right[first + 1 : stop + 1] += residual * (1 / 16)
+        right[first:stop] += residual * (7 / 16)
+    return labels
 
 
 def bayer_matrix(order: int) -> np.ndarray:
@@ -294,3 +298,41 @@ def palette_spacing(palette: np.ndarray) -> float:
     distances = np.sqrt(((palette[:, None] - palette[None]) ** 2).sum(axis=2))
     np.fill_diagonal(distances, np.inf)
     return float(np.median(distances.min(axis=1)))
+
+
+#: The dithering methods by name (``none``: each pixel to its nearest colour).
+DITHERS = ("none", "floyd_steinberg", "ordered")
+
+
+def dither_labels(image: np.ndarray, palette: np.ndarray, method: str) -> np.ndarray:
+    """The palette row of each pixel of `image` by dithering `method` (one of
+    :data:`DITHERS`), in the coordinates of the image and palette.
+
+    Parameters
+    ----------
+    image : ndarray, shape (height, width, 3)
+    palette : ndarray, shape (k, 3)
+    method : str
+
+    Returns
+    -------
+    ndarray of uint8 (uint32 for k > 256), shape (height, width)
+
+    Examples
+    --------
+    >>> grey = np.full((2, 4, 3), 127.5)
+    >>> black_white = np.array([[0.0, 0, 0], [255.0, 255, 255]])
+    >>> dither_labels(grey, black_white, "floyd_steinberg").tolist()
+    [[0, 1, 0, 1], [1, 0, 1, 0]]
+    >>> dither_labels(grey + 1, black_white, "none").tolist()
+    [[1, 1, 1, 1], [1, 1, 1, 1]]
+    """
+    if method == "floyd_steinberg":
+        return floyd_steinberg(image, palette)
+    if method == "ordered":
+        return ordered_dither(image, palette)
+    if method == "none":
+        image, palette = _check_image_palette(image, palette)
+        labels = _nearest(image.reshape(-1, 3), palette).astype(_label_type(len(palette)))
+        return labels.reshape(image.shape[:2])
+    raise ValueError(f"unknown dithering {method!r}; known: {', '.join(DITHERS)}")
