@@ -99,8 +99,10 @@ def _nearest(values: np.ndarray, palette: np.ndarray) -> np.ndarray:
     The squared distance is summed axis by axis in a fixed order, so a value
     gets the same answer however many others it is computed with.
     """
-    difference = values[:, None, :] - palette[None, :, :]
-    squared = difference[..., 0] ** 2 + difference[..., 1] ** 2 + difference[..., 2] ** 2
+    axes = palette.T
+    squared = (values[:, 0, None] - axes[0]) ** 2
+    squared += (values[:, 1, None] - axes[1]) ** 2
+    squared += (values[:, 2, None] - axes[2]) ** 2
     return np.argmin(squared, axis=1)
 
 
