@@ -139,7 +139,10 @@ def test_rgb_on_8_bit_data_matches_pillows_floyd_steinberg_on_the_same_palette()
     holder.putpalette(palette8.ravel().tolist())
     theirs = Image.fromarray(pixels).quantize(palette=holder, dither=Image.Dither.FLOYDSTEINBERG)
     theirs = palette8[np.asarray(theirs)]
-    ours = palette8[floyd_steinberg(pixels.astype(np.float64), palette8.astype(np.float64))]
+    ours = floyd_steinberg(
+        pixels.astype(np.float64), palette8.astype(np.float64), bounds=(0.0, 255.0)
+    )
+    ours = palette8[ours]
     undithered = palette8[np.asarray(Image.fromarray(pixels).quantize(palette=holder, dither=0))]
 
     def mse(image):
@@ -155,13 +158,14 @@ def test_rgb_on_8_bit_data_matches_pillows_floyd_steinberg_on_the_same_palette()
     assert mse(ours) > mse(undithered) and mse(theirs) > mse(undithered)
     assert local_mean_error(ours) < local_mean_error(undithered) * 0.9
     assert local_mean_error(theirs) < local_mean_error(undithered) * 0.9
-    # And by the same amount: Pillow adds the error in integers (each share
-    # rounded down, /16) to values clamped to 0-255 and finds the nearest
-    # colour through a cache of 64 x 64 x 64 cells, so single pixels differ.
+    # And by the same amount. Single pixels differ: Pillow keeps the error in
+    # integer sixteenths, divides with truncation, and finds the nearest
+    # colour through a cache of 64 x 64 x 64 cells (one answer per 4 x 4 x 4
+    # values); both clamp to 0-255 and go in raster order.
     assert abs(mse(ours) / mse(theirs) - 1) < 0.05
     assert abs(local_mean_error(ours) / local_mean_error(theirs) - 1) < 0.1
     assert abs(mean_delta_e2000(ours, pixels) / mean_delta_e2000(theirs, pixels) - 1) < 0.05
-    assert 0.3 < (ours == theirs).all(axis=2).mean() < 1
+    assert 0.6 < (ours == theirs).all(axis=2).mean() < 1
 
 
 def test_bayer_matrix_holds_every_threshold_once():
