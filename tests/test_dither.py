@@ -264,3 +264,15 @@ def test_a_dithered_runs_metrics_are_those_of_its_pixels(space, dither):
 def test_dither_names_are_checked():
     with pytest.raises(ValueError, match=r"^unknown dithering 'atkinson'; known: none, "):
         dither_labels(flat([1.0, 2.0, 3.0], 2, 2), BLACK_WHITE, "atkinson")
+
+
+def test_nearest_colour_over_several_blocks_of_rows():
+    # 300 colours over 300 columns: a block is 11 rows, the image three blocks.
+    rng = np.random.default_rng(5)
+    image, palette = rng.uniform(0, 1, (30, 300, 3)), rng.uniform(0, 1, (300, 3))
+    distances = ((image[:, :, None, :] - palette) ** 2).sum(axis=3)
+    labels = dither_labels(image, palette, "none")
+    assert labels.dtype == np.uint32
+    np.testing.assert_array_equal(labels, distances.argmin(axis=2))
+    zero_spread = ordered_dither(image, palette, spread=0.0)
+    np.testing.assert_array_equal(zero_spread, labels)

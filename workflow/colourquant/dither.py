@@ -88,8 +88,8 @@ def value_bounds(
     [[-20.0, -20.0, 15.0], [60.0, 140.0, 75.0]]
     """
     image, palette = _check_image_palette(image, palette)
-    points = np.concatenate([image.reshape(-1, 3), palette])
-    low, high = points.min(axis=0), points.max(axis=0)
+    low = np.minimum(image.min(axis=(0, 1)), palette.min(axis=0))
+    high = np.maximum(image.max(axis=(0, 1)), palette.max(axis=0))
     return low - margin * (high - low), high + margin * (high - low)
 
 
@@ -104,6 +104,18 @@ def _nearest(values: np.ndarray, palette: np.ndarray) -> np.ndarray:
     squared += (values[:, 1, None] - axes[1]) ** 2
     squared += (values[:, 2, None] - axes[2]) ** 2
     return np.argmin(squared, axis=1)
+
+
+def _nearest_image(values: np.ndarray, palette: np.ndarray) -> np.ndarray:
+    """:func:`_nearest` of every pixel of an (h, w, 3) image, a block of rows
+    at a time so the distances held stay near a million."""
+    height, width, _ = values.shape
+    labels = np.empty((height, width), dtype=_label_type(len(palette)))
+    block = max(1, 2**20 // max(1, width * len(palette)))
+    for start in range(0, height, block):
+        rows = slice(start, start + block)
+        labels[rows] = _nearest(values[rows].reshape(-1, 3), palette).reshape(-1, width)
+    return labels
 
 
 def _label_type(k: int) -> type:
@@ -229,9 +241,10 @@ def ordered_dither(
 
     Each pixel is offset by its threshold from the tiled Bayer matrix
     (:func:`bayer_matrix`, 8 × 8 by default), centred on 0 and scaled by
-    `spread`, the same offset on every axis, then goes to the nearest palette
-    colour. No pixel depends on another: it is fully vectorised (in blocks of
-    rows, to bound memory).
+    `spread`, along the space's (1, 1, 1) direction (the same offset on every
+    axis: the grey axis in RGB, but in Lab a mix of lightness and hue), then
+    goes to the nearest palette colour. No pixel depends on another: it is
+    fully vectorised (in blocks of rows, to bound memory).
 
     Parameters
     ----------
@@ -268,13 +281,7 @@ def ordered_dither(
     tiled = np.tile(matrix, (-(-height // size), -(-width // size)))[:height, :width]
     # Offsets along the grey axis (1, 1, 1) / sqrt(3), so `spread` is a distance.
     offsets = (tiled * (spread / np.sqrt(3)))[..., None]
-    labels = np.empty((height, width), dtype=_label_type(len(palette)))
-    block = max(1, 2**20 // max(1, width * len(palette)))
-    for start in range(0, height, block):
-        rows = slice(start, start + block)
-        values = (image[rows] + offsets[rows]).reshape(-1, 3)
-        labels[rows] = _nearest(values, palette).reshape(-1, width)
-    return labels
+    return _nearest_image(image + offsets, palette)
 
 
 def palette_spacing(palette: np.ndarray) -> float:
@@ -335,6 +342,5 @@ def dither_labels(image: np.ndarray, palette: np.ndarray, method: str) -> np.nda
         return ordered_dither(image, palette)
     if method == "none":
         image, palette = _check_image_palette(image, palette)
-        labels = _nearest(image.reshape(-1, 3), palette).astype(_label_type(len(palette)))
-        return labels.reshape(image.shape[:2])
+        return _nearest_image(image, palette)
     raise ValueError(f"unknown dithering {method!r}; known: {', '.join(DITHERS)}")
