@@ -276,3 +276,15 @@ def test_nearest_colour_over_several_blocks_of_rows():
     np.testing.assert_array_equal(labels, distances.argmin(axis=2))
     zero_spread = ordered_dither(image, palette, spread=0.0)
     np.testing.assert_array_equal(zero_spread, labels)
+
+
+def test_a_dithered_run_whose_palette_holds_every_colour_is_the_original():
+    from colourquant.colours import distinct_colours
+    from colourquant.evaluate import evaluate_centres, evaluate_dithered, make_reference
+
+    pixels = noisy_photo(seed=12, height=10, width=12)
+    reference = make_reference(distinct_colours(pixels), "Lab")
+    result = evaluate_dithered(reference, reference.points, "floyd_steinberg")
+    np.testing.assert_array_equal(result.quantized, pixels)
+    assert result.metrics["mse_rgb"] == 0 and result.metrics["delta_e2000_mean"] == 0
+    assert result.metrics == evaluate_centres(reference, reference.points).metrics
