@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .colours import DistinctColours, rebuild_image
+from .dither import dither_labels
 from .kmeans import inertia, nearest_centre, total_sum_of_squares
 from .metrics import colour_errors, palette_delta_e2000, srgb8_to_lab, structural_similarities
 from .spaces import ColourSpace, from_srgb8, get_space, to_srgb8
@@ -17,6 +18,7 @@ __all__ = [
     "make_reference",
     "RunResult",
     "evaluate_centres",
+    "evaluate_dithered",
     "evaluate_runs",
     "assign_runs",
 ]
@@ -112,6 +114,71 @@ def evaluate_centres(
     RunResult
     """
     return next(evaluate_runs(reference, [centres], all_labels=[labels]))
+
+
+def evaluate_dithered(reference: Reference, centres: np.ndarray, dither: str) -> RunResult:
+    """Dither the image onto the run's palette in its own colour space, and
+    measure the result as :func:`evaluate_centres` measures an undithered run.
+
+    The palette dithered onto is the one written, the centres as 8-bit sRGB
+    converted back into the fit space (a centre outside the gamut is clipped
+    to it, so the error diffused is the error of the colour shown); the
+    image is the distinct colours' coordinates put back in place
+    (:func:`colourquant.dither.dither_labels`).
+
+    A dithered image gives one distinct colour several palette rows, so the
+    metrics cannot be computed per distinct colour. They are computed per
+    distinct pair of (colour, palette row) instead, weighted by its pixels:
+    the same functions, and the same values as a pixel-by-pixel computation.
+    ``inertia`` is measured against the centres each pixel was given, no
+    longer always the nearest.
+
+    Parameters
+    ----------
+    reference : Reference
+    centres : ndarray, shape (k, 3)
+        Fitted centres in the fit space.
+    dither : str
+        One of :data:`colourquant.dither.DITHERS`; ``"none"`` is
+        :func:`evaluate_centres`.
+
+    Returns
+    -------
+    RunResult
+    """
+    if dither == "none":
+        return evaluate_centres(reference, centres)
+    image, space = reference.image, reference.space
+    shown = from_srgb8(to_srgb8(centres, space)[0], space)
+    points = reference.points[image.index].reshape(*image.shape, 3)
+    pixel_labels = dither_labels(points, shown, dither)
+    pairs, labels = _pair_reference(reference, pixel_labels.ravel(), len(centres))
+    return evaluate_centres(pairs, centres, labels)
+
+
+def _pair_reference(
+    reference: Reference, pixel_labels: np.ndarray, k: int
+) -> tuple[Reference, np.ndarray]:
+    """`reference` with each distinct (colour, label) pair of the pixels as a
+    colour of its own, and the label of each pair."""
+    image = reference.image
+    codes = image.index.astype(np.int64) * k + pixel_labels
+    codes, pair_of_pixel, counts = np.unique(codes, return_inverse=True, return_counts=True)
+    colour_rows, labels = np.divmod(codes, k)
+    pairs = DistinctColours(
+        colours=image.colours[colour_rows],
+        counts=counts.astype(np.int64),
+        index=pair_of_pixel.astype(np.int32).ravel(),
+        shape=image.shape,
+    )
+    return Reference(
+        image=pairs,
+        space=reference.space,
+        points=reference.points[colour_rows],
+        total_sum_of_squares=reference.total_sum_of_squares,
+        lab=reference.lab[colour_rows],
+        pixels=reference.pixels,
+    ), labels
 
 
 def evaluate_runs(
