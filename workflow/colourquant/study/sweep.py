@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..config import choose_reference
 from ..files import STUDY_TABLES
+from ._tables import METRICS
 from .characteristics import characteristic_correlations, characteristics_table
 from .findings import (
     NOT_REACHED_PHRASES,
@@ -84,7 +85,9 @@ def study_tables(
         metric, to each image characteristic (Spearman).
     """
     runs = comparable_runs(runs)
-    per_image = image_differences(runs, reference=reference)
+    # Every judge the runs measured (a metrics table from before a judge was added lacks it).
+    metrics = [name for name in METRICS if name in runs and runs[name].notna().any()]
+    per_image = image_differences(runs, reference=reference, metrics=metrics)
     stops = stop_differing(differences, runs)
     characteristics = characteristics_table(images)
     correlations = [
@@ -95,8 +98,10 @@ def study_tables(
     ]
     columns = ["k", "metric", "space", "reference", "characteristic", "rho", "p_value", "n"]
     return {
-        "rank_tests": rank_tests(runs),
-        "paired_differences": paired_differences(runs, reference=reference, seed=seed),
+        "rank_tests": rank_tests(runs, metrics=metrics),
+        "paired_differences": paired_differences(
+            runs, reference=reference, metrics=metrics, seed=seed
+        ),
         "image_differences": per_image,
         "stop_differing": stops,
         "stop_differing_summary": stop_differing_summary(stops),
