@@ -151,3 +151,12 @@ def test_the_findings_are_in_plain_words():
     assert "That is few" in headline
     for name, text in texts.items():
         assert textstat.flesch_reading_ease(text) >= 40, (name, text)
+
+
+def test_too_few_images_are_said_once_and_give_no_answer():
+    verdicts = verdicts_of({"psnr": "RGB", "flip_mean": "Lab"}, n_images=2)
+    assert not verdicts["evidence"].any() and (verdicts["answer"] == "").all()
+    assert verdict_sentences(verdicts, k_values=[4]) == [
+        "At k = 4, over 2 images, no judge was tested (Friedman's test needs 3 images), "
+        "so we give no answer."
+    ]

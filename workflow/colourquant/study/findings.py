@@ -491,12 +491,12 @@ def _answer(at_k: pd.DataFrame) -> str:
 def _judge_clause(row: pd.Series, n_tests: int) -> str:
     """What one judge says at one k: ``by PSNR, RGB is closer`` and, if needed, why not."""
     label = metric_of(row["metric"]).label
+    if np.isnan(row["friedman_p"]):
+        return f"{label} was not tested"
     if row["favours"]:
         label = f"{label}, which favours {row['favours']}"
     if row["evidence"]:
         return f"by {label}, {row['preferred']} is closer"
-    if np.isnan(row["friedman_p"]):
-        return f"{label} was not tested"
     if row["friedman_p"] < 0.05 <= row["friedman_p_adjusted"]:
         raw = p_phrase(row["friedman_p"])
         adjusted = p_phrase(row["friedman_p_adjusted"]).removeprefix("p = ")
@@ -555,6 +555,17 @@ def verdict_sentences(
     sentences = []
     for k, rows in verdicts.groupby("k", sort=True):
         n = int(rows["n_images"].max())
+        if rows["friedman_p"].isna().all():
+            why = (
+                "with one colour space there is nothing to rank"
+                if rows["n_spaces"].max() < 2
+                else f"Friedman's test needs {MIN_IMAGES} images"
+            )
+            sentences.append(
+                f"At k = {int(k)}, over {images_phrase(n)}, no judge was tested ({why}), "
+                "so we give no answer."
+            )
+            continue
         clauses = "; ".join(_family_clauses(rows, n_tests))
         sentences.append(f"At k = {int(k)}, over {images_phrase(n)}: {clauses}.")
         neutral = rows[rows["favours"] == ""]
