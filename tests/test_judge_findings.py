@@ -157,6 +157,6 @@ def test_too_few_images_are_said_once_and_give_no_answer():
     verdicts = verdicts_of({"psnr": "RGB", "flip_mean": "Lab"}, n_images=2)
     assert not verdicts["evidence"].any() and (verdicts["answer"] == "").all()
     assert verdict_sentences(verdicts, k_values=[4]) == [
-        "At k = 4, over 2 images, no judge was tested (Friedman's test needs 3 images), "
-        "so we give no answer."
+        "At k = 4, over 2 images, the Friedman test was skipped (it needs 3): "
+        "no judge picks a space, and we give no answer."
     ]

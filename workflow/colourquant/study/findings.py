@@ -559,11 +559,11 @@ def verdict_sentences(
             why = (
                 "with one colour space there is nothing to rank"
                 if rows["n_spaces"].max() < 2
-                else f"Friedman's test needs {MIN_IMAGES} images"
+                else f"the Friedman test was skipped (it needs {MIN_IMAGES})"
             )
             sentences.append(
-                f"At k = {int(k)}, over {images_phrase(n)}, no judge was tested ({why}), "
-                "so we give no answer."
+                f"At k = {int(k)}, over {images_phrase(n)}, {why}: no judge picks a space, "
+                "and we give no answer."
             )
             continue
         clauses = "; ".join(_family_clauses(rows, n_tests))
