@@ -220,7 +220,7 @@ def _seed_noise(reference, labels, palette, result, replicates) -> dict[str, flo
         )
     return {
         "seed_delta_e2000": float(np.mean(image_changes)),
-        **{SPREADS[judge]: float(max(scored)) for judge, scored in changes.items()},
+        **{SPREADS[judge]: float(max(scored)) for judge, scored in changes.items() if scored},
     }
 
 
