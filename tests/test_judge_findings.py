@@ -62,9 +62,11 @@ def test_judges_that_disagree_give_no_answer_and_say_so():
     assert (verdicts["answer"] == "").all()
     sentences = verdict_sentences(verdicts, k_values=[4])
     assert sentences[0] == (
-        "At k = 4, over 8 images: by PSNR, which favours RGB, RGB is closer; by mean ΔE00, "
-        "which favours Lab, Lab is closer; by SSIM of luma, RGB is closer; "
-        "by VIFp of luma, RGB is closer; by mean ꟻLIP, Lab is closer."
+        "At k = 4, over 8 images: by PSNR, which favours RGB, RGB is closer "
+        "(adjusted p = 0.0047); by mean ΔE00, which favours Lab, Lab is closer "
+        "(adjusted p = 0.0047); by SSIM of luma, RGB is closer (adjusted p = 0.0047); "
+        "by VIFp of luma, RGB is closer (adjusted p = 0.0047); "
+        "by mean ꟻLIP, Lab is closer (adjusted p = 0.0047)."
     )
     assert sentences[1] == (
         "The judges that favour neither space (SSIM of luma, VIFp of luma and mean ꟻLIP) "
@@ -83,7 +85,7 @@ def test_judges_that_agree_give_the_answer_even_against_a_biased_judge():
         "all pick Lab, so Lab is our answer at k = 8."
     )
     # PSNR, which favours RGB's objective, still has its say beside it.
-    assert "by PSNR, which favours RGB, RGB is closer" in sentences[0]
+    assert "by PSNR, which favours RGB, RGB is closer (adjusted p = 0.0047)" in sentences[0]
 
 
 def test_a_biased_judge_alone_is_never_the_answer():
@@ -140,7 +142,7 @@ def test_a_registered_judge_flows_into_every_study_table_and_the_findings(toy_ju
     assert set(tables["judge_verdicts"]["answer"]) == {"Lab"}
     assert "toy" in set(tables["stop_differing"]["threshold"])
     texts = findings_texts(tables)
-    assert "by toy score, Lab is closer" in texts["all_findings"]
+    assert "by toy score, Lab is closer (adjusted p" in texts["all_findings"]
 
 
 def test_the_findings_are_in_plain_words():

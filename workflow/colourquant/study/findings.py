@@ -496,7 +496,10 @@ def _judge_clause(row: pd.Series, n_tests: int) -> str:
     if row["favours"]:
         label = f"{label}, which favours {row['favours']}"
     if row["evidence"]:
-        return f"by {label}, {row['preferred']} is closer"
+        return (
+            f"by {label}, {row['preferred']} is closer "
+            f"(adjusted {p_phrase(row['friedman_p_adjusted'])})"
+        )
     if row["friedman_p"] < 0.05 <= row["friedman_p_adjusted"]:
         raw = p_phrase(row["friedman_p"])
         adjusted = p_phrase(row["friedman_p_adjusted"]).removeprefix("p = ")
@@ -518,8 +521,10 @@ def _family_clauses(rows: pd.DataFrame, n_tests: int) -> list[str]:
             leaning = (
                 f", which favour {favours.pop()}" if len(favours) == 1 and "" not in favours else ""
             )
+            largest = p_phrase(of_family["friedman_p_adjusted"].max()).replace("=", "≤")
             clauses.append(
-                f"by {family} ({labels}{leaning}), {of_family['preferred'].iloc[0]} is closer"
+                f"by {family} ({labels}{leaning}), {of_family['preferred'].iloc[0]} is closer "
+                f"(adjusted {largest})"
             )
         else:
             clauses += [_judge_clause(row, n_tests) for _, row in of_family.iterrows()]
@@ -546,7 +551,7 @@ def verdict_sentences(
     ...     "answer": "", "note": ""})
     >>> for sentence in verdict_sentences(verdicts):
     ...     print(sentence)
-    At k = 4, over 4 images: by mean ΔE00, which favours Lab, Lab is closer; by PSNR, which favours RGB, RGB is closer; by mean ꟻLIP, no space is clearly closer.
+    At k = 4, over 4 images: by mean ΔE00, which favours Lab, Lab is closer (adjusted p = 0.020); by PSNR, which favours RGB, RGB is closer (adjusted p = 0.020); by mean ꟻLIP, no space is clearly closer.
     The judges that favour neither space (mean ꟻLIP) do not all pick one space, so we give no answer at k = 4.
     """  # noqa: E501
     n_tests = verdicts.loc[verdicts["friedman_p"].notna(), "k"].nunique()
