@@ -162,3 +162,19 @@ def test_too_few_images_are_said_once_and_give_no_answer():
         "At k = 4, over 2 images, the Friedman test was skipped (it needs 3): "
         "no judge picks a space, and we give no answer."
     ]
+
+
+def test_no_evidence_beside_a_raw_p_below_005_says_why():
+    from colourquant.study.findings import ranking_sentences
+
+    tests = pd.DataFrame({"k": [2, 2, 4, 4, 8, 8], "metric": "psnr", "space": list(SPACES) * 3,
+        "mean_rank": [1.2, 1.8, 1.5, 1.5, 1.4, 1.6], "n_images": 6, "n_spaces": 2,
+        "friedman_p": [0.03, 0.03, 1.0, 1.0, 0.2, 0.2],
+        "friedman_p_adjusted": [0.09, 0.09, 1.0, 1.0, 0.3, 0.3], "cd": 0.8,
+        "note": ""})  # fmt: skip
+    assert ranking_sentences(tests, "psnr") == [
+        "At every k swept, Friedman's test finds no evidence that the spaces' ranks by PSNR "
+        "differ (p adjusted over k ≥ 0.05 at each k).",
+        "At k = 2, p was below 0.05 before adjusting over the 3 k swept; the adjusted p "
+        "decides, so that is not evidence.",
+    ]

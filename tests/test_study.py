@@ -239,7 +239,10 @@ def test_a_p_below_alpha_at_one_k_of_five_is_no_claim_once_adjusted_over_k():
     sentences = ranking_sentences(tests, ERROR)
     assert sentences == [
         "At every k swept, Friedman's test finds no evidence that the spaces' ranks by mean "
-        "ΔE00 differ (p adjusted over k ≥ 0.05 at each k)."
+        "ΔE00 differ (p adjusted over k ≥ 0.05 at each k).",
+        # The raw p below 0.05 is not left beside "no evidence" unexplained.
+        "At k = 2, p was below 0.05 before adjusting over the 5 k swept; the adjusted p "
+        "decides, so that is not evidence.",
     ]
     # Alone, the same k is a test of its own: no adjustment, and the ranking is claimed.
     alone = rank_tests(runs_table({"RGB": rgb[:, :1], "Lab": lab[:, :1]}), metrics=[ERROR])

@@ -337,6 +337,12 @@ def ranking_sentences(
             f"At {k_phrase(plain, swept)}, Friedman's test finds no evidence that the spaces' "
             f"ranks by {label} differ ({detail})."
         )
+        lifted = [k for k in plain if by_k[k]["friedman_p"].iloc[0] < alpha]
+        if lifted:
+            sentences.append(
+                f"At {k_phrase(lifted, swept)}, p was below {alpha:g} before adjusting over the "
+                f"{n_tests} k swept; the adjusted p decides, so that is not evidence."
+            )
     for rows in by_k.values():
         if rows["friedman_p_adjusted"].iloc[0] < alpha:
             sentences.append(_best_sentence(rows, alpha, label, n_tests))
