@@ -23,7 +23,9 @@ def _requirement_names(requirements) -> dict[str, str]:
 def test_environment_yml_lists_the_same_dependencies_as_pyproject():
     project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
     environment = yaml.safe_load((REPO / "environment.yml").read_text())
-    conda = _requirement_names(d for d in environment["dependencies"] if isinstance(d, str))
+    listed = environment["dependencies"]
+    pip = [d for entry in listed if isinstance(entry, dict) for d in entry.get("pip", [])]
+    conda = _requirement_names([*(d for d in listed if isinstance(d, str) and d != "pip"), *pip])
     python = conda.pop("python")
     assert python == project["requires-python"]
     assert conda == _requirement_names(project["dependencies"])

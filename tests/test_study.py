@@ -29,6 +29,7 @@ from colourquant.study import (
 )
 from colourquant.study.findings import (
     interval_verdict,
+    judge_verdicts,
     k_phrase,
     number,
     p_phrase,
@@ -238,7 +239,10 @@ def test_a_p_below_alpha_at_one_k_of_five_is_no_claim_once_adjusted_over_k():
     sentences = ranking_sentences(tests, ERROR)
     assert sentences == [
         "At every k swept, Friedman's test finds no evidence that the spaces' ranks by mean "
-        "ΔE00 differ (p adjusted over k ≥ 0.05 at each k)."
+        "ΔE00 differ (p adjusted over k ≥ 0.05 at each k).",
+        # The raw p below 0.05 is not left beside "no evidence" unexplained.
+        "At k = 2, p was below 0.05 before adjusting over the 5 k swept; the adjusted p "
+        "decides, so that is not evidence.",
     ]
     # Alone, the same k is a test of its own: no adjustment, and the ranking is claimed.
     alone = rank_tests(runs_table({"RGB": rgb[:, :1], "Lab": lab[:, :1]}), metrics=[ERROR])
@@ -699,8 +703,10 @@ def test_headline_says_intervals_are_per_k_and_rough_with_few_images():
             for name, values in one_better_everywhere(n_images).items()
         }
         runs = runs_table(spaces, k_values)
+        tests = rank_tests(runs, metrics=[ERROR])
         tables = {
-            "rank_tests": rank_tests(runs, metrics=[ERROR]),
+            "rank_tests": tests,
+            "judge_verdicts": judge_verdicts(tests),
             "paired_differences": paired_differences(runs, reference="RGB", metrics=[ERROR]),
             "stop_differing_summary": stop_differing_summary(stop_differing(
                 differences_table({"a": [3.0, 0.8, 0.5, 0.4, 0.3]}), thresholds=["jnd"]
@@ -713,8 +719,12 @@ def test_headline_says_intervals_are_per_k_and_rough_with_few_images():
     )
     rough = "With 5 images the 95 % intervals are rough"
     few = headline(5, (2, 4, 8))
-    # Lab is better everywhere: the smallest and the largest k each get their ranking.
-    assert [s[:10] for s in few[:1]] == ["At k = 2, "] and any(
+    # Lab is better everywhere: the smallest and the largest k each get their verdicts.
+    assert few[:2] == [
+        "These findings rest on 5 images.",
+        "That is few: read them as a first look, not as proof.",
+    ]
+    assert any(s.startswith("At k = 2, ") for s in few) and any(
         s.startswith("At k = 8") for s in few
     )
     assert per_k in few and any(s.startswith(rough) for s in few)

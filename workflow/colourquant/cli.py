@@ -27,6 +27,7 @@ import time
 from pathlib import Path
 
 from . import __version__
+from .columns import formats
 from .config import ConfigError
 from .images import ImageError
 from .spaces import SPACES
@@ -43,19 +44,10 @@ DEFAULT_CONFIG = Path("config") / "config.yaml"
 USAGE_ERROR, IMAGE_ERROR = 2, 1
 
 # The image quality columns of `compare`'s table, and how they are printed.
-TABLE_FORMATS = {
-    "space": None,
-    "k": None,
-    "k_effective": None,
-    "inertia_normalised": "{:.4f}".format,
-    "mse_rgb": "{:.1f}".format,
-    "psnr": "{:.2f}".format,
-    "delta_e2000_mean": "{:.2f}".format,
-    "delta_e2000_p95": "{:.2f}".format,
-    "ssim": "{:.4f}".format,
-    "seed_delta_e2000": "{:.2f}".format,
-    "fit_seconds": "{:.2f}".format,
-}
+TABLE_FORMATS = formats(
+    ("space", "k", "k_effective", "inertia_normalised", "mse_rgb", "psnr", "delta_e2000_mean",
+     "delta_e2000_p95", "ssim", "seed_delta_e2000", "fit_seconds")
+)  # fmt: skip
 
 _MAIN_DESCRIPTION = """\
 Reduce photos to k colours by k-means in a colour space (RGB, Lab, OKLab,

@@ -8,7 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from .colours import DistinctColours, rebuild_image
+from .columns import SPREADS
 from .dither import dither_labels
+from .judges import flip_mean, luma_judges
 from .kmeans import inertia, nearest_centre, total_sum_of_squares
 from .metrics import colour_errors, palette_delta_e2000, srgb8_to_lab, structural_similarities
 from .spaces import ColourSpace, from_srgb8, get_space, to_srgb8
@@ -75,8 +77,10 @@ class RunResult:
     metrics : dict
         Full-image ``inertia`` and ``inertia_normalised`` in the fit space,
         ``k_effective``, ``n_centres_clipped``, the common-frame quality metrics
-        (see :func:`colourquant.metrics.colour_errors`), ``ssim`` and, given
-        a replicate fit, ``seed_delta_e2000`` and ``delta_e2000_mean_seed_change``.
+        (see :func:`colourquant.metrics.colour_errors`), ``ssim``, the judges
+        of :mod:`colourquant.judges` and, given a replicate fit,
+        ``seed_delta_e2000`` and each judge's spread
+        (:data:`colourquant.columns.SPREADS`).
     quantized : ndarray of uint8, shape (height, width, 3)
     pixel_labels : ndarray of unsigned int, shape (height, width)
         Row of `palette` for each pixel: the quantized image as indices.
@@ -205,10 +209,10 @@ def evaluate_runs(
         ``seed_delta_e2000``, the mean CIEDE2000 between the run's quantized
         image and a replicate's, averaged over the replicates (how much the
         image changes by chance alone, the yardstick for differences between
-        the images of two colour spaces), and ``delta_e2000_mean_seed_change``,
-        the largest change of the run's ``delta_e2000_mean`` over the
-        replicates (the yardstick for differences in that metric between
-        spaces).
+        the images of two colour spaces), and each judge's ``<judge>_seed_change``,
+        the largest change of the run's score over the replicates (the
+        yardstick for differences in that judge between spaces; ꟻLIP on the
+        first replicate only).
     all_labels : sequence of (ndarray or None), optional
         For each run, the centre of each distinct colour where it is not the
         nearest (see :func:`evaluate_centres`); None: the nearest.
@@ -235,9 +239,18 @@ def evaluate_runs(
         all_centres, labels, palettes, ssims, replicates, strict=True
     ):
         result = _run_result(reference, centres, run_labels, palette, clipped, ssim)
+        result.metrics.update(_judges(reference, result.quantized))
         if replicate:
             result.metrics.update(_seed_noise(reference, run_labels, palette, result, replicate))
         yield result
+
+
+def _judges(reference, quantized, *, flip: bool = True) -> dict[str, float]:
+    """The judges of :mod:`colourquant.judges` (ꟻLIP, the costly one, only if `flip`)."""
+    scores = luma_judges(reference.pixels, quantized)
+    if flip:
+        scores["flip_mean"] = flip_mean(reference.pixels, quantized)
+    return scores
 
 
 def _colour_errors(reference, palette, labels) -> dict[str, float]:
@@ -253,22 +266,35 @@ def _colour_errors(reference, palette, labels) -> dict[str, float]:
 
 
 def _seed_noise(reference, labels, palette, result, replicates) -> dict[str, float]:
-    """How the run's quantized image and its mean ΔE00 change over the replicates' centres."""
+    """How the run's quantized image and its judges' scores change over the replicates' centres.
+
+    ``seed_delta_e2000``: the mean over replicates of the mean ΔE00 between
+    the run's image and the replicate's; ``<judge>_seed_change``: the
+    largest change of each judge's score over the replicates. ꟻLIP, which
+    costs about 1.7 s per megapixel, is judged on the first replicate only.
+    """
     image = reference.image
-    image_changes, score_changes = [], []
-    for replicate in replicates:
+    image_changes = []
+    changes = {judge: [] for judge in SPREADS}
+    for number, replicate in enumerate(replicates):
         other_labels = nearest_centre(reference.points, replicate)
         other_palette, _ = to_srgb8(replicate, reference.space)
-        other_errors = _colour_errors(reference, other_palette, other_labels)
-        score_changes.append(
-            abs(other_errors["delta_e2000_mean"] - result.metrics["delta_e2000_mean"])
-        )
+        replacement = other_palette[other_labels]
+        quantized = np.take(replacement, image.index, axis=0).reshape(*image.shape, 3)
+        scores = {
+            **_colour_errors(reference, other_palette, other_labels),
+            "ssim": structural_similarities(reference.pixels, image.index, [replacement])[0],
+            **_judges(reference, quantized, flip=number == 0),
+        }
+        for judge, scored in changes.items():
+            if judge in scores:
+                scored.append(abs(scores[judge] - result.metrics[judge]))
         image_changes.append(
             palette_delta_e2000(labels, palette, other_labels, other_palette, weights=image.counts)
         )
     return {
         "seed_delta_e2000": float(np.mean(image_changes)),
-        "delta_e2000_mean_seed_change": float(max(score_changes)),
+        **{SPREADS[judge]: float(max(scored)) for judge, scored in changes.items() if scored},
     }
 
 

@@ -221,6 +221,7 @@ RUN_FILES = {
 # The tables of a study, by file name stem (results/<experiment>/study/<name>.csv).
 STUDY_TABLES = (
     "rank_tests",
+    "judge_verdicts",
     "paired_differences",
     "image_differences",
     "stop_differing",

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .colours import DistinctColours
+from .columns import RUN_COLUMNS
 from .config import ConfigError
 from .elbow import kneedle_elbow
 from .evaluate import (
@@ -45,46 +46,8 @@ __all__ = [
 ]
 
 # The columns of a run's metrics row, in order: results/<experiment>/metrics.csv and
-# per-run metrics.csv. A column that does not apply to a run (the seed noise
-# of a classic quantizer, or of a fit without fit.replicates) is absent from
-# its per-run file and empty in the metrics table. The README's metrics
-# table documents exactly these (tests/test_docs.py checks it).
-RUN_COLUMNS = (
-    # what was run
-    "image",
-    "space",
-    "method",
-    "k",
-    "mode",
-    "n_pixels",
-    "n_unique",
-    # the evaluation (colourquant.evaluate)
-    "k_effective",
-    "inertia",
-    "inertia_normalised",
-    "n_centres_clipped",
-    "mse_rgb",
-    "psnr",
-    "delta_e2000_mean",
-    "delta_e2000_p95",
-    "ssim",
-    "seed_delta_e2000",
-    "delta_e2000_mean_seed_change",
-    # the fit
-    "n_iter",
-    "n_init",
-    "restarts_on",
-    "n_fit_pixels",
-    "seed",
-    # the image file (colourquant.images)
-    "source_mode",
-    "alpha",
-    "n_frames",
-    "colour_profile",
-    # timing, the only column that differs between identical reruns
-    "fit_seconds",
-)
-
+# per-run metrics.csv, read off the registry (colourquant.columns). The README's
+# metrics table documents exactly these (tests/test_docs.py checks it).
 CURVE_COLUMNS = ("image", "space", "k", "k_effective", "inertia", "inertia_normalised", "is_elbow")
 
 _MODES = ("exact", "sample")

@@ -8,22 +8,18 @@ from importlib import metadata
 
 import pandas as pd
 
+from .columns import JUDGES, column
+
 __all__ = ["headline_table", "methods_table", "package_versions", "front_page_rst"]
 
+# The registry's (colourquant.columns): normalised inertia, every judge, and how
+# much mean ΔE00 changes with other seeds (with fit.replicates only).
 HEADLINE_METRICS = {
-    "inertia_normalised": "inertia (normalised)",
-    "delta_e2000_mean": "mean ΔE00",
-    "psnr": "PSNR / dB",
-    # With fit.replicates only.
-    "delta_e2000_mean_seed_change": "how much mean ΔE00 changes with other seeds",
+    name: column(name).label + (f" / {column(name).unit}" if column(name).unit else "")
+    for name in ("inertia_normalised", *JUDGES, "delta_e2000_mean_seed_change")
 }
-# Decimals shown on the front page: enough to tell spaces apart, no more.
-HEADLINE_FORMATS = {
-    "inertia_normalised": ".3f",
-    "delta_e2000_mean": ".2f",
-    "psnr": ".1f",
-    "delta_e2000_mean_seed_change": ".2f",
-}
+# Decimals shown on the front page: the registry's, enough to tell spaces apart.
+HEADLINE_FORMATS = {name: f".{column(name).decimals}f" for name in HEADLINE_METRICS}
 PACKAGES = [
     "colourquant",
     "snakemake",

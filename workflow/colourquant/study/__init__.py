@@ -21,8 +21,11 @@ space and k; k-means rows only are used) and the differences tables
 :mod:`~colourquant.study.sweep`
     all of it for one sweep, and the few sentences its report opens with.
 
-Every metric is compared in its own direction (:data:`METRICS`): lower is
-better for ΔE00, higher for PSNR and SSIM.
+Every judge (:data:`METRICS`, the registry's :data:`colourquant.columns.JUDGES`)
+is compared in its own direction: lower is better for ΔE00 and ꟻLIP, higher
+for PSNR, SSIM, MS-SSIM and VIFp. Each table has a ``metric`` column with a
+row per judge; :func:`judge_verdicts` says which space each judge prefers at
+each k and where the judges that favour neither space agree.
 """
 
 from ._tables import DEFAULT_SPREADS, METRICS, MIN_IMAGES, Metric
@@ -34,7 +37,16 @@ from .characteristics import (
     hue_entropy,
     image_characteristics,
 )
-from .findings import findings, interval_verdict, paired_sentence, ranking_sentences, stop_sentence
+from .findings import (
+    VERDICT_COLUMNS,
+    findings,
+    interval_verdict,
+    judge_verdicts,
+    paired_sentence,
+    ranking_sentences,
+    stop_sentence,
+    verdict_sentences,
+)
 from .friedman import (
     RANK_TEST_COLUMNS,
     adjust_over_k,
@@ -58,12 +70,17 @@ from .thresholds import (
     JND,
     THRESHOLDS,
     first_k_staying_below,
+    judge_stops,
     stop_differing,
     stop_differing_summary,
 )
 
 __all__ = [
     "STUDY_TABLES",
+    "VERDICT_COLUMNS",
+    "judge_stops",
+    "judge_verdicts",
+    "verdict_sentences",
     "adjust_over_k",
     "choose_reference",
     "findings_texts",

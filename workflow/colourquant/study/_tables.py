@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..columns import JUDGES, SPREADS, Column
+
 __all__ = [
     "Metric",
     "METRICS",
@@ -26,44 +28,20 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True)
-class Metric:
-    """A column of the runs table that the study compares spaces by.
+#: A column of the runs table that the study compares spaces by: a judge of
+#: the registry (:class:`colourquant.columns.Column`; ``name``, ``label``,
+#: ``lower_is_better``, ``decimals``, ``family``, ``favours``, ``spread``).
+Metric = Column
 
-    Attributes
-    ----------
-    name : str
-        The column (see ``colourquant.runs.RUN_COLUMNS``).
-    label : str
-        How a sentence names it.
-    lower_is_better : bool
-        ΔE00 is an error (lower is better); PSNR and SSIM are similarities.
-    decimals : int
-        Decimals shown in sentences: enough to tell spaces apart, no more.
-    """
-
-    name: str
-    label: str
-    lower_is_better: bool
-    decimals: int
-
-
-METRICS = {
-    metric.name: metric
-    for metric in (
-        Metric("delta_e2000_mean", "mean ΔE00", True, 2),
-        Metric("delta_e2000_p95", "95th-percentile ΔE00", True, 2),
-        Metric("psnr", "PSNR", False, 2),
-        Metric("ssim", "SSIM", False, 3),
-    )
-}
+#: The judges, by name: every metric the study compares spaces by
+#: (:data:`colourquant.columns.JUDGES`, the same mapping).
+METRICS = JUDGES
 
 #: The replicate spread of each metric: a column of the runs table holding,
-#: per run, how much the metric moves by chance alone. Only mean ΔE00 has one:
-#: ``delta_e2000_mean_seed_change``, its largest change over the
-#: ``fit.replicates`` refits with other seeds; a metric without one ties only
-#: on equal values.
-DEFAULT_SPREADS = {"delta_e2000_mean": "delta_e2000_mean_seed_change"}
+#: per run, how much the metric moves by chance alone (its largest change over
+#: the ``fit.replicates`` refits with other seeds); a metric without one ties
+#: only on equal values (:data:`colourquant.columns.SPREADS`, the same mapping).
+DEFAULT_SPREADS = SPREADS
 
 #: Fewer images than this and no test or interval is computed (NaN and a note).
 MIN_IMAGES = 3
@@ -154,7 +132,8 @@ def _spread_column(runs: pd.DataFrame, metric: str, spreads: Mapping[str, str]) 
     column = spreads.get(metric, "")
     if not column or column not in runs or runs[column].isna().all():
         return ""
-    spread = runs[column]
+    # Where the metric itself is undefined (a judge on a tiny image) so is its spread.
+    spread = runs.loc[runs[metric].notna(), column]
     if spread.isna().any():
         raise ValueError(
             f"{column} is measured for some runs and not others "

@@ -41,6 +41,10 @@ __all__ = [
     "paired_sentence",
     "ranking_sentences",
     "stop_sentence",
+    "threshold_phrase",
+    "VERDICT_COLUMNS",
+    "judge_verdicts",
+    "verdict_sentences",
     "findings",
 ]
 
@@ -59,6 +63,24 @@ NOT_REACHED_PHRASES = {
     "jnd": f"their images' mean ΔE00 is not below {JND:g} (just noticeable)",
     "seed": "their images' mean ΔE00 is not within the seed spread",
 }
+
+
+def threshold_phrase(threshold: str, reached: bool = True) -> str:
+    """How a sentence says that a pair meets (or, not `reached`, fails) a threshold.
+
+    A judge's threshold (:func:`~colourquant.study.judge_stops`) is named after it.
+
+    Examples
+    --------
+    >>> threshold_phrase("flip_mean"), threshold_phrase("flip_mean", reached=False)
+    ('their mean ꟻLIP scores stay within the seed spread', 'their mean ꟻLIP scores are not within the seed spread')
+    """  # noqa: E501
+    phrases = THRESHOLD_PHRASES if reached else NOT_REACHED_PHRASES
+    if threshold in phrases:
+        return phrases[threshold]
+    label = metric_of(threshold).label
+    verb = "stay" if reached else "are not"
+    return f"their {label} scores {verb} within the seed spread"
 
 
 def number(value: float, decimals: int) -> str:
@@ -315,6 +337,12 @@ def ranking_sentences(
             f"At {k_phrase(plain, swept)}, Friedman's test finds no evidence that the spaces' "
             f"ranks by {label} differ ({detail})."
         )
+        lifted = [k for k in plain if by_k[k]["friedman_p"].iloc[0] < alpha]
+        if lifted:
+            sentences.append(
+                f"At {k_phrase(lifted, swept)}, p was below {alpha:g} before adjusting over the "
+                f"{n_tests} k swept; the adjusted p decides, so that is not evidence."
+            )
     for rows in by_k.values():
         if rows["friedman_p_adjusted"].iloc[0] < alpha:
             sentences.append(_best_sentence(rows, alpha, label, n_tests))
@@ -334,11 +362,11 @@ def stop_sentence(row: pd.Series) -> str:
     RGB and Lab: their images' mean ΔE00 is not below 1 (just noticeable) at k = 64, the largest k swept, in any of the 4 images.
     """  # noqa: E501
     names = f"{row['space_a']} and {row['space_b']}"
-    pair = f"{names}: {THRESHOLD_PHRASES[row['threshold']]}"
+    pair = f"{names}: {threshold_phrase(row['threshold'])}"
     n, reached = int(row["n_images"]), int(row["n_reached"])
     largest = f"k = {int(row['k_max_swept'])}, the largest k swept"
     if reached == 0:
-        not_reached = NOT_REACHED_PHRASES[row["threshold"]]
+        not_reached = threshold_phrase(row["threshold"], reached=False)
         return f"{names}: {not_reached} at {largest}, {in_any_image(n)}."
     low, high = int(row["k_min"]), int(row["k_max"])
     where = (
@@ -348,6 +376,228 @@ def stop_sentence(row: pd.Series) -> str:
     )
     rest = f"; in the other {n - reached}, not even at {largest}" if reached < n else ""
     return f"{pair} {where} in {images_phrase(reached, of=n)}{rest}."
+
+
+#: The columns of :func:`judge_verdicts`.
+VERDICT_COLUMNS = (
+    "k",
+    "metric",
+    "family",
+    "favours",
+    "preferred",
+    "mean_rank",
+    "n_images",
+    "n_spaces",
+    "friedman_p",
+    "friedman_p_adjusted",
+    "evidence",
+    "answer",
+    "note",
+)
+
+
+def judge_verdicts(tests: pd.DataFrame, *, alpha: float = 0.05) -> pd.DataFrame:
+    """Which space each judge prefers at each k, with its evidence, and where the judges agree.
+
+    One decision rule: a judge *prefers* a space at k where Friedman's p,
+    adjusted over the k swept, is below `alpha` and that space alone has the
+    best mean rank. A raw p below `alpha` that the adjustment lifts to `alpha`
+    or more is not evidence; the note says so.
+
+    The *answer* at a k is the space that every judge favouring neither
+    space's objective (``favours == ""``: the luma and ꟻLIP judges) prefers;
+    where they do not all prefer the same space, or any has no evidence,
+    there is no answer (``""``). The judges that favour RGB's objective
+    (PSNR, SSIM over R, G, B) or Lab's (ΔE00) are reported, not counted.
+
+    Parameters
+    ----------
+    tests : DataFrame
+        Of :func:`~colourquant.study.rank_tests`.
+    alpha : float
+        As `tests` was made with.
+
+    Returns
+    -------
+    DataFrame
+        :data:`VERDICT_COLUMNS`, one row per k and judge (in
+        :data:`~colourquant.study.METRICS` order): the judge's ``family`` and
+        the space it ``favours`` by construction, the space it ``preferred``
+        (``""`` for none) with the best ``mean_rank``, the Friedman p before
+        and after adjusting, ``evidence`` (whether it prefers one), and the
+        k's ``answer`` (the same on each row of a k).
+
+    Examples
+    --------
+    >>> tests = pd.DataFrame({"k": 4, "metric": ["ssim_y"] * 2 + ["flip_mean"] * 2,
+    ...     "space": ["RGB", "Lab"] * 2, "mean_rank": [1.0, 2.0, 1.2, 1.8], "n_images": 6,
+    ...     "n_spaces": 2, "friedman_p": [0.01, 0.01, 0.04, 0.04],
+    ...     "friedman_p_adjusted": [0.01, 0.01, 0.09, 0.09], "note": ""})
+    >>> judge_verdicts(tests)[["metric", "preferred", "evidence", "answer"]].to_dict("list")
+    {'metric': ['ssim_y', 'flip_mean'], 'preferred': ['RGB', ''], 'evidence': [True, False], 'answer': ['', '']}
+    """  # noqa: E501
+    order = {name: i for i, name in enumerate(METRICS)}
+    rows = []
+    for k in sorted(tests["k"].unique()):
+        at_k = tests[tests["k"] == k]
+        judged = sorted(at_k["metric"].unique(), key=lambda name: order.get(name, len(order)))
+        for metric in judged:
+            of_judge = at_k[at_k["metric"] == metric]
+            rows.append(_verdict(int(k), metric_of(metric), of_judge, alpha))
+    verdicts = pd.DataFrame(rows, columns=[c for c in VERDICT_COLUMNS if c != "answer"])
+    answers = {k: _answer(at_k) for k, at_k in verdicts.groupby("k", sort=False)}
+    verdicts.insert(VERDICT_COLUMNS.index("answer"), "answer", verdicts["k"].map(answers))
+    return verdicts
+
+
+def _verdict(k: int, judge, rows: pd.DataFrame, alpha: float) -> dict:
+    """One judge's verdict at one k, from its rows of the rank tests."""
+    first = rows.iloc[0]
+    mean_ranks = rows["mean_rank"].to_numpy(dtype=float)
+    p, adjusted = float(first["friedman_p"]), float(first["friedman_p_adjusted"])
+    best = (
+        []
+        if np.isnan(mean_ranks).all()
+        else np.flatnonzero(np.isclose(mean_ranks, mean_ranks.min()))
+    )
+    evidence = bool(not np.isnan(adjusted) and adjusted < alpha and len(best) == 1)
+    if np.isnan(p):
+        note = first["note"] or "not tested"
+    elif not evidence and p < alpha and adjusted >= alpha:
+        note = f"p < {alpha:g} before adjusting over k, not after: the adjusted p decides"
+    elif adjusted < alpha and len(best) > 1:
+        note = "the ranks differ, but spaces share the best mean rank"
+    else:
+        note = ""
+    return {
+        "k": k,
+        "metric": judge.name,
+        "family": judge.family,
+        "favours": judge.favours,
+        "preferred": rows["space"].iloc[best[0]] if evidence else "",
+        "mean_rank": float(mean_ranks[best[0]]) if len(best) else np.nan,
+        "n_images": int(first["n_images"]),
+        "n_spaces": int(first["n_spaces"]),
+        "friedman_p": p,
+        "friedman_p_adjusted": adjusted,
+        "evidence": evidence,
+        "note": note,
+    }
+
+
+def _answer(at_k: pd.DataFrame) -> str:
+    """The space every neutral judge prefers at this k, or ``""``."""
+    neutral = at_k[at_k["favours"] == ""]
+    preferred = set(neutral["preferred"])
+    if len(neutral) and neutral["evidence"].all() and len(preferred) == 1:
+        return preferred.pop()
+    return ""
+
+
+def _judge_clause(row: pd.Series, n_tests: int) -> str:
+    """What one judge says at one k: ``by PSNR, RGB is closer`` and, if needed, why not."""
+    label = metric_of(row["metric"]).label
+    if np.isnan(row["friedman_p"]):
+        return f"{label} was not tested"
+    if row["favours"]:
+        label = f"{label}, which favours {row['favours']}"
+    if row["evidence"]:
+        return (
+            f"by {label}, {row['preferred']} is closer "
+            f"(adjusted {p_phrase(row['friedman_p_adjusted'])})"
+        )
+    if row["friedman_p"] < 0.05 <= row["friedman_p_adjusted"]:
+        raw = p_phrase(row["friedman_p"])
+        adjusted = p_phrase(row["friedman_p_adjusted"]).removeprefix("p = ")
+        return (
+            f"by {label}, no space is clearly closer ({raw}, but {adjusted} once "
+            f"adjusted over {n_tests} k; the adjusted p decides)"
+        )
+    return f"by {label}, no space is clearly closer"
+
+
+def _family_clauses(rows: pd.DataFrame, n_tests: int) -> list[str]:
+    """A clause per family where its judges say the same, else one per judge."""
+    clauses = []
+    for family, of_family in rows.groupby("family", sort=False):
+        same = of_family["evidence"].all() and of_family["preferred"].nunique() == 1
+        if len(of_family) > 1 and same:
+            labels = _join([metric_of(name).label for name in of_family["metric"]])
+            favours = set(of_family["favours"])
+            leaning = (
+                f", which favour {favours.pop()}" if len(favours) == 1 and "" not in favours else ""
+            )
+            largest = p_phrase(of_family["friedman_p_adjusted"].max()).replace("=", "≤")
+            clauses.append(
+                f"by {family} ({labels}{leaning}), {of_family['preferred'].iloc[0]} is closer "
+                f"(adjusted {largest})"
+            )
+        else:
+            clauses += [_judge_clause(row, n_tests) for _, row in of_family.iterrows()]
+    return clauses
+
+
+def verdict_sentences(
+    verdicts: pd.DataFrame, *, k_values: Sequence[int] | None = None
+) -> list[str]:
+    """Per k, what each judge prefers, and whether that gives the project an answer.
+
+    Two sentences per k: the judges' verdicts, grouped by family where a
+    family agrees, and the answer, stated only where the judges that favour
+    neither space's objective all prefer one space (:func:`judge_verdicts`);
+    a disagreement is said to be one.
+
+    Examples
+    --------
+    >>> verdicts = pd.DataFrame({"k": 4, "metric": ["delta_e2000_mean", "psnr", "flip_mean"],
+    ...     "family": ["colour difference", "pixel error", "perceptual flip"],
+    ...     "favours": ["Lab", "RGB", ""], "preferred": ["Lab", "RGB", ""], "mean_rank": 1.0,
+    ...     "n_images": 4, "n_spaces": 2, "friedman_p": [0.01, 0.01, 0.3],
+    ...     "friedman_p_adjusted": [0.02, 0.02, 0.3], "evidence": [True, True, False],
+    ...     "answer": "", "note": ""})
+    >>> for sentence in verdict_sentences(verdicts):
+    ...     print(sentence)
+    At k = 4, over 4 images: by mean ΔE00, which favours Lab, Lab is closer (adjusted p = 0.020); by PSNR, which favours RGB, RGB is closer (adjusted p = 0.020); by mean ꟻLIP, no space is clearly closer.
+    The judges that favour neither space (mean ꟻLIP) do not all pick one space, so we give no answer at k = 4.
+    """  # noqa: E501
+    n_tests = verdicts.loc[verdicts["friedman_p"].notna(), "k"].nunique()
+    if k_values is not None:
+        verdicts = verdicts[verdicts["k"].isin(list(k_values))]
+    sentences = []
+    for k, rows in verdicts.groupby("k", sort=True):
+        n = int(rows["n_images"].max())
+        if rows["friedman_p"].isna().all():
+            why = (
+                "with one colour space there is nothing to rank"
+                if rows["n_spaces"].max() < 2
+                else f"the Friedman test was skipped (it needs {MIN_IMAGES})"
+            )
+            sentences.append(
+                f"At k = {int(k)}, over {images_phrase(n)}, {why}: no judge picks a space, "
+                "and we give no answer."
+            )
+            continue
+        clauses = "; ".join(_family_clauses(rows, n_tests))
+        sentences.append(f"At k = {int(k)}, over {images_phrase(n)}: {clauses}.")
+        neutral = rows[rows["favours"] == ""]
+        answer = rows["answer"].iloc[0]
+        if neutral.empty:
+            sentences.append(
+                f"No judge here favours neither space, so we give no answer at k = {int(k)}."
+            )
+        elif answer:
+            labels = _join([metric_of(name).label for name in neutral["metric"]])
+            sentences.append(
+                f"The judges that favour neither space ({labels}) all pick {answer}, "
+                f"so {answer} is our answer at k = {int(k)}."
+            )
+        else:
+            labels = _join([metric_of(name).label for name in neutral["metric"]])
+            sentences.append(
+                f"The judges that favour neither space ({labels}) do not all pick one "
+                f"space, so we give no answer at k = {int(k)}."
+            )
+    return sentences
 
 
 def findings(

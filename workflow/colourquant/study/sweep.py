@@ -13,17 +13,20 @@ import pandas as pd
 
 from ..config import choose_reference
 from ..files import STUDY_TABLES
+from ._tables import METRICS
 from .characteristics import characteristic_correlations, characteristics_table
 from .findings import (
-    NOT_REACHED_PHRASES,
-    THRESHOLD_PHRASES,
     findings,
+    images_phrase,
     in_any_image,
+    judge_verdicts,
     stop_sentence,
+    threshold_phrase,
+    verdict_sentences,
 )
 from .friedman import rank_tests
 from .intervals import image_differences, paired_differences
-from .thresholds import stop_differing, stop_differing_summary
+from .thresholds import judge_stops, stop_differing, stop_differing_summary
 
 __all__ = [
     "STUDY_TABLES",
@@ -84,8 +87,11 @@ def study_tables(
         metric, to each image characteristic (Spearman).
     """
     runs = comparable_runs(runs)
-    per_image = image_differences(runs, reference=reference)
-    stops = stop_differing(differences, runs)
+    # Every judge the runs measured (a metrics table from before a judge was added lacks it).
+    metrics = [name for name in METRICS if name in runs and runs[name].notna().any()]
+    per_image = image_differences(runs, reference=reference, metrics=metrics)
+    stops = pd.concat([stop_differing(differences, runs), judge_stops(runs, metrics)],
+                      ignore_index=True)  # fmt: skip
     characteristics = characteristics_table(images)
     correlations = [
         characteristic_correlations(group.set_index("image")["difference"], characteristics).assign(
@@ -94,9 +100,13 @@ def study_tables(
         for (k, metric, space), group in per_image.groupby(["k", "metric", "space"], sort=False)
     ]
     columns = ["k", "metric", "space", "reference", "characteristic", "rho", "p_value", "n"]
+    tests = rank_tests(runs, metrics=metrics)
     return {
-        "rank_tests": rank_tests(runs),
-        "paired_differences": paired_differences(runs, reference=reference, seed=seed),
+        "rank_tests": tests,
+        "judge_verdicts": judge_verdicts(tests),
+        "paired_differences": paired_differences(
+            runs, reference=reference, metrics=metrics, seed=seed
+        ),
         "image_differences": per_image,
         "stop_differing": stops,
         "stop_differing_summary": stop_differing_summary(stops),
@@ -109,27 +119,53 @@ def study_tables(
     }
 
 
-def headline_findings(
-    tables: Mapping[str, pd.DataFrame], metric: str = "delta_e2000_mean"
-) -> list[str]:
-    """The sentences the report's front page opens with: the smallest and largest k.
+#: The thresholds the headline's "stop differing" sentences use: the images'
+#: mean ΔE00 to each other against the seed spread and the just-noticeable
+#: difference, and ꟻLIP, the judge that asks whether a viewer can tell.
+HEADLINE_THRESHOLDS = ("seed", "jnd", "flip_mean")
 
-    Rankings and the paired differences from the reference at the smallest and
-    the largest k swept, and from which k pairs of spaces stop differing. With
-    several k a sentence says the intervals are not adjusted over them, and
-    with fewer than 10 images a last one warns that the intervals are rough.
+
+def few_images_sentences(n_images: int) -> list[str]:
+    """How many images the findings rest on, and, under ten, that this is few.
+
+    Examples
+    --------
+    >>> few_images_sentences(4)
+    ['These findings rest on 4 images.', 'That is few: read them as a first look, not as proof.']
     """
-    tests = tables["rank_tests"]
+    sentences = [f"These findings rest on {images_phrase(n_images)}."]
+    if n_images < 10:
+        sentences.append("That is few: read them as a first look, not as proof.")
+    return sentences
+
+
+#: The decision rule of every finding, in one sentence.
+DECISION_RULE = (
+    "A judge picks a space only where Friedman's test, adjusted over the k swept, "
+    "gives p below 0.05; that adjusted p is the one rule for evidence."
+)
+
+
+def headline_findings(tables: Mapping[str, pd.DataFrame]) -> list[str]:
+    """The sentences the report's front page opens with.
+
+    How many images the findings rest on; what each judge prefers at the
+    smallest and the largest k and whether that is an answer
+    (:func:`~colourquant.study.verdict_sentences`); from which k pairs of
+    spaces stop differing by the images' seed spread, by the
+    just-noticeable ΔE00 and by ꟻLIP; the decision rule; and, with several
+    k and few images, that the intervals are per k and rough.
+    """
+    tests, verdicts = tables["rank_tests"], tables["judge_verdicts"]
     ks = sorted(tests["k"].unique()) if len(tests) else []
     chosen = sorted({ks[0], ks[-1]}) if ks else []
-    paired = tables["paired_differences"]
-    sentences = [
-        sentence
-        for k in chosen
-        for sentence in findings(tests, paired, None, metric=metric, k_values=[k])
-    ]
-    sentences += stop_summary_sentences(tables["stop_differing_summary"])
     n_images = int(tests["n_images"].max()) if len(tests) else 0
+    sentences = few_images_sentences(n_images) if n_images else []
+    sentences += verdict_sentences(verdicts, k_values=chosen)
+    summary = tables["stop_differing_summary"]
+    sentences += stop_summary_sentences(summary[summary["threshold"].isin(HEADLINE_THRESHOLDS)])
+    if ks:
+        sentences.append(DECISION_RULE)
     if len(ks) > 1 and n_images >= 3:
         sentences.append(
             f"Each interval is for its own k and, unlike Friedman's p, not adjusted over the "
@@ -147,13 +183,16 @@ def findings_texts(tables: Mapping[str, pd.DataFrame]) -> dict[str, str]:
     """The study's findings as the texts a sweep writes.
 
     ``findings``: :func:`headline_findings`, one sentence a line, for the
-    report's front page; ``all_findings``: :func:`~colourquant.study.findings`
-    at every k, one paragraph each.
+    report's front page; ``all_findings``: the judges' verdicts at every k,
+    then :func:`~colourquant.study.findings` of each judge at every k, then
+    every stop, one paragraph each.
     """
     headline = "\n".join(headline_findings(tables)) + "\n"
-    every = findings(
-        tables["rank_tests"], tables["paired_differences"], tables["stop_differing_summary"]
-    )
+    tests, paired = tables["rank_tests"], tables["paired_differences"]
+    every = verdict_sentences(tables["judge_verdicts"])
+    for metric in dict.fromkeys(tests["metric"]):
+        every += findings(tests, paired, None, metric=metric)
+    every += findings(stops=tables["stop_differing_summary"])
     return {"findings": headline, "all_findings": "\n\n".join(every) + "\n"}
 
 
@@ -167,7 +206,7 @@ def _pairs_overview(threshold: str, rows: pd.DataFrame, reached: pd.DataFrame) -
     most = reached[reached["n_reached"] == reached["n_reached"].max()]
     names = ", ".join(f"{a} and {b}" for a, b in zip(most["space_a"], most["space_b"],
                                                       strict=True))  # fmt: skip
-    whose = THRESHOLD_PHRASES[threshold].replace("their images'", "whose images'")
+    whose = threshold_phrase(threshold).replace("their ", "whose ", 1)
     count = "all" if len(reached) == len(rows) else str(len(reached))
     return (
         f"Pairs of spaces {whose} from some k up to k = {swept}, the largest swept: "
@@ -203,10 +242,10 @@ def stop_summary_sentences(summary: pd.DataFrame) -> list[str]:
         never = rows[rows["n_reached"] == 0]
         if len(never) == 0:
             continue
-        phrase = NOT_REACHED_PHRASES[threshold]
+        phrase = threshold_phrase(threshold, reached=False)
         swept, n = int(never["k_max_swept"].max()), int(never["n_images"].max())
         where = f"at k = {swept}, the largest k swept, {in_any_image(n)}"
-        if len(reached) == 0:
+        if len(reached) == 0 and len(never) > 1:
             sentences.append(f"All {len(never)} pairs of spaces: {phrase} {where}.")
         else:
             pairs = ", ".join(

@@ -15,16 +15,25 @@ does not count). Two thresholds:
 
 Where the difference still fails the threshold at the largest k swept, the
 threshold is *not reached*: ``k_from`` is NaN and ``reached`` False.
+
+Each judge of :data:`colourquant.study.METRICS` gives one more threshold,
+named after it (:func:`judge_stops`): two spaces stop differing *by a judge*
+from the smallest k from which their scores (each against the original) stay
+within the larger of their spreads, the tie rule of
+:mod:`colourquant.study.ranking`. By ``flip_mean`` this asks whether a viewer
+flipping between each image and the original would find one space's image
+closer than chance allows; it compares two distances to the original, not
+the two images with each other (``jnd`` and ``seed`` do that, in ΔE00).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from ._tables import kmeans_only
+from ._tables import DEFAULT_SPREADS, METRICS, kmeans_only
 
 __all__ = [
     "JND",
@@ -32,6 +41,7 @@ __all__ = [
     "first_k_staying_below",
     "stop_differing",
     "stop_differing_summary",
+    "judge_stops",
 ]
 
 #: Mean ΔE00 below which two images are taken not to differ noticeably.
@@ -172,6 +182,70 @@ def stop_differing(
                     "note": note,
                 }
             )
+    columns = ["image", "space_a", "space_b", "threshold", "k_from", "reached"]
+    return pd.DataFrame(rows, columns=[*columns, "k_max_swept", "note"])
+
+
+def judge_stops(
+    runs: pd.DataFrame,
+    metrics: Sequence[str] = tuple(METRICS),
+    spreads: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """Per image, pair of spaces and judge: the k from which their scores tie within the spread.
+
+    Parameters
+    ----------
+    runs : DataFrame
+        The runs table (k-means rows are used), with the `metrics` columns and,
+        where measured, their spread columns.
+    metrics : sequence of str
+        Judges (keys of :data:`colourquant.study.METRICS`); each is a threshold.
+    spreads : mapping of str to str, optional
+        Each judge's spread column (default :data:`colourquant.study.DEFAULT_SPREADS`).
+
+    Returns
+    -------
+    DataFrame
+        The columns of :func:`stop_differing`, ``threshold`` naming the judge.
+        Where the judge's spread was not measured, ``k_from`` is NaN and
+        ``note`` says so (equal scores alone would be no test).
+
+    Examples
+    --------
+    >>> runs = pd.DataFrame({"image": "a", "space": ["RGB", "Lab"] * 3, "k": [2, 2, 4, 4, 8, 8],
+    ...     "flip_mean": [0.30, 0.20, 0.15, 0.12, 0.08, 0.075],
+    ...     "flip_mean_seed_change": [0.01, 0.01, 0.01, 0.01, 0.01, 0.01]})
+    >>> judge_stops(runs, ["flip_mean"])[["space_a", "space_b", "threshold", "k_from"]]
+      space_a space_b  threshold  k_from
+    0     RGB     Lab  flip_mean     8.0
+    """
+    spreads = DEFAULT_SPREADS if spreads is None else spreads
+    runs = kmeans_only(runs, list(metrics))
+    spaces = list(dict.fromkeys(runs["space"]))
+    rows = []
+    for metric in metrics:
+        column = spreads.get(metric, "")
+        measured = bool(column) and column in runs and runs[column].notna().any()
+        for image, of_image in runs.groupby("image", sort=False):
+            values = of_image.pivot(index="k", columns="space", values=metric)
+            limits = of_image.pivot(index="k", columns="space", values=column) if measured else None
+            for i, space_a in enumerate(spaces):
+                for space_b in spaces[i + 1 :]:
+                    if space_a not in values or space_b not in values:
+                        continue
+                    k = values.index.to_numpy()
+                    note, k_from = "", np.nan
+                    if measured:
+                        gap = (values[space_a] - values[space_b]).abs().to_numpy(dtype=float)
+                        limit = np.fmax(limits[space_a], limits[space_b]).to_numpy(dtype=float)
+                        k_from = first_k_staying_below(k, gap, limit, inclusive=True)
+                    else:
+                        note = "seed spread not measured"
+                    rows.append(
+                        {"image": image, "space_a": space_a, "space_b": space_b,
+                         "threshold": metric, "k_from": k_from, "reached": not np.isnan(k_from),
+                         "k_max_swept": int(k.max()), "note": note}
+                    )  # fmt: skip
     columns = ["image", "space_a", "space_b", "threshold", "k_from", "reached"]
     return pd.DataFrame(rows, columns=[*columns, "k_max_swept", "note"])
 
