@@ -186,3 +186,18 @@ def serve_folder(folder: Path) -> Iterator[str]:
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):  # noqa: A002 - the base class's name
         pass
+
+
+def same_metrics(a: dict, b: dict) -> bool:
+    """Whether two metrics rows hold the same keys and values, NaN equal to NaN.
+
+    A judge is NaN on an image too small for its window (``vif_p`` under 33
+    pixels), and NaN never equals NaN.
+    """
+    import math
+
+    def same(x, y):
+        both_nan = isinstance(x, float) and isinstance(y, float) and math.isnan(x) and math.isnan(y)
+        return both_nan or x == y
+
+    return a.keys() == b.keys() and all(same(a[key], b[key]) for key in a)
