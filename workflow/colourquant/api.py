@@ -550,7 +550,7 @@ def check_method(method: str, space: str | None, k: int) -> tuple[Method, str | 
 
     Examples
     --------
-    >>> record, space = check_method("ward", "oklab", 8)
+    >>> record, space = check_method("ward", "OKLab", 8)
     >>> record.kind, space
     ('clusterer', 'OKLab')
     >>> check_method("median_cut", "Lab", 8)

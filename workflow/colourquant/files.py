@@ -129,7 +129,7 @@ def quantized_format(path: str | Path) -> str:
     >>> quantized_format("out.jpg")
     Traceback (most recent call last):
     ...
-    ValueError: 'out.jpg': .jpg would not keep the palette exactly; write .png, .gif or .webp (lossless)
+    ValueError: 'out.jpg': .jpg is lossy and would not keep the palette exactly; write .png, .gif or .webp (lossless)
     """  # noqa: E501
     suffix = Path(path).suffix.lower()
     if suffix not in QUANTIZED_FORMATS:
