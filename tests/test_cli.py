@@ -158,7 +158,8 @@ def test_a_bad_image_is_one_line_on_stderr_and_exit_1(tmp_path):
     "args, message",
     [
         (["quantize", "skimage:nothing"], "image 'nothing': scikit-image has no sample image"),
-        (["quantize", "."], "image '.': '.' is a directory, not an image file"),
+        # A folder is its image files: this checkout's root holds none.
+        (["quantize", str(REPO)], f"folder {str(REPO)!r} holds no image file"),
     ],
 )
 def test_other_bad_images_exit_1(args, message, capsys):
@@ -173,7 +174,13 @@ def test_other_bad_images_exit_1(args, message, capsys):
         (["quantize", "a.png", "-k", "0"], "argument -k/--colours: k must be at least 1, got 0"),
         (["quantize", "a.png", "-k", "two"], "argument -k/--colours: k must be an integer"),
         (["quantize", "a.png", "--space", "CMYK"], "argument -s/--space: invalid choice: 'CMYK'"),
-        (["quantize", "a.png", "-o", "a.jpg"], "argument -o/--output: 'a.jpg' must be a .png"),
+        (["quantize", "a.png", "-o", "a.jpg"],
+         "argument -o/--output: 'a.jpg': .jpg is lossy and would not keep the palette exactly"),
+        (["quantize", "a.png", "--suffix", ".tif"], "argument --suffix: '.tif': .tif would not"),
+        (["quantize", "a.png", "--method", "kmeans_pp"],
+         "argument -m/--method: invalid choice: 'kmeans_pp' (choose from 'kmeans', "),
+        (["quantize", "a.png", "--dither", "atkinson"],
+         "argument --dither: invalid choice: 'atkinson' (choose from 'none', 'floyd_steinberg'"),
         (["quantize", "a.png", "--seed", "-1"], "argument --seed: --seed must be at least 0"),
         (["quantize", "a.png", "--mode", "fast"], "argument --mode: invalid choice: 'fast'"),
         (["compare", "a.png", "-k"], "argument -k/--colours: expected at least one argument"),
