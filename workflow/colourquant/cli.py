@@ -903,6 +903,22 @@ def _run(args: list[str]) -> int:
     return subprocess.call(snakemake_command(args))
 
 
+def _joined_suffix(argv: list[str]) -> list[str]:
+    """``--suffix -q.png`` as ``--suffix=-q.png``: argparse reads a leading - as an option.
+
+    >>> _joined_suffix(["quantize", "a.png", "--suffix", "-q.png", "-k", "4"])
+    ['quantize', 'a.png', '--suffix=-q.png', '-k', '4']
+    """
+    joined, rest = [], iter(argv)
+    for arg in rest:
+        joined.append(arg)
+        if arg == "--suffix":
+            following = next(rest, None)
+            if following is not None:
+                joined[-1] = f"--suffix={following}"
+    return joined
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the ``colourquant`` command; return its exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
@@ -910,7 +926,7 @@ def main(argv: list[str] | None = None) -> int:
     if argv[:1] == ["run"] and argv[1:] not in (["-h"], ["--help"]):
         # Every option after `run` is Snakemake's.
         return _run(argv[1:])
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_joined_suffix(argv))
     if args.command == "quantize":
         try:
             return _quantize_command(args)
