@@ -744,3 +744,15 @@ def test_transparent_pixels_stay_transparent_unless_composited(transparent_png, 
     with Image.open(white) as composited:
         assert composited.convert("RGBA").getextrema()[3] == (255, 255)
         np.testing.assert_array_equal(np.asarray(composited.convert("RGB")), expected.quantized)
+
+
+def test_one_image_into_a_folder_named_with_a_trailing_separator(photo_jpg, tmp_path, capsys):
+    base = ["quantize", str(photo_jpg), "-k", "2", "-q", "--replicates", "0"]
+    assert cli.main([*base, "-o", f"{tmp_path / 'new'}{os.sep}", "-m", "octree"]) == 0
+    assert [path.name for path in (tmp_path / "new").iterdir()] == ["chelsea-octree-k2.png"]
+    assert cli.main([*base, "-o", str(tmp_path / "noext")]) == 2
+    assert capsys.readouterr().err == (
+        f"colourquant: --output '{tmp_path / 'noext'}' has no suffix: name a .png, .gif or .webp "
+        f"file, or an existing folder (or end it with {os.sep})\n"
+    )
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["new"]

@@ -177,8 +177,10 @@ def _image_output(text: str) -> Path | str:
 
     if text == STDOUT:
         return STDOUT
+    if text.endswith(os.sep):
+        return text  # a folder, as given: Path would drop the separator
     path = Path(text)
-    if path.suffix and not path.is_dir() and not text.endswith(os.sep):
+    if path.suffix and not path.is_dir():
         try:
             quantized_format(path)
         except ValueError as error:
@@ -594,19 +596,22 @@ def _image_outputs(args, images: list[str]) -> list[Path | str]:
     from .images import SAMPLE_PREFIX
 
     output, batch = args.output, len(images) > 1
+    named_folder = isinstance(output, str) and output != STDOUT
+    if named_folder:
+        output = Path(output)
     if batch and (output == STDOUT or args.palette):
         option = "--palette" if args.palette else "-o -"
         raise _Refused(f"{option} takes one image, not {len(images)}", USAGE_ERROR)
     folder = None
     if output is not None and output != STDOUT:
         text = str(output)
-        if batch and output.suffix and not output.is_dir():
+        if batch and output.suffix and not (output.is_dir() or named_folder):
             raise _Refused(
                 f"--output {text!r} is one file for {len(images)} images: give a folder "
                 "or --suffix",
                 USAGE_ERROR,
             )
-        if batch or output.is_dir() or args.raw_output.endswith(os.sep):
+        if batch or output.is_dir() or named_folder:
             folder = output
         elif not output.suffix:
             raise _Refused(
@@ -635,7 +640,6 @@ def _quantize_command(args) -> int:
     from .api import check_method
     from .runs import FitSettings
 
-    args.raw_output = str(args.output) if args.output is not None else ""
     try:
         # Usage first: the method and space, the fit settings.
         try:
