@@ -756,3 +756,51 @@ def test_one_image_into_a_folder_named_with_a_trailing_separator(photo_jpg, tmp_
         f"file, or an existing folder (or end it with {os.sep})\n"
     )
     assert sorted(path.name for path in tmp_path.iterdir()) == ["new"]
+
+
+def test_a_long_batch_draws_a_progress_bar_on_a_terminal_only(tmp_path):
+    import fcntl
+    import pty
+    import struct
+    import termios
+    import threading
+
+    for seed in range(4):
+        write_png(tmp_path / f"p{seed}.png", noisy_photo(seed=seed, height=6, width=8))
+    args = ["quantize", "p*.png", "-k", "2", "--replicates", "0", "-o", "out"]
+    env = {**os.environ, "PYTHONPATH": str(REPO / "workflow")}
+    # stderr on a pseudo-terminal 100 columns wide, as in a shell: the bar is drawn there.
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "colourquant.cli", *args],
+        stdout=subprocess.PIPE, stderr=follower, cwd=tmp_path, env=env,
+    )  # fmt: skip
+    os.close(follower)
+    chunks = []
+
+    def read():
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal closed with the process
+                return
+            if not chunk:
+                return
+            chunks.append(chunk)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    assert process.wait(timeout=300) == 0
+    reader.join(timeout=10)
+    os.close(leader)
+    terminal = b"".join(chunks).decode()
+    # The bar (redrawn at most every 0.1 s, cleared at the end) starts at 0/4.
+    assert "| 0/4 [00:00<?, ?image/s]" in terminal, terminal
+    for seed in range(4):
+        assert f"p{seed}: wrote out/p{seed}-Lab-k2.png: 2 colours" in terminal
+    # In a log (a pipe), the lines alone.
+    logged = run_cli(*args[:-1], "logged", cwd=tmp_path)
+    assert logged.returncode == 0
+    assert [line.split(":")[0] for line in logged.stderr.splitlines()] == ["p0", "p1", "p2", "p3"]
+    assert "/4 [" not in logged.stderr

@@ -498,6 +498,9 @@ def quantize(
         raise ValueError(
             f"unknown background {background!r}; valid: None (keep transparency), 'white'"
         )
+    if dither != "none":
+        # The replicates measure the undithered fit's seed noise, not reported for a dithered run.
+        settings = dataclasses.replace(settings, replicates=0)
     with _thread_limit(n_threads):
         loaded, name = read_image(image, name=name, max_memory=max_memory, verbose=verbose)
         prepared = _prepared(loaded)
