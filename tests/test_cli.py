@@ -804,3 +804,21 @@ def test_a_long_batch_draws_a_progress_bar_on_a_terminal_only(tmp_path):
     assert logged.returncode == 0
     assert [line.split(":")[0] for line in logged.stderr.splitlines()] == ["p0", "p1", "p2", "p3"]
     assert "/4 [" not in logged.stderr
+
+
+def test_metrics_into_a_folder_hold_a_json_row_per_image_written(three_images, tmp_path):
+    result = run_cli(
+        "quantize", "in", "-k", "2", "-q", "--replicates", "0", "-m", "wu", "-o", "out",
+        "--metrics", f"rows{os.sep}", cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 1
+    broken, summary = result.stderr.splitlines()
+    assert broken.startswith("colourquant: image 'broken': 'in/broken.png' ")
+    assert summary == "colourquant: 1 of 3 images failed"
+    assert sorted(path.name for path in (tmp_path / "rows").iterdir()) == [
+        "good1-wu-k2.json", "good2-wu-k2.json",
+    ]  # fmt: skip
+    for name in ("good1", "good2"):
+        row = json.loads((tmp_path / "rows" / f"{name}-wu-k2.json").read_text())
+        expected = quantize(tmp_path / "in" / f"{name}.png", 2, method="wu")
+        assert without_timing(row) == without_timing(expected.metrics)

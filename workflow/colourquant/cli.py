@@ -188,6 +188,11 @@ def _image_output(text: str) -> Path | str:
     return path
 
 
+def _metrics_path(text: str) -> Path | str:
+    """--metrics of quantize: a file, or a folder if it ends in a separator (kept as given)."""
+    return text if text.endswith(os.sep) else Path(text)
+
+
 def _suffix(text: str) -> str:
     """--suffix: what replaces an input's suffix, ending in a lossless format's."""
     from .files import quantized_format
@@ -219,9 +224,9 @@ _OUTPUTS = {
              "name each output IMAGE's stem + EXT, beside IMAGE unless -o names a folder"),
             (("--palette",), _png, "FILE.png",
              "also draw the palette, colours by pixel share (one image)"),
-            (("--metrics",), Path, "FILE",
+            (("--metrics",), _metrics_path, "FILE",
              "also measure it (else nothing is): JSON, or CSV if FILE ends in .csv; "
-             "several images: a CSV row each (JSON if .json)"),
+             "several images: a CSV row each (JSON if .json), or a folder of JSON files"),
         ],
     ),
     "compare": (
@@ -653,12 +658,25 @@ def _quantize_command(args) -> int:
         images = _expand_images(args.image)
         outputs = _image_outputs(args, images)
         batch = len(images) > 1
+        # A folder of metrics: a JSON file each, named after the image's output.
+        folder = isinstance(args.metrics, str) or (
+            batch and args.metrics is not None and args.metrics.is_dir()
+        )
+        args.metrics_files = (
+            [Path(args.metrics) / f"{Path(str(output)).stem}.json" for output in outputs]
+            if folder
+            else None
+        )
+        each = args.metrics_files or [None] * len(images)
         _check_outputs(
             images,
-            [("--output", path, image if batch else None)
-             for image, path in zip(images, outputs, strict=True)]
+            [(option, path, image if batch else None)
+             for image, output, metrics in zip(images, outputs, each, strict=True)
+             for option, path in (("--output", output), ("--metrics", metrics))
+             if path is not None]
             + [(option, path, None) for option, path in
-               (("--palette", args.palette), ("--metrics", args.metrics)) if path is not None],
+               (("--palette", args.palette), ("--metrics", args.metrics)) if path is not None
+               and not folder],
         )  # fmt: skip
     except _Refused as error:
         print(f"{PROG}: {error}", file=sys.stderr)
@@ -677,11 +695,8 @@ def _quantize_one_image(args, image: str, output) -> int:
     try:
         row = _quantize(args, image, name, output, state, batch=False)
         if args.metrics:
-            _write(
-                "--metrics",
-                args.metrics,
-                lambda to: _write_metrics(to, [row], one=True, named=args.metrics),
-            )
+            path = (args.metrics_files or [args.metrics])[0]
+            _write("--metrics", path, lambda to: _write_metrics(to, [row], one=True, named=path))
     except Exception as error:  # noqa: BLE001 - sorted into one line by _failure
         message, status = _failure(error, image, name, state["size"])
         print(f"{PROG}: {message}", file=sys.stderr)
@@ -698,17 +713,25 @@ def _quantize_batch(args, images: list[str], outputs: list) -> int:
         total=len(images), file=sys.stderr, unit="image", leave=False,
         disable=True if args.quiet or len(images) < PROGRESS_BAR_IMAGES else None,
     )  # fmt: skip
+    each = args.metrics_files or [None] * len(images)
     with bar:
-        for image, output in zip(images, outputs, strict=True):
+        for image, output, metrics in zip(images, outputs, each, strict=True):
             name, state = _image_name(image), {"size": None}
             try:
-                rows.append(_quantize(args, image, name, output, state, batch=True))
+                row = _quantize(args, image, name, output, state, batch=True)
+                if metrics is not None:
+                    _write(
+                        "--metrics",
+                        metrics,
+                        lambda to, row=row: _write_metrics(to, [row], one=True),
+                    )
+                rows.append(row)
             except Exception as error:  # noqa: BLE001 - sorted into one line by _failure
                 message, _ = _failure(error, image, name, state["size"])
                 tqdm.write(f"{PROG}: {message}", file=sys.stderr)
                 failed += 1
             bar.update()
-    if args.metrics and rows:
+    if args.metrics and rows and args.metrics_files is None:
         try:
             _write(
                 "--metrics",
