@@ -720,3 +720,15 @@ def test_the_estimator_runs_any_method_and_dithering_as_quantize_does(photo, oth
         labels = dither_labels(points, from_srgb8(estimator.palette_, space), dither)
     np.testing.assert_array_equal(estimator.predict(other_photo), labels)
     np.testing.assert_array_equal(estimator.transform(other_photo), estimator.palette_[labels])
+
+
+@pytest.mark.parametrize("dither", ["none", "ordered"])
+def test_any_method_without_metrics_reports_only_what_was_built(photo, dither):
+    measured = quantize(photo, 4, method="median_cut", dither=dither)
+    built = quantize(photo, 4, method="median_cut", dither=dither, metrics=False)
+    np.testing.assert_array_equal(built.quantized, measured.quantized)
+    assert "psnr" not in built.metrics and "inertia" not in built.metrics
+    assert {key: measured.metrics[key] for key in built.metrics if key != "fit_seconds"} == {
+        key: value for key, value in built.metrics.items() if key != "fit_seconds"
+    }
+    assert built.metrics["k_effective"] == 4 and built.metrics["method"] == "median_cut"

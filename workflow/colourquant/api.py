@@ -514,7 +514,7 @@ def quantize(
         if dither != "none":
             run = _dithered(run, prepared[0], space or "RGB", dither)
         if not metrics:
-            run = dataclasses.replace(run, row=_unmeasured(run.row))
+            run = dataclasses.replace(run, row=_unmeasured(run))
     transparent = loaded.transparent if background is None else None
     return Quantization._from_run(run, loaded.rgb, dither=dither, transparent=transparent)
 
@@ -523,12 +523,13 @@ def quantize(
 #: or composite them on white.
 BACKGROUNDS = (None, "white")
 
-# The quality columns of a metrics row: absent from a run that was not measured.
-_QUALITY_COLUMNS = frozenset(
-    {"inertia", "inertia_normalised", "mse_rgb", "psnr", "delta_e2000_mean", "delta_e2000_p95",
-     "ssim", "seed_delta_e2000", "delta_e2000_mean_seed_change"}
-)  # fmt: skip
-_SEED_NOISE_COLUMNS = ("seed_delta_e2000", "delta_e2000_mean_seed_change")
+# What an unmeasured run still reports of its evaluation (colourquant.evaluate.assign_runs).
+_UNMEASURED_COLUMNS = ("k_effective", "n_centres_clipped")
+
+
+def _is_seed_noise(column: str) -> bool:
+    """Whether a metrics column is seed noise (``seed_delta_e2000``, ``*_seed_change``)."""
+    return column == "seed_delta_e2000" or column.endswith("_seed_change")
 
 
 def check_method(method: str, space: str | None, k: int) -> tuple[Method, str | None]:
@@ -606,7 +607,7 @@ def _dithered(run: Run, distinct: DistinctColours, space: str, dither: str) -> R
     result = evaluate_dithered(make_reference(distinct, space), run.centres, dither)
     row = {}
     for column, value in run.row.items():
-        if column in _SEED_NOISE_COLUMNS:
+        if _is_seed_noise(column):
             continue
         row[column] = result.metrics.get(column, value)
         if column == "method":
@@ -614,9 +615,12 @@ def _dithered(run: Run, distinct: DistinctColours, space: str, dither: str) -> R
     return dataclasses.replace(run, result=result, row=row)
 
 
-def _unmeasured(row: dict) -> dict:
-    """A metrics row without its quality columns: what ``metrics=False`` returns."""
-    return {column: value for column, value in row.items() if column not in _QUALITY_COLUMNS}
+def _unmeasured(run: Run) -> dict:
+    """`run`'s row without the columns its evaluation measured: what ``metrics=False`` returns."""
+    measured = (set(run.result.metrics) - set(_UNMEASURED_COLUMNS)) | {
+        column for column in run.row if _is_seed_noise(column)
+    }
+    return {column: value for column, value in run.row.items() if column not in measured}
 
 
 def compare(
