@@ -707,6 +707,16 @@ def test_gif_and_webp_hold_the_quantized_image_exactly(photo_jpg, tmp_path, suff
         np.testing.assert_array_equal(np.asarray(written.convert("RGB")), expected.quantized)
 
 
+def test_a_gif_of_more_than_256_colours_is_refused_before_any_work(photo_jpg, tmp_path, capsys):
+    out = tmp_path / "q.gif"
+    assert cli.main(["quantize", str(photo_jpg), "-k", "300", "-m", "wu", "-o", str(out)]) == 2
+    assert capsys.readouterr().err == (
+        f"colourquant: --output '{out}': a GIF holds at most 256 colours, not k = 300; "
+        "write .png or .webp\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_lossy_output_is_refused_and_nothing_written(photo_jpg, tmp_path):
     result = run_cli("quantize", photo_jpg, "-o", "q.jpg", cwd=tmp_path)
     assert result.returncode == 2

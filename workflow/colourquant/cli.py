@@ -658,6 +658,13 @@ def _quantize_command(args) -> int:
         images = _expand_images(args.image)
         outputs = _image_outputs(args, images)
         batch = len(images) > 1
+        gifs = [path for path in outputs if str(path).lower().endswith(".gif")]
+        if gifs and args.colours > 256:
+            raise _Refused(
+                f"--output {str(gifs[0])!r}: a GIF holds at most 256 colours, not "
+                f"k = {args.colours}; write .png or .webp",
+                USAGE_ERROR,
+            )
         # A folder of metrics: a JSON file each, named after the image's output.
         folder = isinstance(args.metrics, str) or (
             batch and args.metrics is not None and args.metrics.is_dir()
