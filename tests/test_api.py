@@ -611,3 +611,129 @@ def test_a_url_is_downloaded_as_the_workflow_downloads_it(photo, tmp_path):
     assert "not an image" in str(page.value) and "\n" not in str(page.value)
     with pytest.raises(ImageError, match=re.escape("'ftp://example.org/a.png' is an ftp:// URL")):
         quantize("ftp://example.org/a.png", 4)
+
+
+# --- every method, dithering and transparency (issue #28) -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "method, space", [("median_cut", None), ("wu", None), ("kmeans_wu", "Lab"), ("ward", "HSV")]
+)
+def test_quantize_runs_any_method_as_method_runs_does(photo, method, space):
+    from colourquant.runs import method_runs
+
+    result = quantize(photo, 5, space, method=method, seed=2)
+    (run,) = method_runs(
+        distinct_colours(photo), method, [5], seed=2, name="image", metadata=METADATA,
+        space=space,
+    )  # fmt: skip
+    assert without_timing(result.metrics) == without_timing(run.row)
+    assert (result.method, result.space) == (method, space or "-")
+    np.testing.assert_array_equal(result.quantized, run.result.quantized)
+    np.testing.assert_array_equal(result.counts, np.bincount(run.result.pixel_labels.ravel()))
+
+
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (dict(method="median_cut", space="Lab"),
+         "method 'median_cut' is a classic quantizer: it works in 8-bit RGB and takes no colour "
+         "space, not 'Lab'"),
+        (dict(method="kmeans_pp"), "unknown method 'kmeans_pp'; valid names: kmeans, "
+         "minibatch_kmeans, bisecting_kmeans, gaussian_mixture, ward, kmeans_wu, median_cut, "
+         "octree, random_codebook, libimagequant, wu"),
+        (dict(method="octree", k=300), "octree builds at most 256 colours; got k = 300"),
+        (dict(dither="atkinson"), "unknown dithering 'atkinson'; valid: none, floyd_steinberg, "
+         "ordered"),
+        (dict(background="black"), "unknown background 'black'; valid: None (keep "
+         "transparency), 'white'"),
+    ],
+)  # fmt: skip
+def test_a_method_dithering_or_background_that_cannot_run_is_one_value_error(photo, call, message):
+    k = call.pop("k", 4)
+    with pytest.raises(ValueError) as raised:
+        quantize(photo, k, **call)
+    assert str(raised.value) == message
+
+
+@pytest.mark.parametrize("method, space", [("kmeans", "OKLab"), ("octree", None)])
+@pytest.mark.parametrize("dither", ["floyd_steinberg", "ordered"])
+def test_a_dithered_run_is_measured_on_the_dithered_image(photo, method, space, dither):
+    from colourquant.evaluate import evaluate_dithered, make_reference
+
+    plain = quantize(photo, 6, space, method=method, replicates=1)
+    dithered = quantize(photo, 6, space, method=method, replicates=1, dither=dither)
+    np.testing.assert_array_equal(dithered.palette, plain.palette)
+    assert (dithered.labels != plain.labels).any()
+    reference = make_reference(distinct_colours(photo), space or "RGB")
+    scored = evaluate_dithered(reference, plain.centres, dither)
+    np.testing.assert_array_equal(dithered.quantized, scored.quantized)
+    np.testing.assert_array_equal(dithered.labels, scored.pixel_labels)
+    columns = list(dithered.metrics)
+    assert columns[columns.index("method") + 1] == "dither"
+    assert dithered.metrics["dither"] == dither and "dither" not in plain.metrics
+    # The seed noise measures the undithered fit: not reported for a dithered one.
+    assert "seed_delta_e2000" not in dithered.metrics
+    for column, value in scored.metrics.items():
+        np.testing.assert_equal(dithered.metrics[column], value, err_msg=column)  # NaN == NaN
+    assert dithered.metrics["delta_e2000_mean"] != plain.metrics["delta_e2000_mean"]
+
+
+def test_fully_transparent_pixels_are_marked_unless_composited(photo):
+    rgba = np.dstack([photo, np.full(photo.shape[:2], 255, np.uint8)])
+    rgba[:4, :5, 3] = 0
+    rgba[-3:, -3:, 3] = 100
+    kept = quantize(rgba, 4, replicates=0)
+    np.testing.assert_array_equal(kept.transparent, rgba[..., 3] == 0)
+    white = quantize(rgba, 4, replicates=0, background="white")
+    assert white.transparent is None
+    # The fit and metrics see the image composited on white either way.
+    np.testing.assert_array_equal(kept.original, composite_on_white(rgba)[0])
+    assert without_timing(kept.metrics) == without_timing(white.metrics)
+    assert quantize(photo, 4, replicates=0).transparent is None
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        dict(method="median_cut"),
+        dict(method="gaussian_mixture", space="OKLab"),
+        dict(space="HSV", dither="floyd_steinberg"),
+        dict(method="wu", dither="ordered"),
+    ],
+)
+def test_the_estimator_runs_any_method_and_dithering_as_quantize_does(photo, other_photo, params):
+    from colourquant.dither import dither_labels
+
+    estimator = ColourQuantizer(n_colours=5, **params).fit(photo)
+    expected = quantize(photo, 5, **params, replicates=0)
+    np.testing.assert_array_equal(estimator.palette_, expected.palette)
+    np.testing.assert_array_equal(estimator.labels_, expected.labels)
+    assert estimator.space_ == expected.space
+    assert without_timing(estimator.metrics_) == without_timing(expected.metrics)
+    if params.get("method") != "gaussian_mixture":  # its fit keeps the likeliest component
+        np.testing.assert_array_equal(estimator.predict(photo), expected.labels)
+    # A new image takes the fitted palette by the same mapping, in the fit space.
+    space = "RGB" if expected.space == "-" else expected.space
+    height, width, _ = other_photo.shape
+    points = from_srgb8(other_photo.reshape(-1, 3), space).reshape(height, width, 3)
+    dither = params.get("dither", "none")
+    if dither == "none":  # the nearest fitted centre
+        squared = ((points[..., None, :] - estimator.cluster_centers_) ** 2).sum(axis=-1)
+        labels = np.argmin(squared, axis=-1)
+    else:  # dithered onto the palette shown, in the fit space
+        labels = dither_labels(points, from_srgb8(estimator.palette_, space), dither)
+    np.testing.assert_array_equal(estimator.predict(other_photo), labels)
+    np.testing.assert_array_equal(estimator.transform(other_photo), estimator.palette_[labels])
+
+
+@pytest.mark.parametrize("dither", ["none", "ordered"])
+def test_any_method_without_metrics_reports_only_what_was_built(photo, dither):
+    measured = quantize(photo, 4, method="median_cut", dither=dither)
+    built = quantize(photo, 4, method="median_cut", dither=dither, metrics=False)
+    np.testing.assert_array_equal(built.quantized, measured.quantized)
+    assert "psnr" not in built.metrics and "inertia" not in built.metrics
+    assert {key: measured.metrics[key] for key in built.metrics if key != "fit_seconds"} == {
+        key: value for key, value in built.metrics.items() if key != "fit_seconds"
+    }
+    assert built.metrics["k_effective"] == 4 and built.metrics["method"] == "median_cut"

@@ -159,7 +159,8 @@ def test_a_bad_image_is_one_line_on_stderr_and_exit_1(tmp_path):
     "args, message",
     [
         (["quantize", "skimage:nothing"], "image 'nothing': scikit-image has no sample image"),
-        (["quantize", "."], "image '.': '.' is a directory, not an image file"),
+        # A folder is its image files: this checkout's root holds none.
+        (["quantize", str(REPO)], f"folder {str(REPO)!r} holds no image file"),
     ],
 )
 def test_other_bad_images_exit_1(args, message, capsys):
@@ -174,7 +175,19 @@ def test_other_bad_images_exit_1(args, message, capsys):
         (["quantize", "a.png", "-k", "0"], "argument -k/--colours: k must be at least 1, got 0"),
         (["quantize", "a.png", "-k", "two"], "argument -k/--colours: k must be an integer"),
         (["quantize", "a.png", "--space", "CMYK"], "argument -s/--space: invalid choice: 'CMYK'"),
-        (["quantize", "a.png", "-o", "a.jpg"], "argument -o/--output: 'a.jpg' must be a .png"),
+        (
+            ["quantize", "a.png", "-o", "a.jpg"],
+            "argument -o/--output: 'a.jpg': .jpg is lossy and would not keep the palette exactly",
+        ),
+        (["quantize", "a.png", "--suffix", ".tif"], "argument --suffix: '.tif': .tif would not"),
+        (
+            ["quantize", "a.png", "--method", "kmeans_pp"],
+            "argument -m/--method: invalid choice: 'kmeans_pp' (choose from 'kmeans', ",
+        ),
+        (
+            ["quantize", "a.png", "--dither", "atkinson"],
+            "argument --dither: invalid choice: 'atkinson' (choose from 'none', 'floyd_steinberg'",
+        ),
         (["quantize", "a.png", "--seed", "-1"], "argument --seed: --seed must be at least 0"),
         (["quantize", "a.png", "--mode", "fast"], "argument --mode: invalid choice: 'fast'"),
         (["compare", "a.png", "-k"], "argument -k/--colours: expected at least one argument"),
@@ -493,3 +506,330 @@ def test_an_output_that_is_a_symlink_is_written_where_it_points(photo_jpg, tmp_p
     assert (tmp_path / "m.json").is_symlink()
     assert json.loads((tmp_path / "kept/m.json").read_text())["k"] == 2
     assert sorted(path.name for path in (tmp_path / "kept").iterdir()) == ["m.json"]
+
+
+# --- every method, dithering, batches, output formats, transparency (issue #28) ---------------
+
+
+def cli_row(path) -> dict:
+    """The one metrics row a command wrote as JSON."""
+    return json.loads(path.read_text())
+
+
+@pytest.mark.parametrize(
+    "args, method, space",
+    [
+        (["--method", "median_cut"], "median_cut", None),
+        (["-m", "ward", "--space", "oklab"], "ward", "OKLab"),
+        (["--space", "HSV"], "kmeans", "HSV"),
+    ],
+)
+def test_any_method_writes_the_workflows_image_and_metrics_row(
+    photo_jpg, tmp_path, capsys, args, method, space
+):
+    from colourquant.colours import distinct_colours
+    from colourquant.runs import FitSettings, kmeans_runs, method_runs
+
+    out, metrics = tmp_path / "q.png", tmp_path / "m.json"
+    argv = ["quantize", str(photo_jpg), "-k", "5", *args, "-o", out, "--metrics", metrics, "-q"]
+    assert cli.main([*map(str, argv), "--replicates", "0"]) == 0
+    loaded, _ = colourquant_read(photo_jpg)
+    metadata = {"source_mode": "RGB", "alpha": "none", "n_frames": "1", "colour_profile": "none"}
+    distinct = distinct_colours(loaded.rgb)
+    if method == "kmeans":
+        settings = FitSettings(replicates=0)
+        (run,) = kmeans_runs(distinct, space, [5], settings, name="chelsea", metadata=metadata)
+    else:
+        (run,) = method_runs(
+            distinct, method, [5], seed=0, name="chelsea", metadata=metadata, space=space
+        )
+    row = cli_row(metrics)
+    # The workflow's row for the same image, method, space and k (its job's function).
+    assert without_timing(row) == without_timing(
+        {key: cli._json_value(value) for key, value in run.row.items()}
+    )
+    assert row["method"] == method and row["space"] == (space or "-")
+    written = np.asarray(Image.open(out).convert("RGB"))
+    np.testing.assert_array_equal(written, run.result.quantized)
+
+
+def colourquant_read(path):
+    from colourquant import read_image
+
+    return read_image(path)
+
+
+def test_a_space_with_a_quantizer_is_refused_in_one_line(photo_jpg, tmp_path, capsys):
+    out = tmp_path / "q.png"
+    status = cli.main(["quantize", str(photo_jpg), "-m", "octree", "-s", "Lab", "-o", str(out)])
+    assert status == 2
+    assert capsys.readouterr().err == (
+        "colourquant: --space: method 'octree' is a classic quantizer: it works in 8-bit RGB "
+        "and takes no colour space, not 'Lab'\n"
+    )
+    assert not out.exists()
+
+
+def test_dithering_changes_the_image_and_its_metrics_measured_on_the_dithered_image(
+    photo_jpg, tmp_path
+):
+    from colourquant.colours import distinct_colours
+    from colourquant.evaluate import evaluate_dithered, make_reference
+
+    outputs = {}
+    for dither in ("none", "floyd_steinberg"):
+        out, metrics = tmp_path / f"{dither}.png", tmp_path / f"{dither}.json"
+        argv = ["quantize", photo_jpg, "-k", "6", "-s", "OKLab", "--dither", dither, "-o", out,
+                "--metrics", metrics, "-q", "--replicates", "0"]  # fmt: skip
+        assert cli.main(list(map(str, argv))) == 0
+        outputs[dither] = np.asarray(Image.open(out).convert("RGB")), cli_row(metrics)
+    (plain, plain_row), (dithered, dithered_row) = outputs["none"], outputs["floyd_steinberg"]
+    # The same palette, mixed: another image, with no colour outside the palette.
+    assert (plain != dithered).any(axis=2).mean() > 0.1
+    palette = {tuple(colour) for colour in plain.reshape(-1, 3)}
+    assert {tuple(colour) for colour in dithered.reshape(-1, 3)} <= palette
+    assert "dither" not in plain_row and dithered_row["dither"] == "floyd_steinberg"
+    assert dithered_row["delta_e2000_mean"] != plain_row["delta_e2000_mean"]
+    assert dithered_row["ssim"] != plain_row["ssim"]
+    # The metrics are evaluate_dithered's on the undithered fit's centres.
+    expected = quantize(photo_jpg, 6, "OKLab", replicates=0)
+    reference = make_reference(distinct_colours(expected.original), "OKLab")
+    scored = evaluate_dithered(reference, expected.centres, "floyd_steinberg")
+    np.testing.assert_array_equal(dithered, scored.quantized)
+    for column, value in scored.metrics.items():
+        assert dithered_row[column] == pytest.approx(value, rel=1e-12, nan_ok=True), column
+
+
+@pytest.fixture
+def three_images(tmp_path):
+    """good1.png, good2.png and broken.png (not an image) in tmp_path/in."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    write_png(folder / "good1.png", noisy_photo(seed=1, height=12, width=16))
+    write_png(folder / "good2.png", noisy_photo(seed=2, height=12, width=16))
+    (folder / "broken.png").write_bytes(b"\x89PNG\r\n\x1a\n but nothing after")
+    return folder
+
+
+def test_a_batch_with_a_broken_image_writes_the_others_and_exits_1(three_images, tmp_path):
+    result = run_cli(
+        "quantize", "in/good1.png", "in/broken.png", "in/good2.png", "-k", "3",
+        "--replicates", "0", "-o", "out", "--metrics", "rows.csv", cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 4, result.stderr
+    assert re.fullmatch(r"good1: wrote out/good1-Lab-k3.png: 3 colours, mean ΔE00 .*", lines[0])
+    assert lines[1].startswith("colourquant: image 'broken': 'in/broken.png' ")
+    assert re.fullmatch(r"good2: wrote out/good2-Lab-k3.png: 3 colours, mean ΔE00 .*", lines[2])
+    assert lines[3] == "colourquant: 1 of 3 images failed"
+    assert sorted(path.name for path in (tmp_path / "out").iterdir()) == [
+        "good1-Lab-k3.png",
+        "good2-Lab-k3.png",
+    ]
+    table = pd.read_csv(tmp_path / "rows.csv")
+    assert table["image"].tolist() == ["good1", "good2"]
+    for name in ("good1", "good2"):
+        expected = quantize(tmp_path / "in" / f"{name}.png", 3, replicates=0)
+        written = np.asarray(Image.open(tmp_path / "out" / f"{name}-Lab-k3.png").convert("RGB"))
+        np.testing.assert_array_equal(written, expected.quantized)
+        row = table.set_index("image").loc[name]
+        assert row["delta_e2000_mean"] == pytest.approx(expected.metrics["delta_e2000_mean"])
+
+
+def test_a_folder_and_a_glob_name_their_image_files_and_suffix_writes_beside_them(
+    three_images, tmp_path, capsys
+):
+    (three_images / "notes.txt").write_text("not an image")
+    (three_images / "broken.png").unlink()
+    assert cli.main(["quantize", str(three_images), "-k", "2", "-q", "--suffix", "-2.gif"]) == 0
+    assert sorted(path.name for path in three_images.iterdir()) == [
+        "good1-2.gif", "good1.png", "good2-2.gif", "good2.png", "notes.txt",
+    ]  # fmt: skip
+    pattern = str(three_images / "good*.png")
+    assert cli.main(["quantize", pattern, "-k", "2", "-q", "-o", str(tmp_path / "g")]) == 0
+    assert sorted(path.name for path in (tmp_path / "g").iterdir()) == [
+        "good1-Lab-k2.png", "good2-Lab-k2.png",
+    ]  # fmt: skip
+    assert cli.main(["quantize", str(tmp_path / "none*.png"), "-q"]) == 2
+    assert capsys.readouterr().err == (
+        f"colourquant: IMAGE '{tmp_path / 'none*.png'}' matches no file\n"
+    )
+
+
+def test_two_images_writing_one_output_is_a_clash_refused_before_any_work(tmp_path, capsys):
+    for folder in ("a", "b"):
+        (tmp_path / folder).mkdir()
+        write_png(tmp_path / folder / "x.png", noisy_photo(seed=5, height=6, width=8))
+    before = snapshot(tmp_path)
+    status = cli.main(
+        ["quantize", str(tmp_path / "a/x.png"), str(tmp_path / "b/x.png"), "-o", str(tmp_path)]
+    )
+    assert status == 2
+    out = tmp_path / "x-Lab-k16.png"
+    assert capsys.readouterr().err == (
+        f"colourquant: --output '{out}' of '{tmp_path / 'b/x.png'}' is also --output of "
+        f"'{tmp_path / 'a/x.png'}': give each output its own path; nothing was written\n"
+    )
+    assert snapshot(tmp_path) == before
+    # -o a file, -o - and --palette take one image only.
+    for args in (["-o", str(tmp_path / "one.png")], ["-o", "-"], ["--palette", "p.png"]):
+        argv = ["quantize", str(tmp_path / "a/x.png"), str(tmp_path / "b/x.png"), *args]
+        assert cli.main(argv) == 2
+        error = capsys.readouterr().err
+        assert error.count("\n") == 1 and ("one file for 2 images" in error or "takes one" in error)
+    assert snapshot(tmp_path) == before
+
+
+def test_standard_output_holds_the_same_bytes_as_the_file(photo_jpg, tmp_path):
+    args = ["quantize", photo_jpg, "-k", "7", "--replicates", "0", "--dither", "ordered"]
+    piped = subprocess.run(
+        [sys.executable, "-m", "colourquant.cli", *map(str, args), "-o", "-"],
+        capture_output=True, cwd=tmp_path, timeout=300,
+        env={**os.environ, "PYTHONPATH": str(REPO / "workflow")},
+    )  # fmt: skip
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stderr.decode().splitlines()[-1].startswith("wrote standard output: 7 colours")
+    written = run_cli(*args, "-o", "q.png", cwd=tmp_path)
+    assert written.returncode == 0, written.stderr
+    assert piped.stdout == (tmp_path / "q.png").read_bytes()
+    assert piped.stdout.startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("suffix, mode", [(".gif", "P"), (".webp", "RGB")])
+def test_gif_and_webp_hold_the_quantized_image_exactly(photo_jpg, tmp_path, suffix, mode):
+    out = tmp_path / f"q{suffix}"
+    argv = ["quantize", str(photo_jpg), "-k", "12", "-q", "--replicates", "0", "-o", str(out)]
+    assert cli.main(argv) == 0
+    expected = quantize(photo_jpg, 12, replicates=0, metrics=False)
+    with Image.open(out) as written:
+        assert written.format == suffix[1:].upper().replace("WEBP", "WEBP") and written.mode == mode
+        np.testing.assert_array_equal(np.asarray(written.convert("RGB")), expected.quantized)
+
+
+def test_a_gif_of_more_than_256_colours_is_refused_before_any_work(photo_jpg, tmp_path, capsys):
+    out = tmp_path / "q.gif"
+    assert cli.main(["quantize", str(photo_jpg), "-k", "300", "-m", "wu", "-o", str(out)]) == 2
+    assert capsys.readouterr().err == (
+        f"colourquant: --output '{out}': a GIF holds at most 256 colours, not k = 300; "
+        "write .png or .webp\n"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_lossy_output_is_refused_and_nothing_written(photo_jpg, tmp_path):
+    result = run_cli("quantize", photo_jpg, "-o", "q.jpg", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (
+        "colourquant quantize: error: argument -o/--output: 'q.jpg': .jpg is lossy and would "
+        "not keep the palette exactly; write .png, .gif or .webp (lossless)"
+    )
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.fixture
+def transparent_png(tmp_path):
+    """An RGBA photo: a fully transparent corner and a half-transparent one."""
+    rgba = np.dstack([noisy_photo(seed=6, height=16, width=20), np.full((16, 20), 255, np.uint8)])
+    rgba[:5, :6, 3] = 0
+    rgba[10:, 14:, 3] = 128
+    return write_png(tmp_path / "logo.png", rgba), rgba
+
+
+@pytest.mark.parametrize("suffix", [".png", ".gif", ".webp"])
+def test_transparent_pixels_stay_transparent_unless_composited(transparent_png, tmp_path, suffix):
+    path, rgba = transparent_png
+    kept, white = tmp_path / f"kept{suffix}", tmp_path / f"white{suffix}"
+    base = ["quantize", str(path), "-k", "6", "-q", "--replicates", "0"]
+    assert cli.main([*base, "-o", str(kept)]) == 0
+    assert cli.main([*base, "-o", str(white), "--background", "white"]) == 0
+    expected = quantize(path, 6, replicates=0, metrics=False)
+    clear = rgba[..., 3] == 0
+    np.testing.assert_array_equal(expected.transparent, clear)
+    written = np.asarray(Image.open(kept).convert("RGBA"))
+    # Fully transparent pixels are transparent; every other pixel is opaque and
+    # holds its palette colour (half-transparent ones as composited on white).
+    np.testing.assert_array_equal(written[..., 3], np.where(clear, 0, 255))
+    np.testing.assert_array_equal(written[~clear][:, :3], expected.quantized[~clear])
+    with Image.open(white) as composited:
+        assert composited.convert("RGBA").getextrema()[3] == (255, 255)
+        np.testing.assert_array_equal(np.asarray(composited.convert("RGB")), expected.quantized)
+
+
+def test_one_image_into_a_folder_named_with_a_trailing_separator(photo_jpg, tmp_path, capsys):
+    base = ["quantize", str(photo_jpg), "-k", "2", "-q", "--replicates", "0"]
+    assert cli.main([*base, "-o", f"{tmp_path / 'new'}{os.sep}", "-m", "octree"]) == 0
+    assert [path.name for path in (tmp_path / "new").iterdir()] == ["chelsea-octree-k2.png"]
+    assert cli.main([*base, "-o", str(tmp_path / "noext")]) == 2
+    assert capsys.readouterr().err == (
+        f"colourquant: --output '{tmp_path / 'noext'}' has no suffix: name a .png, .gif or .webp "
+        f"file, or an existing folder (or end it with {os.sep})\n"
+    )
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["new"]
+
+
+def test_a_long_batch_draws_a_progress_bar_on_a_terminal_only(tmp_path):
+    import fcntl
+    import pty
+    import struct
+    import termios
+    import threading
+
+    for seed in range(4):
+        write_png(tmp_path / f"p{seed}.png", noisy_photo(seed=seed, height=6, width=8))
+    args = ["quantize", "p*.png", "-k", "2", "--replicates", "0", "-o", "out"]
+    env = {**os.environ, "PYTHONPATH": str(REPO / "workflow")}
+    # stderr on a pseudo-terminal 100 columns wide, as in a shell: the bar is drawn there.
+    leader, follower = pty.openpty()
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "colourquant.cli", *args],
+        stdout=subprocess.PIPE, stderr=follower, cwd=tmp_path, env=env,
+    )  # fmt: skip
+    os.close(follower)
+    chunks = []
+
+    def read():
+        while True:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal closed with the process
+                return
+            if not chunk:
+                return
+            chunks.append(chunk)
+
+    reader = threading.Thread(target=read)
+    reader.start()
+    assert process.wait(timeout=300) == 0
+    reader.join(timeout=10)
+    os.close(leader)
+    terminal = b"".join(chunks).decode()
+    # The bar (redrawn at most every 0.1 s, cleared at the end) starts at 0/4.
+    assert "| 0/4 [00:00<?, ?image/s]" in terminal, terminal
+    for seed in range(4):
+        assert f"p{seed}: wrote out/p{seed}-Lab-k2.png: 2 colours" in terminal
+    # In a log (a pipe), the lines alone.
+    logged = run_cli(*args[:-1], "logged", cwd=tmp_path)
+    assert logged.returncode == 0
+    assert [line.split(":")[0] for line in logged.stderr.splitlines()] == ["p0", "p1", "p2", "p3"]
+    assert "/4 [" not in logged.stderr
+
+
+def test_metrics_into_a_folder_hold_a_json_row_per_image_written(three_images, tmp_path):
+    result = run_cli(
+        "quantize", "in", "-k", "2", "-q", "--replicates", "0", "-m", "wu", "-o", "out",
+        "--metrics", f"rows{os.sep}", cwd=tmp_path,
+    )  # fmt: skip
+    assert result.returncode == 1
+    broken, summary = result.stderr.splitlines()
+    assert broken.startswith("colourquant: image 'broken': 'in/broken.png' ")
+    assert summary == "colourquant: 1 of 3 images failed"
+    assert sorted(path.name for path in (tmp_path / "rows").iterdir()) == [
+        "good1-wu-k2.json", "good2-wu-k2.json",
+    ]  # fmt: skip
+    for name in ("good1", "good2"):
+        row = json.loads((tmp_path / "rows" / f"{name}-wu-k2.json").read_text())
+        expected = quantize(tmp_path / "in" / f"{name}.png", 2, method="wu")
+        assert without_timing(row) == without_timing(expected.metrics)

@@ -18,6 +18,7 @@ conventions, to quantize new images with a fitted palette.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import sys
 import tempfile
@@ -31,7 +32,9 @@ import numpy as np
 import pandas as pd
 
 from .colours import DistinctColours, distinct_colours
+from .dither import DITHERS
 from .downloads import check_source_scheme, download_image
+from .evaluate import evaluate_dithered, make_reference
 from .images import (
     OPAQUE,
     SAMPLE_PREFIX,
@@ -40,12 +43,14 @@ from .images import (
     composite_on_white,
     load_image,
     sample_image,
+    transparent_pixels,
 )
 from .memory import check_memory, declared_size
-from .runs import RUN_COLUMNS, FitSettings, Run, kmeans_runs
+from .methods import Method, check_methods, get_method
+from .runs import RUN_COLUMNS, FitSettings, Run, kmeans_runs, method_runs
 from .spaces import get_space
 
-__all__ = ["Quantization", "quantize", "compare", "read_image"]
+__all__ = ["Quantization", "quantize", "compare", "read_image", "check_method", "check_dither"]
 
 # The name of an image given as an array, in the metrics' `image` column.
 ARRAY_NAME = "image"
@@ -204,7 +209,9 @@ def _array_image(image, name: str) -> LoadedImage:
         refuse(f"expected uint8, integer or float pixels, got {pixels.dtype}")
     if pixels.shape[2] == 4:
         rgb, alpha = composite_on_white(pixels)
-        return LoadedImage(rgb=rgb, source_mode="RGBA", alpha=alpha)
+        return LoadedImage(
+            rgb=rgb, source_mode="RGBA", alpha=alpha, transparent=transparent_pixels(pixels)
+        )
     return LoadedImage(rgb=np.ascontiguousarray(pixels), source_mode="RGB", alpha=OPAQUE)
 
 
@@ -221,20 +228,21 @@ def _prepared(loaded: LoadedImage) -> tuple[DistinctColours, dict[str, str]]:
 
 @dataclass(frozen=True, eq=False, repr=False)
 class Quantization:
-    """An image reduced to k colours by k-means in one colour space.
+    """An image reduced to k colours by one method (k-means by default).
 
     Attributes
     ----------
     name : str
         The image's name (the ``image`` column of `metrics`).
     space : str
-        The colour space of the fit.
+        The colour space of the fit; ``-`` for a classic quantizer, which
+        works in 8-bit RGB.
     k : int
         The number of colours asked for.
     original : ndarray of uint8, shape (height, width, 3)
         The image as it was quantized (8-bit sRGB, alpha composited on white).
     quantized : ndarray of uint8, shape (height, width, 3)
-        Each pixel replaced by its palette colour.
+        Each pixel replaced by its palette colour (dithered, with `dither`).
     labels : ndarray of unsigned int, shape (height, width)
         Row of `palette` for each pixel.
     palette : ndarray of uint8, shape (k_effective, 3)
@@ -246,9 +254,19 @@ class Quantization:
         Pixels of each palette colour.
     metrics : dict
         The run's metrics row, as the workflow writes it: the columns of
-        :data:`colourquant.runs.RUN_COLUMNS` that apply, in that order. With
+        :data:`colourquant.runs.RUN_COLUMNS` that apply, in that order (a
+        dithered run adds ``dither`` after ``method``). With
         ``quantize(..., metrics=False)`` only what was fitted: no quality
         columns (inertia, PSNR, ΔE00, SSIM...) were computed.
+    method : str
+        The method of :data:`colourquant.methods.METHODS` that built the palette.
+    dither : str
+        How pixels were mapped to the palette (:data:`colourquant.dither.DITHERS`).
+    transparent : ndarray of bool, shape (height, width), or None
+        The fully transparent pixels of the input, kept transparent when the
+        image is written (:func:`colourquant.files.write_quantized`); None if
+        there are none or they were composited on white. They are measured,
+        like every pixel, as composited on white.
     """
 
     name: str
@@ -261,9 +279,12 @@ class Quantization:
     centres: np.ndarray
     counts: np.ndarray
     metrics: dict
+    method: str = "kmeans"
+    dither: str = "none"
+    transparent: np.ndarray | None = None
 
     @classmethod
-    def _from_run(cls, run: Run, original: np.ndarray) -> Quantization:
+    def _from_run(cls, run: Run, original: np.ndarray, **extra) -> Quantization:
         result = run.result
         counts = np.bincount(result.pixel_labels.ravel(), minlength=len(result.palette))
         return cls(
@@ -277,13 +298,17 @@ class Quantization:
             centres=run.centres,
             counts=counts.astype(np.int64),
             metrics=dict(run.row),
+            method=run.row["method"],
+            **extra,
         )
 
     def __repr__(self) -> str:
         height, width = self.labels.shape
         score = self.metrics.get("delta_e2000_mean")
+        how = "" if self.method == "kmeans" else f"method={self.method!r}, "
+        how += "" if self.dither == "none" else f"dither={self.dither!r}, "
         return (
-            f"Quantization(name={self.name!r}, space={self.space!r}, k={self.k}, "
+            f"Quantization(name={self.name!r}, {how}space={self.space!r}, k={self.k}, "
             f"k_effective={len(self.palette)}, shape=({height}, {width})"
             + ("" if score is None else f", delta_e2000_mean={score:.3g}")
             + ")"
@@ -300,12 +325,14 @@ def _space_runs(
     verbose: bool = False,
     score: bool = True,
     n_threads: int = 1,
+    prepared: tuple[DistinctColours, dict[str, str]] | None = None,
 ) -> Iterator[Run]:
     """The runs of :func:`colourquant.runs.kmeans_runs`, space after space, with progress.
 
-    `spaces` are names of :data:`colourquant.spaces.SPACES`, as they are spelled there.
+    `spaces` are names of :data:`colourquant.spaces.SPACES`, as they are spelled there;
+    `prepared` is ``_prepared(loaded)`` if the caller has it already.
     """
-    distinct, metadata = _prepared(loaded)
+    distinct, metadata = prepared or _prepared(loaded)
     for space in spaces:
         if verbose:
             print(
@@ -349,8 +376,11 @@ def _thread_limit(n_threads: int):
 def quantize(
     image,
     k: int,
-    space: str = "Lab",
+    space: str | None = None,
     *,
+    method: str = "kmeans",
+    dither: str = "none",
+    background: str | None = None,
     mode: str = "exact",
     seed: int = 0,
     name: str | None = None,
@@ -360,7 +390,7 @@ def quantize(
     max_memory: int | None = None,
     **fit,
 ) -> Quantization:
-    """Reduce an image to `k` colours by k-means in `space`, as the workflow does.
+    """Reduce an image to `k` colours by `method` (k-means) in `space`, as the workflow does.
 
     Parameters
     ----------
@@ -369,9 +399,28 @@ def quantize(
         :func:`read_image`.
     k : int
         Number of colours, at least 1.
-    space : str
+    space : str, optional
         A colour space of :data:`colourquant.spaces.SPACES`, e.g. ``"RGB"``,
-        ``"Lab"``, ``"OKLab"``, ``"HSV"``.
+        ``"Lab"``, ``"OKLab"``, ``"HSV"``: ``"Lab"`` if not given. A classic
+        quantizer has none (it works in 8-bit RGB): giving one is an error.
+    method : str
+        Any method of :data:`colourquant.methods.METHODS`: ``kmeans``, a
+        clusterer (``ward``, ``gaussian_mixture``...) in `space`, or a
+        classic quantizer (``median_cut``, ``octree``, ``wu``...). Its
+        metrics row is the workflow's (:func:`colourquant.runs.method_runs`);
+        a method other than k-means is always measured.
+    dither : {"none", "floyd_steinberg", "ordered"}
+        Map the pixels to the fitted palette by dithering, in the run's own
+        colour space (RGB for a quantizer): :func:`colourquant.dither.dither_labels`.
+        The metrics are those of the dithered image
+        (:func:`colourquant.evaluate.evaluate_dithered`), without the seed
+        noise columns (which measure the undithered fit).
+    background : {None, "white"}
+        None keeps fully transparent pixels transparent
+        (:attr:`Quantization.transparent`) when the image is written;
+        ``"white"`` composites them on white as well. Partly transparent
+        pixels are composited on white either way, and the fit and metrics
+        always see the image composited on white, as the workflow does.
     mode : {"exact", "sample"}
         ``exact`` minimises the objective over every pixel; ``sample`` fits a
         seeded 5 % pixel sample, as the teaching notebook does.
@@ -412,7 +461,9 @@ def quantize(
     colourquant.config.ConfigError
         For an unknown fit setting or a value out of range.
     ValueError
-        For an unknown colour space, a k below 1 or `n_threads` below 1.
+        For an unknown colour space, method, dithering or background (naming
+        the valid ones), a space given to a quantizer, a k below 1 or beyond
+        the method's largest, or `n_threads` below 1.
 
     Examples
     --------
@@ -441,14 +492,135 @@ def quantize(
     colourquant.config.ConfigError: unknown key 'fit.n_inits'; known: mode, sample_fraction, ...
     """
     settings = FitSettings.from_config({"mode": mode, "seed": seed, **fit})
-    space = get_space(space).name
+    record, space = check_method(method, space, k)
+    check_dither(dither)
+    if background not in BACKGROUNDS:
+        raise ValueError(
+            f"unknown background {background!r}; valid: None (keep transparency), 'white'"
+        )
+    if dither != "none":
+        # The replicates measure the undithered fit's seed noise, not reported for a dithered run.
+        settings = dataclasses.replace(settings, replicates=0)
     with _thread_limit(n_threads):
         loaded, name = read_image(image, name=name, max_memory=max_memory, verbose=verbose)
-        (run,) = _space_runs(
-            loaded, name, [k], [space], settings, verbose=verbose, score=metrics,
-            n_threads=n_threads,
-        )  # fmt: skip
-    return Quantization._from_run(run, loaded.rgb)
+        prepared = _prepared(loaded)
+        if record.kind == "kmeans":
+            (run,) = _space_runs(
+                loaded, name, [k], [space], settings, verbose=verbose, score=metrics,
+                n_threads=n_threads, prepared=prepared,
+            )  # fmt: skip
+        else:
+            run = _method_run(prepared, name, record.name, k, space, settings, verbose, n_threads)
+        if dither != "none":
+            run = _dithered(run, prepared[0], space or "RGB", dither)
+        if not metrics:
+            run = dataclasses.replace(run, row=_unmeasured(run))
+    transparent = loaded.transparent if background is None else None
+    return Quantization._from_run(run, loaded.rgb, dither=dither, transparent=transparent)
+
+
+#: What :func:`quantize` can do with fully transparent pixels: keep them (None)
+#: or composite them on white.
+BACKGROUNDS = (None, "white")
+
+# What an unmeasured run still reports of its evaluation (colourquant.evaluate.assign_runs).
+_UNMEASURED_COLUMNS = ("k_effective", "n_centres_clipped")
+
+
+def _is_seed_noise(column: str) -> bool:
+    """Whether a metrics column is seed noise (``seed_delta_e2000``, ``*_seed_change``)."""
+    return column == "seed_delta_e2000" or column.endswith("_seed_change")
+
+
+def check_method(method: str, space: str | None, k: int) -> tuple[Method, str | None]:
+    """The method's record and its colour space, or one ValueError saying why not.
+
+    Parameters
+    ----------
+    method : str
+        A name of :data:`colourquant.methods.METHODS`.
+    space : str or None
+        The colour space asked for; None for the default (``Lab``), and the
+        only choice for a classic quantizer.
+    k : int
+        The number of colours, checked against the method's largest.
+
+    Returns
+    -------
+    record : Method
+    space : str or None
+        The space's name as :data:`colourquant.spaces.SPACES` spells it; None
+        for a quantizer.
+
+    Examples
+    --------
+    >>> record, space = check_method("ward", "OKLab", 8)
+    >>> record.kind, space
+    ('clusterer', 'OKLab')
+    >>> check_method("median_cut", "Lab", 8)
+    Traceback (most recent call last):
+    ...
+    ValueError: method 'median_cut' is a classic quantizer: it works in 8-bit RGB and takes no colour space, not 'Lab'
+    """  # noqa: E501
+    record = get_method(method)
+    if record.kind == "quantizer":
+        if space is not None:
+            raise ValueError(
+                f"method {method!r} is a classic quantizer: it works in 8-bit RGB and "
+                f"takes no colour space, not {space!r}"
+            )
+    else:
+        space = get_space("Lab" if space is None else space).name
+    why = check_methods([record.name], [k])
+    if why is not None:
+        raise ValueError(why)
+    return record, space
+
+
+def check_dither(dither: str) -> str:
+    """`dither` if one of :data:`colourquant.dither.DITHERS`, else a ValueError listing them."""
+    if dither not in DITHERS:
+        raise ValueError(f"unknown dithering {dither!r}; valid: {', '.join(DITHERS)}")
+    return dither
+
+
+def _method_run(prepared, name, method, k, space, settings, verbose, n_threads) -> Run:
+    """The one run of a method other than k-means (:func:`colourquant.runs.method_runs`)."""
+    distinct, metadata = prepared
+    if verbose:
+        where = f" in {space}" if space else ""
+        print(f"{name}: {method}{where} at k = {k} ...", file=sys.stderr, flush=True)
+    (run,) = method_runs(
+        distinct, method, [k], seed=settings.seed, name=name, metadata=metadata, space=space,
+        settings=settings, n_threads=n_threads,
+    )  # fmt: skip
+    return run
+
+
+def _dithered(run: Run, distinct: DistinctColours, space: str, dither: str) -> Run:
+    """`run` with its pixels dithered onto its palette in `space`, measured again.
+
+    The row keeps what was fitted and gains a ``dither`` column after
+    ``method``; its quality columns are the dithered image's, and the seed
+    noise columns (of the undithered fit) are dropped.
+    """
+    result = evaluate_dithered(make_reference(distinct, space), run.centres, dither)
+    row = {}
+    for column, value in run.row.items():
+        if _is_seed_noise(column):
+            continue
+        row[column] = result.metrics.get(column, value)
+        if column == "method":
+            row["dither"] = dither
+    return dataclasses.replace(run, result=result, row=row)
+
+
+def _unmeasured(run: Run) -> dict:
+    """`run`'s row without the columns its evaluation measured: what ``metrics=False`` returns."""
+    measured = (set(run.result.metrics) - set(_UNMEASURED_COLUMNS)) | {
+        column for column in run.row if _is_seed_noise(column)
+    }
+    return {column: value for column, value in run.row.items() if column not in measured}
 
 
 def compare(

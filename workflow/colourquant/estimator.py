@@ -41,9 +41,19 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_array, check_is_fitted, check_non_negative
 
-from .api import _prepared, _thread_limit, read_image
+from .api import (
+    _dithered,
+    _method_run,
+    _prepared,
+    _thread_limit,
+    check_dither,
+    check_method,
+    read_image,
+)
+from .dither import dither_labels
 from .images import LoadedImage
 from .kmeans import nearest_centre
+from .methods import NO_SPACE
 from .runs import FitSettings, kmeans_runs
 from .spaces import from_srgb8
 
@@ -62,14 +72,25 @@ _FIT_PARAMETERS = (
 
 
 class ColourQuantizer(TransformerMixin, BaseEstimator):
-    """Learn a palette of k colours from an image by k-means in a colour space.
+    """Learn a palette of k colours from an image by k-means (or any method) in a colour space.
 
     Parameters
     ----------
     n_colours : int, default=16
         The number of colours (k).
-    space : str, default="Lab"
-        The colour space of the fit, a name of :data:`colourquant.spaces.SPACES`.
+    space : str or None, default=None
+        The colour space of the fit, a name of :data:`colourquant.spaces.SPACES`;
+        None is ``Lab``, and the only choice for a classic quantizer.
+    method : str, default="kmeans"
+        Any method of :data:`colourquant.methods.METHODS`, as in
+        :func:`colourquant.quantize`: ``kmeans``, a clusterer in `space`, or a
+        classic quantizer (8-bit RGB, no space). New pixels take their nearest
+        palette colour in the fit space (RGB for a quantizer); for
+        ``gaussian_mixture`` too, not its most likely component.
+    dither : {"none", "floyd_steinberg", "ordered"}, default="none"
+        How :meth:`predict`, :meth:`transform` and :meth:`fit_transform` map
+        pixels to the palette: :func:`colourquant.dither.dither_labels` in
+        the fit space. ``labels_`` and ``metrics_`` are the dithered ones.
     mode : {"exact", "sample"}, default="exact"
         ``exact`` minimises the k-means objective over every pixel; ``sample``
         fits a seeded pixel sample, as the teaching notebook does.
@@ -86,7 +107,8 @@ class ColourQuantizer(TransformerMixin, BaseEstimator):
     Attributes
     ----------
     space_ : str
-        The fit space's name, as :data:`colourquant.spaces.SPACES` spells it.
+        The fit space's name, as :data:`colourquant.spaces.SPACES` spells it
+        (``-`` for a classic quantizer).
     cluster_centers_ : ndarray of float64, shape (k_effective, 3)
         The centres in the fit space; fewer than `n_colours` if the image has
         fewer distinct colours.
@@ -98,8 +120,8 @@ class ColourQuantizer(TransformerMixin, BaseEstimator):
         Pixels of the fitted image of each palette colour.
     inertia_ : float
         Sum of squared distances of the pixels to their centre, in the fit space.
-    n_iter_ : int
-        Lloyd iterations of the fit that was kept.
+    n_iter_ : int or None
+        Lloyd iterations of the fit that was kept (None for a quantizer).
     metrics_ : dict
         The fit's metrics row, as the workflow writes it (without the seed
         noise, which needs a second fit).
@@ -136,7 +158,9 @@ class ColourQuantizer(TransformerMixin, BaseEstimator):
     def __init__(
         self,
         n_colours: int = 16,
-        space: str = "Lab",
+        space: str | None = None,
+        method: str = "kmeans",
+        dither: str = "none",
         mode: str = "exact",
         seed: int = 0,
         n_init: int = 10,
@@ -149,6 +173,8 @@ class ColourQuantizer(TransformerMixin, BaseEstimator):
     ):
         self.n_colours = n_colours
         self.space = space
+        self.method = method
+        self.dither = dither
         self.mode = mode
         self.seed = seed
         self.n_init = n_init
@@ -208,12 +234,19 @@ class ColourQuantizer(TransformerMixin, BaseEstimator):
         ndarray of int32, shape (height, width), or (n,) for a list of colours
         """
         check_is_fitted(self)
+        space = "RGB" if self.space_ == NO_SPACE else self.space_
         with _thread_limit(self.n_threads):
             loaded, _, shape, _ = self._read(X, "predict")
             distinct, _ = _prepared(loaded)
-            points = from_srgb8(distinct.colours, self.space_)
-            labels = nearest_centre(points, self.cluster_centers_)
-        return labels[distinct.index].reshape(shape)
+            points = from_srgb8(distinct.colours, space)
+            if self.dither == "none":
+                labels = nearest_centre(points, self.cluster_centers_)
+                return labels[distinct.index].reshape(shape)
+            # Onto the colours shown, as a dithered fit is (evaluate_dithered).
+            shown = from_srgb8(self.palette_, space)
+            image = points[distinct.index].reshape(*distinct.shape, 3)
+            labels = dither_labels(image, shown, self.dither)
+        return labels.astype(np.int32).reshape(shape)
 
     def transform(self, X):
         """The image `X` (as :meth:`fit` takes it) quantized with the fitted palette.
@@ -231,11 +264,21 @@ class ColourQuantizer(TransformerMixin, BaseEstimator):
                 **{parameter: getattr(self, parameter) for parameter in _FIT_PARAMETERS},
                 replicates=0,
             )
-            distinct, metadata = _prepared(loaded)
-            (run,) = kmeans_runs(
-                distinct, self.space, [self.n_colours], settings, name=name,
-                metadata=metadata, n_threads=self.n_threads,
-            )  # fmt: skip
+            record, space = check_method(self.method, self.space, self.n_colours)
+            check_dither(self.dither)
+            prepared = _prepared(loaded)
+            if record.kind == "kmeans":
+                (run,) = kmeans_runs(
+                    prepared[0], space, [self.n_colours], settings, name=name,
+                    metadata=prepared[1], n_threads=self.n_threads,
+                )  # fmt: skip
+            else:
+                run = _method_run(
+                    prepared, name, record.name, self.n_colours, space, settings, False,
+                    self.n_threads,
+                )  # fmt: skip
+            if self.dither != "none":
+                run = _dithered(run, prepared[0], space or "RGB", self.dither)
         result = run.result
         self.space_ = run.row["space"]
         self.cluster_centers_ = run.centres

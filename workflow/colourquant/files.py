@@ -25,6 +25,9 @@ __all__ = [
     "write_png",
     "write_indexed_png",
     "read_indexed_png",
+    "QUANTIZED_FORMATS",
+    "quantized_format",
+    "write_quantized",
     "write_figure",
     "MAX_FIGURE_PIXELS",
     "write_table",
@@ -84,17 +87,118 @@ def write_indexed_png(path: str | Path, labels: np.ndarray, palette: np.ndarray)
         Row of `palette` for each pixel.
     palette : ndarray of uint8, shape (n, 3)
     """
-    from PIL import Image
 
     palette = np.asarray(palette, dtype=np.uint8)
     if len(palette) > 256:
         write_png(path, palette[labels])
         return
+    with atomic_path(path) as temporary:
+        _indexed_image(labels, palette).save(temporary, format="PNG", compress_level=1)
+
+
+def _indexed_image(labels: np.ndarray, palette: np.ndarray, transparent_index: int | None = None):
+    """A Pillow palette image ("P") of `labels` into `palette` (at most 256 rows)."""
+    from PIL import Image
+
     image = Image.fromarray(np.asarray(labels, dtype=np.uint8), mode="L")
     image = image.convert("P")
-    image.putpalette(palette.tobytes(), rawmode="RGB")
-    with atomic_path(path) as temporary:
-        image.save(temporary, format="PNG", compress_level=1)
+    image.putpalette(np.asarray(palette, dtype=np.uint8).tobytes(), rawmode="RGB")
+    if transparent_index is not None:
+        image.info["transparency"] = transparent_index
+    return image
+
+
+#: The formats a quantized image is written in, by suffix: those that hold
+#: its colours exactly (a palette image, or lossless WebP).
+QUANTIZED_FORMATS = {".png": "PNG", ".gif": "GIF", ".webp": "WEBP"}
+
+
+def quantized_format(path: str | Path) -> str:
+    """The Pillow format a quantized image is written in at `path`, from its suffix.
+
+    Raises
+    ------
+    ValueError
+        One line naming `path`, for a suffix of a format that would not keep
+        the palette exactly (JPEG is lossy) or that is not known.
+
+    Examples
+    --------
+    >>> quantized_format("out.GIF")
+    'GIF'
+    >>> quantized_format("out.jpg")
+    Traceback (most recent call last):
+    ...
+    ValueError: 'out.jpg': .jpg is lossy and would not keep the palette exactly; write .png, .gif or .webp (lossless)
+    """  # noqa: E501
+    suffix = Path(path).suffix.lower()
+    if suffix not in QUANTIZED_FORMATS:
+        why = "is lossy and " if suffix in {".jpg", ".jpeg", ".jpe", ".jfif"} else ""
+        raise ValueError(
+            f"{str(path)!r}: {suffix or 'no suffix'} {why}would not keep the palette exactly; "
+            "write .png, .gif or .webp (lossless)"
+        )
+    return QUANTIZED_FORMATS[suffix]
+
+
+def write_quantized(
+    target,
+    labels: np.ndarray,
+    palette: np.ndarray,
+    transparent: np.ndarray | None = None,
+    image_format: str = "PNG",
+) -> None:
+    """Write a quantized image losslessly as PNG, GIF or lossless WebP.
+
+    A PNG without transparency is exactly :func:`write_indexed_png`'s. Fully
+    transparent pixels become one more palette entry with opacity 0 (PNG,
+    GIF), as pngquant writes them, or an alpha channel (WebP, and a PNG
+    whose palette is full).
+
+    Parameters
+    ----------
+    target : str, Path or binary file
+        A path (written atomically) or an open binary stream (standard output).
+    labels : ndarray of int, shape (height, width)
+    palette : ndarray of uint8, shape (n, 3)
+    transparent : ndarray of bool, shape (height, width), optional
+        Pixels written fully transparent.
+    image_format : {"PNG", "GIF", "WEBP"}
+
+    Raises
+    ------
+    ValueError
+        For a GIF of more than 256 colours (with a transparent one).
+    """
+    from PIL import Image
+
+    palette = np.asarray(palette, dtype=np.uint8)
+    n_colours = len(palette) + (transparent is not None)
+    if image_format == "GIF" and n_colours > 256:
+        raise ValueError(f"a GIF holds at most 256 colours, not {n_colours}; write .png or .webp")
+    if image_format in ("PNG", "GIF") and n_colours <= 256:
+        index = None
+        if transparent is not None:
+            index = len(palette)
+            labels = np.where(transparent, index, labels)
+            palette = np.vstack([palette, [[255, 255, 255]]]).astype(np.uint8)
+        image = _indexed_image(labels, palette, index)
+    else:
+        pixels = palette[labels]
+        if transparent is not None:
+            alpha = np.where(transparent, 0, 255).astype(np.uint8)
+            pixels = np.dstack([pixels, alpha])
+        image = Image.fromarray(np.ascontiguousarray(pixels))
+    options = {
+        "PNG": {"compress_level": 1},
+        "GIF": {},
+        "WEBP": {"lossless": True, "quality": 100, "exact": True},
+    }[image_format]
+    if isinstance(target, (str, Path)):
+        with atomic_path(target) as temporary:
+            image.save(temporary, format=image_format, **options)
+    else:
+        image.save(target, format=image_format, **options)
 
 
 def read_indexed_png(path: str | Path) -> tuple[np.ndarray, np.ndarray]:

@@ -13,7 +13,7 @@ import stat
 import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +26,7 @@ __all__ = [
     "sample_image",
     "check_sample_name",
     "composite_on_white",
+    "transparent_pixels",
     "convert_to_srgb",
     "SAMPLE_PREFIX",
     "MAX_PIXELS",
@@ -84,6 +85,10 @@ class LoadedImage:
         The embedded ICC profile and what was done with it: ``none`` (taken
         as sRGB), ``sRGB`` (used as is), ``converted from <description>``,
         or ``ignored: <reason>`` (the pixels were then taken as sRGB).
+    transparent : ndarray of bool, shape (height, width), or None
+        The fully transparent pixels (opacity 0), where `rgb` holds white;
+        None if there are none. The workflow measures the composited `rgb`;
+        the command line and API write these pixels back as transparent.
     """
 
     rgb: np.ndarray
@@ -91,6 +96,7 @@ class LoadedImage:
     alpha: str
     n_frames: int = 1
     colour_profile: str = NO_PROFILE
+    transparent: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 def composite_on_white(rgba: np.ndarray) -> tuple[np.ndarray, str]:
@@ -119,6 +125,20 @@ def composite_on_white(rgba: np.ndarray) -> tuple[np.ndarray, str]:
     opacity = opacity.astype(np.uint16)
     blended = colour.astype(np.uint16) * opacity + 255 * (255 - opacity) + 127
     return (blended // 255).astype(np.uint8), COMPOSITED
+
+
+def transparent_pixels(rgba: np.ndarray) -> np.ndarray | None:
+    """The fully transparent pixels (opacity 0) of 8-bit RGBA, or None if there are none.
+
+    Examples
+    --------
+    >>> transparent_pixels(np.array([[[9, 9, 9, 0], [9, 9, 9, 128]]], np.uint8)).tolist()
+    [[True, False]]
+    >>> transparent_pixels(np.full((1, 2, 4), 255, np.uint8)) is None
+    True
+    """
+    mask = rgba[..., 3] == 0
+    return mask if mask.any() else None
 
 
 def check_sample_name(sample: str, *, name: str) -> None:
@@ -179,7 +199,9 @@ def sample_image(sample: str, *, name: str) -> LoadedImage:
         return LoadedImage(rgb=_grey_to_rgb(pixels), source_mode="L", alpha=OPAQUE)
     if pixels.shape[2] == 4:
         rgb, alpha = composite_on_white(pixels)
-        return LoadedImage(rgb=rgb, source_mode="RGBA", alpha=alpha)
+        return LoadedImage(
+            rgb=rgb, source_mode="RGBA", alpha=alpha, transparent=transparent_pixels(pixels)
+        )
     return LoadedImage(rgb=np.ascontiguousarray(pixels), source_mode="RGB", alpha=OPAQUE)
 
 
@@ -279,13 +301,14 @@ def load_image(path: str | Path, *, name: str, source: str | None = None) -> Loa
     except Exception as error:  # noqa: BLE001 - the decoder may fail any way on bad data
         raise ImageError(f"{where} cannot be decoded ({_one_line(error)})") from None
     image, colour_profile = convert_to_srgb(image)
-    rgb, alpha = _to_rgb(image, where)
+    rgb, alpha, transparent = _to_rgb(image, where)
     return LoadedImage(
         rgb=rgb,
         source_mode=source_mode,
         alpha=alpha,
         n_frames=n_frames,
         colour_profile=colour_profile,
+        transparent=transparent,
     )
 
 
@@ -381,8 +404,9 @@ def _strict_pillow() -> Iterator[None]:
         Image.MAX_IMAGE_PIXELS, ImageFile.LOAD_TRUNCATED_IMAGES = saved
 
 
-def _to_rgb(image, where: str) -> tuple[np.ndarray, str]:
-    """Convert a decoded Pillow image to 8-bit sRGB and say what happened to alpha."""
+def _to_rgb(image, where: str) -> tuple[np.ndarray, str, np.ndarray | None]:
+    """Convert a decoded Pillow image to 8-bit sRGB, say what happened to alpha,
+    and give the fully transparent pixels (see :func:`transparent_pixels`)."""
     mode = image.mode
     if mode in _SIXTEEN_BIT_GREY_MODES:
         return _sixteen_bit_grey_to_rgb(image)
@@ -393,21 +417,22 @@ def _to_rgb(image, where: str) -> tuple[np.ndarray, str]:
             "scale; convert it to an 8- or 16-bit image"
         )
     if mode in _ALPHA_MODES or (mode in _OPAQUE_MODES and "transparency" in image.info):
-        return composite_on_white(np.asarray(image.convert("RGBA")))
+        rgba = np.asarray(image.convert("RGBA"))
+        return *composite_on_white(rgba), transparent_pixels(rgba)
     if mode in _OPAQUE_MODES:
-        return np.asarray(image.convert("RGB")), OPAQUE
+        return np.asarray(image.convert("RGB")), OPAQUE, None
     raise ImageError(f"{where} has pixel mode {mode!r}, which is not supported")
 
 
-def _sixteen_bit_grey_to_rgb(image) -> tuple[np.ndarray, str]:
+def _sixteen_bit_grey_to_rgb(image) -> tuple[np.ndarray, str, np.ndarray | None]:
     """Reduce 16-bit greyscale to 8 bit by its high byte (Pillow's ``convert`` would clip)."""
     values = np.asarray(image)
     grey = _grey_to_rgb((values >> 8).astype(np.uint8))
     transparent_value = image.info.get("transparency")
     if transparent_value is None:
-        return grey, OPAQUE
-    opacity = np.where(values == transparent_value, 0, 255).astype(np.uint8)
-    return composite_on_white(np.dstack([grey, opacity]))
+        return grey, OPAQUE, None
+    rgba = np.dstack([grey, np.where(values == transparent_value, 0, 255).astype(np.uint8)])
+    return *composite_on_white(rgba), transparent_pixels(rgba)
 
 
 def _declared_pixels(bomb: Exception) -> str:
