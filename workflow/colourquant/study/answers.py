@@ -266,10 +266,8 @@ def which_space_answer(paired: pd.DataFrame, judges: Sequence[str] | None = None
         winners = list(dict.fromkeys(verdict.best for verdict in verdicts))
         if len(winners) == 1:
             judges_named = _join([_label(v.metric) for v in verdicts])
-            by = "by every judge" if len(verdicts) > 1 else "judged"
-            sentences.append(
-                f"At {where}, {winners[0]} gave the closest result {by} ({judges_named})."
-            )
+            by = f"every judge ({judges_named})" if len(verdicts) > 1 else judges_named
+            sentences.append(f"At {where}, {winners[0]} gave the closest result by {by}.")
             sentences.append(_lead_sentence(verdicts[0]))
         else:
             prefer = [
