@@ -97,8 +97,8 @@ def check_report_path(argv=sys.argv):
         return
     if len(parts) > 1 and parts[0] != EXPERIMENT:
         raise WorkflowError(
-            f"--report {path}: that is experiment {parts[0]!r}'s folder, but the config "
-            f"is experiment {EXPERIMENT!r}. Give the config that experiment {parts[0]!r} "
+            f"--report {path}: the folder of experiment {parts[0]!r}, but the config is "
+            f"experiment {EXPERIMENT!r}. Give the config that experiment {parts[0]!r} "
             f"was run with (its --configfile / --config), or write the report to "
             f"{RESULTS}/report.html."
         )

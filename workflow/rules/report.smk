@@ -28,6 +28,13 @@ def report_page_sources():
             {"file": "config.yaml"},
         ),
     }
+    if OTHER_METHODS:
+        pages["methods"] = (
+            results("summary/methods.csv"),
+            "methods.rst",
+            COMPARISON_CATEGORY,
+            {"image": "all", "figure": "table"},
+        )
     if COMPARE_SPACES:
         for name in STUDY_TABLES:
             pages[name] = (
