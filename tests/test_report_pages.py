@@ -27,23 +27,29 @@ INJECTION = "</script><img src=x onerror=alert(1)>"
 
 
 class Cells(HTMLParser):
-    """The text of every <th> and <td> of a page, row by row; and every tag met."""
+    """The text of every <th> and <td> of a page, row by row (end tags optional); every tag met."""
 
     def __init__(self):
         super().__init__()
         self.rows, self.tags, self._cell = [], [], None
 
+    def _close_cell(self):
+        if self._cell is not None:
+            self.rows[-1].append(self._cell)
+            self._cell = None
+
     def handle_starttag(self, tag, attrs):
         self.tags.append(tag)
+        if tag in ("tr", "td", "th"):
+            self._close_cell()
         if tag == "tr":
             self.rows.append([])
         elif tag in ("td", "th"):
             self._cell = ""
 
     def handle_endtag(self, tag):
-        if tag in ("td", "th"):
-            self.rows[-1].append(self._cell)
-            self._cell = None
+        if tag in ("td", "th", "tr", "thead", "tbody", "table"):
+            self._close_cell()
 
     def handle_data(self, data):
         if self._cell is not None:

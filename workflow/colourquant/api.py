@@ -246,9 +246,12 @@ def _space_runs(
         started = time.perf_counter()
         for run in kmeans_runs(distinct, space, ks, settings, name=name, metadata=metadata):
             if verbose:
+                # The fit's own time, and the wall time of this space so far
+                # (fits, scoring and writing the images), each said as such.
                 print(
-                    f"  {space} k = {run.k}: mean ΔE00 {run.row['delta_e2000_mean']:.2f}, "
-                    f"{time.perf_counter() - started:.1f} s",
+                    f"  {space} k = {run.k}: mean ΔE00 {run.row['delta_e2000_mean']:.2f}; "
+                    f"fit {run.row['fit_seconds']:.2f} s; {time.perf_counter() - started:.1f} s "
+                    f"since {space} began (fits and scoring)",
                     file=sys.stderr,
                     flush=True,
                 )

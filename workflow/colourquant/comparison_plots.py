@@ -224,6 +224,7 @@ def comparison_overview_figure(
     delta_e: Mapping[tuple[str, int], float] | None = None,
     image_size: tuple[int, int] | None = None,
     row_labels: Mapping[str, str] | None = None,
+    per_k_figures: bool = False,
 ):
     """The original beside every quantized version: a row per space, a column per k.
 
@@ -233,7 +234,9 @@ def comparison_overview_figure(
     shows one k large.
 
     Parameters are those of :func:`comparison_figure`, with every k in
-    `k_values` (columns) instead of one.
+    `k_values` (columns) instead of one, and `per_k_figures`: whether a
+    figure of each k is made beside this one (the workflow's), which the title
+    then points to.
     """
     import matplotlib.pyplot as plt
 
@@ -289,8 +292,8 @@ def comparison_overview_figure(
     rows_are = "colour spaces, other methods in italics" if baselines else "colour spaces"
     title = (
         f"{image_name} quantized to k colours: rows are {rows_are}, columns are k.\n"
-        "Numbers: ΔE00 from the original (mean CIEDE2000; lower is closer). "
-        "The figure of each k shows its panels larger."
+        "Numbers: ΔE00 from the original (mean CIEDE2000; lower is closer)."
+        + (" The figure of each k shows its panels larger." if per_k_figures else "")
     )
     figure.suptitle(wrap_text(title, figure.get_figwidth() - 0.3, 11), fontsize=11)
     return figure
