@@ -292,7 +292,7 @@ def injected_report(tmp_path_factory) -> Path:
 
     workdir = tmp_path_factory.mktemp("injection")
     folder = workdir / f"a{INJECTION}"
-    folder.mkdir()
+    folder.mkdir(parents=True)  # "a<" holds "script><img ...>"
     write_png(folder / "photo.png", noisy_photo(seed=3))
     config = {
         "experiment": "injection",
