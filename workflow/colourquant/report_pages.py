@@ -68,7 +68,15 @@ def table_page(table: pd.DataFrame, title: str, note: str = "") -> str:
         "<tr>" + "".join(f"<td>{html.escape(_cell(value))}" for value in row)
         for row in table.itertuples(index=False, name=None)
     )
-    intro = f"<p>{html.escape(note)}</p>" if note else ""
+    # Numbers right-aligned (PAGE_STYLE), text left-aligned.
+    text_columns = [
+        i for i, column in enumerate(table.columns, start=1)
+        if not pd.api.types.is_numeric_dtype(table[column])
+    ]  # fmt: skip
+    align = ",".join(f"td:nth-child({i}),th:nth-child({i})" for i in text_columns)
+    intro = (f"<style>{align}{{text-align:left}}</style>" if align else "") + (
+        f"<p>{html.escape(note)}</p>" if note else ""
+    )
     return _page(title, f"{intro}<table><thead><tr>{header}</thead><tbody>{rows}</tbody></table>")
 
 
