@@ -205,6 +205,12 @@ def test_front_page_answers_read_easily(report, browser):
     readability = textstatistics()
     readability.set_lang("en-US")
     assert readability.flesch_reading_ease(text) >= 40, text
+    # The statistics in detail too (the bullets under that heading).
+    from selenium.webdriver.common.by import By
+
+    details = " ".join(item.text for item in browser.find_elements(By.CSS_SELECTOR, "div.prose li"))
+    assert "Friedman's test" in details
+    assert readability.flesch_reading_ease(details) >= 40, details
 
 
 def test_every_glossary_link_leads_to_its_entry(report, browser):
