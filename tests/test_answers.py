@@ -88,7 +88,11 @@ def test_a_gap_inside_its_interval_is_called_possibly_chance():
         "At k = 8 (few colours), Lab gave the closest result by mean ΔE00.",
         "By mean ΔE00 it is 0.05 ΔE00 closer than RGB, less than a tenth of a just-noticeable "
         "difference. That gap could be chance over these 4 images.",
+        "4 images are few: read this as a hint, not a proof.",
     ]
+    # Over 12 images, nothing is said about their number beyond the lead's sentence.
+    many = paired_rows(8, "delta_e2000_mean", {"Lab": -0.05}, {"Lab": (-0.2, 0.1)}, n_images=12)
+    assert not any("are few" in sentence for sentence in which_space_answer(pd.DataFrame(many)))
 
 
 @pytest.mark.parametrize(

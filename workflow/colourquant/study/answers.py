@@ -35,6 +35,7 @@ from .thresholds import JND, first_k_staying_below
 
 __all__ = [
     "SECONDARY_METRICS",
+    "FEW_IMAGES",
     "Verdict",
     "judges_of",
     "jnd_share",
@@ -49,6 +50,10 @@ __all__ = [
 #: Metrics that are another view of a judge already asked (the 95th percentile
 #: of ΔE00 beside its mean): not asked again.
 SECONDARY_METRICS = frozenset({"delta_e2000_p95"})
+
+#: Fewer images than this and the answer says they are few (a bootstrap
+#: interval over few images is too narrow: colourquant.study.intervals).
+FEW_IMAGES = 10
 
 #: A metric's unit as a sentence writes it after a number.
 UNITS = {"psnr": " dB"}
@@ -240,7 +245,8 @@ def which_space_answer(paired: pd.DataFrame, judges: Sequence[str] | None = None
     the first judge (mean ΔE00 where present, in shares of a just-noticeable
     difference) and whether the intervals make it clear. Where the judges
     disagree, the sentence says which judge prefers which space and names no
-    winner.
+    winner. Over fewer than :data:`FEW_IMAGES` images, a last sentence says
+    they are few.
 
     Parameters
     ----------
@@ -257,11 +263,12 @@ def which_space_answer(paired: pd.DataFrame, judges: Sequence[str] | None = None
     ks = sorted(int(k) for k in paired.loc[paired["n_images"] > 0, "k"].unique())
     if not ks:
         return []
-    sentences = []
+    sentences, fewest = [], None
     for k in sorted({ks[0], ks[-1]}):
         verdicts = judge_verdicts(paired, k, judges)
         if not verdicts:
             continue
+        fewest = min(fewest or verdicts[0].n_images, *(v.n_images for v in verdicts))
         where = _k_words(k, k == ks[0])
         winners = list(dict.fromkeys(verdict.best for verdict in verdicts))
         if len(winners) == 1:
@@ -279,6 +286,8 @@ def which_space_answer(paired: pd.DataFrame, judges: Sequence[str] | None = None
                 f"At {where}, the judges disagree: {', '.join(prefer)}. "
                 "So no space is the answer there."
             )
+    if fewest is not None and fewest < FEW_IMAGES:
+        sentences.append(f"{fewest} images are few: read this as a hint, not a proof.")
     return sentences
 
 
