@@ -16,6 +16,7 @@ include: "workflow/rules/baselines.smk"
 include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/explore.smk"
 include: "workflow/rules/study.smk"
+include: "workflow/rules/report.smk"
 
 
 report: front_page()
@@ -29,3 +30,4 @@ rule all:
     default_target: True
     input:
         final_outputs(),
+        report_page_files(),

@@ -229,7 +229,11 @@ def test_compare_reports_progress_on_stderr_when_asked(photo, capsys):
     lines = captured.err.splitlines()
     assert len(lines) == 2 + 4
     assert lines[0] == "image: k-means in RGB at k = 2, 3 ..."
-    assert re.fullmatch(r"  Lab k = 3: mean ΔE00 [\d.]+, [\d.]+ s", lines[-1])
+    assert re.fullmatch(
+        r"  Lab k = 3: mean ΔE00 [\d.]+; fit [\d.]+ s; [\d.]+ s since Lab began "
+        r"\(fits and scoring\)",
+        lines[-1],
+    )
 
 
 def metrics_table(workdir):

@@ -77,7 +77,7 @@ def test_figures_and_report(sweep):
                 assert png.size[0] > 300 and png.size[1] > 200
     report = (sweep / "results/default/report.html").read_text()
     assert "k-means vs other methods" in report
-    assert "results/default/summary/methods.csv" in report
+    assert "results/default/report/methods.html" in report  # shown in the report, not downloaded
     assert "results/default/figures/photo/comparison_k4.jpg" in report
 
 

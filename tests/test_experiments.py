@@ -65,3 +65,22 @@ def test_a_report_with_another_config_is_refused(two_experiments):
     run_workflow(workdir, changed, "--cores", "2")
     run_workflow(workdir, changed, "--report", "results/first/report.html")
     assert sorted(set(pd.read_csv(workdir / "results/first/metrics.csv")["k"])) == [2, 3, 5]
+
+
+@pytest.mark.parametrize("spelling", ["--report results/first/report.html",
+                                      "--report=results/first/other.html"])  # fmt: skip
+def test_a_report_into_another_experiments_folder_is_refused(two_experiments, spelling):
+    workdir, images, _ = two_experiments
+    before = (workdir / "results/first/report.html").read_bytes()
+    # The second experiment's config, without --config experiment=first.
+    result = run_workflow(workdir, {**images, **SECOND}, *spelling.split(" "), check=False)
+    assert result.returncode != 0
+    message = result.stdout + result.stderr
+    path = spelling.split("=")[-1].split(" ")[-1]
+    assert (
+        f"--report {path}: the folder of experiment 'first', but the config is "
+        "experiment 'second'" in message
+    )
+    assert "or write the report to results/second/report.html" in message
+    assert (workdir / "results/first/report.html").read_bytes() == before
+    assert not (workdir / "results/first/other.html").exists()

@@ -27,6 +27,8 @@ __all__ = [
     "delta_e_by_run",
     "comparison_figure",
     "comparison_overview_figure",
+    "overview_k_values",
+    "OVERVIEW_K_COLUMNS",
 ]
 
 #: 1,000 pixels wide: about as wide as the report shows it (906 to 1,014
@@ -214,6 +216,28 @@ def comparison_figure(
     return figure
 
 
+#: The most k an overview shows where per-k figures exist (the workflow's):
+#: with 9 k, panels were 80 x 55 px on a 1366 x 768 screen; with 5, about 130 x 90.
+OVERVIEW_K_COLUMNS = 5
+
+
+def overview_k_values(k_values: Sequence[int], max_columns: int | None) -> list[int]:
+    """At most `max_columns` of `k_values`, evenly spread, the smallest and largest always.
+
+    Examples
+    --------
+    >>> overview_k_values([2, 3, 4, 5, 6, 8, 10, 12, 16], 5)
+    [2, 4, 6, 10, 16]
+    >>> overview_k_values([2, 4, 8], 5), overview_k_values([2, 4, 8], None)
+    ([2, 4, 8], [2, 4, 8])
+    """
+    k_values = list(k_values)
+    if max_columns is None or len(k_values) <= max_columns:
+        return k_values
+    chosen = np.linspace(0, len(k_values) - 1, max_columns).round().astype(int)
+    return [k_values[i] for i in dict.fromkeys(chosen.tolist())]
+
+
 def comparison_overview_figure(
     image_name: str,
     original: np.ndarray,
@@ -224,6 +248,7 @@ def comparison_overview_figure(
     delta_e: Mapping[tuple[str, int], float] | None = None,
     image_size: tuple[int, int] | None = None,
     row_labels: Mapping[str, str] | None = None,
+    per_k_figures: bool = False,
 ):
     """The original beside every quantized version: a row per space, a column per k.
 
@@ -233,8 +258,14 @@ def comparison_overview_figure(
     shows one k large.
 
     Parameters are those of :func:`comparison_figure`, with every k in
-    `k_values` (columns) instead of one.
+    `k_values` (columns) instead of one, and `per_k_figures`: whether a
+    figure of each k is made beside this one (the workflow's), which the title
+    then points to. Then the overview shows at most :data:`OVERVIEW_K_COLUMNS`
+    of the k (:func:`overview_k_values`), so that its panels stay readable
+    on a laptop's screen, and its title says which.
     """
+    swept = list(k_values)
+    k_values = overview_k_values(swept, OVERVIEW_K_COLUMNS if per_k_figures else None)
     import matplotlib.pyplot as plt
 
     height, width = image_size or original.shape[:2]
@@ -287,10 +318,13 @@ def comparison_overview_figure(
                 axis.text(0.04, 0.06, f"{delta_e[(name, k)]:.1f}", fontsize=8,
                           transform=axis.transAxes, bbox=_DELTA_E_BOX)  # fmt: skip
     rows_are = "colour spaces, other methods in italics" if baselines else "colour spaces"
+    some = len(k_values) < len(swept)
     title = (
-        f"{image_name} quantized to k colours: rows are {rows_are}, columns are k.\n"
-        "Numbers: ΔE00 from the original (mean CIEDE2000; lower is closer). "
-        "The figure of each k shows its panels larger."
+        f"{image_name} quantized to k colours: rows are {rows_are}, columns are k"
+        + (f" ({len(k_values)} of the {len(swept)} k swept)" if some else "")
+        + ".\nNumbers: ΔE00 from the original (mean CIEDE2000; lower is closer)."
+        + (" The figure of each k shows its panels larger" if per_k_figures else "")
+        + (", for every k swept." if some else "." if per_k_figures else "")
     )
     figure.suptitle(wrap_text(title, figure.get_figwidth() - 0.3, 11), fontsize=11)
     return figure

@@ -183,7 +183,12 @@ def sample_image(sample: str, *, name: str) -> LoadedImage:
     check_sample_name(sample, name=name)
     source = f"{SAMPLE_PREFIX}{sample}"
     try:
-        pixels = np.asarray(getattr(skimage.data, sample)())
+        with warnings.catch_warnings():
+            # The loader imports pooch, which imports tqdm.auto: in a notebook
+            # without ipywidgets that warns "IProgress not found", about
+            # progress bars of downloads the bundled photos never make.
+            warnings.filterwarnings("ignore", message="IProgress not found")
+            pixels = np.asarray(getattr(skimage.data, sample)())
     except Exception as error:  # noqa: BLE001 - any loader failure is the image's
         raise ImageError(
             f"image {name!r}: {source!r} could not be loaded ({_one_line(error)})"

@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import base64
+import html
+import re
 import string
-from collections.abc import Sequence
+import textwrap
+from collections.abc import Mapping, Sequence
 from importlib import metadata
 
 import pandas as pd
 
 from .columns import JUDGES, column
 
-__all__ = ["headline_table", "methods_table", "package_versions", "front_page_rst"]
+__all__ = [
+    "headline_table",
+    "methods_table",
+    "package_versions",
+    "front_page_rst",
+    "GLOSSARY_TERMS",
+    "rst_escape",
+    "link_terms",
+    "answers_section",
+    "picture_block",
+]
 
 # The registry's (colourquant.columns): normalised inertia, every judge, and how
 # much mean ΔE00 changes with other seeds (with fit.replicates only).
@@ -144,11 +158,119 @@ def _chance_sentence(headline: pd.DataFrame) -> str:
     )
 
 
+#: Terms the front page's glossary explains, as a regular expression, and the
+#: glossary entry's target (workflow/report/front_page.template.rst). The
+#: first occurrence of each in the answers and findings links to its entry.
+GLOSSARY_TERMS = {
+    r"mean ΔE00": "glossary-delta-e",
+    r"just-noticeable differences?": "glossary-jnd",
+    r"PSNR": "glossary-psnr",
+    r"SSIM": "glossary-ssim",
+    r"judges?": "glossary-judge",
+    r"seed spread": "glossary-seed-spread",
+    r"95 % interval": "glossary-interval",
+    r"intervals": "glossary-interval",
+    r"mean rank": "glossary-rank",
+    r"Friedman's test": "glossary-friedman",
+    r"after adjusting over \d+ k": "glossary-adjusted",
+    r"Nemenyi's test": "glossary-nemenyi",
+}
+
+
+def rst_escape(text: str) -> str:
+    """Plain text as reStructuredText shows it as is: markup characters backslash-escaped.
+
+    Examples
+    --------
+    >>> print(rst_escape("k_values * 2 `x`"))
+    k\\_values \\* 2 \\`x\\`
+    """
+    return re.sub(r"([\\`*_|<>\[\]])", r"\\\1", text)
+
+
+def link_terms(sentences: Sequence[str], terms: Mapping[str, str] = GLOSSARY_TERMS) -> list[str]:
+    """Escape `sentences` for reStructuredText; link each term's first use to the glossary.
+
+    Parameters
+    ----------
+    sentences : sequence of str
+        Plain text.
+    terms : mapping of str to str
+        A regular expression per term, and the target of its glossary entry.
+        A target is linked once, at the first of its terms met.
+
+    Returns
+    -------
+    list of str
+
+    Examples
+    --------
+    >>> link_terms(["By PSNR it is 1 dB closer.", "PSNR again."])
+    ['By `PSNR <glossary-psnr_>`__ it is 1 dB closer.', 'PSNR again.']
+    """
+    linked: set[str] = set()
+    pattern = re.compile("|".join(f"(?<![\\w-])({term})(?![\\w-])" for term in terms))
+    targets = list(terms.values())
+
+    def link(match: re.Match) -> str:
+        target = targets[match.lastindex - 1]
+        if target in linked:
+            return match.group(0)
+        linked.add(target)
+        return f"`{match.group(0)} <{target}_>`__"
+
+    return [pattern.sub(link, rst_escape(sentence)) for sentence in sentences]
+
+
+def answers_section(answers: Mapping[str, Sequence[str]]) -> str:
+    """The front page's answers to the notebook's two questions, each in a paragraph.
+
+    Parameters
+    ----------
+    answers : mapping
+        ``which_space`` and ``indistinguishable``, lists of sentences
+        (:func:`colourquant.study.answers.answers`), already escaped and linked
+        (:func:`link_terms`).
+    """
+    questions = {
+        "which_space": "Which colour space gives the closer result?",
+        "indistinguishable": "Is there a k where the spaces become indistinguishable?",
+    }
+    paragraphs = [
+        f"**{question}** " + " ".join(answers[key])
+        for key, question in questions.items()
+        if answers.get(key)
+    ]
+    return "".join(f"{paragraph}\n\n" for paragraph in paragraphs)
+
+
+def picture_block(jpeg: bytes, caption: str) -> str:
+    """A JPEG embedded in the front page, full width, with its caption (escaped).
+
+    Snakemake's report is one self-contained file: an image on its front page
+    must be inside it, as a data URI.
+
+    Examples
+    --------
+    >>> print(picture_block(b"\\xff\\xd8", "a < b").splitlines()[2])
+       <figure><img class="answer-picture" alt="a &lt; b" src="data:image/jpeg;base64,
+    """
+    # In lines of 76 characters: docutils refuses longer lines, and a URL's
+    # line breaks are dropped when the browser reads it.
+    data = "\n   ".join(textwrap.wrap(base64.b64encode(jpeg).decode("ascii"), 76))
+    text = html.escape(caption)
+    return (
+        ".. raw:: html\n\n"
+        f'   <figure><img class="answer-picture" alt="{text}" src="data:image/jpeg;base64,\n'
+        f'   {data}"><figcaption>{text}</figcaption></figure>\n\n'
+    )
+
+
 def _findings_section(findings: Sequence[str]) -> str:
     if not findings:
         return ""
     items = "\n".join(f"- {sentence}" for sentence in findings)
-    return f"Findings\n--------\n\n{items}\n\n"
+    return f"The statistics in detail\n------------------------\n\n{items}\n\n"
 
 
 def _sweep_description(config: dict, n_images: int) -> str:
@@ -166,20 +288,23 @@ def front_page_rst(
     versions: dict[str, str],
     headline: pd.DataFrame,
     findings: Sequence[str] = (),
+    answers: Mapping[str, Sequence[str]] | None = None,
+    picture: str = "",
 ) -> str:
-    """The report's front page: what was run, the headline numbers, where to look.
+    """The report's front page: the answers, a picture, the statistics, a glossary.
 
-    Kept short, so that it fits a laptop's window: the other headline metrics
-    are in the headline table, the config in the report's Configuration
-    category.
+    Kept short above the picture, so that the answers and the picture fit a
+    laptop's window: the other headline metrics are in the headline table,
+    the config in the report's Configuration category.
 
     Parameters
     ----------
     template : str
         reStructuredText with ``string.Template`` placeholders ``$experiment``,
-        ``$what`` (images × spaces × k), ``$methods``, ``$chance`` (a sentence
-        on the seed noise, or nothing), ``$n_images``, ``$table`` (mean ΔE00,
-        a row per space and a column per k) and ``$versions``.
+        ``$what`` (images × spaces × k), ``$methods``, ``$answers``,
+        ``$picture``, ``$findings``, ``$chance`` (a sentence on the seed noise,
+        or nothing), ``$n_images``, ``$table`` (mean ΔE00, a row per space and
+        a column per k) and ``$versions``.
     config : dict
         The validated config.
     versions : dict of str to str
@@ -188,15 +313,31 @@ def front_page_rst(
         From :func:`headline_table`.
     findings : sequence of str
         The study's headline sentences (:func:`colourquant.study.headline_findings`).
+    answers : mapping, optional
+        The answers to the notebook's questions, plain sentences
+        (:func:`colourquant.study.answers.answers`).
+    picture : str
+        A reStructuredText block showing one picture (:func:`picture_block`), or "".
     """
     n_images = int(headline["n_images"].max()) if len(headline) else 0
     methods = [
         f"k-means ({config['fit']['mode']} mode)" if method == "kmeans" else method
         for method in config["methods"]
     ]
+    answers = answers or {}
+    # Escape every sentence and link each glossary term once, at its first use.
+    parts = {key: list(answers.get(key, ())) for key in ("which_space", "indistinguishable")}
+    texts = link_terms([*parts["which_space"], *parts["indistinguishable"], *findings])
+    n_which, n_answers = len(parts["which_space"]), sum(map(len, parts.values()))
+    linked = {
+        "which_space": texts[:n_which],
+        "indistinguishable": texts[n_which:n_answers],
+    }
     return string.Template(template).substitute(
         experiment=config["experiment"],
-        findings=_findings_section(findings),
+        answers=answers_section(linked),
+        picture=picture,
+        findings=_findings_section(texts[n_answers:]),
         what=_sweep_description(config, n_images),
         methods=", ".join(methods),
         chance=_chance_sentence(headline),

@@ -66,12 +66,8 @@ rule summarise_methods:
     input:
         metrics=results("metrics.csv"),
     output:
-        table=report(
-            results("summary/methods.csv"),
-            caption="../report/methods.rst",
-            category=COMPARISON_CATEGORY,
-            labels={"image": "all", "figure": "table"},
-        ),
+        # In the report as an HTML page (rules/report.smk).
+        table=results("summary/methods.csv"),
     log:
         results("logs/summarise_methods.log"),
     conda:

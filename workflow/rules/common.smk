@@ -1,4 +1,6 @@
 # Configuration checks, wildcard constraints, input functions and target lists.
+import hashlib
+import json
 import logging
 import os
 import shutil
@@ -58,8 +60,47 @@ def results(path):
     return f"{RESULTS}/{path}"
 
 
+# The config's digest, for rules that must rerun when it changes but must not
+# carry it as params: Snakemake's report copies params into its HTML unescaped.
+CONFIG_SHA256 = hashlib.sha256(
+    json.dumps(config, sort_keys=True, default=str).encode()
+).hexdigest()
+
 # Config keys that change no output (how long and how large a download may be).
 OUTPUT_NEUTRAL_KEYS = {"download_timeout", "download_max_mb"}
+
+
+def report_argument(argv):
+    """The path given to --report (``--report PATH`` or ``--report=PATH``), or None."""
+    for i, arg in enumerate(argv):
+        if arg.startswith("--report="):
+            return arg.split("=", 1)[1]
+        if arg == "--report" and i + 1 < len(argv) and not argv[i + 1].startswith("-"):
+            return argv[i + 1]
+    return None
+
+
+def check_report_path(argv=sys.argv):
+    """With --report results/<name>/..., refuse a name other than this config's experiment.
+
+    Without this, `snakemake --report results/small/report.html` run without
+    the config of experiment `small` writes the default experiment's report
+    into results/small/.
+    """
+    path = report_argument(argv)
+    if path is None:
+        return
+    try:
+        parts = Path(path).resolve().relative_to(Path("results").resolve()).parts
+    except ValueError:  # a report outside results/ belongs to no experiment
+        return
+    if len(parts) > 1 and parts[0] != EXPERIMENT:
+        raise WorkflowError(
+            f"--report {path}: the folder of experiment {parts[0]!r}, but the config is "
+            f"experiment {EXPERIMENT!r}. Give the config that experiment {parts[0]!r} "
+            f"was run with (its --configfile / --config), or write the report to "
+            f"{RESULTS}/report.html."
+        )
 
 
 def check_report_matches_outputs():
@@ -89,6 +130,7 @@ def check_report_matches_outputs():
         )
 
 
+check_report_path()
 check_report_matches_outputs()
 
 SPACES = config["colour_spaces"]
@@ -440,21 +482,31 @@ def distinct_files():
 
 
 def study_table_outputs():
-    """Named outputs of the study job: its tables, each also in the report's Study category."""
-    return {
-        name: report(
-            results(f"study/{name}.csv"),
-            caption="../report/study_tables.rst",
-            category="Study",
-            labels={"figure": f"table: {name}"},
-        )
-        for name in STUDY_TABLES
-    }
+    """Named outputs of the study job: its tables (in the report as HTML pages, report.smk)."""
+    return {name: results(f"study/{name}.csv") for name in STUDY_TABLES}
 
 
 def study_findings():
     """The study's headline sentences for the front page; none without two spaces."""
     return results("study/findings.txt") if COMPARE_SPACES else []
+
+
+def study_answers():
+    """The study's answers to the notebook's questions; none without two spaces."""
+    return results("study/answers.json") if COMPARE_SPACES else []
+
+
+def front_page_picture():
+    """The picture of the front page: the first image's comparison figure at the middle k."""
+    image, k = next(iter(IMAGES)), K_VALUES[(len(K_VALUES) - 1) // 2]
+    return {
+        "path": results(f"figures/{image}/comparison_k{k}.jpg"),
+        "caption": (
+            f"{image} reduced to k = {k} colours by k-means in each colour space, beside "
+            "the original; on each, its mean ΔE00 from the original. Every image and k: "
+            "the Comparison category."
+        ),
+    }
 
 
 def front_page():
@@ -494,3 +546,58 @@ def baseline_files(name, images=None, spaces=None):
         method=BASELINES,
         k=K_VALUES,
     )
+
+
+# The tables and texts the report shows as HTML pages (rules/report.smk).
+def report_page_sources():
+    """Each page's source file, caption, category and labels, by output name."""
+    pages = {
+        "metrics": (
+            results("metrics.csv"),
+            "metrics.rst",
+            "Tables",
+            {"table": "all runs"},
+        ),
+        "headline": (
+            results("summary/headline.csv"),
+            "headline.rst",
+            "Tables",
+            {"table": "headline"},
+        ),
+        "config": (
+            results("config.yaml"),
+            "config.rst",
+            "Configuration",
+            {"file": "config.yaml"},
+        ),
+    }
+    if OTHER_METHODS:
+        pages["methods"] = (
+            results("summary/methods.csv"),
+            "methods.rst",
+            COMPARISON_CATEGORY,
+            {"image": "all", "figure": "table"},
+        )
+    if COMPARE_SPACES:
+        for name in STUDY_TABLES:
+            pages[name] = (
+                results(f"study/{name}.csv"),
+                "study_tables.rst",
+                "Study",
+                {"figure": f"table: {name}"},
+            )
+        pages["all_findings"] = (
+            results("study/all_findings.txt"),
+            "study_findings.rst",
+            "Study",
+            {"figure": "4 findings at every k"},
+        )
+    return pages
+
+
+REPORT_PAGES = report_page_sources()
+
+
+def report_page_files():
+    """The HTML pages of the report, for rule all."""
+    return [results(f"report/{name}.html") for name in REPORT_PAGES]

@@ -45,12 +45,9 @@ rule study:
             labels={"figure": "3b image characteristics, largest k"},
         ),
         findings=results("study/findings.txt"),
-        all_findings=report(
-            results("study/all_findings.txt"),
-            caption="../report/study_findings.rst",
-            category="Study",
-            labels={"figure": "4 findings at every k"},
-        ),
+        # In the report as an HTML page (rules/report.smk).
+        all_findings=results("study/all_findings.txt"),
+        answers=results("study/answers.json"),
     log:
         results("logs/study.log"),
     conda:

@@ -57,8 +57,9 @@ def main():
     for name, k in params.comparison.items():
         if k == "all":
             figure = comparison_overview_figure(
-                image, original, thumbnails, params.spaces, params.k_values, **common
-            )
+                image, original, thumbnails, params.spaces, params.k_values, **common,
+                per_k_figures=True,
+            )  # fmt: skip
         else:
             figure = comparison_figure(image, original, thumbnails, params.spaces, k, **common)
         write_figure(output[name], figure, dpi=COMPARISON_DPI)

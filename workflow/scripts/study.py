@@ -3,12 +3,15 @@
 import matplotlib
 
 matplotlib.use("Agg")
+import json  # noqa: E402
+
 import pandas as pd  # noqa: E402
 
 from colourquant.files import load_distinct, write_figure, write_table, write_text  # noqa: E402
 from colourquant.jobs import run_job  # noqa: E402
 from colourquant.plots import space_colours  # noqa: E402
 from colourquant.study import findings_texts, study_tables  # noqa: E402
+from colourquant.study.answers import answers  # noqa: E402
 from colourquant.study.plots import study_figures  # noqa: E402
 
 
@@ -25,6 +28,8 @@ def main():
         write_figure(output[name], figure, dpi)
     for name, text in findings_texts(tables).items():
         write_text(output[name], text)
+    # The notebook's two questions answered in words, for the front page.
+    write_text(output.answers, json.dumps(answers(tables, differences), indent=1) + "\n")
 
 
 run_job(main, snakemake.log[0], expected=(ValueError,))

@@ -1,0 +1,434 @@
+"""The notebook's two questions answered in plain words, for the report's front page.
+
+1. *Which colour space gives the closer result?* At the smallest and the
+   largest k swept, each judge (a metric column of the study's tables: mean
+   ΔE00, PSNR, SSIM, and any other the tables hold) names the space with the
+   best mean over the images. Where the judges agree, that space is the answer,
+   with its lead in units a reader can feel (for ΔE00, a share of a
+   just-noticeable difference) and whether the 95 % intervals make it clear.
+   Where they disagree, the answer says so and names no winner
+   (:func:`which_space_answer`).
+2. *Is there a k where the spaces become indistinguishable?* In two meanings:
+   equal *quality* (the spaces' mean ΔE00 from the original within one
+   just-noticeable difference of each other, :func:`equal_quality_answer`),
+   and *images that look alike* (each pair of spaces' quantized images less
+   than one just-noticeable difference apart, in every image,
+   :func:`look_alike_answer`).
+
+Pure functions on the study's tables (:func:`colourquant.study.study_tables`):
+``paired_differences``, ``stop_differing_summary`` and the concatenated
+per-image differences tables. Nothing here reads files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+
+from ._tables import METRICS, metric_of
+from .findings import _join, number
+from .thresholds import JND, first_k_staying_below
+
+__all__ = [
+    "SECONDARY_METRICS",
+    "FEW_IMAGES",
+    "Verdict",
+    "judges_of",
+    "jnd_share",
+    "judge_verdicts",
+    "which_space_answer",
+    "quality_gaps",
+    "equal_quality_answer",
+    "look_alike_answer",
+    "answers",
+]
+
+#: Metrics that are another view of a judge already asked (the 95th percentile
+#: of ΔE00 beside its mean): not asked again.
+SECONDARY_METRICS = frozenset({"delta_e2000_p95"})
+
+#: Fewer images than this and the answer says they are few (a bootstrap
+#: interval over few images is too narrow: colourquant.study.intervals).
+FEW_IMAGES = 10
+
+#: A metric's unit as a sentence writes it after a number.
+UNITS = {"psnr": " dB"}
+
+# Shares of a just-noticeable difference a reader can picture, in words.
+_SHARES = {
+    Fraction(1, 10): "a tenth",
+    Fraction(1, 8): "an eighth",
+    Fraction(1, 6): "a sixth",
+    Fraction(1, 5): "a fifth",
+    Fraction(1, 4): "a quarter",
+    Fraction(1, 3): "a third",
+    Fraction(1, 2): "half",
+    Fraction(2, 3): "two thirds",
+    Fraction(3, 4): "three quarters",
+}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One judge's verdict at one k: the space with the best mean over the images.
+
+    Attributes
+    ----------
+    k : int
+    metric : str
+        The judge (a key of :data:`colourquant.study.METRICS`).
+    best : str
+        The space with the best mean.
+    runner_up : str
+        The space with the next best mean.
+    lead : float
+        How much better `best` is than `runner_up`, in the metric's units (>= 0).
+    clear : bool
+        Whether the 95 % intervals against the reference space show `best`
+        better than every other space (a space compared with neither being
+        the reference cannot be shown so: then False).
+    n_images : int
+        Images the means are over.
+    """
+
+    k: int
+    metric: str
+    best: str
+    runner_up: str
+    lead: float
+    clear: bool
+    n_images: int
+
+
+def judges_of(paired: pd.DataFrame) -> list[str]:
+    """The judges the paired table holds: its metrics known to the study, secondary ones left out.
+
+    Examples
+    --------
+    >>> paired = pd.DataFrame({"metric": ["psnr", "delta_e2000_mean", "delta_e2000_p95"]})
+    >>> judges_of(paired)
+    ['delta_e2000_mean', 'psnr']
+    """
+    present = set(paired["metric"])
+    return [name for name in METRICS if name in present and name not in SECONDARY_METRICS]
+
+
+def jnd_share(value: float) -> str:
+    """A ΔE00 difference in just-noticeable differences, as a reader would say it.
+
+    Examples
+    --------
+    >>> jnd_share(0.21), jnd_share(0.5), jnd_share(0.03), jnd_share(2.34)
+    ('a fifth of a just-noticeable difference', 'half a just-noticeable difference', 'less than a tenth of a just-noticeable difference', '2.3 just-noticeable differences')
+    >>> jnd_share(0.97)
+    'about one just-noticeable difference'
+    """  # noqa: E501
+    share = abs(value) / JND
+    if share >= 1.5:
+        return f"{share:.1f} just-noticeable differences"
+    if share >= 0.875:
+        return "about one just-noticeable difference"
+    if share < 0.075:
+        return "less than a tenth of a just-noticeable difference"
+    nearest = min(_SHARES, key=lambda fraction: abs(float(fraction) - share))
+    words = _SHARES[nearest]
+    return (
+        f"{words} a just-noticeable difference"
+        if words == "half"
+        else (f"{words} of a just-noticeable difference")
+    )
+
+
+def _amount(metric: str, value: float) -> str:
+    """A lead in the metric's units: ``0.17 ΔE00`` or ``1.30 dB``."""
+    unit = UNITS.get(metric, "")
+    text = number(value, metric_of(metric).decimals)
+    return f"{text} ΔE00" if metric.startswith("delta_e") else f"{text}{unit}"
+
+
+def judge_verdicts(
+    paired: pd.DataFrame, k: int, judges: Sequence[str] | None = None
+) -> list[Verdict]:
+    """Each judge's verdict at `k`, from the paired differences table.
+
+    Parameters
+    ----------
+    paired : DataFrame
+        :func:`~colourquant.study.paired_differences`: ``space - reference``
+        per k, metric and space other than the reference, with its interval.
+    k : int
+    judges : sequence of str, optional
+        Metrics to ask; :func:`judges_of` if None. A judge without rows at
+        `k` (or with no images) gives no verdict.
+
+    Returns
+    -------
+    list of Verdict
+
+    Examples
+    --------
+    >>> paired = pd.DataFrame({"k": 4, "metric": "psnr", "space": ["Lab", "HSV"],
+    ...     "reference": "RGB", "n_images": 5, "mean_difference": [0.8, -1.0],
+    ...     "ci_low": [0.2, -1.5], "ci_high": [1.4, -0.5]})
+    >>> judge_verdicts(paired, 4)[0]
+    Verdict(k=4, metric='psnr', best='Lab', runner_up='RGB', lead=0.8, clear=False, n_images=5)
+    """
+    judges = judges_of(paired) if judges is None else list(judges)
+    verdicts = []
+    for metric in judges:
+        rows = paired[(paired["k"] == k) & (paired["metric"] == metric) & (paired["n_images"] > 0)]
+        if rows.empty:
+            continue
+        reference = rows["reference"].iloc[0]
+        sign = 1.0 if metric_of(metric).lower_is_better else -1.0
+        # Badness of each space relative to the reference: lower is better for every judge.
+        badness = pd.Series(
+            [0.0, *(sign * rows["mean_difference"].to_numpy(dtype=float))],
+            index=[reference, *rows["space"]],
+        )
+        order = badness.sort_values(kind="stable")
+        best, runner_up = order.index[0], order.index[1]
+        verdicts.append(
+            Verdict(
+                k=int(k),
+                metric=metric,
+                best=str(best),
+                runner_up=str(runner_up),
+                lead=float(order.iloc[1] - order.iloc[0]),
+                clear=_clear(rows, best, reference, sign),
+                n_images=int(rows["n_images"].min()),
+            )
+        )
+    return verdicts
+
+
+def _clear(rows: pd.DataFrame, best: str, reference: str, sign: float) -> bool:
+    """Whether the intervals against the reference show `best` better than every other space."""
+    low, high = (
+        rows[["ci_low", "ci_high"]].to_numpy(dtype=float).T * sign
+    )  # in badness: positive is worse than the reference
+    low, high = np.minimum(low, high), np.maximum(low, high)
+    if best == reference:
+        return bool(np.all(low > 0))
+    if len(rows) > 1:  # another space compared with neither being the reference
+        return False
+    return bool(high[list(rows["space"]).index(best)] < 0)
+
+
+def _label(metric: str) -> str:
+    return metric_of(metric).label
+
+
+def _k_words(k: int, smallest: bool) -> str:
+    return f"k = {k} ({'few colours' if smallest else 'the most colours swept'})"
+
+
+def _lead_sentence(verdict: Verdict) -> str:
+    """How far ahead a verdict's space is, and how sure that is."""
+    amount = _amount(verdict.metric, verdict.lead)
+    feel = f", {jnd_share(verdict.lead)}" if verdict.metric.startswith("delta_e") else ""
+    sure = "The intervals make that clear" if verdict.clear else "That gap could be chance"
+    return (
+        f"By {_label(verdict.metric)} it is {amount} closer than {verdict.runner_up}{feel}. "
+        f"{sure} over these {verdict.n_images} images."
+    )
+
+
+def which_space_answer(paired: pd.DataFrame, judges: Sequence[str] | None = None) -> list[str]:
+    """Which space gave the closer result at the smallest and the largest k, in sentences.
+
+    Where every judge names the same space, it is the answer, with its lead by
+    the first judge (mean ΔE00 where present, in shares of a just-noticeable
+    difference) and whether the intervals make it clear. Where the judges
+    disagree, the sentence says which judge prefers which space and names no
+    winner. Over fewer than :data:`FEW_IMAGES` images, a last sentence says
+    they are few.
+
+    Parameters
+    ----------
+    paired : DataFrame
+        :func:`~colourquant.study.paired_differences`.
+    judges : sequence of str, optional
+        As for :func:`judge_verdicts`.
+
+    Returns
+    -------
+    list of str
+        Empty where the table has no k.
+    """
+    ks = sorted(int(k) for k in paired.loc[paired["n_images"] > 0, "k"].unique())
+    if not ks:
+        return []
+    sentences, fewest = [], None
+    for k in sorted({ks[0], ks[-1]}):
+        verdicts = judge_verdicts(paired, k, judges)
+        if not verdicts:
+            continue
+        fewest = min(fewest or verdicts[0].n_images, *(v.n_images for v in verdicts))
+        where = _k_words(k, k == ks[0])
+        winners = list(dict.fromkeys(verdict.best for verdict in verdicts))
+        if len(winners) == 1:
+            judges_named = _join([_label(v.metric) for v in verdicts])
+            by = f"every judge ({judges_named})" if len(verdicts) > 1 else judges_named
+            sentences.append(f"At {where}, {winners[0]} gave the closest result by {by}.")
+            sentences.append(_lead_sentence(verdicts[0]))
+        else:
+            prefer = [
+                f"by {_join([_label(v.metric) for v in verdicts if v.best == space])} {space} is"
+                for space in winners
+            ]
+            prefer[0] += " closest"
+            sentences.append(
+                f"At {where}, the judges disagree: {', '.join(prefer)}. "
+                "So no space is the answer there."
+            )
+    if fewest is not None and fewest < FEW_IMAGES:
+        sentences.append(f"{fewest} images are few: read this as a hint, not a proof.")
+    return sentences
+
+
+def quality_gaps(paired: pd.DataFrame, metric: str = "delta_e2000_mean") -> pd.Series:
+    """Per k, how far apart the spaces' means of `metric` are: best to worst, in its units.
+
+    The reference space's difference from itself is 0, so the gap is
+    ``max(0, differences) - min(0, differences)``.
+
+    Examples
+    --------
+    >>> paired = pd.DataFrame({"k": [2, 2, 4, 4], "metric": "delta_e2000_mean",
+    ...     "space": ["Lab", "HSV"] * 2, "n_images": 4, "mean_difference": [0.2, 0.4, -0.1, 0.3]})
+    >>> quality_gaps(paired).round(2).to_dict()
+    {2: 0.4, 4: 0.4}
+    """
+    rows = paired[(paired["metric"] == metric) & (paired["n_images"] > 0)]
+    by_k = rows.groupby("k")["mean_difference"]
+    gaps = by_k.max().clip(lower=0) - by_k.min().clip(upper=0)
+    gaps.index = gaps.index.astype(int)
+    return gaps.sort_index()
+
+
+def equal_quality_answer(paired: pd.DataFrame) -> str:
+    """Do the spaces become equally good? The first meaning of "indistinguishable".
+
+    Equally good from the smallest k from which the spaces' mean ΔE00 from
+    the original (averaged over the images) stay within one just-noticeable
+    difference of each other at every larger k swept.
+
+    Returns
+    -------
+    str
+        A sentence starting with the question's answer (yes or no); empty
+        without mean ΔE00 in the table.
+    """
+    gaps = quality_gaps(paired)
+    if gaps.empty:
+        return ""
+    k_from = first_k_staying_below(gaps.index.to_numpy(), gaps.to_numpy(), JND)
+    largest = int(gaps.index[-1])
+    if np.isnan(k_from):
+        return (
+            f"Equally good? No: even at k = {largest}, the spaces' mean ΔE00 from the "
+            f"original differ by {number(gaps.iloc[-1], 2)}, {jnd_share(gaps.iloc[-1])}."
+        )
+    worst = float(gaps[gaps.index >= k_from].max())
+    since = "at every k swept" if int(k_from) == int(gaps.index[0]) else f"from k = {int(k_from)}"
+    return (
+        f"Equally good? Yes, {since}: the spaces' mean ΔE00 from the original differ by "
+        f"at most {number(worst, 2)}, {jnd_share(worst)}."
+    )
+
+
+def look_alike_answer(stops: pd.DataFrame, differences: pd.DataFrame | None = None) -> str:
+    """Do the spaces' images look alike? The second meaning of "indistinguishable".
+
+    Yes from the k at which every pair of spaces stays below one
+    just-noticeable difference (mean ΔE00 between their quantized images) in
+    every image (the ``jnd`` rows of
+    :func:`~colourquant.study.stop_differing_summary`). Otherwise the answer
+    is no up to the largest k swept, with how many pairs come close, the
+    closest pair's difference there (from `differences`, if given), and a
+    larger k to try.
+
+    Parameters
+    ----------
+    stops : DataFrame
+        :func:`~colourquant.study.stop_differing_summary`.
+    differences : DataFrame, optional
+        The per-image differences tables, concatenated (``image, k, space_a,
+        space_b, delta_e2000_mean``).
+
+    Returns
+    -------
+    str
+        Empty without pairs of spaces.
+    """
+    rows = stops[(stops["threshold"] == "jnd") & (stops["n_images"] > 0)]
+    if rows.empty:
+        return ""
+    largest = int(rows["k_max_swept"].max())
+    everywhere = rows["n_reached"] == rows["n_images"]
+    if everywhere.all():
+        k_all = int(rows["k_max"].max())
+        return (
+            f"Images that look alike? Yes, from k = {k_all}: from there every pair of spaces "
+            "gives images less than one just-noticeable difference apart, in every image."
+        )
+    closest = ""
+    if differences is not None and len(differences):
+        at_largest = differences[differences["k"] == largest]
+        means = at_largest.groupby(["space_a", "space_b"], sort=False)["delta_e2000_mean"].mean()
+        if len(means):
+            (a, b), value = means.idxmin(), means.min()
+            closest = (
+                f" The closest pair there, {a} and {b}, is {number(value, 1)} ΔE00 apart "
+                "(mean over the images)."
+            )
+    some = int((rows["n_reached"] > 0).sum())
+    if some:
+        state = (
+            f"only {some} of {len(rows)} pairs of spaces give images less than one "
+            "just-noticeable difference apart, and not in every image"
+        )
+    else:
+        state = "every pair of spaces still gives visibly different images"
+    return (
+        f"Images that look alike? No: up to k = {largest}, {state}.{closest} "
+        f"Try larger k, such as {2 * largest} and {4 * largest} (config key k_values)."
+    )
+
+
+def answers(
+    tables: Mapping[str, pd.DataFrame],
+    differences: pd.DataFrame | None = None,
+    judges: Sequence[str] | None = None,
+) -> dict[str, list[str]]:
+    """Both answers from the study's tables, as the front page shows them.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        Of :func:`~colourquant.study.study_tables` (``paired_differences``
+        and ``stop_differing_summary`` are read).
+    differences : DataFrame, optional
+        The per-image differences tables, concatenated.
+    judges : sequence of str, optional
+        As for :func:`judge_verdicts`.
+
+    Returns
+    -------
+    dict
+        ``which_space`` and ``indistinguishable``: lists of sentences.
+    """
+    paired = tables["paired_differences"]
+    indistinguishable = [
+        equal_quality_answer(paired),
+        look_alike_answer(tables["stop_differing_summary"], differences),
+    ]
+    return {
+        "which_space": which_space_answer(paired, judges),
+        "indistinguishable": [sentence for sentence in indistinguishable if sentence],
+    }
