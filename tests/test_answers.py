@@ -48,7 +48,7 @@ def test_agreeing_judges_name_the_space_its_lead_and_that_it_is_clear():
     sentences = which_space_answer(agreeing_table())
     assert sentences[0] == (
         "At k = 4 (few colours), Lab gave the closest result by every judge "
-        "(mean ΔE00, PSNR and SSIM)."
+        "(PSNR, mean ΔE00 and SSIM)."
     )
     # The lead by mean ΔE00, in shares of a just-noticeable difference; sure over 6 images.
     assert sentences[1] == (
@@ -70,8 +70,8 @@ def test_disagreeing_judges_name_no_winner():
     sentences = which_space_answer(table)
     at_32 = [sentence for sentence in sentences if "k = 32" in sentence]
     assert at_32 == [
-        "At k = 32 (the most colours swept), the judges disagree: by mean ΔE00 Lab is closest, "
-        "by PSNR and SSIM RGB is. So no space is the answer there."
+        "At k = 32 (the most colours swept), the judges disagree: by PSNR and SSIM RGB is "
+        "closest, by mean ΔE00 Lab is. So no space is the answer there."
     ]
     assert "gave the closest result" not in " ".join(at_32)
     # k = 4 still agrees.
@@ -235,3 +235,28 @@ def test_no_study_no_answers():
         "which_space": [],
         "indistinguishable": [],
     }
+
+
+def test_where_the_neutral_judges_agree_their_space_is_the_answer_and_the_others_are_named():
+    # Each space's own objective wins by the judge that favours it (ΔE00: Lab, PSNR: RGB);
+    # SSIM of luma and ꟻLIP favour neither and both prefer Lab, clearly.
+    rows = []
+    for k in (4, 32):
+        rows += paired_rows(k, "delta_e2000_mean", {"Lab": -0.3}, {"Lab": (-0.4, -0.2)})
+        rows += paired_rows(k, "psnr", {"Lab": -0.5}, {"Lab": (-0.8, -0.2)})
+        rows += paired_rows(k, "ssim_y", {"Lab": 0.02}, {"Lab": (0.01, 0.03)})
+        rows += paired_rows(k, "flip_mean", {"Lab": -0.01}, {"Lab": (-0.02, -0.005)})
+    sentences = which_space_answer(pd.DataFrame(rows))
+    assert sentences[0] == (
+        "At k = 4 (few colours), the judges disagree: by PSNR RGB is closest, by mean ΔE00, "
+        "SSIM of luma and mean ꟻLIP Lab is. The judges that favour no space's own "
+        "objective (SSIM of luma and mean ꟻLIP) all prefer Lab, so Lab is the answer there."
+    )
+    assert sentences[1].startswith("By SSIM of luma it is 0.02")
+    # Where the neutral judges split, no space is the answer, whatever the others say.
+    rows = [r for r in rows if r["metric"] != "flip_mean"]
+    rows += paired_rows(4, "flip_mean", {"Lab": 0.01}, {"Lab": (0.005, 0.02)})
+    rows += paired_rows(32, "flip_mean", {"Lab": 0.01}, {"Lab": (0.005, 0.02)})
+    sentences = which_space_answer(pd.DataFrame(rows))
+    assert sentences[0].endswith("So no space is the answer there.")
+    assert not any("is the answer there" in s and "no space" not in s for s in sentences)

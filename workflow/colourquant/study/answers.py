@@ -55,9 +55,6 @@ SECONDARY_METRICS = frozenset({"delta_e2000_p95"})
 #: interval over few images is too narrow: colourquant.study.intervals).
 FEW_IMAGES = 10
 
-#: A metric's unit as a sentence writes it after a number.
-UNITS = {"psnr": " dB"}
-
 # Shares of a just-noticeable difference a reader can picture, in words.
 _SHARES = {
     Fraction(1, 10): "a tenth",
@@ -111,7 +108,7 @@ def judges_of(paired: pd.DataFrame) -> list[str]:
     --------
     >>> paired = pd.DataFrame({"metric": ["psnr", "delta_e2000_mean", "delta_e2000_p95"]})
     >>> judges_of(paired)
-    ['delta_e2000_mean', 'psnr']
+    ['psnr', 'delta_e2000_mean']
     """
     present = set(paired["metric"])
     return [name for name in METRICS if name in present and name not in SECONDARY_METRICS]
@@ -145,9 +142,11 @@ def jnd_share(value: float) -> str:
 
 def _amount(metric: str, value: float) -> str:
     """A lead in the metric's units: ``0.17 ΔE00`` or ``1.30 dB``."""
-    unit = UNITS.get(metric, "")
+    from ..columns import JUDGES
+
+    unit = JUDGES[metric].unit if metric in JUDGES else ""
     text = number(value, metric_of(metric).decimals)
-    return f"{text} ΔE00" if metric.startswith("delta_e") else f"{text}{unit}"
+    return f"{text} ΔE00" if metric.startswith("delta_e") else f"{text} {unit}".rstrip()
 
 
 def judge_verdicts(
@@ -219,6 +218,19 @@ def _clear(rows: pd.DataFrame, best: str, reference: str, sign: float) -> bool:
     return bool(high[list(rows["space"]).index(best)] < 0)
 
 
+def _favours(metric: str) -> str:
+    """The space whose objective `metric` favours by construction, or ``""``."""
+    from ..columns import JUDGES
+
+    return JUDGES[metric].favours if metric in JUDGES else ""
+
+
+def _lead_verdict(verdicts: Sequence[Verdict]) -> Verdict:
+    """The verdict whose lead the answer quotes: mean ΔE00's (in units a reader can
+    picture) where it is among them, else the first."""
+    return next((v for v in verdicts if v.metric == "delta_e2000_mean"), verdicts[0])
+
+
 def _label(metric: str) -> str:
     return metric_of(metric).label
 
@@ -242,11 +254,13 @@ def which_space_answer(paired: pd.DataFrame, judges: Sequence[str] | None = None
     """Which space gave the closer result at the smallest and the largest k, in sentences.
 
     Where every judge names the same space, it is the answer, with its lead by
-    the first judge (mean ΔE00 where present, in shares of a just-noticeable
-    difference) and whether the intervals make it clear. Where the judges
-    disagree, the sentence says which judge prefers which space and names no
-    winner. Over fewer than :data:`FEW_IMAGES` images, a last sentence says
-    they are few.
+    mean ΔE00 where present (in shares of a just-noticeable difference), else
+    by the first judge, and whether the intervals make it clear. Where the
+    judges disagree, the sentence says which judge prefers which space; the
+    space the judges that favour no space's objective
+    (:attr:`colourquant.columns.Column.favours`) all prefer is then the
+    answer, and if they too disagree no space is. Over fewer than
+    :data:`FEW_IMAGES` images, a last sentence says they are few.
 
     Parameters
     ----------
@@ -275,13 +289,25 @@ def which_space_answer(paired: pd.DataFrame, judges: Sequence[str] | None = None
             judges_named = _join([_label(v.metric) for v in verdicts])
             by = f"every judge ({judges_named})" if len(verdicts) > 1 else judges_named
             sentences.append(f"At {where}, {winners[0]} gave the closest result by {by}.")
-            sentences.append(_lead_sentence(verdicts[0]))
+            sentences.append(_lead_sentence(_lead_verdict(verdicts)))
+            continue
+        prefer = [
+            f"by {_join([_label(v.metric) for v in verdicts if v.best == space])} {space} is"
+            for space in winners
+        ]
+        prefer[0] += " closest"
+        neutral = [v for v in verdicts if not _favours(v.metric)]
+        agreed = {v.best for v in neutral}
+        if len(neutral) > 1 and len(agreed) == 1:
+            # The judges that favour no space's objective agree: that is the answer.
+            space = agreed.pop()
+            sentences.append(
+                f"At {where}, the judges disagree: {', '.join(prefer)}. The judges that "
+                f"favour no space's own objective ({_join([_label(v.metric) for v in neutral])}) "
+                f"all prefer {space}, so {space} is the answer there."
+            )
+            sentences.append(_lead_sentence(_lead_verdict(neutral)))
         else:
-            prefer = [
-                f"by {_join([_label(v.metric) for v in verdicts if v.best == space])} {space} is"
-                for space in winners
-            ]
-            prefer[0] += " closest"
             sentences.append(
                 f"At {where}, the judges disagree: {', '.join(prefer)}. "
                 "So no space is the answer there."
