@@ -17,7 +17,7 @@ each function are computed from the labels as numpy computes them.
 import numpy as np
 
 from libc.math cimport INFINITY, sqrt
-from libc.stdlib cimport free, malloc
+from libc.stdlib cimport free, malloc, qsort
 
 ctypedef Py_ssize_t isz
 
@@ -29,16 +29,30 @@ cdef inline double _sq(const double* x, const double* c) noexcept nogil:
     return d0 * d0 + d1 * d1 + d2 * d2
 
 
+cdef struct Pair:
+    double key
+    isz index
+
+
+cdef int _by_key(const void* a, const void* b) noexcept nogil:
+    cdef double x = (<const Pair*>a).key, y = (<const Pair*>b).key
+    return (x > y) - (x < y)
+
+
 cdef struct Centres:
-    # k centres (k x 3), their pairwise distances (k x k), half the distance
-    # from each to its closest other, and for each centre the others in order
-    # of distance from it (k x (k - 1)), sorted lazily when first needed.
+    # k centres (k x 3), their pairwise squared distances (k x k), half the
+    # distance from each to its closest other, and for each centre the others
+    # in order of distance from it (k x (k - 1)), sorted when first needed:
+    # by insertion into the last step's order (nearly sorted), or from
+    # scratch after new centres were loaded.
     isz k
     double* xyz
     double* between
     double* half_gap
     isz* order
     char* sorted
+    char* scrambled
+    Pair* scratch
     double tiny
 
 
@@ -51,9 +65,13 @@ cdef int _centres_init(Centres* c, isz k, double tiny) noexcept nogil:
     c.half_gap = <double*>malloc(k * sizeof(double))
     c.order = <isz*>malloc(k * (k - 1 if k > 1 else 1) * sizeof(isz))
     c.sorted = <char*>malloc(k)
-    if not (c.xyz and c.between and c.half_gap and c.order and c.sorted):
+    c.scrambled = <char*>malloc(k)
+    c.scratch = <Pair*>malloc(k * sizeof(Pair))
+    if not (c.xyz and c.between and c.half_gap and c.order and c.sorted and c.scrambled
+            and c.scratch):
         return -1
     for a in range(k):
+        c.scrambled[a] = 1
         j = 0
         for i in range(k):
             if i != a:
@@ -68,41 +86,54 @@ cdef void _centres_free(Centres* c) noexcept nogil:
     free(c.half_gap)
     free(c.order)
     free(c.sorted)
+    free(c.scrambled)
+    free(c.scratch)
 
 
 cdef void _centres_moved(Centres* c) noexcept nogil:
-    """Pairwise distances and half gaps of the centres in c.xyz."""
+    """Pairwise squared distances and half gaps of the centres in c.xyz."""
     cdef isz k = c.k, a, b
-    cdef double d, gap
+    cdef double d
+    for a in range(k):
+        c.half_gap[a] = INFINITY
     for a in range(k):
         c.between[a * k + a] = 0.0
         for b in range(a + 1, k):
-            d = sqrt(_sq(c.xyz + 3 * a, c.xyz + 3 * b))
+            d = _sq(c.xyz + 3 * a, c.xyz + 3 * b)
             c.between[a * k + b] = d
             c.between[b * k + a] = d
+            if d < c.half_gap[a]:
+                c.half_gap[a] = d
+            if d < c.half_gap[b]:
+                c.half_gap[b] = d
     for a in range(k):
-        gap = INFINITY
-        for b in range(k):
-            if b != a and c.between[a * k + b] < gap:
-                gap = c.between[a * k + b]
-        c.half_gap[a] = 0.5 * gap
+        c.half_gap[a] = 0.5 * sqrt(c.half_gap[a])
         c.sorted[a] = 0
 
 
 cdef void _sort_neighbours(Centres* c, isz a) noexcept nogil:
-    """Insertion sort of centre a's others by distance: nearly sorted from the last step."""
+    """Centre a's others in order of distance."""
     cdef isz m = c.k - 1, i, j, b
     cdef isz* order = c.order + a * m
     cdef double* row = c.between + a * c.k
     cdef double key
-    for i in range(1, m):
-        b = order[i]
-        key = row[b]
-        j = i - 1
-        while j >= 0 and row[order[j]] > key:
-            order[j + 1] = order[j]
-            j -= 1
-        order[j + 1] = b
+    if c.scrambled[a]:
+        for i in range(m):
+            c.scratch[i].key = row[order[i]]
+            c.scratch[i].index = order[i]
+        qsort(c.scratch, m, sizeof(Pair), _by_key)
+        for i in range(m):
+            order[i] = c.scratch[i].index
+        c.scrambled[a] = 0
+    else:
+        for i in range(1, m):
+            b = order[i]
+            key = row[b]
+            j = i - 1
+            while j >= 0 and row[order[j]] > key:
+                order[j + 1] = order[j]
+                j -= 1
+            order[j + 1] = b
     c.sorted[a] = 1
 
 
@@ -130,12 +161,53 @@ cdef inline isz _two_nearest(
             best_d = d
             best = b
             limit = from_hint + sqrt(second_d) + c.tiny
+            limit *= limit
         elif d < second_d:
             second_d = d
             limit = from_hint + sqrt(second_d) + c.tiny
+            limit *= limit
     nearest[0] = sqrt(best_d)
     second[0] = sqrt(second_d)
     return best
+
+
+cdef struct Unit:
+    # A cell or a point of the grid, stored in the order the loop visits them.
+    double x[3]
+    double weight
+    double radius
+    double upper
+    double lower
+    isz label
+    isz row
+
+
+cdef inline void _add(double[:, ::1] sums, const Unit* u) noexcept nogil:
+    cdef isz a = u.label
+    sums[a, 0] += u.weight
+    sums[a, 1] += u.weight * u.x[0]
+    sums[a, 2] += u.weight * u.x[1]
+    sums[a, 3] += u.weight * u.x[2]
+
+
+cdef inline void _load(Unit* u, const double[:, ::1] means, const double[::1] totals,
+                       const double[::1] radii, isz row) noexcept nogil:
+    u.x[0] = means[row, 0]
+    u.x[1] = means[row, 1]
+    u.x[2] = means[row, 2]
+    u.weight = totals[row]
+    u.radius = radii[row]
+    u.row = row
+
+
+cdef inline isz _measure(Centres* c, Unit* u, isz hint) noexcept nogil:
+    """Nearest centre of u, and its bounds reset; returns its former label."""
+    cdef double d1, d2
+    cdef isz former = u.label
+    u.label = _two_nearest(c, u.x, hint, &d1, &d2)
+    u.upper = d1 + u.radius
+    u.lower = d2 - c.tiny - u.radius
+    return former
 
 
 def grid_lloyd_kernel(
@@ -156,20 +228,22 @@ def grid_lloyd_kernel(
     the units' labels and which units were in use at the end.
     """
     cdef isz n_rows = means.shape[0], k = centres.shape[0]
-    cdef isz i, j, a, b, r, p, row, n_act, n_start, axis
-    cdef double bound, d1, d2, empty, shift, max_moved, w, total = 0.0
+    cdef isz i, j, a, p, n_act, n_start, axis
+    cdef double bound, value, empty, shift, max_moved, total = 0.0
     cdef bint changed
     cdef int n_iter = 0
+    cdef Unit* u
+    cdef Unit* v
     labels_array = np.zeros(n_rows, dtype=np.intp)
-    upper_array = np.full(n_rows, -INFINITY)
+    used_array = np.zeros(n_rows, dtype=bool)
     cdef isz[::1] labels = labels_array
-    cdef double[::1] upper = upper_array
-    cdef double[::1] lower = np.full(n_rows, INFINITY)
-    cdef isz[::1] active = np.empty(n_rows, dtype=np.intp)
+    cdef char[::1] used = used_array.view(np.int8)
     cdef double[:, ::1] sums = np.zeros((k, 4))
     cdef double[::1] moved = np.zeros(k)
     cdef Centres c
-    if _centres_init(&c, k, tiny) != 0:
+    cdef Unit* units = <Unit*>malloc(n_rows * sizeof(Unit))
+    if units == NULL or _centres_init(&c, k, tiny) != 0:
+        free(units)
         _centres_free(&c)
         raise MemoryError()
     try:
@@ -179,34 +253,27 @@ def grid_lloyd_kernel(
                     c.xyz[3 * j + axis] = centres[j, axis]
             _centres_moved(&c)
             n_act = 0
-            # Every cell measured; the ambiguous split into their points.
-            for r in range(n_cells):
-                a = _two_nearest(&c, &means[r, 0], 0, &d1, &d2)
-                labels[r] = a
-                upper[r] = d1 + radii[r]
-                lower[r] = d2 - tiny - radii[r]
-                if upper[r] >= lower[r]:
-                    upper[r] = -INFINITY
-                    for p in range(cell_starts[r], cell_starts[r + 1]):
-                        row = n_cells + cell_order[p]
-                        b = _two_nearest(&c, &means[row, 0], a, &d1, &d2)
-                        labels[row] = b
-                        upper[row] = d1
-                        lower[row] = d2 - tiny
-                        active[n_act] = row
+            # Every cell measured (from the last cell's centre: cells in key
+            # order are near each other); the ambiguous split into their points.
+            a = 0
+            for i in range(n_cells):
+                total += totals[i]
+                u = units + n_act
+                _load(u, means, totals, radii, i)
+                u.label = a
+                _measure(&c, u, a)
+                a = u.label
+                if u.upper >= u.lower:
+                    for p in range(cell_starts[i], cell_starts[i + 1]):
+                        u = units + n_act
+                        _load(u, means, totals, radii, n_cells + cell_order[p])
+                        u.label = a
+                        _measure(&c, u, a)
                         n_act += 1
                 else:
-                    active[n_act] = r
                     n_act += 1
             for i in range(n_act):
-                r = active[i]
-                w = totals[r]
-                a = labels[r]
-                sums[a, 0] += w
-                for axis in range(3):
-                    sums[a, axis + 1] += w * means[r, axis]
-            for i in range(n_rows):
-                total += totals[i] if i < n_cells else 0.0
+                _add(sums, units + i)
             # Adding and removing weights leaves rounding residue in an emptied cluster.
             empty = 1e-9 * total
             changed = True
@@ -215,13 +282,13 @@ def grid_lloyd_kernel(
                 shift = 0.0
                 max_moved = 0.0
                 for j in range(k):
-                    d1 = 0.0
+                    bound = 0.0
                     if sums[j, 0] > empty:
                         for axis in range(3):
-                            d2 = sums[j, axis + 1] / sums[j, 0]
-                            d1 += (d2 - c.xyz[3 * j + axis]) ** 2
-                            c.xyz[3 * j + axis] = d2
-                    moved[j] = sqrt(d1)
+                            value = sums[j, axis + 1] / sums[j, 0]
+                            bound += (value - c.xyz[3 * j + axis]) ** 2
+                            c.xyz[3 * j + axis] = value
+                    moved[j] = sqrt(bound)
                     shift += moved[j] * moved[j]
                     if moved[j] > max_moved:
                         max_moved = moved[j]
@@ -234,57 +301,49 @@ def grid_lloyd_kernel(
                         sums[j, axis] = 0.0
                 n_start = n_act
                 for i in range(n_start):
-                    r = active[i]
-                    a = labels[r]
-                    upper[r] += moved[a]
-                    lower[r] -= max_moved
-                    bound = lower[r] if lower[r] > c.half_gap[a] else c.half_gap[a]
+                    u = units + i
+                    a = u.label
+                    u.upper += moved[a]
+                    u.lower -= max_moved
+                    bound = u.lower if u.lower > c.half_gap[a] else c.half_gap[a]
                     # A tie is measured again, so that it goes to the lowest-numbered centre.
-                    if upper[r] >= bound:
-                        upper[r] = sqrt(_sq(&means[r, 0], c.xyz + 3 * a)) + radii[r]
-                        if upper[r] >= bound:
-                            b = _two_nearest(&c, &means[r, 0], a, &d1, &d2)
-                            if b != a:
+                    if u.upper >= bound:
+                        u.upper = sqrt(_sq(u.x, c.xyz + 3 * a)) + u.radius
+                        if u.upper >= bound:
+                            if _measure(&c, u, a) != u.label:
                                 changed = True
-                            a = b
-                            labels[r] = b
-                            upper[r] = d1 + radii[r]
-                            lower[r] = d2 - tiny - radii[r]
-                            if r < n_cells and upper[r] >= lower[r]:
-                                upper[r] = -INFINITY
-                                active[i] = -1
-                                for p in range(cell_starts[r], cell_starts[r + 1]):
-                                    row = n_cells + cell_order[p]
-                                    b = _two_nearest(&c, &means[row, 0], a, &d1, &d2)
-                                    if b != a:
+                            if u.row < n_cells and u.upper >= u.lower:
+                                # Split: the cell's points take its place at the end.
+                                a = u.label
+                                for p in range(cell_starts[u.row], cell_starts[u.row + 1]):
+                                    v = units + n_act
+                                    _load(v, means, totals, radii, n_cells + cell_order[p])
+                                    v.label = a
+                                    if _measure(&c, v, a) != v.label:
                                         changed = True
-                                    labels[row] = b
-                                    upper[row] = d1
-                                    lower[row] = d2 - tiny
-                                    active[n_act] = row
+                                    _add(sums, v)
                                     n_act += 1
-                                    w = totals[row]
-                                    sums[b, 0] += w
-                                    for axis in range(3):
-                                        sums[b, axis + 1] += w * means[row, axis]
+                                u.row = -1
                                 continue
-                    w = totals[r]
-                    sums[a, 0] += w
-                    for axis in range(3):
-                        sums[a, axis + 1] += w * means[r, axis]
+                    _add(sums, u)
                 # Drop the split cells from the list.
                 j = 0
                 for i in range(n_act):
-                    if active[i] >= 0:
-                        active[j] = active[i]
+                    if units[i].row >= 0:
+                        if j != i:
+                            units[j] = units[i]
                         j += 1
                 n_act = j
             for j in range(k):
                 for axis in range(3):
                     centres[j, axis] = c.xyz[3 * j + axis]
+            for i in range(n_act):
+                labels[units[i].row] = units[i].label
+                used[units[i].row] = 1
     finally:
+        free(units)
         _centres_free(&c)
-    return n_iter, labels_array, np.isfinite(upper_array)
+    return n_iter, labels_array, used_array
 
 
 def lloyd_restarts_kernel(
@@ -323,11 +382,15 @@ def lloyd_restarts_kernel(
                     weighted[i, axis] = weights[i] * points[i, axis]
             for s in range(n_starts):
                 for j in range(k):
+                    c.scrambled[j] = 1
                     for axis in range(3):
                         c.xyz[3 * j + axis] = centres[s, j, axis]
                 _centres_moved(&c)
+                # Neighbouring rows (a grid's cells, in key order) are near each
+                # other: the search for one starts from the last one's centre.
+                a = 0
                 for i in range(n):
-                    a = _two_nearest(&c, &points[i, 0], 0, &d1, &d2)
+                    a = _two_nearest(&c, &points[i, 0], a, &d1, &d2)
                     labels[i] = a
                     upper[i] = d1
                     lower[i] = d2 - tiny
