@@ -171,23 +171,28 @@ cdef inline isz _two_nearest(
     return best
 
 
-cdef struct Unit:
-    # A cell or a point of the grid, stored in the order the loop visits them.
-    double x[3]
-    double weight
-    double radius
+cdef struct Bounds:
+    # What the loop reads of every unit at every step: its centre and bounds.
     double upper
     double lower
     isz label
+
+
+cdef struct Unit:
+    # The rest of a unit (a cell or a point of the grid), read when it is measured.
+    double x[3]
+    double weight
+    double radius
     isz row
 
 
-cdef inline void _add(double[:, ::1] sums, const Unit* u) noexcept nogil:
-    cdef isz a = u.label
-    sums[a, 0] += u.weight
-    sums[a, 1] += u.weight * u.x[0]
-    sums[a, 2] += u.weight * u.x[1]
-    sums[a, 3] += u.weight * u.x[2]
+cdef inline void _count(double[:, ::1] sums, const Unit* u, isz a, double sign) noexcept nogil:
+    """Add (sign 1) or take away (-1) u's weight and weighted mean to cluster a's sums."""
+    cdef double w = sign * u.weight
+    sums[a, 0] += w
+    sums[a, 1] += w * u.x[0]
+    sums[a, 2] += w * u.x[1]
+    sums[a, 3] += w * u.x[2]
 
 
 cdef inline void _load(Unit* u, const double[:, ::1] means, const double[::1] totals,
@@ -200,14 +205,12 @@ cdef inline void _load(Unit* u, const double[:, ::1] means, const double[::1] to
     u.row = row
 
 
-cdef inline isz _measure(Centres* c, Unit* u, isz hint) noexcept nogil:
-    """Nearest centre of u, and its bounds reset; returns its former label."""
+cdef inline void _measure(Centres* c, const Unit* u, Bounds* bounds, isz hint) noexcept nogil:
+    """Nearest centre of u, and its bounds reset."""
     cdef double d1, d2
-    cdef isz former = u.label
-    u.label = _two_nearest(c, u.x, hint, &d1, &d2)
-    u.upper = d1 + u.radius
-    u.lower = d2 - c.tiny - u.radius
-    return former
+    bounds.label = _two_nearest(c, u.x, hint, &d1, &d2)
+    bounds.upper = d1 + u.radius
+    bounds.lower = d2 - c.tiny - u.radius
 
 
 def grid_lloyd_kernel(
@@ -225,15 +228,18 @@ def grid_lloyd_kernel(
     """:func:`._lloyd.grid_lloyd`'s iterations on its units (cells, then points).
 
     `centres` is updated in place to the last iteration's. Returns n_iter,
-    the units' labels and which units were in use at the end.
+    the units' labels and which units were in use at the end. The units are
+    kept in the order the loop visits them (a split cell's points at the
+    end), each one's bounds apart from the rest, so that a step reads
+    little more than the bounds of most units.
     """
     cdef isz n_rows = means.shape[0], k = centres.shape[0]
-    cdef isz i, j, a, p, n_act, n_start, axis
-    cdef double bound, value, empty, shift, max_moved, total = 0.0
+    cdef isz i, j, a, p, n_act, n_start, axis, fastest
+    cdef double bound, value, empty, shift, max_moved, second_moved, total = 0.0
     cdef bint changed
     cdef int n_iter = 0
     cdef Unit* u
-    cdef Unit* v
+    cdef Bounds* h
     labels_array = np.zeros(n_rows, dtype=np.intp)
     used_array = np.zeros(n_rows, dtype=bool)
     cdef isz[::1] labels = labels_array
@@ -242,8 +248,10 @@ def grid_lloyd_kernel(
     cdef double[::1] moved = np.zeros(k)
     cdef Centres c
     cdef Unit* units = <Unit*>malloc(n_rows * sizeof(Unit))
-    if units == NULL or _centres_init(&c, k, tiny) != 0:
+    cdef Bounds* hot = <Bounds*>malloc(n_rows * sizeof(Bounds))
+    if units == NULL or hot == NULL or _centres_init(&c, k, tiny) != 0:
         free(units)
+        free(hot)
         _centres_free(&c)
         raise MemoryError()
     try:
@@ -259,21 +267,19 @@ def grid_lloyd_kernel(
             for i in range(n_cells):
                 total += totals[i]
                 u = units + n_act
+                h = hot + n_act
                 _load(u, means, totals, radii, i)
-                u.label = a
-                _measure(&c, u, a)
-                a = u.label
-                if u.upper >= u.lower:
+                _measure(&c, u, h, a)
+                a = h.label
+                if h.upper >= h.lower:
                     for p in range(cell_starts[i], cell_starts[i + 1]):
-                        u = units + n_act
-                        _load(u, means, totals, radii, n_cells + cell_order[p])
-                        u.label = a
-                        _measure(&c, u, a)
+                        _load(units + n_act, means, totals, radii, n_cells + cell_order[p])
+                        _measure(&c, units + n_act, hot + n_act, a)
+                        _count(sums, units + n_act, hot[n_act].label, 1.0)
                         n_act += 1
                 else:
+                    _count(sums, u, a, 1.0)
                     n_act += 1
-            for i in range(n_act):
-                _add(sums, units + i)
             # Adding and removing weights leaves rounding residue in an emptied cluster.
             empty = 1e-9 * total
             changed = True
@@ -281,6 +287,8 @@ def grid_lloyd_kernel(
                 n_iter += 1
                 shift = 0.0
                 max_moved = 0.0
+                second_moved = 0.0
+                fastest = -1
                 for j in range(k):
                     bound = 0.0
                     if sums[j, 0] > empty:
@@ -291,57 +299,66 @@ def grid_lloyd_kernel(
                     moved[j] = sqrt(bound)
                     shift += moved[j] * moved[j]
                     if moved[j] > max_moved:
+                        second_moved = max_moved
                         max_moved = moved[j]
+                        fastest = j
+                    elif moved[j] > second_moved:
+                        second_moved = moved[j]
                 if not changed or shift <= threshold or n_iter >= max_iter:
                     break
                 _centres_moved(&c)
                 changed = False
-                for j in range(k):
-                    for axis in range(4):
-                        sums[j, axis] = 0.0
                 n_start = n_act
                 for i in range(n_start):
-                    u = units + i
-                    a = u.label
-                    u.upper += moved[a]
-                    u.lower -= max_moved
-                    bound = u.lower if u.lower > c.half_gap[a] else c.half_gap[a]
+                    h = hot + i
+                    a = h.label
+                    h.upper += moved[a]
+                    # The distance to any other centre shrank by at most the
+                    # most that one of the others moved.
+                    h.lower -= second_moved if a == fastest else max_moved
+                    bound = h.lower if h.lower > c.half_gap[a] else c.half_gap[a]
                     # A tie is measured again, so that it goes to the lowest-numbered centre.
-                    if u.upper >= bound:
-                        u.upper = sqrt(_sq(u.x, c.xyz + 3 * a)) + u.radius
-                        if u.upper >= bound:
-                            if _measure(&c, u, a) != u.label:
+                    if h.upper < bound:
+                        continue
+                    u = units + i
+                    h.upper = sqrt(_sq(u.x, c.xyz + 3 * a)) + u.radius
+                    if h.upper < bound:
+                        continue
+                    _measure(&c, u, h, a)
+                    if h.label != a:
+                        changed = True
+                        _count(sums, u, a, -1.0)
+                        _count(sums, u, h.label, 1.0)
+                    if u.row < n_cells and h.upper >= h.lower:
+                        # Split: the cell's points take its place at the end.
+                        a = h.label
+                        _count(sums, u, a, -1.0)
+                        for p in range(cell_starts[u.row], cell_starts[u.row + 1]):
+                            _load(units + n_act, means, totals, radii, n_cells + cell_order[p])
+                            _measure(&c, units + n_act, hot + n_act, a)
+                            if hot[n_act].label != a:
                                 changed = True
-                            if u.row < n_cells and u.upper >= u.lower:
-                                # Split: the cell's points take its place at the end.
-                                a = u.label
-                                for p in range(cell_starts[u.row], cell_starts[u.row + 1]):
-                                    v = units + n_act
-                                    _load(v, means, totals, radii, n_cells + cell_order[p])
-                                    v.label = a
-                                    if _measure(&c, v, a) != v.label:
-                                        changed = True
-                                    _add(sums, v)
-                                    n_act += 1
-                                u.row = -1
-                                continue
-                    _add(sums, u)
+                            _count(sums, units + n_act, hot[n_act].label, 1.0)
+                            n_act += 1
+                        u.row = -1
                 # Drop the split cells from the list.
                 j = 0
                 for i in range(n_act):
                     if units[i].row >= 0:
                         if j != i:
                             units[j] = units[i]
+                            hot[j] = hot[i]
                         j += 1
                 n_act = j
             for j in range(k):
                 for axis in range(3):
                     centres[j, axis] = c.xyz[3 * j + axis]
             for i in range(n_act):
-                labels[units[i].row] = units[i].label
+                labels[units[i].row] = hot[i].label
                 used[units[i].row] = 1
     finally:
         free(units)
+        free(hot)
         _centres_free(&c)
     return n_iter, labels_array, used_array
 
