@@ -28,9 +28,11 @@ by its 8 spaces, 3 replicates and 100 photos.
 
 Writes results/performance/realscale.csv and, without --quick, the committed
 summary docs/benchmarks/realscale.json. --quick: two photos (astronaut with
-noise, coffee as bundled), k = 16, 64 and 256.
+noise, coffee as bundled), k = 16, 64 and 256. --from-csv: the summary of
+the runs in a realscale.csv, without running anything.
 
 Usage: python workflow/benchmarks/realscale.py [--quick] [--out results/performance]
+       [--from-csv results/performance/realscale.csv]
 """
 
 from __future__ import annotations
@@ -80,6 +82,15 @@ REALISTIC_RANGE = (150_000, 300_000)
 NOTEBOOK_MAX_K_LARGE = 32
 STUDY = yaml.safe_load((REPO / "config/study.yaml").read_text())
 STUDY_PHOTOS, STUDY_SPACES, STUDY_REPLICATES = 100, 8, 3
+TARGETS = {  # issue #26
+    "k >= 64: exact time / imagequant time (median), RGB and Lab fits": "<= 3",
+    "k >= 64: exact mse_rgb (RGB fits), mean CIEDE2000 (Lab fits) <= imagequant's": ">= 95 %",
+    "k <= 32: exact time / notebook time (median)": "<= 1.5",
+    "k <= 32: exact inertia <= notebook inertia (share of runs)": ">= 95 %",
+    "exact inertia / today's exact inertia (exact_numpy)": "median <= 1.001, worst <= 1.01",
+    "24 MP photo at k = 256": "<= 5 s (stretch: <= 1 s)",
+    "study projection, 100 photos": "<= 8 CPU hours, <= 1 h wall on 8 cores",
+}
 
 
 def noisy(rgb: np.ndarray, shape: tuple[int, int], sigma: float, seed: int = 0) -> np.ndarray:
@@ -336,25 +347,40 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--out", type=Path, default=REPO / "results" / "performance")
+    parser.add_argument("--from-csv", type=Path)
     args = parser.parse_args(argv)
     k_values = QUICK_K_VALUES if args.quick else K_VALUES
-    rows: list[dict] = []
-    with threadpool_limits(limits=1):
-        for photo in photos(args.quick):
-            print(f"{photo.name}: {photo.distinct.n_unique} distinct colours", flush=True)
-            run_photo(photo, k_values, rows)
-    runs = pd.DataFrame(rows)
-    args.out.mkdir(parents=True, exist_ok=True)
-    runs.to_csv(args.out / "realscale.csv", index=False)
+    if args.from_csv:
+        runs = pd.read_csv(args.from_csv)
+    else:
+        rows: list[dict] = []
+        with threadpool_limits(limits=1):
+            for photo in photos(args.quick):
+                print(f"{photo.name}: {photo.distinct.n_unique} distinct colours", flush=True)
+                run_photo(photo, k_values, rows)
+                args.out.mkdir(parents=True, exist_ok=True)
+                pd.DataFrame(rows).to_csv(args.out / "realscale.csv", index=False)
+        runs = pd.DataFrame(rows)
     results = targets(runs)
     for row in results:
         print(f"{row['measure']}: {row['value']:.4g} {row['unit']} {row.get('target', '')}")
     if not args.quick:
-        setup = {"k": k_values, "spaces": SPACES, "methods": METHODS, "threads": 1,
-                 "timing": "CPU seconds (time.process_time), fit + assign + rebuild, one run "
-                           "each, methods interleaved", "fit": FIT,
-                 "notebook_max_k_on_12_and_24_mp": NOTEBOOK_MAX_K_LARGE}  # fmt: skip
-        write_summary("realscale", "python workflow/benchmarks/realscale.py", setup, results)
+        setup = {"k values": k_values, "spaces": SPACES, "methods": METHODS, "threads": 1,
+                 "timing": "CPU seconds (time.process_time) of fit + assign + rebuild, one run "
+                           "each, methods interleaved", "fit settings": FIT,
+                 "noisy photos": {"size": [768, 512], "noise sigmas tried": SIGMAS,
+                                  "distinct colours": list(REALISTIC_RANGE)},
+                 "12 MP photo": "chelsea at 4000 x 3000, noise sigma 3",
+                 "24 MP photo": "coffee at 6000 x 4000, noise sigma 3",
+                 "notebook on the 12 and 24 MP photos up to k": NOTEBOOK_MAX_K_LARGE,
+                 "exact_3_restarts from k": 64,
+                 "study projection": {"photos": STUDY_PHOTOS, "spaces": STUDY_SPACES,
+                                      "replicates": STUDY_REPLICATES,
+                                      "k values": STUDY["k_values"]},
+                 "targets": TARGETS}  # fmt: skip
+        write_summary("realscale", "python workflow/benchmarks/realscale.py", setup,
+                      [{key: row[key] for key in ("measure", "value", "unit")}
+                       for row in results])  # fmt: skip
 
 
 if __name__ == "__main__":
