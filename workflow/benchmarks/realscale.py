@@ -331,6 +331,22 @@ def targets(runs: pd.DataFrame) -> list[dict]:
     return results
 
 
+def import_seconds() -> float:
+    """CPU seconds a fresh process takes to load the compiled loops, numpy already loaded."""
+    import subprocess
+
+    code = f"""
+import sys, time
+sys.path.insert(0, {str(REPO / "workflow")!r})
+import numpy
+started = time.process_time()
+import colourquant.kmeans._lloyd_kernel
+print(time.process_time() - started)
+"""
+    child = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    return float(child.stdout.split()[-1])
+
+
 def photos(quick: bool):
     names = ["astronaut"] if quick else BUNDLED
     for name in names:
@@ -362,6 +378,8 @@ def main(argv=None) -> None:
                 pd.DataFrame(rows).to_csv(args.out / "realscale.csv", index=False)
         runs = pd.DataFrame(rows)
     results = targets(runs)
+    results.append({"measure": "loading the compiled loops in a fresh process (CPU seconds)",
+                    "value": import_seconds(), "unit": "s"})  # fmt: skip
     for row in results:
         print(f"{row['measure']}: {row['value']:.4g} {row['unit']} {row.get('target', '')}")
     if not args.quick:
