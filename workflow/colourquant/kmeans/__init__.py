@@ -6,8 +6,9 @@ pixel counts. The workflow fits them in one of two modes:
 - exact mode minimises the objective over every pixel. :func:`fit_kmeans_exact`
   runs its k-means++ restarts on the cells of a colour grid
   (:func:`colour_grids`; at large k on a finer one) and iterates the best of
-  them on every point, all in numpy; where even the finer grid is too coarse
-  (an image with few colours), it hands over to :func:`fit_kmeans`, seeded
+  them on every point, in compiled loops (numpy's where they are not
+  built); where even the finer grid is too coarse (an image with few
+  colours), it hands over to :func:`fit_kmeans`, seeded
   from a pixel sample.
 - sample mode fits a seeded pixel sample (:func:`pixel_sample_weights`) with
   :func:`fit_kmeans`, whose Lloyd iterations are scikit-learn's.
@@ -24,8 +25,9 @@ The submodules, one concern each (import from this package, not from them):
 ``_grid``
     The colour grid: :class:`ColourGrid`, :func:`colour_grid`, :func:`colour_grids`.
 ``_lloyd``
-    Lloyd's iterations in numpy: :func:`grid_lloyd` on every point of a grid,
-    with distance bounds, and :func:`lloyd_restarts`, several starts side by side.
+    Lloyd's iterations: :func:`grid_lloyd` on every point of a grid, with
+    distance bounds, and :func:`lloyd_restarts`, several starts side by side;
+    in numpy, or in the compiled loops of ``_lloyd_kernel`` (Cython).
 ``_assign``
     :func:`nearest_centre`, :func:`inertia`, :func:`total_sum_of_squares`, and
     what the others share: weighted cluster means and the check of the points.

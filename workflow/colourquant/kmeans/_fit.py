@@ -244,6 +244,7 @@ def fit_kmeans_exact(
     seed: int = 0,
     n_threads: int = 1,
     full_tol: float | None = None,
+    kernel: str = "auto",
 ) -> KMeansFit:
     """Fit k-means to all of a grid's weighted points: restarts on a summary, then Lloyd on all.
 
@@ -257,11 +258,13 @@ def fit_kmeans_exact(
     they number at least 16 per cluster. The best restart is iterated on
     every point by :func:`grid_lloyd`, until the centres move less than a
     tenth of `tol` allows (they start close to convergence, where steps are
-    small). All of it runs in numpy (on as many BLAS threads as the caller
-    allows). With fewer cells (an image with few colours, or no fine grid at
-    large k), the cells would blur the clusters; the restarts run on the
-    pixel sample `init_weights` instead (or, without one, on every point) and
-    the iterations are scikit-learn's, as in :func:`fit_kmeans`.
+    small). All of it runs in compiled loops (:mod:`._lloyd_kernel`, one
+    thread) or, with ``kernel="numpy"`` or if they are not built, in numpy
+    (on as many BLAS threads as the caller allows). With fewer cells (an
+    image with few colours, or no fine grid at large k), the cells would
+    blur the clusters; the restarts run on the pixel sample `init_weights`
+    instead (or, without one, on every point) and the iterations are
+    scikit-learn's, as in :func:`fit_kmeans`.
 
     Parameters
     ----------
@@ -278,6 +281,10 @@ def fit_kmeans_exact(
         OpenMP threads of scikit-learn, where it fits.
     full_tol : float, optional
         `tol` of the iterations on every point; by default a tenth of `tol`.
+    kernel : {"auto", "compiled", "numpy"}
+        The loops of the fit on the grid: compiled ("auto": if built) or
+        numpy's. The two reach the same centres but for rounding, which can
+        settle a near-tie differently (see :func:`grid_lloyd`).
 
     Returns
     -------
@@ -323,16 +330,31 @@ def fit_kmeans_exact(
     started = time.perf_counter()
     summary = grid if on_grid else fine_grid
     starts = kmeans_plusplus_seedings(
-        summary.means, summary.totals, k_effective, n_init, np.random.RandomState(seed)
+        summary.means,
+        summary.totals,
+        k_effective,
+        n_init,
+        np.random.RandomState(seed),
+        kernel=kernel,
     )
     threshold = tol * grid.tolerance_scale
     restarts, inertias = lloyd_restarts(
-        summary.means, summary.totals, starts, max_iter=max_iter, threshold=threshold
+        summary.means,
+        summary.totals,
+        starts,
+        max_iter=max_iter,
+        threshold=threshold,
+        kernel=kernel,
     )
     if on_grid and fine_grid is not None:
         best = restarts[np.argsort(inertias)[:_REFINED_RESTARTS]]
         restarts, inertias = lloyd_restarts(
-            fine_grid.means, fine_grid.totals, best, max_iter=max_iter, threshold=threshold
+            fine_grid.means,
+            fine_grid.totals,
+            best,
+            max_iter=max_iter,
+            threshold=threshold,
+            kernel=kernel,
         )
     seeded_at = time.perf_counter()
     centres, n_iter = grid_lloyd(
@@ -340,6 +362,7 @@ def fit_kmeans_exact(
         restarts[inertias.argmin()],
         max_iter=max_iter,
         tol=_FULL_TOL_FACTOR * tol if full_tol is None else full_tol,
+        kernel=kernel,
     )
     return KMeansFit(
         centres=centres,

@@ -1,6 +1,8 @@
-"""Lloyd's iterations in numpy, on a colour grid with distance bounds and from several starts.
+"""Lloyd's iterations on a colour grid with distance bounds and from several starts.
 
-The fits that use scikit-learn's Lloyd iterations instead call it from :mod:`._fit`.
+Each runs compiled (:mod:`._lloyd_kernel`, built by ``pip install -e .``) or
+in numpy, the reference the compiled loops are tested against. The fits that
+use scikit-learn's Lloyd iterations instead call it from :mod:`._fit`.
 """
 
 from __future__ import annotations
@@ -13,6 +15,30 @@ from ._assign import _block_rows, _cluster_means
 from ._grid import ColourGrid
 
 _SLACK = 8 * np.finfo(np.float64).eps
+KERNELS = ("auto", "compiled", "numpy")
+
+
+def _compiled(kernel: str):
+    """The compiled loops for `kernel` ("auto": if built), or None for numpy's."""
+    if kernel not in KERNELS:
+        raise ValueError(f"kernel must be one of {', '.join(KERNELS)}, got {kernel!r}")
+    if kernel == "numpy":
+        return None
+    try:
+        from . import _lloyd_kernel
+    except ImportError:
+        if kernel == "compiled":
+            raise ImportError(
+                "colourquant's compiled k-means loops are not built: run `pip install -e .`"
+            ) from None
+        return None
+    return _lloyd_kernel
+
+
+def _rounding_margin(points: np.ndarray) -> float:
+    """A distance below which the compiled loops treat a bound as a tie: far
+    above the rounding of distances between these points, far below any gap."""
+    return 1e-12 * (1.0 + float(np.abs(points).max(initial=0.0)))
 
 
 def _two_nearest(points, centres):
@@ -132,7 +158,12 @@ def _cell_members(grid: ColourGrid, cells: np.ndarray) -> np.ndarray:
 
 
 def grid_lloyd(
-    grid: ColourGrid, centres: np.ndarray, *, max_iter: int = 300, tol: float = 1e-4
+    grid: ColourGrid,
+    centres: np.ndarray,
+    *,
+    max_iter: int = 300,
+    tol: float = 1e-4,
+    kernel: str = "auto",
 ) -> tuple[np.ndarray, int]:
     """Lloyd's k-means iterations over all of a grid's points, skipping the provably unchanged.
 
@@ -160,6 +191,10 @@ def grid_lloyd(
         summed over centres is at most `tol` times the points' weighted mean
         per-channel variance (scikit-learn's rules, with the variance of the
         pixels rather than of the distinct colours).
+    kernel : {"auto", "compiled", "numpy"}
+        The compiled loops ("auto": if built) or numpy's. Both compute the
+        same steps; distances differ by rounding (1e-16 relative), which can
+        only settle a near-tie differently.
 
     Returns
     -------
@@ -182,8 +217,21 @@ def grid_lloyd(
            [10.5,  0. ,  0. ]])
     >>> n_iter
     3
+    >>> np.array_equal(grid_lloyd(grid, points[[0, 1]], kernel="numpy")[0], centres)
+    True
     """
     centres = np.array(centres, dtype=np.float64)
+    compiled = _compiled(kernel)
+    if compiled is not None:
+        means = np.concatenate([grid.means, grid.points])
+        totals = np.concatenate([grid.totals, grid.weights])
+        radii = np.concatenate([grid.radii, np.zeros(grid.points.shape[0])])
+        n_iter, labels, used = compiled.grid_lloyd_kernel(
+            means, totals, radii, grid.n_cells, grid.cell_order.astype(np.intp),
+            grid.cell_starts.astype(np.intp), centres, max_iter, tol * grid.tolerance_scale,
+            _rounding_margin(means),
+        )  # fmt: skip
+        return _cluster_means(means[used], totals[used], labels[used], centres), n_iter
     k = centres.shape[0]
     units = _Units.of_grid(grid, k)
     every_cell = np.arange(grid.n_cells)
@@ -223,7 +271,13 @@ def grid_lloyd(
 
 
 def lloyd_restarts(
-    points: np.ndarray, weights: np.ndarray, starts: np.ndarray, *, max_iter: int, threshold: float
+    points: np.ndarray,
+    weights: np.ndarray,
+    starts: np.ndarray,
+    *,
+    max_iter: int,
+    threshold: float,
+    kernel: str = "auto",
 ) -> tuple[np.ndarray, np.ndarray]:
     """Lloyd's iterations from several starts side by side, each until it converges.
 
@@ -239,6 +293,9 @@ def lloyd_restarts(
     threshold : float
         A start has converged when its squared centre shift, summed over its
         centres, is at most this.
+    kernel : {"auto", "compiled", "numpy"}
+        As in :func:`grid_lloyd`; compiled, the starts run one after the
+        other, with distance bounds.
 
     Returns
     -------
@@ -262,8 +319,18 @@ def lloyd_restarts(
            [ 0.5       , 15.        ]])
     >>> inertias
     array([60.66666667, 50.5       ])
+    >>> lloyd_restarts(points, np.ones(4), starts, max_iter=300, threshold=0, kernel="numpy")[1]
+    array([60.66666667, 50.5       ])
     """
     centres = np.array(starts, dtype=np.float64)
+    compiled = _compiled(kernel)
+    if compiled is not None:
+        points = np.ascontiguousarray(points, dtype=np.float64)
+        weights = np.ascontiguousarray(weights, dtype=np.float64)
+        inertias = compiled.lloyd_restarts_kernel(
+            points, weights, centres, max_iter, threshold, _rounding_margin(points)
+        )
+        return centres, inertias
     n_starts, k, _ = centres.shape
     n = points.shape[0]
     weighted = [weights] + [weights * points[:, axis] for axis in range(3)]

@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from ._grid import colour_grid
+from ._lloyd import _compiled, _rounding_margin
+
+# The compiled seeding skips groups of points, the cells of a grid this fine.
+_BLOCKS_PER_AXIS = 12
+
 
 def kmeans_plusplus(
     points: np.ndarray, weights: np.ndarray, k: int, random_state: np.random.RandomState
@@ -49,6 +55,8 @@ def kmeans_plusplus_seedings(
     k: int,
     n_seedings: int,
     random_state: np.random.RandomState,
+    *,
+    kernel: str = "numpy",
 ) -> np.ndarray:
     """Several independent :func:`kmeans_plusplus` seedings, computed side by side.
 
@@ -60,6 +68,12 @@ def kmeans_plusplus_seedings(
     points, weights, k, random_state
         As in :func:`kmeans_plusplus`.
     n_seedings : int
+    kernel : {"numpy", "auto", "compiled"}
+        numpy's distance blocks (the default, for any float dtype) or the
+        compiled loops ("auto": if built), one seeding after the other,
+        which skip the groups of points a candidate cannot come nearer to.
+        Both draw the same random numbers; the compiled loops compute in
+        float64, and their distances differ from numpy's by rounding.
 
     Returns
     -------
@@ -79,6 +93,10 @@ def kmeans_plusplus_seedings(
     array([[1., 9.],
            [9., 0.],
            [0., 9.]])
+    >>> again = kmeans_plusplus_seedings(points, np.ones(4), 2, 3, np.random.RandomState(1),
+    ...                                  kernel="auto")
+    >>> np.array_equal(again, seedings)
+    True
     """
     weights = np.asarray(weights, dtype=np.float64)
     if int(np.count_nonzero(weights > 0)) < k:
@@ -95,6 +113,18 @@ def kmeans_plusplus_seedings(
         return np.maximum(distances, 0, out=distances)
 
     first = random_state.choice(points.shape[0], size=n_seedings, p=weights / weights.sum())
+    compiled = _compiled(kernel)
+    if compiled is not None:
+        # The draws of every step at once: the same numbers, in the same order.
+        draws = random_state.uniform(size=(k - 1, n_seedings, n_trials))
+        points64 = np.ascontiguousarray(points, dtype=np.float64)
+        blocks = colour_grid(points64, weights + 1.0, _BLOCKS_PER_AXIS)
+        rows = compiled.seedings_kernel(
+            points64, weights, first.astype(np.intp), draws, blocks.cell_order.astype(np.intp),
+            blocks.cell_starts.astype(np.intp), blocks.means, blocks.radii,
+            _rounding_margin(points64),
+        )  # fmt: skip
+        return points[rows]
     centres[:, 0] = points[first]
     closest = squared_distances(first)  # (n, n_seedings)
     for centre in range(1, k):

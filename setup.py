@@ -1,0 +1,13 @@
+"""Builds exact mode's compiled loops, colourquant.kmeans._lloyd_kernel (the rest: pyproject)."""
+
+from setuptools import Extension, setup
+
+setup(
+    ext_modules=[
+        Extension(
+            "colourquant.kmeans._lloyd_kernel",
+            ["workflow/colourquant/kmeans/_lloyd_kernel.pyx"],
+            extra_compile_args=["-O3"],
+        )
+    ],
+)
