@@ -117,7 +117,8 @@ def test_a_cut_download_is_retried_by_the_same_command(tmp_path):
         # The download limits change no output: changing them downloads and
         # computes nothing again, only the record of the config is rewritten.
         limits = {**config, "download_max_mb": 0.5, "download_timeout": 30}
-        assert planned_jobs(tmp_path, limits) == {"all": 1, "summarise": 1}
+        # summarise records the config; the report pages show it.
+        assert planned_jobs(tmp_path, limits) == {"all": 1, "summarise": 1, "report_pages": 1}
     assert (tmp_path / "results/default/downloads/cut").read_bytes() == body
     assert (tmp_path / "results/default/runs/cut/RGB/k2/metrics.csv").is_file()
 
