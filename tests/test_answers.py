@@ -157,14 +157,14 @@ def test_equal_quality_from_the_k_the_spaces_stay_within_one_jnd():
     # 8 dips below 1, 16 rises above again: equal only from k = 32.
     assert equal_quality_answer(table) == (
         "Equally good? Yes, from k = 32: the spaces' mean ΔE00 from the original differ by "
-        "at most 0.60, two thirds of a just-noticeable difference."
+        "at most 0.60 ΔE00 (two thirds of a just-noticeable difference)."
     )
     assert equal_quality_answer(gaps_table({2: (0.1, 0.3), 4: (0.0, 0.2)})).startswith(
         "Equally good? Yes, at every k swept: "
     )
     assert equal_quality_answer(gaps_table({2: (3.0, 0.0), 4: (0.0, 1.5)})) == (
         "Equally good? No: even at k = 4, the spaces' mean ΔE00 from the original differ by "
-        "1.50, 1.5 just-noticeable differences."
+        "1.50 ΔE00 (1.5 just-noticeable differences)."
     )
 
 
@@ -205,8 +205,8 @@ def test_images_that_never_look_alike_get_a_no_the_closest_pair_and_a_larger_k()
     )
     partly = stops_table({("RGB", "Lab"): (3, 16.0), ("RGB", "HSV"): (0, nan)}, swept=64)
     assert look_alike_answer(partly).startswith(
-        "Images that look alike? No: up to k = 64, only 1 of 2 pairs of spaces give images "
-        "less than one just-noticeable difference apart, and not in every image."
+        "Images that look alike? No: up to k = 64, 1 of 2 pairs of spaces give images less "
+        "than one just-noticeable difference apart in some of the images, but not in all of them."
     )
 
 
@@ -260,3 +260,10 @@ def test_where_the_neutral_judges_agree_their_space_is_the_answer_and_the_others
     sentences = which_space_answer(pd.DataFrame(rows))
     assert sentences[0].endswith("So no space is the answer there.")
     assert not any("is the answer there" in s and "no space" not in s for s in sentences)
+
+
+def test_one_image_is_said_in_the_singular():
+    rows = paired_rows(4, "delta_e2000_mean", {"Lab": -0.3}, {"Lab": (-0.5, 0.1)}, n_images=1)
+    sentences = which_space_answer(pd.DataFrame(rows))
+    assert sentences[1].endswith("That gap could be chance over this one image.")
+    assert sentences[-1] == "One image is few: read this as a hint, not a proof."

@@ -231,6 +231,11 @@ def _lead_verdict(verdicts: Sequence[Verdict]) -> Verdict:
     return next((v for v in verdicts if v.metric == "delta_e2000_mean"), verdicts[0])
 
 
+def _images(n: int) -> str:
+    """``these 4 images``, or ``this one image``."""
+    return "this one image" if n == 1 else f"these {n} images"
+
+
 def _label(metric: str) -> str:
     return metric_of(metric).label
 
@@ -246,7 +251,7 @@ def _lead_sentence(verdict: Verdict) -> str:
     sure = "The intervals make that clear" if verdict.clear else "That gap could be chance"
     return (
         f"By {_label(verdict.metric)} it is {amount} closer than {verdict.runner_up}{feel}. "
-        f"{sure} over these {verdict.n_images} images."
+        f"{sure} over {_images(verdict.n_images)}."
     )
 
 
@@ -313,7 +318,8 @@ def which_space_answer(paired: pd.DataFrame, judges: Sequence[str] | None = None
                 "So no space is the answer there."
             )
     if fewest is not None and fewest < FEW_IMAGES:
-        sentences.append(f"{fewest} images are few: read this as a hint, not a proof.")
+        few = "One image is" if fewest == 1 else f"{fewest} images are"
+        sentences.append(f"{few} few: read this as a hint, not a proof.")
     return sentences
 
 
@@ -358,13 +364,13 @@ def equal_quality_answer(paired: pd.DataFrame) -> str:
     if np.isnan(k_from):
         return (
             f"Equally good? No: even at k = {largest}, the spaces' mean ΔE00 from the "
-            f"original differ by {number(gaps.iloc[-1], 2)}, {jnd_share(gaps.iloc[-1])}."
+            f"original differ by {number(gaps.iloc[-1], 2)} ΔE00 ({jnd_share(gaps.iloc[-1])})."
         )
     worst = float(gaps[gaps.index >= k_from].max())
     since = "at every k swept" if int(k_from) == int(gaps.index[0]) else f"from k = {int(k_from)}"
     return (
         f"Equally good? Yes, {since}: the spaces' mean ΔE00 from the original differ by "
-        f"at most {number(worst, 2)}, {jnd_share(worst)}."
+        f"at most {number(worst, 2)} ΔE00 ({jnd_share(worst)})."
     )
 
 
@@ -415,9 +421,14 @@ def look_alike_answer(stops: pd.DataFrame, differences: pd.DataFrame | None = No
             )
     some = int((rows["n_reached"] > 0).sum())
     if some:
+        pairs = (
+            "each pair of spaces gives"
+            if some == len(rows)
+            else (f"{some} of {len(rows)} pairs of spaces give")
+        )
         state = (
-            f"only {some} of {len(rows)} pairs of spaces give images less than one "
-            "just-noticeable difference apart, and not in every image"
+            f"{pairs} images less than one just-noticeable difference apart in some of "
+            "the images, but not in all of them"
         )
     else:
         state = "every pair of spaces still gives visibly different images"
