@@ -59,13 +59,14 @@ from common import (  # noqa: E402
     large_image,
     write_summary,
 )
+from peers import Image as PeersImage  # noqa: E402
+from peers import cpu_seconds  # noqa: E402
 
-from colourquant.colours import distinct_colours, rebuild_image  # noqa: E402
+from colourquant.colours import rebuild_image  # noqa: E402
 from colourquant.kmeans import (  # noqa: E402
     colour_grids,
     fit_kmeans_exact,
     nearest_centre,
-    pixel_sample_weights,
 )
 from colourquant.metrics import _mean_delta_e2000, mean_delta_e2000  # noqa: E402
 from colourquant.spaces import from_srgb8, to_srgb8  # noqa: E402
@@ -117,21 +118,13 @@ def realistic_photo(name: str) -> tuple[np.ndarray, float]:
     raise RuntimeError(f"{name}: no noise level in {SIGMAS} gives {REALISTIC_RANGE} colours")
 
 
-def cpu_seconds(function):
-    started = time.process_time()
-    value = function()
-    return time.process_time() - started, value
-
-
-class Photo:
-    """One photo, prepared once: distinct colours, each space's points and the seed sample."""
+class Photo(PeersImage):
+    """One photo, prepared once (distinct colours, each space's points and the seed
+    sample), with peers.py's runners of the notebook's way and libimagequant."""
 
     def __init__(self, name: str, group: str, rgb: np.ndarray, sigma: float | None = None):
-        self.name, self.group, self.rgb, self.sigma = name, group, rgb, sigma
-        self.distinct = distinct_colours(rgb)
-        self.points = {space: from_srgb8(self.distinct.colours, space) for space in SPACES}
-        self.seeds = pixel_sample_weights(self.distinct.index, self.distinct.n_unique, FRACTION,
-                                          SEED, max_pixels=FIT["max_seed_pixels"])  # fmt: skip
+        super().__init__(name, rgb)
+        self.group, self.sigma = group, sigma
 
     @property
     def large(self) -> bool:
@@ -155,38 +148,6 @@ class Photo:
 
         seconds, (fit, not_charged) = cpu_seconds(run)
         return seconds - not_charged, fit.centres, {"n_iter": fit.n_iter}
-
-    def notebook(self, space, k):
-        from sklearn.cluster import KMeans
-
-        pixels = self.points[space][self.distinct.index]
-        rng = np.random.default_rng(SEED)
-        sample = pixels[rng.choice(len(pixels), int(FRACTION * len(pixels)), replace=False)]
-
-        def run():
-            model = KMeans(n_clusters=k, n_init="auto", random_state=SEED).fit(sample)
-            labels = model.predict(pixels)
-            model.cluster_centers_[labels].reshape(*self.distinct.shape, 3)
-            return model.cluster_centers_
-
-        seconds, centres = cpu_seconds(run)
-        return seconds, centres, {}
-
-    def imagequant(self, k):
-        import imagequant
-
-        height, width = self.distinct.shape
-        rgba = np.concatenate([self.rgb, np.full((height, width, 1), 255, np.uint8)], axis=2)
-        data = rgba.tobytes()
-
-        def run():
-            indices, palette = imagequant.quantize_raw_rgba_bytes(
-                data, width, height, dithering_level=0.0, max_colors=k
-            )
-            palette = np.array(palette, dtype=np.uint8).reshape(-1, 4)[:, :3]
-            return palette[np.frombuffer(indices, np.uint8)].reshape(height, width, 3)
-
-        return cpu_seconds(run)
 
 
 def score(photo: Photo, space: str, centres: np.ndarray) -> dict:
