@@ -6,7 +6,7 @@ setup(
     ext_modules=[
         Extension(
             "colourquant.kmeans._lloyd_kernel",
-            ["workflow/colourquant/kmeans/_lloyd_kernel.pyx"],
+            ["src/colourquant/kmeans/_lloyd_kernel.pyx"],
             extra_compile_args=["-O3"],
         )
     ],

@@ -27,7 +27,7 @@ def run_cli(*args: str, cwd=None) -> subprocess.CompletedProcess:
         capture_output=True,
         text=True,
         cwd=cwd,
-        env={**os.environ, "PYTHONPATH": str(REPO / "workflow")},
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
         timeout=300,
     )
 
@@ -442,7 +442,7 @@ def test_running_out_of_memory_is_one_line_naming_the_image_and_its_need(tmp_pat
     pixels = np.dstack([x % 256, y % 256, (x + y) // 40 % 256]).astype(np.uint8)
     Image.fromarray(pixels).save(tmp_path / "wide.png", compress_level=1)
     del y, x, pixels
-    env = {**os.environ, "PYTHONPATH": str(REPO / "workflow")}
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
     probe = subprocess.run(
         [sys.executable, "-c", "import colourquant.api, colourquant.cli, sklearn.cluster, "
          "scipy.ndimage; print(open('/proc/self/status').read())"],
@@ -687,7 +687,7 @@ def test_standard_output_holds_the_same_bytes_as_the_file(photo_jpg, tmp_path):
     piped = subprocess.run(
         [sys.executable, "-m", "colourquant.cli", *map(str, args), "-o", "-"],
         capture_output=True, cwd=tmp_path, timeout=300,
-        env={**os.environ, "PYTHONPATH": str(REPO / "workflow")},
+        env={**os.environ, "PYTHONPATH": str(REPO / "src")},
     )  # fmt: skip
     assert piped.returncode == 0, piped.stderr
     assert piped.stderr.decode().splitlines()[-1].startswith("wrote standard output: 7 colours")
@@ -779,7 +779,7 @@ def test_a_long_batch_draws_a_progress_bar_on_a_terminal_only(tmp_path):
     for seed in range(4):
         write_png(tmp_path / f"p{seed}.png", noisy_photo(seed=seed, height=6, width=8))
     args = ["quantize", "p*.png", "-k", "2", "--replicates", "0", "-o", "out"]
-    env = {**os.environ, "PYTHONPATH": str(REPO / "workflow")}
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src")}
     # stderr on a pseudo-terminal 100 columns wide, as in a shell: the bar is drawn there.
     leader, follower = pty.openpty()
     fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))

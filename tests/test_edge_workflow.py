@@ -134,7 +134,7 @@ def test_memory_is_requested_from_the_pixels_an_image_declares(tmp_path):
     for block in result.stdout.split("rule prepare_image:")[1:]:
         image = block.split("prepared/")[1].split("/")[0]
         requests[image] = int(block.split("mem_mb=")[1].split(",")[0])
-    # What this very image needs (workflow/benchmarks/prepare_memory.py), with a
+    # What this very image needs (benchmarks/prepare_memory.py), with a
     # margin; the file's size alone asked for 1,018 MB, and it used 1,672 MB.
     measured = json.loads((REPO / "docs/benchmarks/prepare_memory.json").read_text())
     peak = next(

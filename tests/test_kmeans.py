@@ -364,7 +364,7 @@ print(sorted(name for name in sys.modules if name.startswith("sklearn")))
     # `python -c` imports from its working directory first: this checkout's
     # package, not the one an editable install may point to.
     run = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO / "workflow"
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=REPO / "src"
     )
     assert run.returncode == 0, run.stderr
     assert run.stdout.strip() == "[]"

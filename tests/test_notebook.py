@@ -67,7 +67,7 @@ def test_the_notebook_runs_and_prints_what_it_stores(tmp_path):
         resources={"metadata": {"path": str(tmp_path)}},
     )
     # The kernel imports this checkout's package, as pytest does.
-    path = os.pathsep.join(filter(None, [str(REPO / "workflow"), os.environ.get("PYTHONPATH")]))
+    path = os.pathsep.join(filter(None, [str(REPO / "src"), os.environ.get("PYTHONPATH")]))
     env = {**os.environ, "PYTHONPATH": path}
     env.pop("MPLBACKEND", None)  # the kernel's inline backend draws the figures
     # Raises CellExecutionError, naming the cell, if any cell fails.

@@ -14,7 +14,7 @@ import yaml
 # Jobs import colourquant from this checkout, so that they always run the
 # package version of the workflow they belong to, also in --use-conda
 # environments and on cluster nodes (both inherit the environment variable).
-PACKAGE_ROOT = str(Path(workflow.basedir) / "workflow")
+PACKAGE_ROOT = str(Path(workflow.basedir) / "src")
 os.environ.update(
     PYTHONPATH=os.pathsep.join(
         filter(None, [PACKAGE_ROOT, os.environ.get("PYTHONPATH")])

@@ -26,7 +26,7 @@ rule fetch_image:
 
 # A prepare job's memory grows with the pixels the image declares in its
 # header, not with the file's size: a 0.3 MB PNG can declare 100 megapixels.
-# Measured by workflow/benchmarks/prepare_memory.py (docs/performance.md).
+# Measured by benchmarks/prepare_memory.py (docs/performance.md).
 PREPARE_BASE_MB = 300
 PREPARE_MB_PER_MEGAPIXEL = 20
 

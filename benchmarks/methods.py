@@ -26,7 +26,7 @@ per-image cost of finding distinct colours and converting them is reported as
 Writes results/performance/methods*.csv and methods.png and, without --quick,
 the committed summary docs/benchmarks/methods.json that the docs quote.
 
-Usage: python workflow/benchmarks/methods.py [--quick] [--out results/performance]
+Usage: python benchmarks/methods.py [--quick] [--out results/performance]
 """
 
 from __future__ import annotations
@@ -41,17 +41,6 @@ from sklearn.cluster import KMeans
 from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import (  # noqa: E402
-    BUNDLED,
-    FIT,
-    LARGE_NAME,
-    bundled_image,
-    full_image_scores,
-    large_image,
-    timer,
-    write_summary,
-)
-
 from colourquant.colours import distinct_colours, rebuild_image  # noqa: E402
 from colourquant.kmeans import (  # noqa: E402
     MIN_CELLS_PER_CLUSTER,
@@ -62,6 +51,16 @@ from colourquant.kmeans import (  # noqa: E402
     pixel_sample_weights,
 )
 from colourquant.spaces import from_srgb8, to_srgb8  # noqa: E402
+from common import (  # noqa: E402
+    BUNDLED,
+    FIT,
+    LARGE_NAME,
+    bundled_image,
+    full_image_scores,
+    large_image,
+    timer,
+    write_summary,
+)
 
 K_VALUES = [2, 4, 8, 16, 32, 64, 256]
 SPACES = ["RGB", "Lab"]
@@ -323,7 +322,7 @@ def main():
     plot(runs, arguments.out / "methods.png")
     print(summary.to_string(index=False))
     if not arguments.quick:
-        write_summary("methods", "python workflow/benchmarks/methods.py",
+        write_summary("methods", "python benchmarks/methods.py",
                       {"k values": k_values, "spaces": SPACES, "sample fraction / %": 5,
                        "threads": THREADS, "megapixels of the large photo": 24,
                        "scikit-learn on all pixels of the large photo up to k":

@@ -12,7 +12,7 @@ import yaml
 
 BUNDLED = ["astronaut", "coffee", "chelsea", "rocket"]
 # The fit settings of the default config, which colourquant's modes run with.
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[1]
 FIT = yaml.safe_load((REPO / "config/config.yaml").read_text())["fit"]
 LARGE_NAME = "coffee24mp"
 

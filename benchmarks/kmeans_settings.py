@@ -10,7 +10,7 @@ relative to the best found for that image, space and k.
 Writes results/performance/kmeans_settings*.csv and .png and, with one seed,
 the committed summary docs/benchmarks/kmeans_settings.json that the docs quote.
 
-Usage: python workflow/benchmarks/kmeans_settings.py [--out results/performance]
+Usage: python benchmarks/kmeans_settings.py [--out results/performance]
 """
 
 from __future__ import annotations
@@ -24,8 +24,6 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from common import BUNDLED, FIT, bundled_image, write_summary  # noqa: E402
-
 from colourquant.colours import distinct_colours  # noqa: E402
 from colourquant.kmeans import (  # noqa: E402
     colour_grids,
@@ -36,6 +34,7 @@ from colourquant.kmeans import (  # noqa: E402
     pixel_sample_weights,
 )
 from colourquant.spaces import from_srgb8  # noqa: E402
+from common import BUNDLED, FIT, bundled_image, write_summary  # noqa: E402
 
 K_VALUES = [2, 4, 8, 16, 32, 64, 256]
 SPACES = ["RGB", "Lab"]
@@ -131,7 +130,7 @@ def summarise(runs: pd.DataFrame, table: pd.DataFrame) -> None:
         "threads": 1,
         "fit settings": FIT,
     }
-    write_summary("kmeans_settings", "python workflow/benchmarks/kmeans_settings.py", setup,
+    write_summary("kmeans_settings", "python benchmarks/kmeans_settings.py", setup,
                   results)  # fmt: skip
 
 

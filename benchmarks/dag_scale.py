@@ -5,8 +5,8 @@ generated PNG files, x 4 colour spaces x 10 values of k) into a scratch
 directory, times `snakemake -n` on it and records its peak memory, and prints
 one CSV row (after a header):
 
-    python workflow/benchmarks/dag_scale.py                  # plain local dry run
-    python workflow/benchmarks/dag_scale.py --slurm-profile  # dry run through the Slurm
+    python benchmarks/dag_scale.py                  # plain local dry run
+    python benchmarks/dag_scale.py --slurm-profile  # dry run through the Slurm
                                                     # profile; also counts submissions
 
 Targets: under 60 s and under 2 GB for 20,000 runs. With --slurm-profile the
@@ -143,7 +143,7 @@ def main() -> None:
                  "runs": runs, "targets": "under 60 s and under 2 GB"}  # fmt: skip
         flag = " --slurm-profile" if args.slurm_profile else ""
         write_summary(f"dag_scale_{'slurm' if args.slurm_profile else 'local'}",
-                      f"python workflow/benchmarks/dag_scale.py{flag}", setup, results)  # fmt: skip
+                      f"python benchmarks/dag_scale.py{flag}", setup, results)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -20,23 +20,23 @@ from ._lloyd import grid_lloyd, lloyd_restarts
 from ._seeding import kmeans_plusplus_seedings
 
 # Restarts on the colour grid's cells need this many cells per cluster to find
-# as good a start as restarts on a pixel sample (workflow/benchmarks/methods.py):
+# as good a start as restarts on a pixel sample (benchmarks/methods.py):
 # with fewer, clusters are a handful of cells wide and the cells' blur shows.
 MIN_CELLS_PER_CLUSTER = 64
 # Beyond that k, the restarts run on the finer grid's cells while it has this
 # many per cluster: at k = 32-256 on the bundled photos they end closer to the
 # best fit found, in about half the time, than restarts on a pixel sample
-# (workflow/benchmarks/peers.py).
+# (benchmarks/peers.py).
 MIN_FINE_CELLS_PER_CLUSTER = 16
 # The best few restarts on the coarse grid are iterated further on a finer one
 # before the best of those goes on to every point: the coarse cells' blur can
-# misrank close restarts (workflow/benchmarks/methods.py).
+# misrank close restarts (benchmarks/methods.py).
 _REFINED_RESTARTS = 3
 # The iterations on every point start next to a summary's optimum, where a
 # step moves the centres little even when the full optimum is still some way
 # off: with scikit-learn's stopping rule they would stop after one step on a
 # 24-megapixel photo, above the notebook's inertia. A tenth of `tol` lets them
-# get there (workflow/benchmarks/methods.py).
+# get there (benchmarks/methods.py).
 _FULL_TOL_FACTOR = 0.1
 
 

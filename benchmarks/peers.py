@@ -33,7 +33,7 @@ every colour, assignment) at k = 16, 64, 256: docs/benchmarks/peers_profile.json
 
 Install the peers with ``pip install -e ".[bench]"``.
 
-Usage: python workflow/benchmarks/peers.py [--quick] [--repeats 3] [--memory] [--profile]
+Usage: python benchmarks/peers.py [--quick] [--repeats 3] [--memory] [--profile]
        [--out results/performance]
 """
 
@@ -51,18 +51,7 @@ from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 # This checkout's package, not the one an editable install may point to.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from common import (  # noqa: E402
-    BUNDLED,
-    FIT,
-    LARGE_NAME,
-    REPO,
-    bundled_image,
-    full_image_scores,
-    large_image,
-    write_summary,
-)
-
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from colourquant.colours import distinct_colours, rebuild_image  # noqa: E402
 from colourquant.kmeans import (  # noqa: E402
     MIN_CELLS_PER_CLUSTER,
@@ -73,6 +62,16 @@ from colourquant.kmeans import (  # noqa: E402
     pixel_sample_weights,
 )
 from colourquant.spaces import from_srgb8, to_srgb8  # noqa: E402
+from common import (  # noqa: E402
+    BUNDLED,
+    FIT,
+    LARGE_NAME,
+    REPO,
+    bundled_image,
+    full_image_scores,
+    large_image,
+    write_summary,
+)
 
 K_VALUES = [2, 4, 8, 16, 32, 64, 128, 256]
 SPACES = ["RGB", "Lab"]
@@ -262,7 +261,7 @@ def job_peak_memory(k_values) -> float:
     Making the photo costs more memory than that: the peak is reset after it."""
     code = f"""
 import gc, sys
-sys.path.insert(0, {str(REPO / "workflow")!r}); sys.path.insert(0, {str(Path(__file__).parent)!r})
+sys.path.insert(0, {str(REPO / "src")!r}); sys.path.insert(0, {str(Path(__file__).parent)!r})
 from common import FIT, large_image
 from colourquant.colours import distinct_colours
 from colourquant.runs import FitSettings, kmeans_runs
@@ -543,7 +542,7 @@ def main():
     if arguments.profile:
         results = profile()
         print(pd.DataFrame(results).to_string(index=False))
-        write_summary("peers_profile", "python workflow/benchmarks/peers.py --profile",
+        write_summary("peers_profile", "python benchmarks/peers.py --profile",
                       {"photos": BUNDLED, "spaces": SPACES, "threads": 1,
                        "fit settings": FIT}, results)  # fmt: skip
         return
@@ -552,7 +551,7 @@ def main():
         print(f"peak memory {peak:.3f} GB")
         write_summary(
             "peers_memory",
-            "python workflow/benchmarks/peers.py --memory",
+            "python benchmarks/peers.py --memory",
             {"k values": K_VALUES, "space": "Lab", "fit settings": FIT, "target": "<= 1 GB"},
             [
                 {
@@ -586,7 +585,7 @@ def main():
     print(summary.to_string(index=False))
     print(f"benchmark took {time.perf_counter() - started:.0f} s")
     if not arguments.quick:
-        write_summary("peers", "python workflow/benchmarks/peers.py",
+        write_summary("peers", "python benchmarks/peers.py",
                       {"k values": K_VALUES, "spaces": SPACES, "bundled photos": names,
                        "repeats on the bundled photos": arguments.repeats,
                        "repeats on the 24 MP photo": 1, "threads": 1,

@@ -21,10 +21,10 @@ rough stand-in for viewing from a distance, where dithering is meant to help
 (the full S-CIELAB model filters opponent channels separately).
 
 Writes results/performance/dither.csv, a figure of one crop at k = 16
-(workflow/docs/dither-crop.png) and the committed summary
+(docs/images/dither-crop.png) and the committed summary
 docs/benchmarks/dither.json.
 
-Usage: python workflow/benchmarks/dither.py [--repeats 3] [--out results/performance]
+Usage: python benchmarks/dither.py [--repeats 3] [--out results/performance]
 """
 
 from __future__ import annotations
@@ -40,18 +40,17 @@ from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 # This checkout's package, not the one an editable install may point to.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from common import BUNDLED, REPO, bundled_image, write_summary  # noqa: E402
-
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 import colourquant  # noqa: E402
 from colourquant.dither import floyd_steinberg  # noqa: E402
 from colourquant.metrics import mean_delta_e2000, structural_similarity  # noqa: E402
 from colourquant.spaces import from_srgb8  # noqa: E402
+from common import BUNDLED, REPO, bundled_image, write_summary  # noqa: E402
 
 K_VALUES = [4, 16, 64]
 VARIANTS = ["none", "ours_RGB", "ours_Lab", "pillow", "libimagequant"]
 BLUR_SIGMA = 1.5
-FIGURE = REPO / "workflow" / "docs" / "dither-crop.png"
+FIGURE = REPO / "docs" / "images" / "dither-crop.png"
 # The crop of the figure: chelsea's face, k = 16.
 CROP_IMAGE, CROP_K, CROP = "chelsea", 16, (slice(75, 165), slice(125, 245))
 
@@ -233,7 +232,7 @@ def main() -> None:
     results = headline(runs) + loop_speed([])
     print(pd.DataFrame(results).to_string(index=False))
     print(f"benchmark took {time.perf_counter() - started:.0f} s")
-    write_summary("dither", "python workflow/benchmarks/dither.py",
+    write_summary("dither", "python benchmarks/dither.py",
                   {"photos": BUNDLED, "k values": K_VALUES, "palette": "exact k-means in RGB "
                    "(colourquant.quantize, default fit, replicates=0), as 8-bit sRGB",
                    "variants": VARIANTS, "libimagequant": "its own palette of k colours, "

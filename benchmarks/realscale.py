@@ -31,7 +31,7 @@ summary docs/benchmarks/realscale.json. --quick: two photos (astronaut with
 noise, coffee as bundled), k = 16, 64 and 256. --from-csv: the summary of
 the runs in a realscale.csv, without running anything.
 
-Usage: python workflow/benchmarks/realscale.py [--quick] [--out results/performance]
+Usage: python benchmarks/realscale.py [--quick] [--out results/performance]
        [--from-csv results/performance/realscale.csv]
 """
 
@@ -49,7 +49,15 @@ from threadpoolctl import threadpool_limits
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 # This checkout's package, not the one an editable install may point to.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+from colourquant.colours import rebuild_image  # noqa: E402
+from colourquant.kmeans import (  # noqa: E402
+    colour_grids,
+    fit_kmeans_exact,
+    nearest_centre,
+)
+from colourquant.metrics import _mean_delta_e2000, mean_delta_e2000  # noqa: E402
+from colourquant.spaces import from_srgb8, to_srgb8  # noqa: E402
 from common import (  # noqa: E402
     BUNDLED,
     FIT,
@@ -61,15 +69,6 @@ from common import (  # noqa: E402
 )
 from peers import Image as PeersImage  # noqa: E402
 from peers import cpu_seconds  # noqa: E402
-
-from colourquant.colours import rebuild_image  # noqa: E402
-from colourquant.kmeans import (  # noqa: E402
-    colour_grids,
-    fit_kmeans_exact,
-    nearest_centre,
-)
-from colourquant.metrics import _mean_delta_e2000, mean_delta_e2000  # noqa: E402
-from colourquant.spaces import from_srgb8, to_srgb8  # noqa: E402
 
 K_VALUES = [16, 32, 64, 128, 256]
 QUICK_K_VALUES = [16, 64, 256]
@@ -298,7 +297,7 @@ def import_seconds() -> float:
 
     code = f"""
 import sys, time
-sys.path.insert(0, {str(REPO / "workflow")!r})
+sys.path.insert(0, {str(REPO / "src")!r})
 import numpy
 started = time.process_time()
 import colourquant.kmeans._lloyd_kernel
@@ -357,7 +356,7 @@ def main(argv=None) -> None:
                                       "replicates": STUDY_REPLICATES,
                                       "k values": STUDY["k_values"]},
                  "targets": TARGETS}  # fmt: skip
-        write_summary("realscale", "python workflow/benchmarks/realscale.py", setup,
+        write_summary("realscale", "python benchmarks/realscale.py", setup,
                       [{key: row[key] for key in ("measure", "value", "unit")}
                        for row in results])  # fmt: skip
 

@@ -6,7 +6,7 @@ page does, and writes docs/benchmarks/answers_<name>.json: the answer
 sentences (setup) and the numbers behind them (results), so that the README
 quotes measured numbers only.
 
-    python workflow/benchmarks/answers.py results/default [--name NAME] [--config FILE]
+    python benchmarks/answers.py results/default [--name NAME] [--config FILE]
 """
 
 from __future__ import annotations
@@ -18,10 +18,9 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from common import write_summary  # noqa: E402
-
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from colourquant.study.answers import answers, quality_gaps  # noqa: E402
+from common import write_summary  # noqa: E402
 
 
 def main() -> None:
@@ -73,7 +72,7 @@ def main() -> None:
             said["indistinguishable"]
         ),
     }
-    command = f"python workflow/benchmarks/answers.py {args.results} --name {name}"
+    command = f"python benchmarks/answers.py {args.results} --name {name}"
     write_summary(f"answers_{name}", command, setup, results)
 
 

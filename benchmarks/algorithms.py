@@ -8,7 +8,7 @@ Wu's palette, and the classic quantizers (median cut, octree, random codebook,
 Wu, libimagequant if installed). Each run is evaluated exactly as in the
 workflow; its time is the metrics row's fit_seconds, measured the same way for
 every method. Images: the bundled photos at k = 16, 64 and 256, and the
-24-megapixel photo at k = 256 (workflow/benchmarks/common.py). One thread, as
+24-megapixel photo at k = 256 (benchmarks/common.py). One thread, as
 the workflow's jobs.
 
 The issue's targets: exact k-means's mse_rgb at most libimagequant's in at least
@@ -19,7 +19,7 @@ Writes results/performance/algorithms.csv and algorithms.png and, without
 --quick, the committed summary docs/benchmarks/algorithms.json that the docs
 quote.
 
-Usage: python workflow/benchmarks/algorithms.py [--quick] [--out results/performance]
+Usage: python benchmarks/algorithms.py [--quick] [--out results/performance]
 """
 
 from __future__ import annotations
@@ -34,8 +34,13 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 # This checkout's package first (as tests and the workflow do), then common.py.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from colourquant.colours import distinct_colours  # noqa: E402
+from colourquant.methods import method_names  # noqa: E402
+from colourquant.methods.clusterers import GAUSSIAN_MIXTURE_PIXELS, WARD_MAX_POINTS  # noqa: E402
+from colourquant.methods.quantizers import libimagequant_version  # noqa: E402
+from colourquant.runs import FitSettings, kmeans_runs, method_runs  # noqa: E402
 from common import (  # noqa: E402
     BUNDLED,
     FIT,
@@ -44,12 +49,6 @@ from common import (  # noqa: E402
     large_image,
     write_summary,
 )
-
-from colourquant.colours import distinct_colours  # noqa: E402
-from colourquant.methods import method_names  # noqa: E402
-from colourquant.methods.clusterers import GAUSSIAN_MIXTURE_PIXELS, WARD_MAX_POINTS  # noqa: E402
-from colourquant.methods.quantizers import libimagequant_version  # noqa: E402
-from colourquant.runs import FitSettings, kmeans_runs, method_runs  # noqa: E402
 
 K_VALUES = [16, 64, 256]
 LARGE_K = [256]
@@ -202,7 +201,7 @@ def main():
     shares = kmeans_wu_shares(runs)
     print(shares)
     if not arguments.quick:
-        write_summary("algorithms", "python workflow/benchmarks/algorithms.py",
+        write_summary("algorithms", "python benchmarks/algorithms.py",
                       {"k values, bundled photos": K_VALUES, "k values, 24 MP photo": LARGE_K,
                        "space": SPACE, "threads": THREADS, "fit settings": FIT,
                        "gaussian mixture pixel sample": GAUSSIAN_MIXTURE_PIXELS,

@@ -6,7 +6,7 @@ the CPU time of Snakemake and its jobs, the number of jobs and the report's
 size in docs/benchmarks/study.json. The study's tables, findings, figures and
 front page are kept in results/performance/study/ for reading.
 
-    python workflow/benchmarks/study.py [--cores 2]
+    python benchmarks/study.py [--cores 2]
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def main() -> None:
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
         write_summary(
             "study",
-            f"python workflow/benchmarks/study.py --cores {cores}",
+            f"python benchmarks/study.py --cores {cores}",
             {
                 "config": "config/study.yaml",
                 "images": len(config["images"]),

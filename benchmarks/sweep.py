@@ -20,7 +20,7 @@ with none answering, every ``snakemake`` call waits about 9 s at its start (3.).
 Writes results/performance/sweep.csv and, without --skip-large, the committed
 summary docs/benchmarks/sweep.json that the docs quote.
 
-Usage: python workflow/benchmarks/sweep.py [--out results/performance] [--skip-large]
+Usage: python benchmarks/sweep.py [--out results/performance] [--skip-large]
        [--baseline COMMIT] [--repeats N]
 """
 
@@ -275,7 +275,7 @@ def main():
             "targets": "wall / (jobs' CPU time / cores) <= 1.3; jobs' CPU time per run <= half "
             "of the baseline's; peak memory of a job <= 2 GB",
         }
-        write_summary("sweep", "python workflow/benchmarks/sweep.py", setup, rows)
+        write_summary("sweep", "python benchmarks/sweep.py", setup, rows)
 
 
 if __name__ == "__main__":

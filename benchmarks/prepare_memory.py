@@ -9,7 +9,7 @@ fresh process (its peak resident memory, VmHWM), for photo-like images
 single-colour ones (a few hundred KB of PNG for 100 megapixels, the case of
 issue #15), and prints the request the rule makes beside each:
 
-    python workflow/benchmarks/prepare_memory.py
+    python benchmarks/prepare_memory.py
 
 It writes docs/benchmarks/prepare_memory.json.
 """
@@ -28,7 +28,7 @@ from PIL import Image
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import REPO, bundled_image, write_summary  # noqa: E402
 
-sys.path.insert(0, str(REPO / "workflow"))
+sys.path.insert(0, str(REPO / "src"))
 from colourquant.images import declared_pixels  # noqa: E402
 
 JOB = """
@@ -71,7 +71,7 @@ def photo(height: int, width: int) -> np.ndarray:
 
 def peak_mb(image: Path, scratch: Path) -> float:
     """Peak resident memory of one prepare job's work in a fresh Python, in MB."""
-    environment = {**os.environ, "PYTHONPATH": str(REPO / "workflow")}
+    environment = {**os.environ, "PYTHONPATH": str(REPO / "src")}
     finished = subprocess.run(
         [sys.executable, "-c", JOB, str(image), str(scratch / "distinct.npz")],
         env=environment,
@@ -112,7 +112,7 @@ def main() -> None:
             ]
     write_summary(
         "prepare_memory",
-        "python workflow/benchmarks/prepare_memory.py",
+        "python benchmarks/prepare_memory.py",
         {
             "job": "load_image + distinct_colours + save_distinct in a fresh python",
             "images": "coffee resized (bilinear) plus noise sigma 3; one colour",
