@@ -55,7 +55,7 @@ def test_every_schema_key_has_description_and_default():
     [
         (
             {"colours": ["RGB"]},
-            "unknown config key 'colours'; allowed keys: colour_spaces, download_max_mb, "
+            "unknown config key 'colours'; allowed keys: colour_spaces, dither, download_max_mb, "
             "download_timeout, experiment, fit",
         ),
         (
@@ -88,6 +88,14 @@ def test_every_schema_key_has_description_and_default():
         ({"images": {"a": "x.png"}}, "config key 'images' must be a list"),
         ({"images": [{"name": "a", "src": "x.png"}]}, "unknown config key 'src' under 'images[0]'"),
         ({"images": [{"name": "a"}]}, "config key 'images[0]': 'source' is a required property"),
+        (
+            {"dither": ["none", "atkinson"]},
+            "config key 'dither[1]': 'atkinson' is not allowed; allowed: none, floyd_steinberg, "
+            "ordered",
+        ),
+        ({"dither": "floyd_steinberg"}, "config key 'dither': 'floyd_steinberg' is not of type"),
+        ({"dither": []}, "config key 'dither': [] should be non-empty"),
+        ({"dither": ["ordered", "ordered"]}, "'dither': ['ordered', 'ordered'] has non-unique"),
     ],
 )
 def test_invalid_config_names_the_key(change, expected):

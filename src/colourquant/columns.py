@@ -118,6 +118,9 @@ COLUMNS: tuple[Column, ...] = (
     Column("image", "image", "run"),
     Column("space", "colour space", "run"),
     Column("method", "method", "run"),
+    # Only in rows of a dithered variant, and in the metrics table of a sweep
+    # with variants (colourquant.variants); absent otherwise.
+    Column("dither", "dithering", "run"),
     Column("k", "k", "run"),
     Column("mode", "mode", "run"),
     Column("n_pixels", "pixels", "run"),

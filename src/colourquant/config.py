@@ -314,21 +314,29 @@ def validate_config(config: dict, schema: dict) -> dict:
 
 
 def schema_with_registries(schema: dict) -> dict:
-    """`schema` with the names of the registered methods and colour spaces as its enums.
+    """`schema` with the names of the registered methods, colour spaces and
+    dithering methods as its enums.
 
-    The schema file lists neither: :data:`colourquant.methods.METHODS` and
-    :data:`colourquant.spaces.SPACES` are their only home.
+    The schema file lists none of them: :data:`colourquant.methods.METHODS`,
+    :data:`colourquant.spaces.SPACES` and :data:`colourquant.dither.DITHERS`
+    are their only home.
 
     >>> names = schema_with_registries({"properties": {}})["properties"]["methods"]["items"]["enum"]
     >>> names[:3]
     ['kmeans', 'minibatch_kmeans', 'bisecting_kmeans']
     """
+    from .dither import DITHERS
     from .methods import method_names
     from .spaces import SPACES
 
     schema = copy.deepcopy(schema)
     properties = schema.setdefault("properties", {})
-    for key, names in (("methods", method_names()), ("colour_spaces", list(SPACES))):
+    registries = (
+        ("methods", method_names()),
+        ("colour_spaces", list(SPACES)),
+        ("dither", list(DITHERS)),
+    )
+    for key, names in registries:
         items = properties.setdefault(key, {}).setdefault("items", {})
         items["enum"] = names
     return schema

@@ -13,6 +13,7 @@ from importlib import metadata
 import pandas as pd
 
 from .columns import JUDGES, column
+from .variants import undithered
 
 __all__ = [
     "headline_table",
@@ -52,7 +53,7 @@ def headline_table(runs: pd.DataFrame, spaces: list[str]) -> pd.DataFrame:
     Parameters
     ----------
     runs : DataFrame
-        The tidy metrics table, one row per run.
+        The tidy metrics table, one row per run (dithered variants are left out).
     spaces : list of str
         Row order.
 
@@ -62,6 +63,7 @@ def headline_table(runs: pd.DataFrame, spaces: list[str]) -> pd.DataFrame:
         Columns ``space, k, n_images`` and one column per headline metric in
         `runs` (``delta_e2000_mean_seed_change`` only where it was measured).
     """
+    runs = undithered(runs)
     if "method" in runs:
         # k-means only: the classic quantizers (space "-") have methods_table.
         runs = runs[runs["method"] == "kmeans"]
@@ -87,7 +89,7 @@ def methods_table(runs: pd.DataFrame, methods: list[str], spaces: list[str]) -> 
     Parameters
     ----------
     runs : DataFrame
-        The tidy metrics table, one row per run.
+        The tidy metrics table, one row per run (dithered variants are left out).
     methods, spaces : list of str
         Row order within each k.
 
@@ -99,6 +101,7 @@ def methods_table(runs: pd.DataFrame, methods: list[str], spaces: list[str]) -> 
     """
     from .methods import NO_SPACE
 
+    runs = undithered(runs)
     table = (
         runs.groupby(["k", "method", "space"], sort=False)
         .agg(n_images=("image", "nunique"), **{m: (m, "mean") for m in METHOD_METRICS})

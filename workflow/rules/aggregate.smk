@@ -12,7 +12,7 @@ localrules:
 
 rule collect_metrics:
     input:
-        metrics=run_files("metrics.csv") + baseline_files("metrics.csv"),
+        metrics=with_variants(run_files("metrics.csv") + baseline_files("metrics.csv")),
     output:
         # In the report as an HTML page (rules/report.smk).
         metrics=results("metrics.csv"),
@@ -28,6 +28,7 @@ rule collect_metrics:
         images=list(IMAGES),
         spaces=SPACES,
         methods=METHODS,
+        dithers=DITHER_VARIANTS,
     script:
         "../scripts/collect_metrics.py"
 

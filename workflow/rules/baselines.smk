@@ -32,6 +32,7 @@ rule quantize_baseline:
         seed=config["fit"]["seed"],
         k_values=K_VALUES,
         run_dirs=run_dirs(BASELINE_RUNS),
+        dithers=DITHER_VARIANTS,
     script:
         "../scripts/quantize_baseline.py"
 
@@ -58,6 +59,7 @@ rule cluster:
         fit=config["fit"],
         k_values=K_VALUES,
         run_dirs=run_dirs(CLUSTER_RUNS),
+        dithers=DITHER_VARIANTS,
     script:
         "../scripts/cluster.py"
 

@@ -34,6 +34,7 @@ try:
     from colourquant.jobs import FailedJob, failed_job_messages
     from colourquant.images import SAMPLE_PREFIX, declared_pixels
     from colourquant.palette import cluster_sizes_k
+    from colourquant.variants import variants_of
 except ImportError as error:
     raise WorkflowError(
         f"a dependency of colourquant is missing ({error}); "
@@ -142,6 +143,9 @@ except ConfigError as error:
     raise WorkflowError(f"invalid configuration: {error}")
 K_VALUES = sorted(config["k_values"])
 RUNS = results("runs/{image}/{space}/k{k}")
+# Dithered variants of every run (config key `dither`; the undithered run is
+# always made): each in a folder of its name inside the run's folder.
+DITHER_VARIANTS = variants_of(config["dither"])
 
 
 wildcard_constraints:
@@ -300,14 +304,32 @@ def per_run_outputs(runs):
     """Named outputs of a job that writes every file of every run, at each k.
 
     The files of a run are the package's RUN_FILES in the run's directory
-    (`runs` with k filled in; the job finds it through run_dirs). The report
-    shows runs through the comparison figures, not one by one.
+    (`runs` with k filled in; the job finds it through run_dirs), and those
+    of each dithered variant in its folder there. The report shows runs
+    through the comparison figures, not one by one.
     """
-    return {
-        f"{name}_k{k}": f"{runs.replace('{k}', str(k))}/{file}"
-        for k in K_VALUES
-        for name, file in RUN_FILES.items()
-    }
+    outputs = {}
+    for k in K_VALUES:
+        run_dir = runs.replace("{k}", str(k))
+        for name, file in RUN_FILES.items():
+            outputs[f"{name}_k{k}"] = f"{run_dir}/{file}"
+            for variant in DITHER_VARIANTS:
+                outputs[f"{name}_k{k}_{variant}"] = f"{run_dir}/{variant}/{file}"
+    return outputs
+
+
+def with_variants(paths, variants=None):
+    """Run files, each followed by the same file of every dithered variant
+    (in the variant's folder beside it); `variants` default: DITHER_VARIANTS."""
+    return [
+        (
+            f"{os.path.dirname(path)}/{variant}/{os.path.basename(path)}"
+            if variant
+            else path
+        )
+        for path in paths
+        for variant in ["", *(DITHER_VARIANTS if variants is None else variants)]
+    ]
 
 
 def k_label(k):

@@ -25,5 +25,6 @@ rule quantize:
         fit=config["fit"],
         k_values=K_VALUES,
         run_dirs=run_dirs(RUNS),
+        dithers=DITHER_VARIANTS,
     script:
         "../scripts/quantize.py"

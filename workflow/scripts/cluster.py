@@ -3,6 +3,7 @@
 from colourquant.files import load_distinct, write_run
 from colourquant.jobs import run_job
 from colourquant.runs import FitSettings, method_runs
+from colourquant.variants import dithered_runs
 
 
 def main():
@@ -20,8 +21,10 @@ def main():
         settings=settings,
         n_threads=snakemake.threads,
     )
-    for run in runs:
+    for run, dithered in dithered_runs(runs, distinct, params.dithers):
         write_run(params.run_dirs[run.k], run)
+        for name, variant in dithered.items():
+            write_run(f"{params.run_dirs[run.k]}/{name}", variant)
 
 
 run_job(main, snakemake.log[0], expected=(ValueError,), threads=snakemake.threads)

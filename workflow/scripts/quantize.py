@@ -3,6 +3,7 @@
 from colourquant.files import load_distinct, write_run, write_table
 from colourquant.jobs import run_job
 from colourquant.runs import FitSettings, inertia_curve, kmeans_runs
+from colourquant.variants import dithered_runs
 
 
 def main():
@@ -18,8 +19,10 @@ def main():
         n_threads=snakemake.threads,
     )
     rows = []
-    for run in runs:
+    for run, dithered in dithered_runs(runs, distinct, params.dithers):
         write_run(params.run_dirs[run.k], run)
+        for name, variant in dithered.items():
+            write_run(f"{params.run_dirs[run.k]}/{name}", variant)
         rows.append(run.row)
     write_table(snakemake.output.curve, inertia_curve(rows))
 

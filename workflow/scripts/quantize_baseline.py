@@ -3,6 +3,7 @@
 from colourquant.files import load_distinct, write_run
 from colourquant.jobs import run_job
 from colourquant.runs import method_runs
+from colourquant.variants import dithered_runs
 
 
 def main():
@@ -16,8 +17,10 @@ def main():
         name=wildcards.image,
         metadata=metadata,
     )
-    for run in runs:
+    for run, dithered in dithered_runs(runs, distinct, params.dithers):
         write_run(params.run_dirs[run.k], run)
+        for name, variant in dithered.items():
+            write_run(f"{params.run_dirs[run.k]}/{name}", variant)
 
 
 run_job(main, snakemake.log[0], expected=(ValueError,), threads=snakemake.threads)

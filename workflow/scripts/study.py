@@ -13,11 +13,12 @@ from colourquant.plots import space_colours  # noqa: E402
 from colourquant.study import findings_texts, study_tables  # noqa: E402
 from colourquant.study.answers import answers  # noqa: E402
 from colourquant.study.plots import study_figures  # noqa: E402
+from colourquant.variants import undithered  # noqa: E402
 
 
 def main():
     params, output = snakemake.params, snakemake.output
-    runs = pd.read_csv(snakemake.input.metrics)
+    runs = undithered(pd.read_csv(snakemake.input.metrics))
     differences = pd.concat(map(pd.read_csv, snakemake.input.differences), ignore_index=True)
     images = {name: load_distinct(path)[0] for name, path in params.distinct.items()}
     tables = study_tables(runs, differences, images, reference=params.reference, seed=params.seed)
