@@ -13,6 +13,7 @@ include: "workflow/rules/common.smk"
 include: "workflow/rules/prepare.smk"
 include: "workflow/rules/quantize.smk"
 include: "workflow/rules/baselines.smk"
+include: "workflow/rules/dither.smk"
 include: "workflow/rules/aggregate.smk"
 include: "workflow/rules/explore.smk"
 include: "workflow/rules/study.smk"
@@ -30,4 +31,5 @@ rule all:
     default_target: True
     input:
         final_outputs(),
+        dither_outputs(),
         report_page_files(),

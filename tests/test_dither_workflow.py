@@ -100,3 +100,20 @@ def test_a_dithered_run_is_the_same_palette_dithered_and_measured(dithered, run_
     # The same palette: every dithered pixel is one of the fit's colours.
     palette = {tuple(bytes.fromhex(hex_colour.lstrip("#"))) for hex_colour in centres["srgb_hex"]}
     assert {tuple(colour) for colour in pixels.reshape(-1, 3)} <= palette
+
+
+def test_each_variant_has_its_figures_and_the_report_shows_both(dithered):
+    from colourquant.plots import FIGURE_DPI  # noqa: F401 - the figures' module imports
+
+    for image in IMAGES:
+        for name in ["comparison", *(f"comparison_k{k}" for k in K_VALUES)]:
+            undithered = dithered / f"figures/{image}/{name}.jpg"
+            variant = dithered / f"figures/{image}/floyd_steinberg/{name}.jpg"
+            assert variant.stat().st_size > 0 and variant.read_bytes() != undithered.read_bytes()
+        for k in K_VALUES:
+            with Image.open(dithered / f"figures/{image}/dithering_k{k}.png") as figure:
+                # Two columns of runs besides the original: wider than tall for 3 rows.
+                assert figure.width > 600 and figure.height > 600
+    report = (dithered / "report.html").read_text()
+    for label in ['"dither"', "floyd_steinberg", "Dithering", "dithering_k4.png"]:
+        assert label in report, label

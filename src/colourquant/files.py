@@ -19,6 +19,7 @@ from .colours import DistinctColours
 __all__ = [
     "RUN_FILES",
     "STUDY_TABLES",
+    "DITHER_STUDY_TABLES",
     "atomic_path",
     "thumbnail",
     "read_png_thumbnail",
@@ -333,6 +334,9 @@ STUDY_TABLES = (
     "characteristics",
     "correlations",
 )
+
+# The tables of the study of dithered variants (config key `dither`), as STUDY_TABLES.
+DITHER_STUDY_TABLES = ("paired_differences_by_dither", "dither_differences")
 
 
 def write_run(run_dir: str | Path, run) -> None:

@@ -30,7 +30,7 @@ try:
         validate_config,
     )
     from colourquant.downloads import is_url
-    from colourquant.files import RUN_FILES, STUDY_TABLES
+    from colourquant.files import DITHER_STUDY_TABLES, RUN_FILES, STUDY_TABLES
     from colourquant.jobs import FailedJob, failed_job_messages
     from colourquant.images import SAMPLE_PREFIX, declared_pixels
     from colourquant.palette import cluster_sizes_k
@@ -419,6 +419,8 @@ def comparison_outputs():
                 "image": "{image}",
                 "figure": "comparison",
                 "k": k_label(k),
+                # Beside each dithered variant's (rules/dither.smk).
+                **({"dither": "none"} if DITHER_VARIANTS else {}),
             },
         )
         for name, k in COMPARISON_FIGURES.items()
@@ -614,6 +616,20 @@ def report_page_sources():
             "Study",
             {"figure": "4 findings at every k"},
         )
+        if DITHER_VARIANTS:  # the study of dithered variants (rules/dither.smk)
+            for name in DITHER_STUDY_TABLES:
+                pages[name] = (
+                    results(f"study/{name}.csv"),
+                    "study_tables.rst",
+                    "Study",
+                    {"figure": f"table: {name}"},
+                )
+            pages["dither_findings"] = (
+                results("study/dither_findings.txt"),
+                "study_dither_findings.rst",
+                "Study",
+                {"figure": "4 dithering findings"},
+            )
     return pages
 
 
@@ -623,3 +639,81 @@ REPORT_PAGES = report_page_sources()
 def report_page_files():
     """The HTML pages of the report, for rule all."""
     return [results(f"report/{name}.html") for name in REPORT_PAGES]
+
+
+# Dithered variants' figures (rules/dither.smk).
+def variant_file(variant, name):
+    """A run file's path inside its run folder: in the variant's folder if dithered."""
+    return name if variant == "none" else f"{variant}/{name}"
+
+
+def variant_paths(image, name):
+    """For params: an image's run files `name`, by variant (none first), row and k."""
+    return {
+        variant: run_file_paths(image, variant_file(variant, name), K_VALUES)
+        for variant in ["none", *DITHER_VARIANTS]
+    }
+
+
+def dither_figure_outputs():
+    """Named outputs of an image's variant figures, in the report beside the undithered ones."""
+    outputs = {}
+    for variant in DITHER_VARIANTS:
+        for name, k in COMPARISON_FIGURES.items():
+            outputs[f"{name}_{variant}"] = report(
+                results(f"figures/{{image}}/{variant}/{name}.jpg"),
+                caption="../report/comparison_dithered.rst",
+                category="Comparison",
+                labels={
+                    "image": "{image}",
+                    "figure": "comparison",
+                    "k": k_label(k),
+                    "dither": variant,
+                },
+            )
+    for k in K_VALUES:
+        outputs[f"dithering_k{k}"] = report(
+            results(f"figures/{{image}}/dithering_k{k}.png"),
+            caption="../report/dithering.rst",
+            category="Dithering",
+            labels={
+                "image": "{image}",
+                "k": k_label(k),
+                "figure": "crop, side by side",
+            },
+        )
+    return outputs
+
+
+def dither_outputs():
+    """The variant figures of every image, for rule all; none without variants."""
+    if not DITHER_VARIANTS:
+        return []
+    return [
+        str(path).format(image=image)
+        for image in IMAGES
+        for path in dither_figure_outputs().values()
+    ]
+
+
+def plot_dithered_inputs(wildcards):
+    """Everything one image's variant figures are drawn from: its runs as the
+    comparison figures show them, undithered and dithered."""
+    image = [wildcards.image]
+
+    def files(name):
+        return with_variants(
+            run_files(name, images=image)
+            + baseline_files(name, images=image, spaces=[REFERENCE])
+        )
+
+    return {
+        "distinct": results(f"prepared/{wildcards.image}/distinct.npz"),
+        "quantized": files("quantized.png"),
+        "metrics": files("metrics.csv"),
+    }
+
+
+def dither_study_tables():
+    """Named outputs of the study of dithered variants: its tables."""
+    return {name: results(f"study/{name}.csv") for name in DITHER_STUDY_TABLES}
