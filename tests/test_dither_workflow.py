@@ -117,3 +117,29 @@ def test_each_variant_has_its_figures_and_the_report_shows_both(dithered):
     report = (dithered / "report.html").read_text()
     for label in ['"dither"', "floyd_steinberg", "Dithering", "dithering_k4.png"]:
         assert label in report, label
+
+
+def test_the_study_compares_the_variants(dithered):
+    from colourquant.study.dithering import dither_differences
+
+    # An empty note reads back as NaN.
+    differences = pd.read_csv(dithered / "study/dither_differences.csv").fillna({"note": ""})
+    runs = pd.read_csv(dithered / "metrics.csv")
+    # The table is the study function's on the sweep's own metrics table.
+    expected = dither_differences(runs, seed=0)
+    pd.testing.assert_frame_equal(differences, expected, check_dtype=False, rtol=1e-9)
+    assert set(differences["space"]) == set(SPACES) and set(differences["k"]) == set(K_VALUES)
+    by_variant = pd.read_csv(dithered / "study/paired_differences_by_dither.csv")
+    assert list(by_variant["dither"].unique()) == ["none", "floyd_steinberg"]
+    # The undithered rows are the study's own paired differences.
+    plain = pd.read_csv(dithered / "study/paired_differences.csv")
+    undithered = by_variant[by_variant["dither"] == "none"].drop(columns="dither")
+    pd.testing.assert_frame_equal(
+        undithered.reset_index(drop=True), plain, check_dtype=False, rtol=1e-9
+    )
+    findings = (dithered / "study/dither_findings.txt").read_text()
+    assert findings.startswith("At k = 2, the best space by mean ΔE00 is ")
+    assert "with Floyd–Steinberg dithering" in findings
+    # flags has three colours: at k = 4 it is left out, as in the study.
+    assert "Over 2 to 3 images, by k, only" in findings
+    assert (dithered / "report/dither_differences.html").exists()

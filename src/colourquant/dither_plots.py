@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
-from .plots import FIGURE_WIDTH, method_label, wrap_text
+from .plots import FIGURE_WIDTH, method_label, report_height_limit, wrap_text
 
 __all__ = ["CROP_PIXELS", "DITHER_LABELS", "crop_box", "dither_figure", "variant_figures"]
 
@@ -80,9 +80,13 @@ def dither_figure(
     import matplotlib.pyplot as plt
 
     n_cols = 1 + len(dithers)
-    panel = min(2.0, (FIGURE_WIDTH - 1.2) / n_cols)
+    # As large as fits the report's view, whole (at least an inch: a sweep of
+    # many methods scrolls rather than shrinking a crop below its own pixels).
+    height_limit = report_height_limit(FIGURE_WIDTH)
+    panel = min(2.0, (FIGURE_WIDTH - 1.2) / n_cols, (height_limit - 1.0) / len(rows) - 0.35)
+    panel = max(panel, 1.0)
     figure = plt.figure(
-        figsize=(n_cols * panel + 1.2, 1.0 + len(rows) * (panel + 0.35)), layout="constrained"
+        figsize=(FIGURE_WIDTH, 1.0 + len(rows) * (panel + 0.35)), layout="constrained"
     )
     axes = figure.subplots(len(rows), n_cols, squeeze=False)
     for r, row in enumerate(rows):
@@ -111,7 +115,7 @@ def dither_figure(
         "dithering and with each dithering, one screen block per image pixel. "
         "ΔE00: the whole image's mean CIEDE2000 from the original (lower is closer)."
     )
-    figure.suptitle(wrap_text(title, n_cols * panel + 1.0, 11), fontsize=11)
+    figure.suptitle(wrap_text(title, FIGURE_WIDTH - 0.3, 11), fontsize=11)
     return figure
 
 

@@ -318,6 +318,12 @@ def per_run_outputs(runs):
     return outputs
 
 
+def dither_label(variant):
+    """A variant for a report label: `none` with a leading space (which the report
+    does not show), so that the undithered figure sorts before the dithered ones."""
+    return f" {variant}" if variant == "none" else variant
+
+
 def with_variants(paths, variants=None):
     """Run files, each followed by the same file of every dithered variant
     (in the variant's folder beside it); `variants` default: DITHER_VARIANTS."""
@@ -420,7 +426,7 @@ def comparison_outputs():
                 "figure": "comparison",
                 "k": k_label(k),
                 # Beside each dithered variant's (rules/dither.smk).
-                **({"dither": "none"} if DITHER_VARIANTS else {}),
+                **({"dither": dither_label("none")} if DITHER_VARIANTS else {}),
             },
         )
         for name, k in COMPARISON_FIGURES.items()
@@ -628,7 +634,7 @@ def report_page_sources():
                 results("study/dither_findings.txt"),
                 "study_dither_findings.rst",
                 "Study",
-                {"figure": "4 dithering findings"},
+                {"figure": "5b dithering findings"},
             )
     return pages
 

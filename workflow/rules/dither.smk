@@ -56,7 +56,7 @@ if DITHER_VARIANTS and COMPARE_SPACES:
                 results("figures/study/dithering.png"),
                 caption="../report/study_dithering.rst",
                 category="Study",
-                labels={"figure": "4 dithering vs none"},
+                labels={"figure": "5 dithering vs none"},
             ),
         log:
             results("logs/study_dithering.log"),

@@ -32,6 +32,7 @@ from ._tables import METRICS, metric_of
 from .answers import FEW_IMAGES, judge_verdicts
 from .findings import number
 from .intervals import paired_differences
+from .sweep import comparable_runs
 from .thresholds import JND, first_k_staying_below
 
 __all__ = [
@@ -70,10 +71,17 @@ def _variants(runs: pd.DataFrame) -> pd.DataFrame:
         raise ValueError("the runs table has no 'dither' column: configure `dither` variants")
     if "method" in runs:
         runs = runs[runs["method"] == "kmeans"]
+    if "n_unique" in runs:  # as the study: only k below the image's colours
+        runs = comparable_runs(runs)
     runs = runs.assign(dither=runs["dither"].astype(str))
     if "none" not in set(runs["dither"]):
         raise ValueError("the runs table has no undithered ('none') rows to compare with")
     return runs
+
+
+def _judges(runs: pd.DataFrame, metrics: Sequence[str]) -> list[str]:
+    """The judges of `metrics` the runs measured (a table from before a judge lacks it)."""
+    return [name for name in metrics if name in runs and runs[name].notna().any()]
 
 
 def _variant_names(runs: pd.DataFrame) -> list[str]:
@@ -93,7 +101,9 @@ def dither_differences(
     Parameters
     ----------
     runs : DataFrame
-        The runs table with a ``dither`` column; k-means rows are used.
+        The runs table with a ``dither`` column; k-means rows are used, and
+        only where k is below the image's number of colours
+        (:func:`~colourquant.study.sweep.comparable_runs`), as in the study.
     metrics : sequence of str
         Judges (:data:`colourquant.study.METRICS`).
     seed, n_boot, confidence
@@ -121,7 +131,8 @@ def dither_differences(
         own = runs[runs["space"] == space]
         # The variants in the place of spaces, the undithered run as the reference.
         table = paired_differences(
-            own.assign(space=own["dither"]), reference="none", metrics=metrics, spreads={},
+            own.assign(space=own["dither"]), reference="none", metrics=_judges(runs, metrics),
+            spreads={},
             seed=seed, n_boot=n_boot, confidence=confidence,
         )  # fmt: skip
         tables.append(table.rename(columns={"space": "dither"}).assign(space=space))
@@ -150,7 +161,7 @@ def variant_paired_differences(
         paired_differences(
             runs[runs["dither"] == name].drop(columns="dither"),
             reference=reference,
-            metrics=metrics,
+            metrics=_judges(runs, metrics),
             seed=seed,
         ).assign(dither=name)
         for name in ["none", *_variant_names(runs)]
@@ -289,11 +300,12 @@ def dither_sentences(
             f"at that k and every larger one) {'; '.join(parts)}. At k = {ks[-1]} the mean "
             f"change (dithered − undithered) is {change}."
         )
-    n_images = int(differences["n_images"].min())
-    if n_images < FEW_IMAGES:
+    fewest, most = int(differences["n_images"].min()), int(differences["n_images"].max())
+    if fewest < FEW_IMAGES:
+        images = f"{most} images" if fewest == most else f"{fewest} to {most} images, by k,"
         sentences.append(
-            f"Over {n_images} images only: read the intervals as rough (a bootstrap over "
-            "few images is too narrow)."
+            f"Over {images} only: read the intervals as rough (a bootstrap over few images "
+            "is too narrow)."
         )
     return sentences
 
