@@ -22,6 +22,7 @@ from colourquant.comparison_plots import (  # noqa: E402
     delta_e_by_run,
     grid_shape,
 )
+from colourquant.dither_plots import dither_figure  # noqa: E402
 from colourquant.explore import pairwise_differences, sample_pixels, weighted_correlation  # noqa: E402
 from colourquant.explore_plots import (  # noqa: E402
     differences_figure,
@@ -55,6 +56,7 @@ from colourquant.plots import (  # noqa: E402
 )
 from colourquant.spaces import from_srgb8, get_space  # noqa: E402
 from colourquant.study import critical_difference_figure, paired_differences, rank_tests  # noqa: E402
+from colourquant.study.dithering import dither_differences, dither_differences_figure  # noqa: E402
 from colourquant.study.plots import mean_rank_figure, paired_differences_figure  # noqa: E402
 from conftest import noisy_photo  # noqa: E402
 
@@ -210,7 +212,40 @@ def study_runs(n_images: int = 9, k_values=(2, 4, 8, 16, 32, 64, 128, 256)) -> p
     return pd.DataFrame(rows)
 
 
+def dithered_study_runs() -> pd.DataFrame:
+    """study_runs with two dithered variants, each a little worse than the undithered run."""
+    runs = study_runs(n_images=5, k_values=(2, 4, 8, 16)).assign(dither="none")
+    variants = [
+        runs.assign(dither=name, delta_e2000_mean=runs["delta_e2000_mean"] + shift / runs["k"])
+        for name, shift in (("floyd_steinberg", 4.0), ("ordered", 2.0))
+    ]
+    return pd.concat([runs, *variants], ignore_index=True)
+
+
+def dither_crops(rows, dithers, size=96):
+    rng = np.random.default_rng(2)
+    return {
+        (row, d): rng.integers(0, 255, (size, size, 3), np.uint8) for row in rows for d in dithers
+    }
+
+
 FIGURES = {
+    # The default sweep's: four spaces, k-means alone, every dithering.
+    "dithering crops": lambda: dither_figure(
+        "photo",
+        noisy_photo(0, 96, 96),
+        dither_crops(SPACES, ["none", "floyd_steinberg", "ordered"]),
+        SPACES,
+        ["none", "floyd_steinberg", "ordered"],
+        8,
+        delta_e={
+            (space, d): 4.5 for space in SPACES for d in ["none", "floyd_steinberg", "ordered"]
+        },
+    ),  # fmt: skip
+    "study dithering": lambda: dither_differences_figure(
+        dither_differences(dithered_study_runs(), metrics=["delta_e2000_mean"], n_boot=200),
+        space_colours(SPACES),
+    ),
     "comparison at one k": lambda: comparison_of(
         noisy_photo(0, 300, 451), k=4, delta_e=delta_e_of_table()
     ),
