@@ -34,7 +34,7 @@ import pandas as pd
 from .colours import DistinctColours, distinct_colours
 from .dither import DITHERS
 from .downloads import check_source_scheme, download_image
-from .evaluate import make_reference
+from .evaluate import evaluate_dithered, make_reference
 from .images import (
     OPAQUE,
     SAMPLE_PREFIX,
@@ -49,7 +49,6 @@ from .memory import check_memory, declared_size
 from .methods import Method, check_methods, get_method
 from .runs import RUN_COLUMNS, FitSettings, Run, kmeans_runs, method_runs
 from .spaces import get_space
-from .variants import dithered_run
 
 __all__ = ["Quantization", "quantize", "compare", "read_image", "check_method", "check_dither"]
 
@@ -603,9 +602,21 @@ def _method_run(prepared, name, method, k, space, settings, verbose, n_threads) 
 
 
 def _dithered(run: Run, distinct: DistinctColours, space: str, dither: str) -> Run:
-    """`run` with its pixels dithered onto its palette in `space`, measured again
-    (:func:`colourquant.variants.dithered_run`)."""
-    return dithered_run(run, distinct, dither, make_reference(distinct, space))
+    """`run` with its pixels dithered onto its palette in `space`, measured again.
+
+    The row keeps what was fitted and gains a ``dither`` column after
+    ``method``; its quality columns are the dithered image's, and the seed
+    noise columns (of the undithered fit) are dropped.
+    """
+    result = evaluate_dithered(make_reference(distinct, space), run.centres, dither)
+    row = {}
+    for column, value in run.row.items():
+        if _is_seed_noise(column):
+            continue
+        row[column] = result.metrics.get(column, value)
+        if column == "method":
+            row["dither"] = dither
+    return dataclasses.replace(run, result=result, row=row)
 
 
 def _unmeasured(run: Run) -> dict:
