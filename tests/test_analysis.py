@@ -142,6 +142,14 @@ def test_headline_table_and_front_page():
     page = front_page_rst(FRONT_PAGE, config, {"snakemake": "9.9"}, table)
     assert "a space's mean ΔE00 moves by up to 1.00" in page
     assert "$" not in page.replace("$name", "")  # every placeholder filled
+    # Dithered variants: named, and the front page says its numbers are undithered.
+    assert "dithered" not in page
+    page = front_page_rst(FRONT_PAGE, {**config, "dither": ["none", "ordered"]}, {}, table)
+    assert (
+        "quantized by k-means (sample mode), octree; each run also dithered (ordered: the "
+        "Comparison and Dithering categories show the variants side by side; the answers and "
+        "the table here are of the undithered runs)."
+    ) in page
 
 
 @pytest.mark.parametrize(

@@ -289,6 +289,18 @@ def _sweep_description(config: dict, n_images: int) -> str:
     )
 
 
+def _dither_clause(config: dict) -> str:
+    """What the front page says of dithered variants (config key ``dither``), or ""."""
+    dithered = [name for name in config.get("dither", []) if name != "none"]
+    if not dithered:
+        return ""
+    return (
+        f"; each run also dithered ({', '.join(dithered)}: the Comparison and Dithering "
+        "categories show the variants side by side; the answers and the table here are "
+        "of the undithered runs)"
+    )
+
+
 def front_page_rst(
     template: str,
     config: dict,
@@ -346,7 +358,7 @@ def front_page_rst(
         picture=picture,
         findings=_findings_section(texts[n_answers:]),
         what=_sweep_description(config, n_images),
-        methods=", ".join(methods),
+        methods=", ".join(methods) + _dither_clause(config),
         chance=_chance_sentence(headline),
         n_images=n_images,
         table=_mean_delta_e_table(headline),
