@@ -36,26 +36,8 @@ rule plot_image:
     input:
         unpack(plot_image_inputs),
     output:
-        **differences_figure_output(),
-        **comparison_outputs(),
-        inertia=report(
-            results("figures/{image}/inertia.png"),
-            caption="../report/inertia.rst",
-            category="Inertia",
-            labels={"image": "{image}", "figure": "normalised inertia"},
-        ),
-        quality=report(
-            results("figures/{image}/quality.png"),
-            caption="../report/quality.rst",
-            category=COMPARISON_CATEGORY if OTHER_METHODS else "Quality",
-            labels={"image": "{image}", "figure": "quality"},
-        ),
-        cluster_sizes=report(
-            results("figures/{image}/cluster_sizes.png"),
-            caption="../report/cluster_sizes.rst",
-            category="Cluster sizes",
-            labels={"image": "{image}", "figure": "pixels per cluster"},
-        ),
+        # One per entry of colourquant.image_figures.IMAGE_FIGURES (common.smk).
+        **image_figure_outputs(),
     log:
         results("logs/plot_image/{image}.log"),
     benchmark:
@@ -68,11 +50,10 @@ rule plot_image:
         runtime=lambda wildcards, input, attempt: attempt * (2 + size_mb(input) / 100),
     params:
         spaces=SPACES,
-        baselines=OTHER_METHODS,
+        other_methods=OTHER_METHODS,
         clusterers=CLUSTER_METHODS,
         reference=REFERENCE,
         k_values=K_VALUES,
-        comparison=COMPARISON_FIGURES,
         quantized=lambda wildcards: quantized_files(wildcards.image),
         cluster_sizes_k=CLUSTER_SIZES_K,
         centres=lambda wildcards: run_file_paths(

@@ -34,6 +34,7 @@ try:
     from colourquant.jobs import FailedJob, failed_job_messages
     from colourquant.images import SAMPLE_PREFIX, declared_pixels
     from colourquant.palette import cluster_sizes_k
+    from colourquant.image_figures import OTHER_METHODS_CATEGORY, figure_outputs
 except ImportError as error:
     raise WorkflowError(
         f"a dependency of colourquant is missing ({error}); "
@@ -324,20 +325,14 @@ def run_dirs(runs):
 
 
 def final_outputs():
-    figures = ["inertia", "quality", "cluster_sizes"]
     return [
         results("metrics.csv"),
         results("summary/headline.csv"),
         results("figures/inertia_overview.png"),
-        *expand(
-            results("figures/{image}/{figure}.png"),
-            image=list(IMAGES),
-            figure=figures + ["differences"] * COMPARE_SPACES,
-        ),
-        *expand(
-            results("figures/{image}/{figure}.jpg"),
-            image=list(IMAGES),
-            figure=list(COMPARISON_FIGURES),
+        *(
+            image_figure_path(name, image)
+            for image in IMAGES
+            for name in IMAGE_FIGURE_OUTPUTS
         ),
         *([results("summary/methods.csv")] if OTHER_METHODS else []),
         *expand(
@@ -372,49 +367,36 @@ def exploration_outputs():
     return outputs
 
 
-# An image's comparison figures, by output name: every k at a glance, and
-# one per k with larger panels (comparison_plots).
-COMPARISON_FIGURES = {
-    "comparison": "all",
-    **{f"comparison_k{k}": k for k in K_VALUES},
-}
 # The k values of the cluster-size figure.
 CLUSTER_SIZES_K = cluster_sizes_k(K_VALUES, len(SPACES))
+# An image's figures with this config, by output name: (figure, k), from the
+# package's table of per-image figures (colourquant.image_figures).
+IMAGE_FIGURE_OUTPUTS = figure_outputs(K_VALUES, len(SPACES))
 
 
-def comparison_outputs():
-    """Named outputs of an image's comparison figures, labelled with their k (k_label)."""
-    return {
-        name: report(
-            results(f"figures/{{image}}/{name}.jpg"),
-            caption=(
-                "../report/comparison.rst"
-                if k == "all"
-                else "../report/comparison_k.rst"
-            ),
-            category="Comparison",
-            labels={
-                "image": "{image}",
-                "figure": "comparison",
-                "k": k_label(k),
-            },
+def image_figure_path(name, image="{image}"):
+    """The file of one of an image's figures, by its output name."""
+    figure, _ = IMAGE_FIGURE_OUTPUTS[name]
+    return results(f"figures/{image}/{name}.{figure.extension}")
+
+
+def image_figure_outputs():
+    """Named outputs of the plot rule: every figure of IMAGE_FIGURE_OUTPUTS, in the report."""
+    outputs = {}
+    for name, (figure, k) in IMAGE_FIGURE_OUTPUTS.items():
+        labels = {"image": "{image}", "figure": figure.label}
+        if figure.k_label:
+            labels["k"] = k_label("all" if k is None else k)
+        category = figure.category
+        if OTHER_METHODS and figure.category_with_methods:
+            category = figure.category_with_methods
+        outputs[name] = report(
+            image_figure_path(name),
+            caption=f"../report/{figure.caption}",
+            category=category,
+            labels=labels,
         )
-        for name, k in COMPARISON_FIGURES.items()
-    }
-
-
-def differences_figure_output():
-    """An image's differences figure, if there are spaces to compare."""
-    if not COMPARE_SPACES:
-        return {}
-    return {
-        "differences": report(
-            results("figures/{image}/differences.png"),
-            caption="../report/differences.rst",
-            category="Colour space differences",
-            labels={"image": "{image}", "figure": "differences between spaces"},
-        )
-    }
+    return outputs
 
 
 def plot_image_inputs(wildcards):
@@ -500,7 +482,7 @@ def front_page_picture():
     """The picture of the front page: the first image's comparison figure at the middle k."""
     image, k = next(iter(IMAGES)), K_VALUES[(len(K_VALUES) - 1) // 2]
     return {
-        "path": results(f"figures/{image}/comparison_k{k}.jpg"),
+        "path": image_figure_path(f"comparison_k{k}", image),
         "caption": (
             f"{image} reduced to k = {k} colours by k-means in each colour space, beside "
             "the original; on each, its mean ΔE00 from the original. Every image and k: "
@@ -525,7 +507,6 @@ CLUSTER_METHODS = [method for method in METHODS if method in method_names("clust
 CLUSTER_RUNS = results("clusterers/{image}/{method}/{space}/k{k}")
 # Every method but k-means: a row each in the comparison figures, after the spaces.
 OTHER_METHODS = CLUSTER_METHODS + BASELINES
-COMPARISON_CATEGORY = "k-means vs other methods"
 
 
 def baseline_files(name, images=None, spaces=None):
@@ -575,7 +556,7 @@ def report_page_sources():
         pages["methods"] = (
             results("summary/methods.csv"),
             "methods.rst",
-            COMPARISON_CATEGORY,
+            OTHER_METHODS_CATEGORY,
             {"image": "all", "figure": "table"},
         )
     if COMPARE_SPACES:

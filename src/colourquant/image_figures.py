@@ -1,0 +1,270 @@
+"""One image's figures: the table of them, the data they are drawn from, and the
+generator that draws them.
+
+The table (:data:`IMAGE_FIGURES`) is the one home of what a per-image figure
+is: its output name, file format, report caption, category and label, and what
+it needs (one file per k, two colour spaces or more). The workflow derives the
+plot rule's outputs, the targets and the report entries from it; the plot job
+only iterates :func:`image_figures`. Adding a figure is a figure function, one
+table entry and a caption (see docs/design.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .comparison_plots import (
+    COMPARISON_DPI,
+    comparison_figure,
+    comparison_overview_figure,
+    delta_e_by_run,
+)
+from .explore_plots import differences_figure
+from .palette_plots import cluster_sizes_figure
+from .plots import (
+    FIGURE_DPI,
+    inertia_figure,
+    method_label,
+    quality_figure,
+    seed_change_band,
+    space_colours,
+)
+
+__all__ = [
+    "ImageData",
+    "ImageFigure",
+    "IMAGE_FIGURES",
+    "OTHER_METHODS_CATEGORY",
+    "figure_outputs",
+    "image_figures",
+    "load_image_data",
+]
+
+
+#: The report's category of figures and tables comparing k-means with the other
+#: methods (when the config has any).
+OTHER_METHODS_CATEGORY = "k-means vs other methods"
+
+
+@dataclass(frozen=True)
+class ImageData:
+    """What one image's figures are drawn from (see :func:`load_image_data`).
+
+    ``thumbnails`` and ``centres`` are keyed by (row, k): a row is a colour
+    space or another method; ``differences`` is None with one space.
+    """
+
+    image: str
+    original: object
+    image_size: tuple[int, ...]
+    thumbnails: Mapping[tuple[str, int], object]
+    metrics: pd.DataFrame
+    curves: pd.DataFrame
+    centres: Mapping[tuple[str, int], pd.DataFrame]
+    differences: pd.DataFrame | None
+    spaces: Sequence[str]
+    k_values: Sequence[int]
+    other_methods: Sequence[str]
+    clusterers: Sequence[str]
+    reference: str
+    cluster_sizes_k: Sequence[int]
+
+    @property
+    def row_labels(self) -> dict[str, str]:
+        """A clusterer's row shows its run in the reference space, and says so."""
+        return {m: f"{method_label(m)} ({self.reference})" for m in self.clusterers}
+
+
+def _comparison_arguments(data: ImageData) -> dict:
+    return {
+        "baselines": data.other_methods,
+        "delta_e": delta_e_by_run(data.metrics),
+        "image_size": data.image_size,
+        "row_labels": data.row_labels,
+    }
+
+
+def _comparison_overview(data: ImageData, k: int | None):
+    return comparison_overview_figure(
+        data.image, data.original, data.thumbnails, data.spaces, data.k_values,
+        **_comparison_arguments(data), per_k_figures=True,
+    )  # fmt: skip
+
+
+def _comparison_at_k(data: ImageData, k: int | None):
+    return comparison_figure(
+        data.image, data.original, data.thumbnails, data.spaces, k, **_comparison_arguments(data)
+    )
+
+
+def _inertia(data: ImageData, k: int | None):
+    return inertia_figure(data.image, data.curves, space_colours(data.spaces))
+
+
+def _quality(data: ImageData, k: int | None):
+    band, colours = seed_change_band(data.metrics), space_colours(data.spaces)
+    return quality_figure(data.image, band, colours, labels=data.row_labels)
+
+
+def _cluster_sizes(data: ImageData, k: int | None):
+    n_pixels = int(data.metrics["n_pixels"].iloc[0])
+    return cluster_sizes_figure(
+        data.image, data.centres, n_pixels, data.spaces, data.cluster_sizes_k
+    )
+
+
+def _differences(data: ImageData, k: int | None):
+    seed_noise = None
+    if "seed_delta_e2000" in data.metrics:
+        kmeans = data.metrics["method"] == "kmeans"
+        seed_noise = data.metrics.loc[kmeans, ["k", "space", "seed_delta_e2000"]]
+    return differences_figure(data.image, data.differences, seed_noise)
+
+
+@dataclass(frozen=True)
+class ImageFigure:
+    """One kind of per-image figure, as the workflow writes and the report shows it.
+
+    Attributes
+    ----------
+    name : str
+        Its output name and file stem (``figures/<image>/<name>.<extension>``);
+        with ``per_k``, followed by each k (``comparison_k4``).
+    draw : callable
+        ``draw(data, k)`` returns a matplotlib Figure; k is None unless
+        ``per_k``.
+    caption : str
+        Its caption's file in ``workflow/report/``.
+    category : str
+        The report's category; ``category_with_methods`` instead when the
+        config has methods other than k-means.
+    label : str
+        The report's ``figure`` label.
+    extension : str
+        ``png`` or ``jpg``.
+    dpi : int
+    per_k : bool
+        One file per k of the config.
+    k_label : bool
+        Label the entry with its k in the report ("all" without ``per_k``).
+    min_spaces : int
+        Drawn only with at least this many colour spaces.
+    """
+
+    name: str
+    draw: Callable[[ImageData, int | None], object]
+    caption: str
+    category: str
+    label: str
+    extension: str = "png"
+    dpi: int = FIGURE_DPI
+    per_k: bool = False
+    k_label: bool = False
+    min_spaces: int = 1
+    category_with_methods: str | None = None
+
+
+#: Every per-image figure, in the order the plot job draws them.
+IMAGE_FIGURES: dict[str, ImageFigure] = {
+    figure.name: figure
+    for figure in [
+        ImageFigure("differences", _differences, "differences.rst",
+                    "Colour space differences", "differences between spaces", min_spaces=2),
+        ImageFigure("comparison", _comparison_overview, "comparison.rst", "Comparison",
+                    "comparison", extension="jpg", dpi=COMPARISON_DPI, k_label=True),
+        ImageFigure("comparison_k", _comparison_at_k, "comparison_k.rst", "Comparison",
+                    "comparison", extension="jpg", dpi=COMPARISON_DPI, per_k=True, k_label=True),
+        ImageFigure("inertia", _inertia, "inertia.rst", "Inertia", "normalised inertia"),
+        ImageFigure("quality", _quality, "quality.rst", "Quality", "quality",
+                    category_with_methods=OTHER_METHODS_CATEGORY),
+        ImageFigure("cluster_sizes", _cluster_sizes, "cluster_sizes.rst", "Cluster sizes",
+                    "pixels per cluster"),
+    ]
+}  # fmt: skip
+
+
+def figure_outputs(
+    k_values: Sequence[int], n_spaces: int, figures: Mapping[str, ImageFigure] | None = None
+) -> dict[str, tuple[ImageFigure, int | None]]:
+    """The figures one image gets with this config: output name to (figure, k).
+
+    Examples
+    --------
+    >>> list(figure_outputs([2, 4], n_spaces=1))
+    ['comparison', 'comparison_k2', 'comparison_k4', 'inertia', 'quality', 'cluster_sizes']
+    >>> "differences" in figure_outputs([2, 4], n_spaces=2)
+    True
+    """
+    outputs = {}
+    for figure in (IMAGE_FIGURES if figures is None else figures).values():
+        if n_spaces < figure.min_spaces:
+            continue
+        if figure.per_k:
+            outputs.update({f"{figure.name}{k}": (figure, k) for k in sorted(k_values)})
+        else:
+            outputs[figure.name] = (figure, None)
+    return outputs
+
+
+def image_figures(data: ImageData, names: Sequence[str] | None = None) -> Iterator[tuple]:
+    """Draw one image's figures: (output name, Figure, dpi) for each, one at a time.
+
+    Shaped like :func:`colourquant.study.plots.study_figures`: the job writes
+    each figure and closes it before the next is drawn. ``names`` limits the
+    figures to those output names (default: every one of
+    :func:`figure_outputs`).
+    """
+    import matplotlib.pyplot as plt
+
+    for name, (figure, k) in figure_outputs(data.k_values, len(data.spaces)).items():
+        if names is None or name in names:
+            drawn = figure.draw(data, k)
+            yield name, drawn, figure.dpi
+            plt.close(drawn)
+
+
+def load_image_data(image: str, inputs: Mapping, params: Mapping) -> ImageData:
+    """Read one image's inputs (the plot rule's input and params, by name).
+
+    ``inputs``: ``distinct`` (path), ``metrics`` and ``curves`` (paths of
+    CSVs), ``differences`` (path, optional). ``params``: ``quantized`` and
+    ``centres`` (paths by row and k), ``spaces``, ``k_values``,
+    ``other_methods``, ``clusterers``, ``reference`` and ``cluster_sizes_k``.
+    """
+    from .colours import rebuild_image
+    from .files import load_distinct, read_png_thumbnail, thumbnail
+
+    missing = {"distinct", "metrics", "curves"} - set(inputs)
+    missing |= {"quantized", "centres", "spaces", "k_values", "other_methods", "clusterers",
+                "reference", "cluster_sizes_k"} - set(params)  # fmt: skip
+    if missing:
+        raise ValueError(f"{image}: the figures' inputs lack {', '.join(sorted(missing))}")
+    distinct, _ = load_distinct(inputs["distinct"])
+    differences = inputs.get("differences")
+    return ImageData(
+        image=image,
+        original=thumbnail(rebuild_image(distinct.colours, distinct.index, distinct.shape)),
+        image_size=distinct.shape,
+        thumbnails={
+            (row, k): read_png_thumbnail(path)
+            for row, paths in params["quantized"].items()
+            for k, path in paths.items()
+        },
+        metrics=pd.concat(map(pd.read_csv, inputs["metrics"]), ignore_index=True),
+        curves=pd.concat(map(pd.read_csv, inputs["curves"])),
+        centres={
+            (space, k): pd.read_csv(path)
+            for space, paths in params["centres"].items()
+            for k, path in paths.items()
+        },
+        differences=pd.read_csv(differences) if differences else None,
+        spaces=list(params["spaces"]),
+        k_values=list(params["k_values"]),
+        other_methods=list(params["other_methods"]),
+        clusterers=list(params["clusterers"]),
+        reference=params["reference"],
+        cluster_sizes_k=list(params["cluster_sizes_k"]),
+    )
