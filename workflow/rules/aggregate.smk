@@ -117,6 +117,8 @@ rule summarise:
         # there). The script reads snakemake.config.
         config_sha256=CONFIG_SHA256,
         spaces=SPACES,
+        # The first image, named in the front page's example searches.
+        image=next(iter(IMAGES)),
         caption=front_page_picture()["caption"],
     script:
         "../scripts/summarise.py"
