@@ -1,5 +1,6 @@
 """The repository's promises: dependencies agree, lint is clean, CI runs the README's command."""
 
+import ast
 import re
 import subprocess
 import sys
@@ -78,3 +79,45 @@ def test_ci_runs_the_readme_test_command():
     assert "pytest" in lines[1]
     ci_lines = (REPO / ".ci/run").read_text().splitlines()
     assert lines[1] in ci_lines
+
+
+# Job scripts are glue: reading a job's inputs, calling the package, writing
+# its outputs. prepare_image.py (31 lines) is being rewritten on another
+# branch (issue 25's image-source loader): the lead removes this exception.
+SCRIPT_EXCEPTIONS = {"prepare_image.py"}
+
+
+def test_no_job_script_is_over_30_lines():
+    scripts = sorted((REPO / "workflow/scripts").glob("*.py"))
+    assert len(scripts) > 10, "the workflow's scripts were not found"
+    lengths = {path.name: len(path.read_text().splitlines()) for path in scripts}
+    too_long = {name: n for name, n in lengths.items() if n > 30 and name not in SCRIPT_EXCEPTIONS}
+    assert not too_long, f"job scripts over 30 lines (move the logic into the package): {too_long}"
+
+
+def _package_modules():
+    modules = sorted((REPO / "src/colourquant").rglob("*.py"))
+    assert len(modules) > 30, "the package's modules were not found"
+    return modules
+
+
+def test_every_function_over_80_lines_has_a_docstring():
+    undocumented = []
+    for path in _package_modules():
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                length = node.end_lineno - node.lineno + 1
+                if length > 80 and ast.get_docstring(node) is None:
+                    undocumented.append(f"{path.relative_to(REPO)}:{node.name} ({length} lines)")
+    assert not undocumented, undocumented
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="cli.py, api.py, config.py and study/findings.py are over 500 lines; "
+    "they are being split on other branches (issue 25)",
+)
+def test_no_package_module_is_over_500_lines():
+    lengths = {path: len(path.read_text().splitlines()) for path in _package_modules()}
+    too_long = {str(path.relative_to(REPO)): n for path, n in lengths.items() if n > 500}
+    assert not too_long, f"modules over 500 lines: {too_long}"
