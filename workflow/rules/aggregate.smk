@@ -12,7 +12,7 @@ localrules:
 
 rule collect_metrics:
     input:
-        metrics=run_files("metrics.csv") + baseline_files("metrics.csv"),
+        metrics=run_files("metrics.csv") + other_method_files("metrics.csv"),
     output:
         # In the report as an HTML page (rules/report.smk).
         metrics=results("metrics.csv"),
@@ -57,7 +57,7 @@ rule plot_image:
         quantized=lambda wildcards: quantized_files(wildcards.image),
         cluster_sizes_k=CLUSTER_SIZES_K,
         centres=lambda wildcards: run_file_paths(
-            wildcards.image, RUN_FILES["centres"], CLUSTER_SIZES_K, baselines=False
+            wildcards.image, RUN_FILES["centres"], CLUSTER_SIZES_K, other_methods=False
         ),
     script:
         "../scripts/plot_image.py"

@@ -405,7 +405,9 @@ def plot_image_inputs(wildcards):
     return {
         "distinct": results(f"prepared/{wildcards.image}/distinct.npz"),
         "quantized": run_files("quantized.png", images=image),
-        "baselines": baseline_files("quantized.png", images=image, spaces=[REFERENCE]),
+        "other_methods": other_method_files(
+            "quantized.png", images=image, spaces=[REFERENCE]
+        ),
         "curves": expand(
             results("curves/{image}/{space}.csv"), image=image, space=SPACES
         ),
@@ -413,7 +415,7 @@ def plot_image_inputs(wildcards):
         # cost the others their figures.
         # Other clusterers in the reference space only, as the figures show them.
         "metrics": run_files("metrics.csv", images=image)
-        + baseline_files("metrics.csv", images=image, spaces=[REFERENCE]),
+        + other_method_files("metrics.csv", images=image, spaces=[REFERENCE]),
         "centres": expand(
             f"{RUNS}/{RUN_FILES['centres']}",
             image=image,
@@ -428,28 +430,28 @@ def plot_image_inputs(wildcards):
     }
 
 
-def quantized_files(image, baselines=True):
+def quantized_files(image, other_methods=True):
     """For params: an image's quantized PNGs by row (space, then method) and k.
 
     Jobs look their inputs up by name here rather than by their position in
     a list of inputs.
     """
-    return run_file_paths(image, RUN_FILES["quantized"], K_VALUES, baselines)
+    return run_file_paths(image, RUN_FILES["quantized"], K_VALUES, other_methods)
 
 
-def run_file_paths(image, file, k_values, baselines=True):
+def run_file_paths(image, file, k_values, other_methods=True):
     """An image's run files named `file`, by row (space, then method) and k.
 
-    With `baselines`, every other method gets a row too: a clusterer its run
-    in the reference space, a classic quantizer its only run.
+    With `other_methods`, every other method gets a row too: a clusterer its
+    run in the reference space, a quantizer its only run.
     """
     rows = [(RUNS, {"space": space}) for space in SPACES]
-    if baselines:
+    if other_methods:
         rows += [
             (CLUSTER_RUNS.replace("{space}", REFERENCE), {"method": method})
             for method in CLUSTER_METHODS
         ]
-        rows += [(BASELINE_RUNS, {"method": method}) for method in BASELINES]
+        rows += [(QUANTIZER_RUNS, {"method": method}) for method in QUANTIZERS]
     return {
         next(iter(row.values())): {
             k: f"{runs.format(image=image, k=k, **row)}/{file}" for k in k_values
@@ -497,19 +499,20 @@ def front_page():
     return str(Path(results("summary/front_page.rst")).absolute())
 
 
-# Other methods (rules/baselines.smk): classic quantizers per image x method,
-# in 8-bit RGB with no colour space; other clusterers per image x method x
-# space, like k-means.
+# Other methods (rules/quantizers.smk): the (classic) quantizers per image x
+# method, in 8-bit RGB with no colour space, under baselines/ (the folder's
+# name from before "quantizer" was the word); other clusterers per image x
+# method x space, like k-means.
 METHODS = config["methods"]
-BASELINES = [method for method in METHODS if method in method_names("quantizer")]
-BASELINE_RUNS = results("baselines/{image}/{method}/k{k}")
+QUANTIZERS = [method for method in METHODS if method in method_names("quantizer")]
+QUANTIZER_RUNS = results("baselines/{image}/{method}/k{k}")
 CLUSTER_METHODS = [method for method in METHODS if method in method_names("clusterer")]
 CLUSTER_RUNS = results("clusterers/{image}/{method}/{space}/k{k}")
 # Every method but k-means: a row each in the comparison figures, after the spaces.
-OTHER_METHODS = CLUSTER_METHODS + BASELINES
+OTHER_METHODS = CLUSTER_METHODS + QUANTIZERS
 
 
-def baseline_files(name, images=None, spaces=None):
+def other_method_files(name, images=None, spaces=None):
     """Paths of one per-run file of every other method, image and k.
 
     The clusterers' in every space of `spaces` (default: all of them).
@@ -522,9 +525,9 @@ def baseline_files(name, images=None, spaces=None):
         space=spaces or SPACES,
         k=K_VALUES,
     ) + expand(
-        f"{BASELINE_RUNS}/{name}",
+        f"{QUANTIZER_RUNS}/{name}",
         image=images or list(IMAGES),
-        method=BASELINES,
+        method=QUANTIZERS,
         k=K_VALUES,
     )
 

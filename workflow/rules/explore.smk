@@ -48,6 +48,8 @@ rule space_differences:
     params:
         spaces=SPACES,
         k_values=K_VALUES,
-        quantized=lambda wildcards: quantized_files(wildcards.image, baselines=False),
+        quantized=lambda wildcards: quantized_files(
+            wildcards.image, other_methods=False
+        ),
     script:
         "../scripts/space_differences.py"
