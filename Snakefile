@@ -10,6 +10,10 @@ configfile: "config/config.yaml"
 
 
 include: "workflow/rules/common.smk"
+include: "workflow/rules/config.smk"
+include: "workflow/rules/failures.smk"
+include: "workflow/rules/paths.smk"
+include: "workflow/rules/targets.smk"
 include: "workflow/rules/prepare.smk"
 include: "workflow/rules/quantize.smk"
 include: "workflow/rules/quantizers.smk"
