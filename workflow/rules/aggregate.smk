@@ -36,7 +36,7 @@ rule plot_image:
     input:
         unpack(plot_image_inputs),
     output:
-        # One per entry of colourquant.image_figures.IMAGE_FIGURES (common.smk).
+        # One per entry of colourquant.image_figures.IMAGE_FIGURES (targets.smk).
         **image_figure_outputs(),
     log:
         results("logs/plot_image/{image}.log"),
