@@ -13,31 +13,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from .comparison_plots import (
-    COMPARISON_DPI,
-    comparison_figure,
-    comparison_overview_figure,
-    delta_e_by_run,
-)
-from .explore_plots import differences_figure
-from .palette_plots import cluster_sizes_figure
-from .plots import (
-    FIGURE_DPI,
-    inertia_figure,
-    method_label,
-    quality_figure,
-    seed_change_band,
-    space_colours,
-)
+# The workflow reads the table when it plans (targets.smk): the figure modules,
+# pandas and matplotlib are imported only where a figure is drawn, which saves
+# about a second of every `snakemake` start.
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "ImageData",
     "ImageFigure",
     "IMAGE_FIGURES",
     "OTHER_METHODS_CATEGORY",
+    "figure_dpi",
     "figure_outputs",
     "image_figures",
     "load_image_data",
@@ -75,10 +64,14 @@ class ImageData:
     @property
     def row_labels(self) -> dict[str, str]:
         """A clusterer's row shows its run in the reference space, and says so."""
+        from .plots import method_label
+
         return {m: f"{method_label(m)} ({self.reference})" for m in self.clusterers}
 
 
 def _comparison_arguments(data: ImageData) -> dict:
+    from .comparison_plots import delta_e_by_run
+
     return {
         "baselines": data.other_methods,
         "delta_e": delta_e_by_run(data.metrics),
@@ -88,6 +81,8 @@ def _comparison_arguments(data: ImageData) -> dict:
 
 
 def _comparison_overview(data: ImageData, k: int | None):
+    from .comparison_plots import comparison_overview_figure
+
     return comparison_overview_figure(
         data.image, data.original, data.thumbnails, data.spaces, data.k_values,
         **_comparison_arguments(data), per_k_figures=True,
@@ -95,21 +90,29 @@ def _comparison_overview(data: ImageData, k: int | None):
 
 
 def _comparison_at_k(data: ImageData, k: int | None):
+    from .comparison_plots import comparison_figure
+
     return comparison_figure(
         data.image, data.original, data.thumbnails, data.spaces, k, **_comparison_arguments(data)
     )
 
 
 def _inertia(data: ImageData, k: int | None):
+    from .plots import inertia_figure, space_colours
+
     return inertia_figure(data.image, data.curves, space_colours(data.spaces))
 
 
 def _quality(data: ImageData, k: int | None):
+    from .plots import quality_figure, seed_change_band, space_colours
+
     band, colours = seed_change_band(data.metrics), space_colours(data.spaces)
     return quality_figure(data.image, band, colours, labels=data.row_labels)
 
 
 def _cluster_sizes(data: ImageData, k: int | None):
+    from .palette_plots import cluster_sizes_figure
+
     n_pixels = int(data.metrics["n_pixels"].iloc[0])
     return cluster_sizes_figure(
         data.image, data.centres, n_pixels, data.spaces, data.cluster_sizes_k
@@ -117,6 +120,8 @@ def _cluster_sizes(data: ImageData, k: int | None):
 
 
 def _differences(data: ImageData, k: int | None):
+    from .explore_plots import differences_figure
+
     seed_noise = None
     if "seed_delta_e2000" in data.metrics:
         kmeans = data.metrics["method"] == "kmeans"
@@ -145,7 +150,10 @@ class ImageFigure:
         The report's ``figure`` label.
     extension : str
         ``png`` or ``jpg``.
-    dpi : int
+    dpi : int or str
+        Its resolution: a number, or the name of the figure modules' own,
+        ``"figure"`` (:data:`colourquant.plots.FIGURE_DPI`) or ``"comparison"``
+        (:data:`colourquant.comparison_plots.COMPARISON_DPI`).
     per_k : bool
         One file per k of the config.
     k_label : bool
@@ -160,7 +168,7 @@ class ImageFigure:
     category: str
     label: str
     extension: str = "png"
-    dpi: int = FIGURE_DPI
+    dpi: int | str = "figure"
     per_k: bool = False
     k_label: bool = False
     min_spaces: int = 1
@@ -174,9 +182,9 @@ IMAGE_FIGURES: dict[str, ImageFigure] = {
         ImageFigure("differences", _differences, "differences.rst",
                     "Colour space differences", "differences between spaces", min_spaces=2),
         ImageFigure("comparison", _comparison_overview, "comparison.rst", "Comparison",
-                    "comparison", extension="jpg", dpi=COMPARISON_DPI, k_label=True),
+                    "comparison", extension="jpg", dpi="comparison", k_label=True),
         ImageFigure("comparison_k", _comparison_at_k, "comparison_k.rst", "Comparison",
-                    "comparison", extension="jpg", dpi=COMPARISON_DPI, per_k=True, k_label=True),
+                    "comparison", extension="jpg", dpi="comparison", per_k=True, k_label=True),
         ImageFigure("inertia", _inertia, "inertia.rst", "Inertia", "normalised inertia"),
         ImageFigure("quality", _quality, "quality.rst", "Quality", "quality",
                     category_with_methods=OTHER_METHODS_CATEGORY),
@@ -209,6 +217,27 @@ def figure_outputs(
     return outputs
 
 
+def figure_dpi(figure: ImageFigure) -> float:
+    """The resolution an image figure is written at (see :class:`ImageFigure`'s ``dpi``).
+
+    Examples
+    --------
+    >>> figure_dpi(IMAGE_FIGURES["comparison"]), figure_dpi(IMAGE_FIGURES["inertia"])
+    (100, 150)
+    """
+    if not isinstance(figure.dpi, str):
+        return figure.dpi
+    from .comparison_plots import COMPARISON_DPI
+    from .plots import FIGURE_DPI
+
+    named = {"figure": FIGURE_DPI, "comparison": COMPARISON_DPI}
+    if figure.dpi not in named:
+        raise ValueError(
+            f"image figure {figure.name!r}: dpi {figure.dpi!r} is not one of {sorted(named)}"
+        )
+    return named[figure.dpi]
+
+
 def image_figures(data: ImageData, names: Sequence[str] | None = None) -> Iterator[tuple]:
     """Draw one image's figures: (output name, Figure, dpi) for each, one at a time.
 
@@ -222,7 +251,7 @@ def image_figures(data: ImageData, names: Sequence[str] | None = None) -> Iterat
     for name, (figure, k) in figure_outputs(data.k_values, len(data.spaces)).items():
         if names is None or name in names:
             drawn = figure.draw(data, k)
-            yield name, drawn, figure.dpi
+            yield name, drawn, figure_dpi(figure)
             plt.close(drawn)
 
 
@@ -234,6 +263,8 @@ def load_image_data(image: str, inputs: Mapping, params: Mapping) -> ImageData:
     ``centres`` (paths by row and k), ``spaces``, ``k_values``,
     ``other_methods``, ``clusterers``, ``reference`` and ``cluster_sizes_k``.
     """
+    import pandas as pd
+
     from .colours import rebuild_image
     from .files import load_distinct, read_png_thumbnail, thumbnail
 
