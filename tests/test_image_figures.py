@@ -90,3 +90,41 @@ def test_a_figure_added_to_the_table_is_drawn_targeted_and_in_the_report(tmp_pat
     report = (work / "results/default/report.html").read_text()
     assert "results/default/figures/flags/toy.png" in report
     assert "toy figure" in report and "Toy" in report
+
+
+@pytest.mark.workflow
+def test_the_plot_job_reads_only_the_inputs_its_figures_need(tmp_path):
+    """With the toy figure and the front page's comparison figures alone in the
+    table, the job reads neither curves nor centres nor differences."""
+    repo = _copy_of_the_repository(tmp_path / "repo")
+    table = repo / "src/colourquant/image_figures.py"
+    # The front page's picture is a comparison figure: it stays.
+    only_toy = '\nIMAGE_FIGURES = {"comparison_k": IMAGE_FIGURES["comparison_k"]}' + TOY_FIGURE
+    table.write_text(table.read_text() + only_toy)
+    (repo / "workflow/report/toy.rst").write_text("A toy figure.\n")
+    (tmp_path / "work").mkdir()
+    work = write_images(tmp_path / "work", {"photo": noisy_photo(0)})
+    config = sweep_config(["photo"], ["RGB", "Lab"], [2, 3], methods=["kmeans"])
+    configfile = work / "config.yaml"
+    configfile.write_text(yaml.safe_dump(config))
+    command = [*SNAKEMAKE, "--snakefile", str(repo / "Snakefile"), "--directory", str(work),
+               "--configfile", str(configfile), "--cores", "2",
+               "results/default/figures/photo/toy.png"]  # fmt: skip
+    planned = subprocess.run([*command, "--dry-run"], capture_output=True, text=True, timeout=600)
+    assert planned.returncode == 0, planned.stderr[-3000:]
+    lines = planned.stdout.splitlines()
+    start = lines.index("rule plot_image:")
+    inputs = next(line for line in lines[start:] if line.strip().startswith("input:"))
+    read = sorted(path.strip() for path in inputs.split(":", 1)[1].split(","))
+    runs = [f"results/default/runs/photo/{space}/k{k}" for space in ("Lab", "RGB") for k in (2, 3)]
+    assert read == sorted(
+        ["results/default/prepared/photo/distinct.npz"]
+        + [f"{run}/{name}" for run in runs for name in ("metrics.csv", "quantized.png")]
+    )
+    assert "rule space_differences:" not in planned.stdout  # no figure needs the differences
+    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr[-3000:]
+    with Image.open(work / "results/default/figures/photo/toy.png") as png:
+        assert png.size == (150, 100)
+    assert (work / "results/default/figures/photo/comparison_k3.jpg").is_file()
+    assert not (work / "results/default/figures/photo/quality.png").exists()

@@ -196,5 +196,5 @@ def test_the_front_page_searches_for_paths_of_its_own_experiment(sweep):
     for k in (2, 4):
         assert (figures / f"photo/comparison_k{k}.jpg").is_file()
     # It is reStructuredText the report renders: the regular expression is literal text.
-    html = publish_parts(front_page, writer_name="html")["body"]
+    html = publish_parts(front_page, writer="html")["body"]
     assert "re:photo/comparison_k(2|4)" in html

@@ -12,7 +12,7 @@ table entry and a caption (see docs/design.md).
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 # The workflow reads the table when it plans (targets.smk): the figure modules,
@@ -26,7 +26,9 @@ __all__ = [
     "ImageFigure",
     "IMAGE_FIGURES",
     "OTHER_METHODS_CATEGORY",
+    "INPUTS",
     "figure_dpi",
+    "figure_inputs",
     "figure_outputs",
     "image_figures",
     "load_image_data",
@@ -38,28 +40,42 @@ __all__ = [
 OTHER_METHODS_CATEGORY = "k-means vs other methods"
 
 
+#: What a per-image figure can be drawn from: the kinds of the plot rule's
+#: inputs. A figure names those it needs (:attr:`ImageFigure.inputs`); the
+#: rule reads only the kinds its figures need.
+INPUTS = {
+    "distinct": "the image's distinct colours: the original and its size",
+    "quantized": "each run's quantized image, as a thumbnail, by row and k",
+    "curves": "each space's inertia curve",
+    "metrics": "each run's metrics (k-means' in every space, other methods')",
+    "centres": "k-means' centres in every space at the cluster-size figure's k",
+    "differences": "the differences between spaces' quantized images",
+}
+
+
 @dataclass(frozen=True)
 class ImageData:
     """What one image's figures are drawn from (see :func:`load_image_data`).
 
     ``thumbnails`` and ``centres`` are keyed by (row, k): a row is a colour
-    space or another method; ``differences`` is None with one space.
+    space or another method. An input of a kind no figure needs (:data:`INPUTS`)
+    is not read: None, or empty.
     """
 
     image: str
-    original: object
-    image_size: tuple[int, ...]
-    thumbnails: Mapping[tuple[str, int], object]
-    metrics: pd.DataFrame
-    curves: pd.DataFrame
-    centres: Mapping[tuple[str, int], pd.DataFrame]
-    differences: pd.DataFrame | None
     spaces: Sequence[str]
     k_values: Sequence[int]
     other_methods: Sequence[str]
     clusterers: Sequence[str]
     reference: str
     cluster_sizes_k: Sequence[int]
+    original: object = None
+    image_size: tuple[int, ...] | None = None
+    thumbnails: Mapping[tuple[str, int], object] = field(default_factory=dict)
+    metrics: pd.DataFrame | None = None
+    curves: pd.DataFrame | None = None
+    centres: Mapping[tuple[str, int], pd.DataFrame] = field(default_factory=dict)
+    differences: pd.DataFrame | None = None
 
     @property
     def row_labels(self) -> dict[str, str]:
@@ -160,6 +176,8 @@ class ImageFigure:
         Label the entry with its k in the report ("all" without ``per_k``).
     min_spaces : int
         Drawn only with at least this many colour spaces.
+    inputs : tuple of str
+        The kinds of input it is drawn from (keys of :data:`INPUTS`).
     """
 
     name: str
@@ -173,23 +191,37 @@ class ImageFigure:
     k_label: bool = False
     min_spaces: int = 1
     category_with_methods: str | None = None
+    inputs: tuple[str, ...] = ("metrics",)
 
+    def __post_init__(self):
+        unknown = sorted(set(self.inputs) - set(INPUTS))
+        if unknown:
+            raise ValueError(
+                f"image figure {self.name!r}: unknown inputs {unknown}; known: {', '.join(INPUTS)}"
+            )
+
+
+#: Every per-image figure, in the order the plot job draws them.
+_PHOTOS = {"extension": "jpg", "dpi": "comparison", "k_label": True}
+_COMPARISON_INPUTS = ("distinct", "quantized", "metrics")
 
 #: Every per-image figure, in the order the plot job draws them.
 IMAGE_FIGURES: dict[str, ImageFigure] = {
     figure.name: figure
     for figure in [
-        ImageFigure("differences", _differences, "differences.rst",
-                    "Colour space differences", "differences between spaces", min_spaces=2),
+        ImageFigure("differences", _differences, "differences.rst", "Colour space differences",
+                    "differences between spaces", min_spaces=2,
+                    inputs=("metrics", "differences")),
         ImageFigure("comparison", _comparison_overview, "comparison.rst", "Comparison",
-                    "comparison", extension="jpg", dpi="comparison", k_label=True),
+                    "comparison", inputs=_COMPARISON_INPUTS, **_PHOTOS),
         ImageFigure("comparison_k", _comparison_at_k, "comparison_k.rst", "Comparison",
-                    "comparison", extension="jpg", dpi="comparison", per_k=True, k_label=True),
-        ImageFigure("inertia", _inertia, "inertia.rst", "Inertia", "normalised inertia"),
+                    "comparison", per_k=True, inputs=_COMPARISON_INPUTS, **_PHOTOS),
+        ImageFigure("inertia", _inertia, "inertia.rst", "Inertia", "normalised inertia",
+                    inputs=("curves",)),
         ImageFigure("quality", _quality, "quality.rst", "Quality", "quality",
-                    category_with_methods=OTHER_METHODS_CATEGORY),
+                    category_with_methods=OTHER_METHODS_CATEGORY, inputs=("metrics",)),
         ImageFigure("cluster_sizes", _cluster_sizes, "cluster_sizes.rst", "Cluster sizes",
-                    "pixels per cluster"),
+                    "pixels per cluster", inputs=("centres", "metrics")),
     ]
 }  # fmt: skip
 
@@ -238,6 +270,20 @@ def figure_dpi(figure: ImageFigure) -> float:
     return named[figure.dpi]
 
 
+def figure_inputs(outputs: Mapping[str, tuple[ImageFigure, int | None]]) -> list[str]:
+    """The kinds of input (:data:`INPUTS`) the figures of `outputs` are drawn from.
+
+    Examples
+    --------
+    >>> figure_inputs(figure_outputs([2, 4], n_spaces=1))
+    ['distinct', 'quantized', 'curves', 'metrics', 'centres']
+    >>> figure_inputs({"inertia": (IMAGE_FIGURES["inertia"], None)})
+    ['curves']
+    """
+    needed = {kind for figure, _ in outputs.values() for kind in figure.inputs}
+    return [kind for kind in INPUTS if kind in needed]
+
+
 def image_figures(data: ImageData, names: Sequence[str] | None = None) -> Iterator[tuple]:
     """Draw one image's figures: (output name, Figure, dpi) for each, one at a time.
 
@@ -258,44 +304,56 @@ def image_figures(data: ImageData, names: Sequence[str] | None = None) -> Iterat
 def load_image_data(image: str, inputs: Mapping, params: Mapping) -> ImageData:
     """Read one image's inputs (the plot rule's input and params, by name).
 
-    ``inputs``: ``distinct`` (path), ``metrics`` and ``curves`` (paths of
-    CSVs), ``differences`` (path, optional). ``params``: ``quantized`` and
-    ``centres`` (paths by row and k), ``spaces``, ``k_values``,
-    ``other_methods``, ``clusterers``, ``reference`` and ``cluster_sizes_k``.
+    ``inputs``: any of ``distinct`` (path), ``quantized`` (the paths'
+    presence: the thumbnails are read from ``params``), ``metrics`` and
+    ``curves`` (paths of CSVs), ``centres`` (as ``quantized``) and
+    ``differences`` (path); a kind not given is not read (see :data:`INPUTS`).
+    ``params``: ``quantized`` and ``centres`` (paths by row and k),
+    ``spaces``, ``k_values``, ``other_methods``, ``clusterers``,
+    ``reference`` and ``cluster_sizes_k``.
     """
     import pandas as pd
 
     from .colours import rebuild_image
     from .files import load_distinct, read_png_thumbnail, thumbnail
 
-    missing = {"distinct", "metrics", "curves"} - set(inputs)
-    missing |= {"quantized", "centres", "spaces", "k_values", "other_methods", "clusterers",
-                "reference", "cluster_sizes_k"} - set(params)  # fmt: skip
+    needed = ("quantized", "centres", "spaces", "k_values", "other_methods", "clusterers",
+              "reference", "cluster_sizes_k")  # fmt: skip
+    missing = [key for key in needed if key not in params]
     if missing:
-        raise ValueError(f"{image}: the figures' inputs lack {', '.join(sorted(missing))}")
-    distinct, _ = load_distinct(inputs["distinct"])
-    differences = inputs.get("differences")
-    return ImageData(
-        image=image,
-        original=thumbnail(rebuild_image(distinct.colours, distinct.index, distinct.shape)),
-        image_size=distinct.shape,
-        thumbnails={
+        raise ValueError(f"{image}: the figures' params lack {', '.join(missing)}")
+    data = {}
+    if "distinct" in inputs:
+        distinct, _ = load_distinct(inputs["distinct"])
+        data["original"] = thumbnail(
+            rebuild_image(distinct.colours, distinct.index, distinct.shape)
+        )
+        data["image_size"] = distinct.shape
+    if "quantized" in inputs:
+        data["thumbnails"] = {
             (row, k): read_png_thumbnail(path)
             for row, paths in params["quantized"].items()
             for k, path in paths.items()
-        },
-        metrics=pd.concat(map(pd.read_csv, inputs["metrics"]), ignore_index=True),
-        curves=pd.concat(map(pd.read_csv, inputs["curves"])),
-        centres={
+        }
+    if "metrics" in inputs:
+        data["metrics"] = pd.concat(map(pd.read_csv, inputs["metrics"]), ignore_index=True)
+    if "curves" in inputs:
+        data["curves"] = pd.concat(map(pd.read_csv, inputs["curves"]))
+    if "centres" in inputs:
+        data["centres"] = {
             (space, k): pd.read_csv(path)
             for space, paths in params["centres"].items()
             for k, path in paths.items()
-        },
-        differences=pd.read_csv(differences) if differences else None,
+        }
+    if inputs.get("differences"):
+        data["differences"] = pd.read_csv(inputs["differences"])
+    return ImageData(
+        image=image,
         spaces=list(params["spaces"]),
         k_values=list(params["k_values"]),
         other_methods=list(params["other_methods"]),
         clusterers=list(params["clusterers"]),
         reference=params["reference"],
         cluster_sizes_k=list(params["cluster_sizes_k"]),
+        **data,
     )

@@ -38,7 +38,11 @@ try:
     from colourquant.jobs import FailedJob, failed_job_messages
     from colourquant.images import SAMPLE_PREFIX, declared_pixels
     from colourquant.palette import cluster_sizes_k
-    from colourquant.image_figures import OTHER_METHODS_CATEGORY, figure_outputs
+    from colourquant.image_figures import (
+        OTHER_METHODS_CATEGORY,
+        figure_inputs,
+        figure_outputs,
+    )
 except ImportError as error:
     raise WorkflowError(
         f"a dependency of colourquant is missing ({error}); "

@@ -62,34 +62,43 @@ def run_dirs(runs):
 
 
 def plot_image_inputs(wildcards):
-    """Everything one image's figures are drawn from."""
+    """What one image's figures are drawn from: the kinds of input they need.
+
+    PLOT_INPUTS (targets.smk) are the kinds its figures name in the package's
+    table (colourquant.image_figures.INPUTS).
+    """
     image = [wildcards.image]
-    return {
-        "distinct": results(f"prepared/{wildcards.image}/distinct.npz"),
-        "quantized": run_files("quantized.png", images=image),
-        "other_methods": other_method_files(
-            "quantized.png", images=image, spaces=[REFERENCE]
-        ),
-        "curves": expand(
-            results("curves/{image}/{space}.csv"), image=image, space=SPACES
-        ),
+    inputs = {
+        "distinct": {"distinct": results(f"prepared/{wildcards.image}/distinct.npz")},
+        "quantized": {
+            "quantized": run_files("quantized.png", images=image),
+            "other_methods": other_method_files(
+                "quantized.png", images=image, spaces=[REFERENCE]
+            ),
+        },
+        "curves": {
+            "curves": expand(
+                results("curves/{image}/{space}.csv"), image=image, space=SPACES
+            )
+        },
         # The image's own runs, not the metrics table: one bad image must not
         # cost the others their figures.
         # Other clusterers in the reference space only, as the figures show them.
-        "metrics": run_files("metrics.csv", images=image)
-        + other_method_files("metrics.csv", images=image, spaces=[REFERENCE]),
-        "centres": expand(
-            f"{RUNS}/{RUN_FILES['centres']}",
-            image=image,
-            space=SPACES,
-            k=CLUSTER_SIZES_K,
-        ),
-        **(
-            {"differences": results(f"differences/{wildcards.image}.csv")}
-            if COMPARE_SPACES
-            else {}
-        ),
+        "metrics": {
+            "metrics": run_files("metrics.csv", images=image)
+            + other_method_files("metrics.csv", images=image, spaces=[REFERENCE])
+        },
+        "centres": {
+            "centres": expand(
+                f"{RUNS}/{RUN_FILES['centres']}",
+                image=image,
+                space=SPACES,
+                k=CLUSTER_SIZES_K,
+            )
+        },
+        "differences": {"differences": results(f"differences/{wildcards.image}.csv")},
     }
+    return {name: paths for kind in PLOT_INPUTS for name, paths in inputs[kind].items()}
 
 
 def quantized_files(image, other_methods=True):

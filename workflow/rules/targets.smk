@@ -55,6 +55,8 @@ CLUSTER_SIZES_K = cluster_sizes_k(K_VALUES, len(SPACES))
 # An image's figures with this config, by output name: (figure, k), from the
 # package's table of per-image figures (colourquant.image_figures).
 IMAGE_FIGURE_OUTPUTS = figure_outputs(K_VALUES, len(SPACES))
+# The kinds of input those figures are drawn from (paths.smk: plot_image_inputs).
+PLOT_INPUTS = figure_inputs(IMAGE_FIGURE_OUTPUTS)
 
 
 def image_figure_path(name, image="{image}"):
@@ -95,6 +97,11 @@ def study_answers():
 def front_page_picture():
     """The picture of the front page: the first image's comparison figure at the middle k."""
     image, k = next(iter(IMAGES)), K_VALUES[(len(K_VALUES) - 1) // 2]
+    if f"comparison_k{k}" not in IMAGE_FIGURE_OUTPUTS:
+        raise WorkflowError(
+            "the report's front page shows the figure 'comparison_k' of "
+            "colourquant.image_figures.IMAGE_FIGURES, which the table lacks"
+        )
     return {
         "path": image_figure_path(f"comparison_k{k}", image),
         "caption": (
