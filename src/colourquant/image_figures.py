@@ -291,6 +291,15 @@ def image_figures(data: ImageData, names: Sequence[str] | None = None) -> Iterat
     each figure and closes it before the next is drawn. ``names`` limits the
     figures to those output names (default: every one of
     :func:`figure_outputs`).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> curves = pd.DataFrame({"image": "photo", "space": "Lab", "k": [2, 4, 8],
+    ...                        "inertia_normalised": [0.5, 0.2, 0.1], "is_elbow": False})
+    >>> data = ImageData("photo", ["Lab"], [2, 4, 8], [], [], "Lab", [8], curves=curves)
+    >>> [(name, dpi) for name, _, dpi in image_figures(data, names=["inertia"])]
+    [('inertia', 150)]
     """
     import matplotlib.pyplot as plt
 
