@@ -307,23 +307,28 @@ def validate_config(config: dict, schema: dict) -> dict:
         _check_unique_names(filled["images"], "config key 'images'")
     _check_methods_reach_k(filled)
     # What the jobs will check again (fit.seed + fit.replicates, say), checked now.
-    from .runs import FitSettings
+    from .settings import FitSettings
 
     FitSettings.from_config(filled["fit"])
     return filled
 
 
 def schema_with_registries(schema: dict) -> dict:
-    """`schema` with the names of the registered methods and colour spaces as its enums.
+    """`schema` with the registries' facts filled in: method and space names, fit defaults.
 
-    The schema file lists neither: :data:`colourquant.methods.METHODS` and
-    :data:`colourquant.spaces.SPACES` are their only home.
+    The schema file lists no method or colour space and gives no fit setting
+    a default or a range: :data:`colourquant.methods.METHODS`,
+    :data:`colourquant.spaces.SPACES` and :class:`colourquant.settings.FitSettings`
+    are their only home.
 
-    >>> names = schema_with_registries({"properties": {}})["properties"]["methods"]["items"]["enum"]
-    >>> names[:3]
+    >>> filled = schema_with_registries({"properties": {}})["properties"]
+    >>> filled["methods"]["items"]["enum"][:3]
     ['kmeans', 'minibatch_kmeans', 'bisecting_kmeans']
+    >>> filled["fit"]["properties"]["n_init"]
+    {'default': 10, 'minimum': 1, 'maximum': 1000}
     """
     from .methods import method_names
+    from .settings import fit_defaults, fit_schema
     from .spaces import SPACES
 
     schema = copy.deepcopy(schema)
@@ -331,6 +336,8 @@ def schema_with_registries(schema: dict) -> dict:
     for key, names in (("methods", method_names()), ("colour_spaces", list(SPACES))):
         items = properties.setdefault(key, {}).setdefault("items", {})
         items["enum"] = names
+    fit = properties.setdefault("fit", {})
+    fit["properties"] = fit_schema(fit.get("properties") or {key: {} for key in fit_defaults()})
     return schema
 
 

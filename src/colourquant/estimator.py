@@ -54,7 +54,8 @@ from .dither import dither_labels
 from .images import LoadedImage
 from .kmeans import nearest_centre
 from .methods import NO_SPACE
-from .runs import FitSettings, kmeans_runs
+from .runs import kmeans_runs
+from .settings import FitSettings
 from .spaces import from_srgb8
 
 __all__ = ["ColourQuantizer"]
@@ -91,15 +92,16 @@ class ColourQuantizer(TransformerMixin, BaseEstimator):
         How :meth:`predict`, :meth:`transform` and :meth:`fit_transform` map
         pixels to the palette: :func:`colourquant.dither.dither_labels` in
         the fit space. ``labels_`` and ``metrics_`` are the dithered ones.
-    mode : {"exact", "sample"}, default="exact"
+    mode : {"exact", "sample"}, default=FitSettings.mode ("exact")
         ``exact`` minimises the k-means objective over every pixel; ``sample``
         fits a seeded pixel sample, as the teaching notebook does.
-    seed : int, default=0
+    seed : int, default=FitSettings.seed (0)
         Seeds the sample and the k-means++ restarts (scikit-learn's
         ``random_state``, as the workflow's config names it).
     n_init, max_iter, tol, sample_fraction, grid_cells, max_seed_pixels
-        The workflow's ``fit`` settings (:class:`colourquant.runs.FitSettings`),
-        with its defaults; checked when :meth:`fit` runs, as the config is.
+        The workflow's ``fit`` settings (:class:`colourquant.settings.FitSettings`),
+        with its defaults (their only home); checked when :meth:`fit` runs, as
+        the config is.
     n_threads : int, default=1
         Threads of the numerical libraries (BLAS, OpenMP) while fitting and
         predicting, 1 as in a workflow job.
@@ -161,14 +163,14 @@ class ColourQuantizer(TransformerMixin, BaseEstimator):
         space: str | None = None,
         method: str = "kmeans",
         dither: str = "none",
-        mode: str = "exact",
-        seed: int = 0,
-        n_init: int = 10,
-        max_iter: int = 300,
-        tol: float = 1e-4,
-        sample_fraction: float = 0.05,
-        grid_cells: int = 24,
-        max_seed_pixels: int = 65536,
+        mode: str = FitSettings.mode,
+        seed: int = FitSettings.seed,
+        n_init: int = FitSettings.n_init,
+        max_iter: int = FitSettings.max_iter,
+        tol: float = FitSettings.tol,
+        sample_fraction: float = FitSettings.sample_fraction,
+        grid_cells: int = FitSettings.grid_cells,
+        max_seed_pixels: int = FitSettings.max_seed_pixels,
         n_threads: int = 1,
     ):
         self.n_colours = n_colours
