@@ -31,6 +31,26 @@ def test_environment_yml_lists_the_same_dependencies_as_pyproject():
     assert conda == _requirement_names(project["dependencies"])
 
 
+def test_the_rules_pinned_environment_pins_every_dependency_within_pyproject_ranges():
+    from packaging.specifiers import SpecifierSet
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    pinned_file = REPO / "workflow/envs/colourquant.yaml"
+    listed = yaml.safe_load(pinned_file.read_text())["dependencies"]
+    pip = [d for entry in listed if isinstance(entry, dict) for d in entry.get("pip", [])]
+    pinned = _requirement_names([*(d for d in listed if isinstance(d, str) and d != "pip"), *pip])
+    ranges = _requirement_names(project["dependencies"])
+    ranges["python"] = project["requires-python"]
+    assert set(pinned) == set(ranges)
+    for name, pin in pinned.items():
+        assert re.fullmatch(r"==[0-9][0-9.]*", pin), f"{name} is not pinned exactly: {pin!r}"
+        assert pin[2:] in SpecifierSet(ranges[name]), f"{name} {pin} is outside {ranges[name]}"
+    # Every rule's environment is this one, not environment.yml's ranges.
+    rules = "".join(path.read_text() for path in (REPO / "workflow/rules").glob("*.smk"))
+    environments = re.findall(r"^\s+conda:\s*\n\s*(\S+)", rules, flags=re.MULTILINE)
+    assert len(environments) >= 10 and set(environments) == {'"../envs/colourquant.yaml"'}
+
+
 @pytest.mark.workflow
 def test_snakemake_lint_is_clean():
     result = subprocess.run(

@@ -19,7 +19,7 @@ rule collect_metrics:
     log:
         results("logs/collect_metrics.log"),
     conda:
-        "../../environment.yml"
+        "../envs/colourquant.yaml"
     threads: 1
     resources:
         mem_mb=500,
@@ -61,7 +61,7 @@ rule plot_image:
     benchmark:
         results("benchmarks/plot_image/{image}.tsv")
     conda:
-        "../../environment.yml"
+        "../envs/colourquant.yaml"
     threads: 1
     resources:
         mem_mb=lambda wildcards, input, attempt: attempt * (1000 + 2 * size_mb(input)),
@@ -97,7 +97,7 @@ rule plot_inertia_overview:
     log:
         results("logs/plot_inertia_overview.log"),
     conda:
-        "../../environment.yml"
+        "../envs/colourquant.yaml"
     threads: 1
     resources:
         mem_mb=500,
@@ -124,7 +124,7 @@ rule summarise:
     log:
         results("logs/summarise.log"),
     conda:
-        "../../environment.yml"
+        "../envs/colourquant.yaml"
     threads: 1
     resources:
         mem_mb=500,
