@@ -175,7 +175,7 @@ def test_bad_image_sheet(tmp_path: Path, text, expected):
 @pytest.mark.parametrize(("text", "value"), [("false", False), ("No", False), ("true", True)])
 def test_command_line_strings_are_converted_to_booleans(text, value):
     # What `--config 'flag=false'` delivers, for a boolean key.
-    from colourquant.config import _coerce
+    from colourquant.config_schema import coerce as _coerce
 
     schema = {"type": "object", "properties": {"flag": {"type": "boolean", "default": True}}}
     assert _coerce({"flag": text}, schema)["flag"] is value

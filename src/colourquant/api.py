@@ -19,35 +19,28 @@ conventions, to quantize new images with a fitted palette.
 from __future__ import annotations
 
 import dataclasses
-import re
 import sys
-import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import numpy as np
 import pandas as pd
 
 from .colours import DistinctColours, distinct_colours
 from .dither import DITHERS
-from .downloads import check_source_scheme, download_image
 from .evaluate import evaluate_dithered, make_reference
-from .images import (
-    OPAQUE,
-    SAMPLE_PREFIX,
-    ImageError,
-    LoadedImage,
-    composite_on_white,
-    load_image,
-    sample_image,
-    transparent_pixels,
-)
-from .memory import check_memory, declared_size
+from .images import LoadedImage
+from .memory import check_memory
 from .methods import Method, check_methods, get_method
 from .runs import RUN_COLUMNS, FitSettings, Run, kmeans_runs, method_runs
+from .sources import (
+    array_image,
+    image_source,
+    load_image_source,
+    url_name,  # noqa: F401 - colourquant.api.url_name, as before
+)
 from .spaces import get_space
 
 __all__ = ["Quantization", "quantize", "compare", "read_image", "check_method", "check_dither"]
@@ -119,100 +112,21 @@ def read_image(
     ...
     colourquant.images.ImageError: image 'image': float pixels must lie in [0, 1], got -1 ... -1
     """
-    if isinstance(image, str) and _SCHEME.match(image):
-        name = name or url_name(image)
-        check_source_scheme(image, name=name)
-        with tempfile.TemporaryDirectory(prefix="colourquant-") as directory:
-            path = Path(directory) / "download"
-            # A progress bar only where someone watches (a terminal), not in a log.
-            watched = verbose and sys.stderr.isatty()
-            download_image(image, path, name=name, progress=sys.stderr if watched else None)
-            return _load_file(path, name, source=image, max_memory=max_memory), name
-    if isinstance(image, Path) or (isinstance(image, str) and not image.startswith(SAMPLE_PREFIX)):
-        name = name or Path(image).stem or str(image)
-        return _load_file(image, name, max_memory=max_memory), name
     if isinstance(image, LoadedImage):
         return image, name or ARRAY_NAME  # decoded already: checked when it was read
-    if isinstance(image, str):
-        sample = image.removeprefix(SAMPLE_PREFIX)
-        name = name or sample
-        loaded = sample_image(sample, name=name)
-    else:
+    if not isinstance(image, (str, Path)):
         name = name or ARRAY_NAME
-        loaded = _array_image(image, name)
-    height, width, _ = loaded.rgb.shape
-    check_memory(width, height, where=f"image {name!r}", budget=max_memory)
-    return loaded, name
-
-
-# Anything that starts "scheme://": a URL, downloaded if http(s), else refused.
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-
-
-def url_name(url: str) -> str:
-    """An image's name from its URL: the stem of the URL's path, else its host.
-
-    Examples
-    --------
-    >>> url_name("https://example.org/photos/cat%20one.jpg?size=large")
-    'cat one'
-    >>> url_name("http://127.0.0.1:8765/")
-    '127.0.0.1'
-    """
-    parts = urlsplit(url)
-    return Path(unquote(parts.path)).stem or parts.hostname or url
-
-
-def _load_file(path, name: str, *, source: str | None = None, max_memory=None) -> LoadedImage:
-    """Decode a file with load_image, once its header shows that memory suffices."""
-    size = declared_size(path)
-    if size is not None:
-        check_memory(*size, where=f"image {name!r}: {source or str(path)!r}", budget=max_memory)
-    return load_image(path, name=name, source=source)
-
-
-def _array_image(image, name: str) -> LoadedImage:
-    """An array as 8-bit sRGB, refused with a one-line ImageError if it is not an image."""
-
-    def refuse(why):
-        raise ImageError(f"image {name!r}: {why}")
-
-    try:
-        pixels = np.asarray(image)
-    except Exception as error:  # noqa: BLE001 - whatever numpy cannot make an array of
-        refuse(f"not an array ({error})")
-    shape = pixels.shape
-    if pixels.ndim == 2:  # a list of colours: an image one pixel high
-        pixels = pixels[np.newaxis]
-    if pixels.ndim != 3 or pixels.shape[2] not in (3, 4):
-        refuse(
-            "expected an array of shape (height, width, 3 or 4) or a list of colours "
-            f"(n, 3 or 4), got shape {shape}"
-        )
-    if pixels.size == 0:
-        refuse(f"the image has no pixels (shape {shape})")
-    if pixels.dtype == np.uint8:
-        pass
-    elif pixels.dtype.kind in "iu":
-        low, high = pixels.min(), pixels.max()
-        if low < 0 or high > 255:
-            refuse(f"integer pixels must lie in 0 ... 255, got {low} ... {high}")
-        pixels = pixels.astype(np.uint8)
-    elif pixels.dtype.kind == "f":
-        if not np.isfinite(pixels).all():
-            refuse("the pixels contain NaN or infinite values")
-        low, high = pixels.min(), pixels.max()
-        if low < 0 or high > 1:
-            refuse(f"float pixels must lie in [0, 1], got {low:.3g} ... {high:.3g}")
-        pixels = np.rint(pixels * 255.0).astype(np.uint8)
-    else:
-        refuse(f"expected uint8, integer or float pixels, got {pixels.dtype}")
-    if pixels.shape[2] == 4:
-        rgb, alpha = composite_on_white(pixels)
-        return LoadedImage(
-            rgb=rgb, source_mode="RGBA", alpha=alpha, transparent=transparent_pixels(pixels)
-        )
-    return LoadedImage(rgb=np.ascontiguousarray(pixels), source_mode="RGB", alpha=OPAQUE)
+        loaded = array_image(image, name)
+        height, width, _ = loaded.rgb.shape
+        check_memory(width, height, where=f"image {name!r}", budget=max_memory)
+        return loaded, name
+    source = image_source(image, name=name)
+    # A download's progress bar only where someone watches (a terminal), not in a log.
+    watched = verbose and sys.stderr.isatty()
+    loaded = load_image_source(
+        source, memory_check=True, max_memory=max_memory, progress=sys.stderr if watched else None
+    )
+    return loaded, source.name
 
 
 def _prepared(loaded: LoadedImage) -> tuple[DistinctColours, dict[str, str]]:

@@ -32,8 +32,9 @@ try:
     from colourquant.downloads import is_url
     from colourquant.files import RUN_FILES, STUDY_TABLES
     from colourquant.jobs import FailedJob, failed_job_messages
-    from colourquant.images import SAMPLE_PREFIX, declared_pixels
+    from colourquant.images import declared_pixels
     from colourquant.palette import cluster_sizes_k
+    from colourquant.sources import image_source
 except ImportError as error:
     raise WorkflowError(
         f"a dependency of colourquant is missing ({error}); "
@@ -242,12 +243,8 @@ def report_failed_jobs(log_dir=results("logs")):
 
 def image_file(wildcards):
     """The file a prepare job reads: a local path or a download; None for samples."""
-    source = IMAGES[wildcards.image]["source"]
-    if source.startswith(SAMPLE_PREFIX):
-        return None
-    if is_url(source):
-        return results(f"downloads/{wildcards.image}")
-    return source
+    source = image_source(IMAGES[wildcards.image]["source"], name=wildcards.image)
+    return source.file(download=results(f"downloads/{wildcards.image}"))
 
 
 def image_input(wildcards):
