@@ -94,7 +94,16 @@ def _validator(schema: dict):
 
 
 def first_error(instance, schema: dict):
-    """The most relevant problem of `instance` under `schema`, or None."""
+    """The most relevant problem of `instance` under `schema`, or None.
+
+    Examples
+    --------
+    >>> schema = {"properties": {"k_values": {"items": {"type": "integer"}}}}
+    >>> first_error({"k_values": [2.0]}, schema).message
+    "2.0 is not of type 'integer'"
+    >>> first_error({"k_values": [2]}, schema) is None
+    True
+    """
     import jsonschema
 
     return jsonschema.exceptions.best_match(_validator(schema).iter_errors(instance))
@@ -105,7 +114,14 @@ def _whole(value) -> bool:
 
 
 def problem(error) -> str:
-    """What is wrong with the value `error` is about, echoing it at most 200 characters."""
+    """What is wrong with the value `error` is about, echoing it at most 200 characters.
+
+    Examples
+    --------
+    >>> schema = {"properties": {"k_values": {"items": {"type": "integer"}}}}
+    >>> problem(first_error({"k_values": [2.0]}, schema))
+    "2.0 is not of type 'integer'; write 2, without a decimal point"
+    """
     value, schema = error.instance, error.schema
     last = error.absolute_path[-1] if error.absolute_path else None
     if error.validator == "maxLength" and last in ("name", "experiment"):
@@ -127,7 +143,14 @@ def problem(error) -> str:
 
 
 def describe(error) -> str:
-    """One sentence naming the key and what it allows."""
+    """One sentence naming the key and what it allows.
+
+    Examples
+    --------
+    >>> schema = {"properties": {"k_values": {"items": {"type": "integer"}}}}
+    >>> describe(first_error({"k_values": [2.0]}, schema))
+    "config key 'k_values[0]': 2.0 is not of type 'integer'; write 2, without a decimal point"
+    """
     key = echo(_key_path(error.absolute_path))
     schema = error.schema
     if error.validator == "additionalProperties":
@@ -177,6 +200,12 @@ def coerce(value, schema: dict):
     Snakemake's ``--config KEY=VALUE`` reads values with YAML's base loader,
     so ``--config k_values=[2,4]`` arrives as ``['2', '4']`` and
     ``--config 'fit={mode: sample}'`` as text.
+
+    Examples
+    --------
+    >>> schema = {"properties": {"k_values": {"items": {"type": "integer"}}}}
+    >>> coerce({"k_values": ["2", "4"]}, schema)
+    {'k_values': [2, 4]}
     """
     kind = schema.get("type")
     if isinstance(value, str) and kind in ("integer", "number"):
@@ -194,7 +223,14 @@ def coerce(value, schema: dict):
 
 
 def fill_defaults(config: dict, schema: dict) -> dict:
-    """`config` with every key the schema gives a default filled in, nested objects too."""
+    """`config` with every key the schema gives a default filled in, nested objects too.
+
+    Examples
+    --------
+    >>> fit = {"type": "object", "default": {}, "properties": {"seed": {"default": 0}}}
+    >>> fill_defaults({"k_values": [2]}, {"properties": {"fit": fit}})
+    {'k_values': [2], 'fit': {'seed': 0}}
+    """
     for key, subschema in schema.get("properties", {}).items():
         if key not in config and "default" in subschema:
             config[key] = copy.deepcopy(subschema["default"])
