@@ -208,7 +208,8 @@ def test_usage_errors_exit_2(args, message, capsys):
 def test_a_fit_setting_out_of_range_is_a_usage_error(photo_jpg, capsys):
     assert cli.main(["quantize", str(photo_jpg), "--seed", str(2**32)]) == 2
     assert capsys.readouterr().err.endswith(
-        "colourquant: config key 'fit.seed' must be in 0 ... 4294967294; got 4294967296\n"
+        "colourquant: config key 'fit.seed' must be an integer in 0 ... 4294967294; "
+        "got 4294967296\n"
     )
 
 
