@@ -41,20 +41,13 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_array, check_is_fitted, check_non_negative
 
-from .api import (
-    _dithered,
-    _method_run,
-    _prepared,
-    _thread_limit,
-    check_dither,
-    check_method,
-    read_image,
-)
+from .api import _dithered, _thread_limit, check_dither, check_method, read_image
+from .colours import distinct_colours
 from .dither import dither_labels
 from .images import LoadedImage
 from .kmeans import nearest_centre
 from .methods import NO_SPACE
-from .runs import kmeans_runs
+from .runs import kmeans_runs, method_runs
 from .settings import FitSettings
 from .spaces import from_srgb8
 
@@ -239,7 +232,7 @@ class ColourQuantizer(TransformerMixin, BaseEstimator):
         space = "RGB" if self.space_ == NO_SPACE else self.space_
         with _thread_limit(self.n_threads):
             loaded, _, shape, _ = self._read(X, "predict")
-            distinct, _ = _prepared(loaded)
+            distinct = distinct_colours(loaded.rgb)
             points = from_srgb8(distinct.colours, space)
             if self.dither == "none":
                 labels = nearest_centre(points, self.cluster_centers_)
@@ -268,19 +261,20 @@ class ColourQuantizer(TransformerMixin, BaseEstimator):
             )
             record, space = check_method(self.method, self.space, self.n_colours)
             check_dither(self.dither)
-            prepared = _prepared(loaded)
+            distinct = distinct_colours(loaded.rgb)
             if record.kind == "kmeans":
                 (run,) = kmeans_runs(
-                    prepared[0], space, [self.n_colours], settings, name=name,
-                    metadata=prepared[1], n_threads=self.n_threads,
+                    distinct, space, [self.n_colours], settings, name=name,
+                    metadata=loaded.metadata, n_threads=self.n_threads,
                 )  # fmt: skip
             else:
-                run = _method_run(
-                    prepared, name, record.name, self.n_colours, space, settings, False,
-                    self.n_threads,
+                (run,) = method_runs(
+                    distinct, record.name, [self.n_colours], seed=settings.seed, name=name,
+                    metadata=loaded.metadata, space=space, settings=settings,
+                    n_threads=self.n_threads,
                 )  # fmt: skip
             if self.dither != "none":
-                run = _dithered(run, prepared[0], space or "RGB", self.dither)
+                run = _dithered(run, distinct, space or "RGB", self.dither)
         result = run.result
         self.space_ = run.row["space"]
         self.cluster_centers_ = run.centres
