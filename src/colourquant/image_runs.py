@@ -1,0 +1,223 @@
+"""One image's runs as :func:`colourquant.quantize` and :func:`colourquant.compare` make them.
+
+The workflow's unit of work (:func:`colourquant.runs.kmeans_runs`,
+:func:`colourquant.runs.method_runs`) for an image already read: its distinct
+colours, k-means space after space with progress, another method's run, a run
+dithered and measured again, and the checks of a method, space, k and
+dithering at the boundary, each as one ValueError naming the culprit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+import time
+from collections.abc import Iterator, Sequence
+
+import numpy as np
+
+from .colours import DistinctColours, distinct_colours
+from .dither import DITHERS
+from .evaluate import evaluate_dithered, make_reference
+from .images import LoadedImage
+from .methods import Method, check_methods, get_method
+from .runs import FitSettings, Run, kmeans_runs, method_runs
+from .spaces import get_space
+
+__all__ = [
+    "BACKGROUNDS",
+    "prepare",
+    "space_runs",
+    "as_list",
+    "thread_limit",
+    "check_method",
+    "check_dither",
+    "method_run",
+    "dithered_run",
+    "unmeasured_row",
+    "figure_thumbnail",
+]
+
+
+def prepare(loaded: LoadedImage) -> tuple[DistinctColours, dict[str, str]]:
+    """The distinct colours and metadata that the ``prepare_image`` job stores."""
+    metadata = {
+        "source_mode": loaded.source_mode,
+        "alpha": loaded.alpha,
+        "n_frames": str(loaded.n_frames),
+        "colour_profile": loaded.colour_profile,
+    }
+    return distinct_colours(loaded.rgb), metadata
+
+
+def space_runs(
+    loaded: LoadedImage,
+    name: str,
+    ks: Sequence[int],
+    spaces: Sequence[str],
+    settings: FitSettings,
+    *,
+    verbose: bool = False,
+    score: bool = True,
+    n_threads: int = 1,
+    prepared: tuple[DistinctColours, dict[str, str]] | None = None,
+) -> Iterator[Run]:
+    """The runs of :func:`colourquant.runs.kmeans_runs`, space after space, with progress.
+
+    `spaces` are names of :data:`colourquant.spaces.SPACES`, as they are spelled there;
+    `prepared` is ``prepare(loaded)`` if the caller has it already.
+    """
+    distinct, metadata = prepared or prepare(loaded)
+    for space in spaces:
+        if verbose:
+            print(
+                f"{name}: k-means in {space} at k = {', '.join(map(str, ks))} ...",
+                file=sys.stderr,
+                flush=True,
+            )
+        started = time.perf_counter()
+        runs = kmeans_runs(
+            distinct, space, ks, settings, name=name, metadata=metadata,
+            score=score, n_threads=n_threads,
+        )  # fmt: skip
+        for run in runs:
+            if verbose:
+                # The fit's own time, and the wall time of this space so far
+                # (fits, scoring and writing the images), each said as such.
+                scored = f"mean ΔE00 {run.row['delta_e2000_mean']:.2f}; " if score else ""
+                print(
+                    f"  {space} k = {run.k}: {scored}"
+                    f"fit {run.row['fit_seconds']:.2f} s; {time.perf_counter() - started:.1f} s "
+                    f"since {space} began (fits and scoring)",
+                    file=sys.stderr,
+                    flush=True,
+                )
+            yield run
+
+
+def as_list(values, argument: str) -> list:
+    """One value or several as a list; none is refused, naming `argument`."""
+    values = [values] if isinstance(values, (str, int, np.integer)) else list(values)
+    if not values:
+        raise ValueError(f"{argument} is empty: give at least one")
+    return values
+
+
+def thread_limit(n_threads: int):
+    """At most `n_threads` BLAS and OpenMP threads, as a workflow job's (colourquant.jobs)."""
+    from threadpoolctl import threadpool_limits
+
+    if isinstance(n_threads, bool) or not isinstance(n_threads, (int, np.integer)) or n_threads < 1:
+        raise ValueError(f"n_threads must be an integer >= 1, got {n_threads!r}")
+    return threadpool_limits(limits=int(n_threads))
+
+
+#: What :func:`quantize` can do with fully transparent pixels: keep them (None)
+#: or composite them on white.
+BACKGROUNDS = (None, "white")
+
+# What an unmeasured run still reports of its evaluation (colourquant.evaluate.assign_runs).
+_UNMEASURED_COLUMNS = ("k_effective", "n_centres_clipped")
+
+
+def _is_seed_noise(column: str) -> bool:
+    """Whether a metrics column is seed noise (``seed_delta_e2000``, ``*_seed_change``)."""
+    return column == "seed_delta_e2000" or column.endswith("_seed_change")
+
+
+def check_method(method: str, space: str | None, k: int) -> tuple[Method, str | None]:
+    """The method's record and its colour space, or one ValueError saying why not.
+
+    Parameters
+    ----------
+    method : str
+        A name of :data:`colourquant.methods.METHODS`.
+    space : str or None
+        The colour space asked for; None for the default (``Lab``), and the
+        only choice for a classic quantizer.
+    k : int
+        The number of colours, checked against the method's largest.
+
+    Returns
+    -------
+    record : Method
+    space : str or None
+        The space's name as :data:`colourquant.spaces.SPACES` spells it; None
+        for a quantizer.
+
+    Examples
+    --------
+    >>> record, space = check_method("ward", "OKLab", 8)
+    >>> record.kind, space
+    ('clusterer', 'OKLab')
+    >>> check_method("median_cut", "Lab", 8)
+    Traceback (most recent call last):
+    ...
+    ValueError: method 'median_cut' is a classic quantizer: it works in 8-bit RGB and takes no colour space, not 'Lab'
+    """  # noqa: E501
+    record = get_method(method)
+    if record.kind == "quantizer":
+        if space is not None:
+            raise ValueError(
+                f"method {method!r} is a classic quantizer: it works in 8-bit RGB and "
+                f"takes no colour space, not {space!r}"
+            )
+    else:
+        space = get_space("Lab" if space is None else space).name
+    why = check_methods([record.name], [k])
+    if why is not None:
+        raise ValueError(why)
+    return record, space
+
+
+def check_dither(dither: str) -> str:
+    """`dither` if one of :data:`colourquant.dither.DITHERS`, else a ValueError listing them."""
+    if dither not in DITHERS:
+        raise ValueError(f"unknown dithering {dither!r}; valid: {', '.join(DITHERS)}")
+    return dither
+
+
+def method_run(image, name, method, k, space, settings, verbose, n_threads) -> Run:
+    """The one run of a method other than k-means (:func:`colourquant.runs.method_runs`)."""
+    distinct, metadata = image
+    if verbose:
+        where = f" in {space}" if space else ""
+        print(f"{name}: {method}{where} at k = {k} ...", file=sys.stderr, flush=True)
+    (run,) = method_runs(
+        distinct, method, [k], seed=settings.seed, name=name, metadata=metadata, space=space,
+        settings=settings, n_threads=n_threads,
+    )  # fmt: skip
+    return run
+
+
+def dithered_run(run: Run, distinct: DistinctColours, space: str, dither: str) -> Run:
+    """`run` with its pixels dithered onto its palette in `space`, measured again.
+
+    The row keeps what was fitted and gains a ``dither`` column after
+    ``method``; its quality columns are the dithered image's, and the seed
+    noise columns (of the undithered fit) are dropped.
+    """
+    result = evaluate_dithered(make_reference(distinct, space), run.centres, dither)
+    row = {}
+    for column, value in run.row.items():
+        if _is_seed_noise(column):
+            continue
+        row[column] = result.metrics.get(column, value)
+        if column == "method":
+            row["dither"] = dither
+    return dataclasses.replace(run, result=result, row=row)
+
+
+def unmeasured_row(run: Run) -> dict:
+    """`run`'s row without the columns its evaluation measured: what ``metrics=False`` returns."""
+    measured = (set(run.result.metrics) - set(_UNMEASURED_COLUMNS)) | {
+        column for column in run.row if _is_seed_noise(column)
+    }
+    return {column: value for column, value in run.row.items() if column not in measured}
+
+
+def figure_thumbnail(pixels: np.ndarray) -> np.ndarray:
+    """The image as the workflow's comparison figure holds it (a thumbnail)."""
+    from .files import thumbnail
+
+    return thumbnail(pixels)
