@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from ._cli_io import (
+    COMPARE_SPACES,
     IMAGE_ERROR,
     PROG,
     USAGE_ERROR,
@@ -52,29 +53,46 @@ def _compare_command(args) -> int:
     return 0
 
 
+def _methods_and_spaces(args) -> tuple[list[str], list[str] | None]:
+    """--method and --space checked before any work; a refusal names the option."""
+    from .image_runs import check_compare
+
+    # The default spaces go unused if every method is a quantizer; spaces given are refused.
+    spaces = None if args.space is COMPARE_SPACES else list(dict.fromkeys(args.space))
+    try:
+        records, _, _ = check_compare(args.method, spaces, args.colours)
+    except ValueError as error:
+        option = "--space" if "colour space" in str(error) else "--method"
+        raise _Refused(f"{option}: {error}", USAGE_ERROR) from None
+    if spaces is None and any(record.kind != "quantizer" for record in records):
+        spaces = list(COMPARE_SPACES)
+    return [record.name for record in records], spaces
+
+
 def _compare(args, name: str, state: dict) -> None:
     """Compare, print the table, write the metrics and the figure."""
     from .api import compare
     from .cli import TABLE_FORMATS
 
+    methods, spaces = _methods_and_spaces(args)
     if args.output:
         import matplotlib
 
         matplotlib.use("Agg")
     loaded = _read(args, args.image, name, state, quiet=args.quiet)
-    spaces, ks = list(dict.fromkeys(args.space)), list(dict.fromkeys(args.colours))
     result = compare(
-        loaded,
-        ks,
-        spaces,
-        figure=bool(args.output),
-        name=name,
-        verbose=not args.quiet,
-        **_fit_settings(args),
-    )
+        loaded, list(dict.fromkeys(args.colours)), spaces, methods=methods, dither=args.dither,
+        figure=bool(args.output), name=name, verbose=not args.quiet, **_fit_settings(args),
+    )  # fmt: skip
     table, figure = result if args.output else (result, None)
-    shown = [column for column in TABLE_FORMATS if column in table]
-    formats = {column: TABLE_FORMATS[column] for column in shown if TABLE_FORMATS[column]}
+    # Which method and dithering, where the table holds more than k-means undithered.
+    leading = [
+        column
+        for column, plain in (("method", "kmeans"), ("dither", "none"))
+        if column in table and (table[column] != plain).any()
+    ]
+    shown = leading + [column for column in TABLE_FORMATS if column in table]
+    formats = {column: TABLE_FORMATS[column] for column in shown if TABLE_FORMATS.get(column)}
     print(table[shown].to_string(index=False, formatters=formats))
     if args.metrics:
         records = table.to_dict("records")

@@ -20,6 +20,9 @@ PROG = "colourquant"
 USAGE_ERROR, IMAGE_ERROR = 2, 1
 # -o - : the image on standard output.
 STDOUT = "-"
+#: compare's spaces if --space is not given (none if every method is a quantizer):
+#: compared by identity with the parsed value, so it lives here, imported once.
+COMPARE_SPACES = ["RGB", "Lab"]
 
 
 def _fit_settings(args) -> dict:

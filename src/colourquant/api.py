@@ -32,9 +32,11 @@ import pandas as pd
 from .downloads import check_source_scheme, download_image
 from .image_runs import (
     BACKGROUNDS,
-    as_list,
+    check_compare,
     check_dither,
     check_method,
+    compare_runs,
+    comparison_of,
     figure_thumbnail,
     space_runs,
 )
@@ -56,7 +58,6 @@ from .images import (
 from .memory import check_memory, declared_size
 from .quantization import Quantization
 from .runs import RUN_COLUMNS, FitSettings
-from .spaces import get_space
 
 __all__ = ["Quantization", "quantize", "compare", "read_image", "check_method", "check_dither"]
 
@@ -372,8 +373,10 @@ def quantize(
 def compare(
     image,
     ks: Sequence[int] | int,
-    spaces: Sequence[str] | str,
+    spaces: Sequence[str] | str | None = None,
     *,
+    methods: Sequence[str] | str = "kmeans",
+    dither: str = "none",
     seed: int = 0,
     figure: bool = False,
     name: str | None = None,
@@ -382,11 +385,11 @@ def compare(
     max_memory: int | None = None,
     **fit,
 ):
-    """Quantize an image at every k in every space and tabulate the metrics.
+    """Quantize an image at every k in every space, and by other methods, and tabulate the metrics.
 
     What a workflow sweep computes for one image, in one call: the rows are
     the metrics rows that ``snakemake`` writes to ``results/<experiment>/metrics.csv``
-    for the same image, spaces, k and fit settings (up to ``fit_seconds``).
+    for the same image, spaces, methods, k and fit settings (up to ``fit_seconds``).
 
     Parameters
     ----------
@@ -395,14 +398,25 @@ def compare(
         :func:`read_image`.
     ks : int or sequence of int
         The numbers of colours (at least one).
-    spaces : str or sequence of str
-        Colour spaces of :data:`colourquant.spaces.SPACES` (at least one).
+    spaces : str or sequence of str, optional
+        Colour spaces of :data:`colourquant.spaces.SPACES` for k-means and
+        the clusterers: ``"Lab"`` if not given. Refused if every method is a
+        classic quantizer (they work in 8-bit RGB).
+    methods : str or sequence of str
+        Methods of :data:`colourquant.methods.METHODS`, ``"kmeans"`` alone by
+        default: k-means and each clusterer run in every space, each quantizer
+        once (its rows record space ``-``), in the order given.
+    dither : {"none", "floyd_steinberg", "ordered"}
+        Dither every run onto its palette in its own space, and measure the
+        dithered image, as :func:`quantize` does (no seed-noise columns; a
+        ``dither`` column after ``method``).
     seed : int
         As in :func:`quantize`.
     figure : bool
         Also draw the workflow's comparison figure
         (:func:`colourquant.comparison_plots.comparison_overview_figure`): the original beside
-        its quantized versions, a row per space, a column per k.
+        its quantized versions, a row per space (k-means, in bold) and per
+        other method (in italics; a clusterer's with its space), a column per k.
     name : str, optional
         The image's name; see :func:`read_image`.
     verbose : bool
@@ -416,15 +430,17 @@ def compare(
     Returns
     -------
     table : pandas.DataFrame
-        One row per space and k, in the order given; the columns are the
-        workflow's :data:`colourquant.runs.RUN_COLUMNS` that apply.
+        One row per method, space and k, in the order given; the columns are
+        the workflow's :data:`colourquant.runs.RUN_COLUMNS` that apply.
     figure : matplotlib.figure.Figure
         Only with ``figure=True``, as ``(table, figure)``.
 
     Raises
     ------
     ValueError
-        For `ks` or `spaces` empty (naming which), and as :func:`quantize` does.
+        For `ks`, `spaces` or `methods` empty (naming which), an unknown
+        method, space or dithering (naming the valid ones), and as
+        :func:`quantize` does; before the image is read.
 
     Examples
     --------
@@ -438,28 +454,37 @@ def compare(
     1   RGB  3            3              0.61
     2   Lab  2            2             13.83
     3   Lab  3            3              0.61
+
+    k-means in Lab against median cut, both dithered:
+
+    >>> table = compare(pixels, 3, "Lab", methods=["kmeans", "median_cut"],
+    ...                 dither="floyd_steinberg", replicates=0)
+    >>> table[["method", "dither", "space", "k"]]
+           method           dither space  k
+    0      kmeans  floyd_steinberg   Lab  3
+    1  median_cut  floyd_steinberg     -  3
     """
     settings = FitSettings.from_config({"seed": seed, **fit})
-    ks = as_list(ks, "ks")
     # Unknown names fail first, before the image is read.
-    spaces = [get_space(space).name for space in as_list(spaces, "spaces")]
-    rows, quantized = [], {}
+    records, spaces, ks = check_compare(methods, spaces, ks)
+    if check_dither(dither) != "none":
+        settings = dataclasses.replace(settings, replicates=0)
+    rows, panels = [], {}
     with _thread_limit(n_threads):
         loaded, name = read_image(image, name=name, max_memory=max_memory, verbose=verbose)
-        runs = space_runs(loaded, name, ks, spaces, settings, verbose=verbose, n_threads=n_threads)
-        for run in runs:
+        runs = compare_runs(
+            loaded, name, ks, spaces, records, settings, dither=dither, verbose=verbose,
+            n_threads=n_threads,
+        )  # fmt: skip
+        for row, run in runs:
             rows.append(run.row)
             if figure:
-                quantized[run.row["space"], run.k] = figure_thumbnail(run.result.quantized)
+                panels[row, run.k] = (run.row, figure_thumbnail(run.result.quantized))
     table = pd.DataFrame(rows)
-    table = table[[column for column in RUN_COLUMNS if column in table]]
+    columns = [column for column in RUN_COLUMNS if column in table]
+    if "dither" in table and "dither" not in columns:
+        columns.insert(columns.index("method") + 1, "dither")
+    table = table[columns]
     if not figure:
         return table
-    from .comparison_plots import comparison_overview_figure
-
-    delta_e = {(row["space"], row["k"]): row["delta_e2000_mean"] for row in rows}
-    figure = comparison_overview_figure(
-        name, figure_thumbnail(loaded.rgb), quantized, spaces, ks, delta_e=delta_e,
-        image_size=loaded.rgb.shape[:2],
-    )  # fmt: skip
-    return table, figure
+    return table, comparison_of(name, loaded, panels, spaces, ks, dither)

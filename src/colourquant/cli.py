@@ -25,7 +25,7 @@ from pathlib import Path
 from . import __version__
 from ._cli_batch import _quantize_command
 from ._cli_compare import _compare_command
-from ._cli_io import IMAGE_ERROR, PROG, STDOUT
+from ._cli_io import COMPARE_SPACES, IMAGE_ERROR, PROG, STDOUT
 from .columns import formats
 from .dither import DITHERS
 from .methods import METHODS, method_names
@@ -52,7 +52,8 @@ HSV, ...) and measure the result, with the colourquant workflow's own code.
 
 commands:
   quantize    reduce images to k colours by any method; write them as PNG, GIF or WebP
-  compare     quantize one image at several k in several spaces; print a table
+  compare     quantize one image at several k, in several spaces and by several methods;
+              print a table
   run         run the whole workflow (Snakemake) on a config
 
 example:
@@ -87,13 +88,20 @@ transparency: fully transparent pixels stay transparent (one palette entry);
 exit status: 0 done, 1 an image cannot be used or an output not written, 2 usage."""
 
 _COMPARE_DESCRIPTION = """\
-Quantize IMAGE at every K in every SPACE and print the image quality of each
-run as a table (the workflow's metrics columns; colourquant.compare in Python)."""
+Quantize IMAGE at every K by k-means in every SPACE, and by any other METHOD,
+dithered or not, and print the image quality of each run as a table (the
+workflow's metrics columns; colourquant.compare in Python)."""
 
 _COMPARE_EPILOG = """\
-example:
+examples:
   colourquant compare photo.jpg -k 4 8 16 --space RGB Lab -o figure.png
+  colourquant compare photo.jpg -k 16 --space Lab --method kmeans median_cut wu
+  colourquant compare photo.jpg -k 8 16 --method kmeans octree --dither floyd_steinberg
 
+methods: kmeans (the default) and the clusterers run in every SPACE:
+  {clusterers}
+  the quantizers once, in 8-bit RGB (their rows have space -):
+  {quantizers}
 colour spaces: {spaces}
 exit status: 0 done, 1 the image cannot be used or an output not written, 2 usage."""
 
@@ -213,10 +221,10 @@ _OUTPUTS = {
         ],
     ),
     "compare": (
-        "IMAGE -k K [K ...] --space SPACE [SPACE ...] [-o FIG.png]",
+        "IMAGE [-k K ...] [-s SPACE ...] [-m METHOD ...] [options]",
         [
             (("-o", "--output"), _png, "FIG.png",
-             "also draw the comparison figure: a row per space, a column per k"),
+             "also draw the comparison figure: rows spaces/methods, columns k"),
             (("--metrics",), Path, "FILE",
              "also write every metrics column: CSV, or JSON if FILE ends in .json"),
         ],
@@ -228,22 +236,26 @@ def _add_fit_options(parser: argparse.ArgumentParser) -> None:
     """The options of the fit and of progress, shared by quantize and compare."""
     parser.add_argument(
         "--mode", choices=["exact", "sample"], default="exact", metavar="MODE",
-        help="exact: fit every pixel (default); sample: a 5 %% pixel sample",
+        help="exact: fit every pixel; sample: a 5 %% pixel sample (default: exact)",
     )  # fmt: skip
     parser.add_argument(
-        "--seed", type=_at_least(0, "--seed"), default=0, metavar="N", help="random seed (0)"
+        "--seed",
+        type=_at_least(0, "--seed"),
+        default=0,
+        metavar="N",
+        help="random seed (default: 0)",
     )
     parser.add_argument(
         "--n-init", type=_at_least(1, "--n-init"), default=10, metavar="N",
-        help="k-means++ restarts (10)",
+        help="k-means++ restarts (default: 10)",
     )  # fmt: skip
     parser.add_argument(
         "--replicates", type=_at_least(0, "--replicates"), default=1, metavar="N",
-        help="refits with seeds seed+1..seed+N that measure chance (1; 0 is twice as fast)",
+        help="refits measuring chance, seeds seed+1..N (default: 1; 0 is faster)",
     )  # fmt: skip
     parser.add_argument(
         "--threads", type=_at_least(1, "--threads"), default=1, metavar="N",
-        help="threads of the numerical libraries (1, as a workflow job)",
+        help="threads of the numerical libraries (default: 1)",
     )  # fmt: skip
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
 
@@ -266,8 +278,16 @@ def _command(commands, name: str, usage: str) -> argparse.ArgumentParser:
     )
 
 
+class _Extend(argparse.Action):
+    """``-m A B -m C`` as ``[A, B, C]``: values given replace the default, then add up."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        given = getattr(namespace, self.dest)
+        setattr(namespace, self.dest, [*([] if given is self.default else given), *values])
+
+
 def _add_image_options(parser: argparse.ArgumentParser, *, many: bool) -> None:
-    """IMAGE, -k and --space: one k and space to quantize, several to compare."""
+    """IMAGE, -k, --space, --method and --dither: one of each to quantize, several to compare."""
     parser.add_argument(
         "image",
         metavar="IMAGE",
@@ -278,27 +298,30 @@ def _add_image_options(parser: argparse.ArgumentParser, *, many: bool) -> None:
     parser.add_argument(
         "-k", "--colours", type=_at_least(1, "k"), nargs="+" if many else None,
         default=[2, 4, 8, 16] if many else 16, metavar="K",
-        help="numbers of colours (2 4 8 16)" if many else "number of colours (16)",
+        help=f"number{'s' if many else ''} of colours (default: {'2 4 8 16' if many else 16})",
     )  # fmt: skip
     parser.add_argument(
         "-s", "--space", type=_space, choices=SPACES, nargs="+" if many else None,
-        default=["RGB", "Lab"] if many else None, metavar="SPACE",
-        help="colour spaces (RGB Lab)" if many else "colour space of the fit (Lab; none for "
-        "a quantizer)",
+        default=COMPARE_SPACES if many else None, metavar="SPACE",
+        help="colour spaces of k-means and the clusterers (default: RGB Lab)" if many
+        else "colour space of the fit (default: Lab; none for a quantizer)",
+    )  # fmt: skip
+    parser.add_argument(
+        "-m", "--method", choices=list(METHODS), metavar="NAME",
+        **({"nargs": "+", "action": _Extend, "default": ["kmeans"]} if many
+           else {"default": "kmeans"}),
+        help="kmeans, clusterers, quantizers: see methods below (default: kmeans)" if many
+        else "kmeans, a clusterer or a quantizer: see methods below (default: kmeans)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--dither", choices=DITHERS, default="none", metavar="HOW",
+        help="none, floyd_steinberg, ordered: in each run's space (default: none)",
     )  # fmt: skip
     if many:
         return
     parser.add_argument(
-        "-m", "--method", choices=list(METHODS), default="kmeans", metavar="NAME",
-        help="kmeans (default), a clusterer or a quantizer: see methods below",
-    )  # fmt: skip
-    parser.add_argument(
-        "--dither", choices=DITHERS, default="none", metavar="HOW",
-        help="none (default), floyd_steinberg or ordered, in the fit's colour space",
-    )  # fmt: skip
-    parser.add_argument(
         "--background", choices=["keep", "white"], default="keep", metavar="HOW",
-        help="keep: transparent pixels stay transparent (default); white: composite them",
+        help="keep transparent pixels, or composite them on white (default: keep)",
     )  # fmt: skip
 
 
@@ -319,7 +342,10 @@ def _parser() -> argparse.ArgumentParser:
         command = _command(commands, name, usage)
         _add_image_options(command, many=name == "compare")
         for flags, kind, metavar, help in outputs:
-            command.add_argument(*flags, type=kind, metavar=metavar, help=help)
+            if kind is None:  # a flag
+                command.add_argument(*flags, action="store_true", help=help)
+            else:
+                command.add_argument(*flags, type=kind, metavar=metavar, help=help)
         _add_fit_options(command)
     _command(commands, "run", "[SNAKEMAKE OPTIONS]")
     return parser

@@ -36,6 +36,9 @@ __all__ = [
     "dithered_run",
     "unmeasured_row",
     "figure_thumbnail",
+    "check_compare",
+    "compare_runs",
+    "comparison_of",
 ]
 
 
@@ -61,11 +64,14 @@ def space_runs(
     score: bool = True,
     n_threads: int = 1,
     prepared: tuple[DistinctColours, dict[str, str]] | None = None,
+    said_score: bool = True,
 ) -> Iterator[Run]:
     """The runs of :func:`colourquant.runs.kmeans_runs`, space after space, with progress.
 
     `spaces` are names of :data:`colourquant.spaces.SPACES`, as they are spelled there;
-    `prepared` is ``prepare(loaded)`` if the caller has it already.
+    `prepared` is ``prepare(loaded)`` if the caller has it already. The
+    progress names each run's mean ΔE00 unless `said_score` is False (the
+    runs are dithered afterwards, and their score is another).
     """
     distinct, metadata = prepared or prepare(loaded)
     for space in spaces:
@@ -84,7 +90,9 @@ def space_runs(
             if verbose:
                 # The fit's own time, and the wall time of this space so far
                 # (fits, scoring and writing the images), each said as such.
-                scored = f"mean ΔE00 {run.row['delta_e2000_mean']:.2f}; " if score else ""
+                scored = (
+                    f"mean ΔE00 {run.row['delta_e2000_mean']:.2f}; " if score and said_score else ""
+                )
                 print(
                     f"  {space} k = {run.k}: {scored}"
                     f"fit {run.row['fit_seconds']:.2f} s; {time.perf_counter() - started:.1f} s "
@@ -221,3 +229,161 @@ def figure_thumbnail(pixels: np.ndarray) -> np.ndarray:
     from .files import thumbnail
 
     return thumbnail(pixels)
+
+
+def check_compare(methods, spaces, ks) -> tuple[list[Method], list[str], list[int]]:
+    """The methods, spaces and k of a comparison, or one ValueError naming the culprit.
+
+    Parameters
+    ----------
+    methods : str or sequence of str
+        Names of :data:`colourquant.methods.METHODS` (at least one).
+    spaces : str, sequence of str or None
+        The colour spaces of k-means and the clusterers; None for ``Lab`` if
+        one of `methods` takes a space. Refused if none does: a classic
+        quantizer works in 8-bit RGB.
+    ks : int or sequence of int
+        The numbers of colours (at least one), within every method's largest.
+
+    Returns
+    -------
+    records : list of Method
+    spaces : list of str
+        As :data:`colourquant.spaces.SPACES` spells them; empty if no method takes one.
+    ks : list of int
+
+    Examples
+    --------
+    >>> records, spaces, ks = check_compare(["kmeans", "median_cut"], "OKLab", 8)
+    >>> [record.kind for record in records], spaces, ks
+    (['kmeans', 'quantizer'], ['OKLab'], [8])
+    >>> check_compare("octree", None, [4])[1]
+    []
+    >>> check_compare("octree", ["Lab"], [4])
+    Traceback (most recent call last):
+    ...
+    ValueError: octree is a classic quantizer: it works in 8-bit RGB and takes no colour space, not Lab
+    >>> check_compare(["kmeans", "k_means"], None, [4])  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: unknown method 'k_means'...
+    """  # noqa: E501
+    records = [get_method(name) for name in dict.fromkeys(as_list(methods, "methods"))]
+    ks = as_list(ks, "ks")
+    if all(record.kind == "quantizer" for record in records):
+        if spaces is not None:
+            names = " and ".join(record.name for record in records)
+            are = (
+                "is a classic quantizer: it works"
+                if len(records) == 1
+                else ("are classic quantizers: they work")
+            )
+            raise ValueError(
+                f"{names} {are} in 8-bit RGB and take{'s' if len(records) == 1 else ''} no "
+                f"colour space, not {', '.join(as_list(spaces, 'spaces'))}"
+            )
+        spaces = []
+    else:
+        spaces = as_list("Lab" if spaces is None else spaces, "spaces")
+        spaces = list(dict.fromkeys(get_space(space).name for space in spaces))
+    why = check_methods([record.name for record in records], ks)
+    if why is not None:
+        raise ValueError(why)
+    return records, spaces, ks
+
+
+def compare_runs(
+    loaded: LoadedImage,
+    name: str,
+    ks: Sequence[int],
+    spaces: Sequence[str],
+    records: Sequence[Method],
+    settings: FitSettings,
+    *,
+    dither: str = "none",
+    verbose: bool = False,
+    n_threads: int = 1,
+) -> Iterator[tuple[str, Run]]:
+    """Every run of a comparison, each with its row in the comparison figure.
+
+    k-means in every space (its row: the space), then each other method in
+    the order given: a clusterer in every space (its row ``method:space``), a
+    quantizer once (its row: the method). With `dither` each run's pixels
+    are dithered onto its palette in its own space and measured again
+    (:func:`dithered_run`).
+
+    Yields
+    ------
+    row : str
+        The run's row in :func:`colourquant.comparison_plots.comparison_overview_figure`.
+    run : Run
+    """
+    image = prepare(loaded)
+    for record in records:
+        if record.kind == "kmeans":
+            runs = space_runs(
+                loaded, name, ks, spaces, settings, verbose=verbose, n_threads=n_threads,
+                prepared=image, said_score=dither == "none",
+            )  # fmt: skip
+            keyed = ((run.row["space"], run, run.row["space"]) for run in runs)
+        else:
+            keyed = (
+                (row, run, space or "RGB")
+                for space, row in _method_rows(record, spaces)
+                for run in _method_runs(
+                    image, name, record, ks, space, settings, verbose, n_threads
+                )
+            )
+        for row, run, space in keyed:
+            yield row, run if dither == "none" else dithered_run(run, image[0], space, dither)
+
+
+def _method_rows(record: Method, spaces: Sequence[str]) -> list[tuple[str | None, str]]:
+    """A method's (space, figure row): a clusterer's in every space, a quantizer's once."""
+    if record.kind == "quantizer":
+        return [(None, record.name)]
+    return [(space, f"{record.name}:{space}") for space in spaces]
+
+
+def _method_runs(image, name, record, ks, space, settings, verbose, n_threads) -> Iterator[Run]:
+    """A method other than k-means at every k (:func:`colourquant.runs.method_runs`)."""
+    distinct, metadata = image
+    if verbose:
+        where = f" in {space}" if space else ""
+        print(f"{name}: {record.name}{where} at k = {', '.join(map(str, ks))} ...",
+              file=sys.stderr, flush=True)  # fmt: skip
+    yield from method_runs(
+        distinct, record.name, ks, seed=settings.seed, name=name, metadata=metadata,
+        space=space, settings=settings, n_threads=n_threads,
+    )  # fmt: skip
+
+
+def comparison_of(name, loaded, panels, spaces, ks, dither):
+    """:func:`colourquant.compare`'s figure of the runs of :func:`compare_runs`.
+
+    `panels` maps each (figure row, k) to its metrics row and thumbnail
+    (:func:`figure_thumbnail`); the rows of k-means are its `spaces`, the
+    others' rows are labelled with their method (and a clusterer's space).
+    """
+    from .comparison_plots import comparison_overview_figure
+    from .plots import method_label
+
+    others = list(dict.fromkeys(row for row, _ in panels if row not in spaces))
+    labels = {}
+    for (row, _), (run, _) in panels.items():
+        if row in others:
+            where = "" if run["space"] == "-" else f" ({run['space']})"
+            labels[row] = method_label(run["method"]) + where
+    how = {"floyd_steinberg": "Floyd–Steinberg", "ordered": "ordered, Bayer"}.get(dither, dither)
+    title = name if dither == "none" else f"{name}, dithered ({how}),"
+    return comparison_overview_figure(
+        title,
+        figure_thumbnail(loaded.rgb),
+        {key: pixels for key, (_, pixels) in panels.items()},
+        spaces,
+        ks,
+        baselines=others,
+        delta_e={key: run["delta_e2000_mean"] for key, (run, _) in panels.items()},
+        image_size=loaded.rgb.shape[:2],
+        row_labels=labels,
+    )
