@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 import time
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 from ._cli_io import (
     IMAGE_ERROR,
     PROG,
+    SKIPPED,
     STDOUT,
     USAGE_ERROR,
     _check_outputs,
@@ -19,6 +21,7 @@ from ._cli_io import (
     _read,
     _Refused,
     _say,
+    _Skipped,
     _write,
     _write_metrics,
 )
@@ -90,6 +93,8 @@ def _quantize_command(args) -> int:
             {key: value for key, value in _fit_settings(args).items() if key != "n_threads"}
         )
         images = _expand_images(args.image)
+        if args.skip_if_larger:
+            _check_files(images)
         outputs = _image_outputs(args, images)
         batch = len(images) > 1
         gifs = [path for path in outputs if str(path).lower().endswith(".gif")]
@@ -130,6 +135,20 @@ def _quantize_command(args) -> int:
     return _quantize_batch(args, images, outputs)
 
 
+def _check_files(images: list[str]) -> None:
+    """--skip-if-larger compares with the input's file: refuse a URL or a sample, naming it."""
+    from .downloads import is_url
+    from .images import SAMPLE_PREFIX
+
+    for image in images:
+        if is_url(image) or image.startswith(SAMPLE_PREFIX):
+            raise _Refused(
+                f"--skip-if-larger compares each output with its input file, and IMAGE "
+                f"{image!r} is not a file: download it first",
+                USAGE_ERROR,
+            )
+
+
 def _quantize_one_image(args, image: str, output) -> int:
     """One image, as the command always ran it: its messages, its metrics row."""
     name, state = _image_name(image), {"size": None}
@@ -149,7 +168,7 @@ def _quantize_batch(args, images: list[str], outputs: list) -> int:
     """Several images: a line each, a progress bar on a terminal, failures reported and passed."""
     from tqdm import tqdm
 
-    rows, failed = [], 0
+    rows, failed, skipped = [], 0, 0
     bar = tqdm(
         total=len(images), file=sys.stderr, unit="image", leave=False,
         disable=True if args.quiet or len(images) < PROGRESS_BAR_IMAGES else None,
@@ -170,7 +189,8 @@ def _quantize_batch(args, images: list[str], outputs: list) -> int:
             except Exception as error:  # noqa: BLE001 - sorted into one line by _failure
                 message, _ = _failure(error, image, name, state["size"])
                 tqdm.write(f"{PROG}: {message}", file=sys.stderr)
-                failed += 1
+                skipped += isinstance(error, _Skipped)
+                failed += not isinstance(error, _Skipped)
             bar.update()
     if args.metrics and rows and args.metrics_files is None:
         try:
@@ -182,10 +202,15 @@ def _quantize_batch(args, images: list[str], outputs: list) -> int:
         except _Refused as error:
             print(f"{PROG}: {error}", file=sys.stderr)
             return error.status
+    if skipped:
+        print(
+            f"{PROG}: {skipped} of {len(images)} images skipped: larger than their input",
+            file=sys.stderr,
+        )
     if failed:
         print(f"{PROG}: {failed} of {len(images)} images failed", file=sys.stderr)
         return IMAGE_ERROR
-    return 0
+    return SKIPPED if skipped else 0
 
 
 def _failure(error: BaseException, image: str, name: str, size) -> tuple[str, int]:
@@ -226,15 +251,20 @@ def _quantize(args, image: str, name: str, output, state: dict, *, batch: bool) 
     def write(to, image_format):
         write_quantized(to, result.labels, result.palette, transparent, image_format)
 
-    if output == STDOUT:
-        import io
-
+    image_format = "PNG" if output == STDOUT else quantized_format(output)
+    if output == STDOUT or args.skip_if_larger:
+        # Encoded first: standard output takes bytes, and their size decides a skip.
         buffer = io.BytesIO()
-        write(buffer, "PNG")
-        sys.stdout.buffer.write(buffer.getvalue())
+        write(buffer, image_format)
+        encoded = buffer.getvalue()
+        if args.skip_if_larger:
+            _check_not_larger(image, name, len(encoded))
+    if output == STDOUT:
+        sys.stdout.buffer.write(encoded)
         sys.stdout.buffer.flush()
+    elif args.skip_if_larger:
+        _write("--output", output, lambda to: _write_bytes(to, encoded))
     else:
-        image_format = quantized_format(output)
         _write("--output", output, lambda to: write(to, image_format))
     if args.palette:
         shares = result.counts / result.counts.sum()
@@ -261,3 +291,21 @@ def _quantize(args, image: str, name: str, output, state: dict, *, batch: bool) 
     else:
         _say(args, line)
     return metrics
+
+
+def _write_bytes(path: Path, data: bytes) -> None:
+    """Write `data` to `path` atomically, as every output is written."""
+    from .files import atomic_path
+
+    with atomic_path(path) as temporary:
+        temporary.write_bytes(data)
+
+
+def _check_not_larger(image: str, name: str, size: int) -> None:
+    """--skip-if-larger: raise _Skipped if `size` bytes are more than `image`'s file holds."""
+    input_size = Path(image).stat().st_size
+    if size > input_size:
+        raise _Skipped(
+            f"image {name!r}: not written: quantized it would take {size:,} bytes, more than "
+            f"the {input_size:,} of {image!r} (--skip-if-larger)"
+        )

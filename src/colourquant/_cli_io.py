@@ -18,6 +18,9 @@ from .methods import METHODS
 
 PROG = "colourquant"
 USAGE_ERROR, IMAGE_ERROR = 2, 1
+#: --skip-if-larger: an image not written because it would be larger than its input
+#: (pngquant's status for it).
+SKIPPED = 98
 # -o - : the image on standard output.
 STDOUT = "-"
 #: compare's spaces if --space is not given (none if every method is a quantizer):
@@ -41,6 +44,13 @@ class _Refused(Exception):
     def __init__(self, message: str, status: int):
         super().__init__(message)
         self.status = status
+
+
+class _Skipped(_Refused):
+    """An image not written: quantized, it would be larger than its input (--skip-if-larger)."""
+
+    def __init__(self, message: str):
+        super().__init__(message, SKIPPED)
 
 
 def _image_name(image: str) -> str:

@@ -6,7 +6,8 @@ a notebook and the workflow give the same palettes and metrics for the same
 image, space, k and settings. ``colourquant run`` runs the workflow itself
 with Snakemake. ``colourquant --help`` and ``colourquant <command> --help``
 say how; exit status 0 is success, 1 an image that cannot be used or an
-output that cannot be written, 2 a usage error.
+output that cannot be written, 2 a usage error, 98 an image that ``quantize
+--skip-if-larger`` did not write (pngquant's status).
 
 Every output is checked before any work: none may be the input image or
 another output (by any spelling: ``./a.png``, a symlink), and each must be
@@ -76,6 +77,7 @@ examples:
   colourquant quantize 'photos/*.jpg' -k 8 -o quantized/ --metrics metrics.csv
   colourquant quantize photos/ -k 8 --suffix -k8.png     (beside each image, as pngquant --ext)
   colourquant quantize logo.png -k 8 -o - > small.png     (the PNG on standard output)
+  colourquant quantize icons/ -k 64 --suffix -q.png --skip-if-larger   (only if smaller)
 
 methods: kmeans (the default) and the clusterers, in any colour space:
   {clusterers}
@@ -85,7 +87,12 @@ colour spaces: {spaces}
 transparency: fully transparent pixels stay transparent (one palette entry);
   partly transparent ones, and all with --background white, are composited on
   white, which is also what the fit and the metrics see.
-exit status: 0 done, 1 an image cannot be used or an output not written, 2 usage."""
+skip if larger: with --skip-if-larger an image whose output would be larger than
+  its file is not written (nothing of it is), a line says so, and the exit status
+  of one image is 98 (pngquant's); in a batch the others go on, and the status is
+  98 if an image was skipped and none failed.
+exit status: 0 done, 1 an image cannot be used or an output not written (in a
+  batch: any image failed), 2 usage, 98 skipped: larger than its input."""
 
 _COMPARE_DESCRIPTION = """\
 Quantize IMAGE at every K by k-means in every SPACE, and by any other METHOD,
@@ -211,6 +218,8 @@ _OUTPUTS = {
         [
             (("-o", "--output"), _image_output, "OUT",
              "a .png/.gif/.webp, - (stdout) or a folder (default: IMAGE-SPACE-kK.png here)"),
+            (("--skip-if-larger",), None, None,
+             "write no image larger than its input file (exit 98; see below)"),
             (("--suffix",), _suffix, "EXT",
              "name each output IMAGE's stem + EXT, beside IMAGE unless -o names a folder"),
             (("--palette",), _png, "FILE.png",
