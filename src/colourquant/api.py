@@ -1,14 +1,16 @@
 """The workflow's engine in two calls, for a notebook or a script.
 
-:func:`quantize` reduces one image to k colours in one colour space;
-:func:`compare` does it for several spaces and k and returns the metrics as a
-table (and the comparison figure). Both run exactly what a workflow job runs:
-the image is decoded as the ``prepare_image`` job decodes it and reduced to
-its distinct colours (:func:`colourquant.colours.distinct_colours`), the fit
-settings are validated as the ``fit`` config is
-(:class:`colourquant.runs.FitSettings`), and the fits and their metrics come
-from :func:`colourquant.runs.kmeans_runs`. The same image, space, k and
-settings therefore give the same palette and the same metrics row as
+:func:`quantize` reduces one image to k colours by one method (k-means in a
+colour space by default); :func:`compare` does it for several spaces, methods
+and k and returns the metrics as a table (and the comparison figure). Both run
+exactly what a workflow job runs: the image is decoded as the
+``prepare_image`` job decodes it and reduced to its distinct colours
+(:func:`colourquant.colours.distinct_colours`), the fit settings are validated
+as the ``fit`` config is (:class:`colourquant.runs.FitSettings`), and the fits
+and their metrics come from :func:`colourquant.runs.kmeans_runs` and
+:func:`colourquant.runs.method_runs` (via :mod:`colourquant.image_runs`). The
+same image, method, space, k and settings therefore give the same palette and
+the same metrics row as
 ``snakemake`` writes to ``results/<experiment>/metrics.csv`` (up to ``fit_seconds``).
 
 The estimator :class:`colourquant.ColourQuantizer` (module
