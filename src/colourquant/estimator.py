@@ -41,9 +41,10 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_array, check_is_fitted, check_non_negative
 
-from .api import _dithered, _thread_limit, check_dither, check_method, read_image
+from .api import read_image
 from .colours import distinct_colours
 from .dither import dither_labels
+from .image_runs import check_dither, check_method, dithered_run, thread_limit
 from .images import LoadedImage
 from .kmeans import nearest_centre
 from .methods import NO_SPACE
@@ -230,7 +231,7 @@ class ColourQuantizer(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         space = "RGB" if self.space_ == NO_SPACE else self.space_
-        with _thread_limit(self.n_threads):
+        with thread_limit(self.n_threads):
             loaded, _, shape, _ = self._read(X, "predict")
             distinct = distinct_colours(loaded.rgb)
             points = from_srgb8(distinct.colours, space)
@@ -253,7 +254,7 @@ class ColourQuantizer(TransformerMixin, BaseEstimator):
         return self.palette_[self.predict(X)]
 
     def _fit(self, X):
-        with _thread_limit(self.n_threads):
+        with thread_limit(self.n_threads):
             loaded, name, shape, n_channels = self._read(X, "fit")
             settings = FitSettings(
                 **{parameter: getattr(self, parameter) for parameter in _FIT_PARAMETERS},
@@ -274,7 +275,7 @@ class ColourQuantizer(TransformerMixin, BaseEstimator):
                     n_threads=self.n_threads,
                 )  # fmt: skip
             if self.dither != "none":
-                run = _dithered(run, distinct, space or "RGB", self.dither)
+                run = dithered_run(run, distinct, space or "RGB", self.dither)
         result = run.result
         self.space_ = run.row["space"]
         self.cluster_centers_ = run.centres
