@@ -32,6 +32,26 @@ def test_environment_yml_lists_the_same_dependencies_as_pyproject():
     assert conda == _requirement_names(project["dependencies"])
 
 
+def test_the_rules_pinned_environment_pins_every_dependency_within_pyproject_ranges():
+    from packaging.specifiers import SpecifierSet
+
+    project = tomllib.loads((REPO / "pyproject.toml").read_text())["project"]
+    pinned_file = REPO / "workflow/envs/colourquant.yaml"
+    listed = yaml.safe_load(pinned_file.read_text())["dependencies"]
+    pip = [d for entry in listed if isinstance(entry, dict) for d in entry.get("pip", [])]
+    pinned = _requirement_names([*(d for d in listed if isinstance(d, str) and d != "pip"), *pip])
+    ranges = _requirement_names(project["dependencies"])
+    ranges["python"] = project["requires-python"]
+    assert set(pinned) == set(ranges)
+    for name, pin in pinned.items():
+        assert re.fullmatch(r"==[0-9][0-9.]*", pin), f"{name} is not pinned exactly: {pin!r}"
+        assert pin[2:] in SpecifierSet(ranges[name]), f"{name} {pin} is outside {ranges[name]}"
+    # Every rule's environment is this one, not environment.yml's ranges.
+    rules = "".join(path.read_text() for path in (REPO / "workflow/rules").glob("*.smk"))
+    environments = re.findall(r"^\s+conda:\s*\n\s*(\S+)", rules, flags=re.MULTILINE)
+    assert len(environments) >= 10 and set(environments) == {'"../envs/colourquant.yaml"'}
+
+
 @pytest.mark.workflow
 def test_snakemake_lint_is_clean():
     result = subprocess.run(
@@ -82,16 +102,12 @@ def test_ci_runs_the_readme_test_command():
 
 
 # Job scripts are glue: reading a job's inputs, calling the package, writing
-# its outputs. prepare_image.py (31 lines) is being rewritten on another
-# branch (issue 25's image-source loader): the lead removes this exception.
-SCRIPT_EXCEPTIONS = {"prepare_image.py"}
-
-
+# its outputs.
 def test_no_job_script_is_over_30_lines():
     scripts = sorted((REPO / "workflow/scripts").glob("*.py"))
     assert len(scripts) > 10, "the workflow's scripts were not found"
     lengths = {path.name: len(path.read_text().splitlines()) for path in scripts}
-    too_long = {name: n for name, n in lengths.items() if n > 30 and name not in SCRIPT_EXCEPTIONS}
+    too_long = {name: n for name, n in lengths.items() if n > 30}
     assert not too_long, f"job scripts over 30 lines (move the logic into the package): {too_long}"
 
 
@@ -114,8 +130,7 @@ def test_every_function_over_80_lines_has_a_docstring():
 
 @pytest.mark.xfail(
     strict=False,
-    reason="cli.py, api.py, config.py and study/findings.py are over 500 lines; "
-    "they are being split on other branches (issue 25)",
+    reason="study/findings.py is over 500 lines (issue 25)",
 )
 def test_no_package_module_is_over_500_lines():
     lengths = {path: len(path.read_text().splitlines()) for path in _package_modules()}

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .columns import JUDGES, column
+from .columns import HEADLINE, TABLE_COLUMNS, column
 
 __all__ = [
     "headline_table",
@@ -30,14 +30,10 @@ __all__ = [
     "picture_block",
 ]
 
-# The registry's (colourquant.columns): normalised inertia, every judge, and how
-# much mean ΔE00 changes with other seeds (with fit.replicates only).
-HEADLINE_METRICS = {
-    name: column(name).label + (f" / {column(name).unit}" if column(name).unit else "")
-    for name in ("inertia_normalised", *JUDGES, "delta_e2000_mean_seed_change")
-}
-# Decimals shown on the front page: the registry's, enough to tell spaces apart.
-HEADLINE_FORMATS = {name: f".{column(name).decimals}f" for name in HEADLINE_METRICS}
+# The registry's (colourquant.columns.HEADLINE, the same mapping, so a registered
+# column shows too): normalised inertia, every judge, and how much mean ΔE00
+# changes with other seeds (with fit.replicates only).
+HEADLINE_METRICS = HEADLINE
 PACKAGES = [
     "colourquant",
     "snakemake",
@@ -79,7 +75,8 @@ def headline_table(runs: pd.DataFrame, spaces: list[str]) -> pd.DataFrame:
     return table.sort_values(["space", "k"]).reset_index(drop=True)
 
 
-METHOD_METRICS = ["mse_rgb", "delta_e2000_mean", "fit_seconds"]
+# The registry's (colourquant.columns.TABLE_COLUMNS["methods"], the same list).
+METHOD_METRICS = TABLE_COLUMNS["methods"]
 
 
 def methods_table(runs: pd.DataFrame, methods: list[str], spaces: list[str]) -> pd.DataFrame:
@@ -143,7 +140,7 @@ def _mean_delta_e_table(headline: pd.DataFrame) -> str:
     k_values = sorted(headline["k"].unique())
     wide = headline.pivot(index="space", columns="k", values="delta_e2000_mean")
     rows = [
-        [str(space), *(format(wide.loc[space, k], HEADLINE_FORMATS["delta_e2000_mean"])
+        [str(space), *(format(wide.loc[space, k], f".{column('delta_e2000_mean').decimals}f")
                        for k in k_values)]
         for space in wide.index
     ]  # fmt: skip

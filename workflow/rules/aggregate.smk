@@ -19,7 +19,7 @@ rule collect_metrics:
     log:
         results("logs/collect_metrics.log"),
     conda:
-        "../../environment.yml"
+        "../envs/colourquant.yaml"
     threads: 1
     resources:
         mem_mb=500,
@@ -43,7 +43,7 @@ rule plot_image:
     benchmark:
         results("benchmarks/plot_image/{image}.tsv")
     conda:
-        "../../environment.yml"
+        "../envs/colourquant.yaml"
     threads: 1
     resources:
         mem_mb=lambda wildcards, input, attempt: attempt * (1000 + 2 * size_mb(input)),
@@ -78,7 +78,7 @@ rule plot_inertia_overview:
     log:
         results("logs/plot_inertia_overview.log"),
     conda:
-        "../../environment.yml"
+        "../envs/colourquant.yaml"
     threads: 1
     resources:
         mem_mb=500,
@@ -105,7 +105,7 @@ rule summarise:
     log:
         results("logs/summarise.log"),
     conda:
-        "../../environment.yml"
+        "../envs/colourquant.yaml"
     threads: 1
     resources:
         mem_mb=500,

@@ -36,13 +36,14 @@ try:
     from colourquant.downloads import is_url
     from colourquant.files import RUN_FILES, STUDY_TABLES
     from colourquant.jobs import FailedJob, failed_job_messages
-    from colourquant.images import SAMPLE_PREFIX, declared_pixels
+    from colourquant.images import declared_pixels
     from colourquant.palette import cluster_sizes_k
     from colourquant.image_figures import (
         OTHER_METHODS_CATEGORY,
         figure_inputs,
         figure_outputs,
     )
+    from colourquant.sources import image_source
 except ImportError as error:
     raise WorkflowError(
         f"a dependency of colourquant is missing ({error}); "

@@ -10,12 +10,8 @@ CLUSTER_RUNS = results("clusterers/{image}/{method}/{space}/k{k}")
 
 def image_file(wildcards):
     """The file a prepare job reads: a local path or a download; None for samples."""
-    source = IMAGES[wildcards.image]["source"]
-    if source.startswith(SAMPLE_PREFIX):
-        return None
-    if is_url(source):
-        return results(f"downloads/{wildcards.image}")
-    return source
+    source = image_source(IMAGES[wildcards.image]["source"], name=wildcards.image)
+    return source.file(download=results(f"downloads/{wildcards.image}"))
 
 
 def image_input(wildcards):

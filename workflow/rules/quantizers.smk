@@ -23,7 +23,7 @@ rule quantize_with_quantizer:
     wildcard_constraints:
         method="|".join(method_names("quantizer")),
     conda:
-        "../../environment.yml"
+        "../envs/colourquant.yaml"
     threads: 1
     resources:
         mem_mb=lambda wildcards, input, attempt: attempt * (600 + 12 * size_mb(input)),
@@ -49,7 +49,7 @@ rule cluster:
     wildcard_constraints:
         method="|".join(method_names("clusterer")),
     conda:
-        "../../environment.yml"
+        "../envs/colourquant.yaml"
     threads: 1
     resources:
         mem_mb=lambda wildcards, input, attempt: attempt * (1000 + 12 * size_mb(input)),
@@ -72,7 +72,7 @@ rule summarise_methods:
     log:
         results("logs/summarise_methods.log"),
     conda:
-        "../../environment.yml"
+        "../envs/colourquant.yaml"
     threads: 1
     resources:
         mem_mb=500,

@@ -23,7 +23,7 @@ rule report_pages:
     log:
         results("logs/report_pages.log"),
     conda:
-        "../../environment.yml"
+        "../envs/colourquant.yaml"
     threads: 1
     resources:
         mem_mb=500,

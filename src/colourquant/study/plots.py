@@ -19,6 +19,7 @@ from .friedman import nemenyi_p_values
 from .thresholds import JND
 
 __all__ = [
+    "largest_compared_k",
     "study_figures",
     "critical_difference_figure",
     "paired_differences_figure",
@@ -363,6 +364,35 @@ def critical_difference_figure(
     return figure
 
 
+def largest_compared_k(tests: pd.DataFrame, largest_k: int, metric: str) -> int | None:
+    """The largest k up to `largest_k` at which the study compared the spaces by `metric`.
+
+    The study leaves out runs at a k the image does not have more colours than
+    (:func:`~colourquant.study.sweep.comparable_runs`), so the sweep's largest k
+    may have no rank tests at all: its figures then show the largest k that has.
+
+    Examples
+    --------
+    >>> tests = pd.DataFrame({"k": [2, 4, 4], "metric": "psnr"})
+    >>> largest_compared_k(tests, 16, "psnr"), largest_compared_k(tests, 3, "psnr")
+    (4, 2)
+    >>> print(largest_compared_k(tests, 16, "ssim"))
+    None
+    """
+    ks = tests.loc[(tests["metric"] == metric) & (tests["k"] <= largest_k), "k"]
+    return int(ks.max()) if len(ks) else None
+
+
+def _no_comparison_figure(message: str):
+    """A small figure that says why there is nothing to draw."""
+    import matplotlib.pyplot as plt
+
+    figure, axis = plt.subplots(figsize=(6.5, 1.2), layout="constrained")
+    axis.set_axis_off()
+    axis.text(0.5, 0.5, message, ha="center", va="center", transform=axis.transAxes)
+    return figure
+
+
 def study_figures(
     tables: Mapping[str, pd.DataFrame],
     runs: pd.DataFrame,
@@ -376,7 +406,8 @@ def study_figures(
     Yields ``(name, figure, dpi)`` for the paired differences from the
     reference, the mean ranks by `metric`, when spaces stop differing, the
     critical-difference diagram and the image characteristics (the last two
-    at `largest_k`). One at a time, so that a caller writing and closing each
+    at the largest k up to `largest_k` that the study compared:
+    :func:`largest_compared_k`). One at a time, so that a caller writing and closing each
     holds a single figure in memory.
 
     Parameters
@@ -394,9 +425,14 @@ def study_figures(
     yield "differences_figure", paired_differences_figure(paired, colours), 100
     yield "ranks_figure", mean_rank_figure(tests, colours, metric), 100
     yield "convergence_figure", convergence_figure(differences, runs), 100
-    cd = critical_difference_figure(tests, largest_k, metric, colours=colours)
+    k = largest_compared_k(tests, largest_k, metric)
+    if k is None:
+        cd = _no_comparison_figure(f"No k below the images' numbers of colours up to {largest_k}")
+    else:
+        cd = critical_difference_figure(tests, k, metric, colours=colours)
     yield "critical_difference_figure", cd, 150
     characteristics = characteristics_figure(
-        tables["image_differences"], tables["characteristics"], colours, largest_k
-    )
+        tables["image_differences"], tables["characteristics"], colours,
+        largest_k if k is None else k,
+    )  # fmt: skip
     yield "characteristics_figure", characteristics, 100
