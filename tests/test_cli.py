@@ -13,7 +13,7 @@ import pytest
 import yaml
 from PIL import Image
 
-from colourquant import cli, compare, quantize
+from colourquant import _cli_io, cli, compare, quantize
 from colourquant.palette import render_palette
 from conftest import REPO, noisy_photo, serve_folder, write_png
 
@@ -208,7 +208,8 @@ def test_usage_errors_exit_2(args, message, capsys):
 def test_a_fit_setting_out_of_range_is_a_usage_error(photo_jpg, capsys):
     assert cli.main(["quantize", str(photo_jpg), "--seed", str(2**32)]) == 2
     assert capsys.readouterr().err.endswith(
-        "colourquant: config key 'fit.seed' must be in 0 ... 4294967294; got 4294967296\n"
+        "colourquant: config key 'fit.seed' must be an integer in 0 ... 4294967294; "
+        "got 4294967296\n"
     )
 
 
@@ -405,8 +406,10 @@ def test_missing_output_folders_are_created(photo_jpg, tmp_path):
 def test_a_failed_write_names_the_path_given_not_the_temporary_file(tmp_path):
     # The file's name fits, but not its temporary name beside it (.NAME.XXXX.part).
     given = tmp_path / ("m" * 248 + ".json")
-    with pytest.raises(cli._Refused) as refused:
-        cli._write("--metrics", given, lambda to: cli._write_metrics(to, [{"k": 2}], one=True))
+    with pytest.raises(_cli_io._Refused) as refused:
+        _cli_io._write(
+            "--metrics", given, lambda to: _cli_io._write_metrics(to, [{"k": 2}], one=True)
+        )
     assert str(refused.value) == f"cannot write --metrics '{given}': File name too long"
     assert refused.value.status == 1
     assert list(tmp_path.iterdir()) == []
@@ -546,7 +549,7 @@ def test_any_method_writes_the_workflows_image_and_metrics_row(
     row = cli_row(metrics)
     # The workflow's row for the same image, method, space and k (its job's function).
     assert without_timing(row) == without_timing(
-        {key: cli._json_value(value) for key, value in run.row.items()}
+        {key: _cli_io._json_value(value) for key, value in run.row.items()}
     )
     assert row["method"] == method and row["space"] == (space or "-")
     written = np.asarray(Image.open(out).convert("RGB"))

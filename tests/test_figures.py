@@ -35,12 +35,8 @@ from colourquant.files import (  # noqa: E402
     thumbnail,
     write_figure,
 )
-from colourquant.palette import (  # noqa: E402
-    MAX_BARS,
-    cluster_counts,
-    cluster_sizes_figure,
-    cluster_sizes_k,
-)
+from colourquant.palette import cluster_counts, cluster_sizes_k  # noqa: E402
+from colourquant.palette_plots import MAX_BARS, cluster_sizes_figure  # noqa: E402
 from colourquant.plots import (  # noqa: E402
     BAND_COLUMNS,
     FIGURE_DPI,
@@ -598,3 +594,14 @@ def test_inertia_overview_title_fits_the_figure(n_images):
     assert [int(k) for k in axis.get_xticks(minor=True)] == [3, 5]
     boxes = [label.get_window_extent(renderer) for label in axis.get_xticklabels()]
     assert not any(a.overlaps(b) for a, b in combinations(boxes, 2))
+
+
+@pytest.mark.parametrize("n_spaces", [1, 2, 4])
+def test_cluster_sizes_title_fits_the_figure(n_spaces):
+    # With one or two spaces the figure is narrower than the title's one line.
+    figure = cluster_sizes_figure(
+        "chelsea", centres_tables([2, 4]), 10_000, SPACES[:n_spaces], [2, 4]
+    )
+    figure.canvas.draw()
+    box, page = figure._suptitle.get_window_extent(figure.canvas.get_renderer()), figure.bbox
+    assert page.x0 <= box.x0 and box.x1 <= page.x1 and box.y1 <= page.y1

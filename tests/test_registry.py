@@ -4,8 +4,12 @@ import dataclasses
 import re
 
 import numpy as np
+import pandas as pd
 import pytest
+from PIL import Image
 
+from colourquant import columns as column_registry
+from colourquant import judges
 from colourquant import methods as registry
 from colourquant import spaces as space_registry
 from colourquant.colours import distinct_colours
@@ -99,3 +103,70 @@ def test_kinds_seeds_and_caps_are_read_from_the_records():
     with pytest.raises(ValueError, match="valid identifier"):
         Method("two words", "quantizer")
     assert dataclasses.is_dataclass(get_method("ward"))
+
+
+def _brightness_kept(original, quantized) -> float:
+    """A toy judge: how much of the image's mean brightness the quantized image keeps."""
+    return float(1 - abs(original.mean() - quantized.mean()) / 255)
+
+
+@pytest.fixture
+def toy_metric():
+    """A judge registered for one test: its column record and its measuring function."""
+    record, spread = column_registry.register(
+        *column_registry.judge(
+            "brightness_kept", "brightness kept", False, 4, "pixel error", "",
+            "how much of the mean brightness survives", tables=("headline", "compare", "methods"),
+        )
+    )  # fmt: skip
+    judges.register_judge("brightness_kept", _brightness_kept)
+    yield record
+    column_registry.unregister(record.name, spread.name)
+    del judges.IMAGE_JUDGES[record.name]
+
+
+def test_a_registered_metric_is_measured_in_every_run_and_shown_in_every_table(
+    toy_metric, tmp_path, capsys
+):
+    from colourquant.cli import TABLE_FORMATS, main
+    from colourquant.runs import RUN_COLUMNS, FitSettings, kmeans_runs
+    from colourquant.study import METRICS, rank_tests
+    from colourquant.summary import HEADLINE_METRICS, METHOD_METRICS, headline_table
+
+    pixels = noisy_photo(seed=4)
+    image = distinct_colours(pixels)
+    (run,) = kmeans_runs(image, "Lab", [3], FitSettings(n_init=2, replicates=1), name="p")
+    # Measured on the run's own quantized image, in its place in the row ...
+    assert run.row["brightness_kept"] == _brightness_kept(pixels, run.result.quantized)
+    assert list(run.row) == [name for name in RUN_COLUMNS if name in run.row]
+    assert RUN_COLUMNS.index("brightness_kept") == RUN_COLUMNS.index("flip_mean") + 1
+    # ... and its spread against the replicate, which is the fit with the next seed.
+    (refit,) = kmeans_runs(image, "Lab", [3], FitSettings(n_init=2, seed=1, replicates=0), name="p")
+    change = abs(_brightness_kept(pixels, refit.result.quantized) - run.row["brightness_kept"])
+    assert run.row["brightness_kept_seed_change"] == pytest.approx(change, abs=1e-12)
+    # The study compares spaces by it, the front page and `compare` show it.
+    assert METRICS["brightness_kept"].lower_is_better is False
+    assert HEADLINE_METRICS["brightness_kept"] == "brightness kept"
+    assert TABLE_FORMATS["brightness_kept"](0.123456) == "0.1235"
+    # In registry order: after the other judges, before the fit time.
+    assert METHOD_METRICS[-2:] == ["brightness_kept", "fit_seconds"]
+    rows = [
+        next(kmeans_runs(distinct_colours(noisy_photo(seed=s)), space, [3],
+                         FitSettings(n_init=1, replicates=0), name=f"p{s}")).row
+        for s in range(3) for space in ("RGB", "Lab")
+    ]  # fmt: skip
+    runs = pd.DataFrame(rows)
+    tested = rank_tests(runs, metrics=["brightness_kept"]).set_index("space")
+    assert set(tested["metric"]) == {"brightness_kept"} and set(tested["n_images"]) == {3}
+    # Higher is better: in each image the space that keeps more brightness ranks 1.
+    wide = runs.pivot(index="image", columns="space", values="brightness_kept")
+    rgb_rank = np.where(wide["RGB"] > wide["Lab"], 1.0, np.where(wide["RGB"] < wide["Lab"], 2, 1.5))
+    assert tested.loc["RGB", "mean_rank"] == pytest.approx(rgb_rank.mean())
+    headline = headline_table(runs, ["RGB", "Lab"])
+    expected = runs[runs["space"] == "Lab"]["brightness_kept"].mean()
+    assert headline.set_index("space").loc["Lab", "brightness_kept"] == pytest.approx(expected)
+    path = tmp_path / "photo.png"
+    Image.fromarray(pixels).save(path)
+    main(["compare", str(path), "-k", "3", "--space", "Lab", "--n-init", "1"])
+    table = capsys.readouterr().out
+    assert "brightness_kept" in table.splitlines()[0]

@@ -180,3 +180,21 @@ def test_the_front_page_answers_both_questions(sweep):
         plain = re.sub(r"`([^<`]*) <glossary-[a-z-]+_>`__", r"\1", front_page)
         assert sentence.replace("_", "\\_") in plain
     assert "data:image/jpeg;base64," in front_page
+
+
+@pytest.mark.workflow
+def test_the_front_page_searches_for_paths_of_its_own_experiment(sweep):
+    # The shared sweep has no chelsea: photo is its first image, RGB its first
+    # space, and k = 2 and 4 are its k (conftest).
+    front_page = (sweep / "results/default/summary/front_page.rst").read_text()
+    assert "chelsea" not in front_page
+    assert "``exploration/RGB``" in front_page
+    assert "``re:photo/comparison_k(2|4)``" in front_page
+    # Each search finds something: the paths exist.
+    figures = sweep / "results/default/figures"
+    assert (figures / "photo/exploration/RGB.jpg").is_file()
+    for k in (2, 4):
+        assert (figures / f"photo/comparison_k{k}.jpg").is_file()
+    # It is reStructuredText the report renders: the regular expression is literal text.
+    html = publish_parts(front_page, writer="html")["body"]
+    assert "re:photo/comparison_k(2|4)" in html

@@ -1,5 +1,7 @@
 """A job's unit of work: fit settings, the runs of k-means and of other methods, the metrics row."""
 
+import dataclasses
+import inspect
 import re
 
 import numpy as np
@@ -7,7 +9,8 @@ import pytest
 
 from colourquant.colours import distinct_colours
 from colourquant.columns import SPREADS
-from colourquant.config import ConfigError
+from colourquant.config import ConfigError, schema_with_registries, validate_config
+from colourquant.estimator import ColourQuantizer
 from colourquant.evaluate import evaluate_centres, make_reference
 from colourquant.kmeans import fit_kmeans
 from colourquant.runs import (
@@ -18,7 +21,8 @@ from colourquant.runs import (
     kmeans_runs,
     method_runs,
 )
-from conftest import REPO, noisy_photo
+from colourquant.settings import fit_defaults
+from conftest import REPO, SCHEMA, noisy_photo
 
 SEED_NOISE_COLUMNS = ["seed_delta_e2000", *SPREADS.values()]
 METADATA = {"source_mode": "RGB", "alpha": "none", "n_frames": "1", "colour_profile": "none"}
@@ -29,14 +33,26 @@ def photo():
     return distinct_colours(noisy_photo(seed=3, height=20, width=24))
 
 
-def test_fit_settings_defaults_are_the_schema_defaults():
+def test_fit_settings_are_the_only_home_of_the_fit_defaults_and_ranges():
     import yaml
 
+    # The schema file gives the fit settings no default and no range ...
     schema = yaml.safe_load((REPO / "workflow/schemas/config.schema.yaml").read_text())
-    defaults = {
-        key: value["default"] for key, value in schema["properties"]["fit"]["properties"].items()
+    written = schema["properties"]["fit"]["properties"]
+    assert list(written) == list(fit_defaults())
+    keywords = {"default", "minimum", "maximum", "exclusiveMinimum", "enum"}
+    assert not any(keywords & set(spec) for spec in written.values())
+    # ... the validated config and the estimator take FitSettings' ...
+    assert validate_config({}, schema)["fit"] == dataclasses.asdict(FitSettings())
+    parameters = inspect.signature(ColourQuantizer).parameters
+    shared = set(parameters) & set(fit_defaults())
+    assert shared == set(fit_defaults()) - {"replicates"}
+    assert {key: parameters[key].default for key in shared} == {
+        key: fit_defaults()[key] for key in shared
     }
-    assert FitSettings.from_config({}) == FitSettings(**defaults)
+    # ... and config/config.yaml, which shows them to its readers, holds them.
+    shown = yaml.safe_load((REPO / "config/config.yaml").read_text())["fit"]
+    assert shown == fit_defaults() and FitSettings.from_config(shown) == FitSettings()
 
 
 @pytest.mark.parametrize(
@@ -48,7 +64,12 @@ def test_fit_settings_defaults_are_the_schema_defaults():
         ({"n_init": 10**20}, "'fit.n_init' must be an integer in 1 ... 1000; got 1000000000"),
         ({"grid_cells": 97}, "'fit.grid_cells' must be an integer in 2 ... 96"),
         ({"max_iter": 2.5}, "'fit.max_iter' must be an integer >= 1"),
-        ({"seed": 2**32 - 1}, "'fit.seed' must be in 0 ... 4294967294"),
+        ({"seed": 2**32 - 1}, "'fit.seed' must be an integer in 0 ... 4294967294"),
+        ({"seed": 1.5}, "'fit.seed' must be an integer in 0 ... 4294967294; got 1.5"),
+        ({"seed": "3"}, "'fit.seed' must be an integer in 0 ... 4294967294; got '3'"),
+        ({"max_seed_pixels": 1023}, "'fit.max_seed_pixels' must be an integer >= 1024"),
+        ({"n_init": float("inf")}, "'fit.n_init' must be an integer in 1 ... 1000; got inf"),
+        ({"tol": float("nan")}, "'fit.tol' must be >= 0; got nan"),
         ({"replicates": 21}, "'fit.replicates' must be an integer in 0 ... 20"),
         ({"seed": 2**32 - 2, "replicates": 2}, "'fit.seed' must be at most 4294967295 - fit.rep"),
         ({"tol": -1}, "'fit.tol' must be >= 0"),
@@ -60,20 +81,25 @@ def test_fit_settings_refuse_bad_values_naming_the_key(fit, message):
         FitSettings.from_config(fit)
 
 
-def test_fit_settings_bounds_are_the_schema_bounds():
-    import yaml
-
-    schema = yaml.safe_load((REPO / "workflow/schemas/config.schema.yaml").read_text())
-    for key, spec in schema["properties"]["fit"]["properties"].items():
+def test_the_schema_and_fit_settings_refuse_the_same_values_at_each_bound():
+    # The schema's bounds are filled in from FitSettings: both refuse a value
+    # just outside each bound and accept the bound itself.
+    specs = schema_with_registries(SCHEMA)["properties"]["fit"]["properties"]
+    checked = set()
+    for key, spec in specs.items():
         for bound, outside in (("minimum", -1), ("maximum", 1), ("exclusiveMinimum", 0)):
             if bound not in spec:
                 continue
-            inside = spec[bound] + (
-                spec.get("maximum", 1) * 1e-6 if bound.startswith("excl") else 0
-            )
+            inside = spec[bound] + (spec["maximum"] * 1e-6 if bound.startswith("excl") else 0)
             FitSettings.from_config({key: inside})
+            validate_config({"fit": {key: inside}}, SCHEMA)
             with pytest.raises(ConfigError, match=f"'fit.{key}'"):
                 FitSettings.from_config({key: spec[bound] + outside})
+            with pytest.raises(ConfigError, match=f"'fit.{key}'"):
+                validate_config({"fit": {key: spec[bound] + outside}}, SCHEMA)
+            checked.add(key)
+    assert checked == set(fit_defaults()) - {"mode"}
+    assert specs["mode"]["enum"] == ["exact", "sample"]
 
 
 def test_kmeans_rows_have_every_column_in_order(photo):

@@ -1,14 +1,16 @@
 """The workflow's engine in two calls, for a notebook or a script.
 
-:func:`quantize` reduces one image to k colours in one colour space;
-:func:`compare` does it for several spaces and k and returns the metrics as a
-table (and the comparison figure). Both run exactly what a workflow job runs:
-the image is decoded as the ``prepare_image`` job decodes it and reduced to
-its distinct colours (:func:`colourquant.colours.distinct_colours`), the fit
-settings are validated as the ``fit`` config is
-(:class:`colourquant.runs.FitSettings`), and the fits and their metrics come
-from :func:`colourquant.runs.kmeans_runs`. The same image, space, k and
-settings therefore give the same palette and the same metrics row as
+:func:`quantize` reduces one image to k colours by one method (k-means in a
+colour space by default); :func:`compare` does it for several spaces, methods
+and k and returns the metrics as a table (and the comparison figure). Both run
+exactly what a workflow job runs: the image is decoded as the
+``prepare_image`` job decodes it and reduced to its distinct colours
+(:func:`colourquant.colours.distinct_colours`), the fit settings are validated
+as the ``fit`` config is (:class:`colourquant.runs.FitSettings`), and the fits
+and their metrics come from :func:`colourquant.runs.kmeans_runs` and
+:func:`colourquant.runs.method_runs` (via :mod:`colourquant.image_runs`). The
+same image, method, space, k and settings therefore give the same palette and
+the same metrics row as
 ``snakemake`` writes to ``results/<experiment>/metrics.csv`` (up to ``fit_seconds``).
 
 The estimator :class:`colourquant.ColourQuantizer` (module
@@ -19,36 +21,37 @@ conventions, to quantize new images with a fitted palette.
 from __future__ import annotations
 
 import dataclasses
-import re
 import sys
-import tempfile
-import time
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
-import numpy as np
 import pandas as pd
 
-from .colours import DistinctColours, distinct_colours
-from .dither import DITHERS
-from .downloads import check_source_scheme, download_image
-from .evaluate import evaluate_dithered, make_reference
-from .images import (
-    OPAQUE,
-    SAMPLE_PREFIX,
-    ImageError,
-    LoadedImage,
-    composite_on_white,
-    load_image,
-    sample_image,
-    transparent_pixels,
+from .image_runs import (
+    BACKGROUNDS,
+    check_compare,
+    check_dither,
+    check_method,
+    compare_runs,
+    comparison_of,
+    figure_thumbnail,
+    space_runs,
 )
-from .memory import check_memory, declared_size
-from .methods import Method, check_methods, get_method
-from .runs import RUN_COLUMNS, FitSettings, Run, kmeans_runs, method_runs
-from .spaces import get_space
+from .image_runs import dithered_run as _dithered
+from .image_runs import method_run as _method_run
+from .image_runs import prepare as _prepared
+from .image_runs import thread_limit as _thread_limit
+from .image_runs import unmeasured_row as _unmeasured
+from .images import LoadedImage
+from .memory import check_memory
+from .quantization import Quantization
+from .runs import RUN_COLUMNS, FitSettings
+from .sources import (
+    array_image,
+    image_source,
+    load_image_source,
+    url_name,  # noqa: F401 - colourquant.api.url_name, as before
+)
 
 __all__ = ["Quantization", "quantize", "compare", "read_image", "check_method", "check_dither"]
 
@@ -119,262 +122,21 @@ def read_image(
     ...
     colourquant.images.ImageError: image 'image': float pixels must lie in [0, 1], got -1 ... -1
     """
-    if isinstance(image, str) and _SCHEME.match(image):
-        name = name or url_name(image)
-        check_source_scheme(image, name=name)
-        with tempfile.TemporaryDirectory(prefix="colourquant-") as directory:
-            path = Path(directory) / "download"
-            # A progress bar only where someone watches (a terminal), not in a log.
-            watched = verbose and sys.stderr.isatty()
-            download_image(image, path, name=name, progress=sys.stderr if watched else None)
-            return _load_file(path, name, source=image, max_memory=max_memory), name
-    if isinstance(image, Path) or (isinstance(image, str) and not image.startswith(SAMPLE_PREFIX)):
-        name = name or Path(image).stem or str(image)
-        return _load_file(image, name, max_memory=max_memory), name
     if isinstance(image, LoadedImage):
         return image, name or ARRAY_NAME  # decoded already: checked when it was read
-    if isinstance(image, str):
-        sample = image.removeprefix(SAMPLE_PREFIX)
-        name = name or sample
-        loaded = sample_image(sample, name=name)
-    else:
+    if not isinstance(image, (str, Path)):
         name = name or ARRAY_NAME
-        loaded = _array_image(image, name)
-    height, width, _ = loaded.rgb.shape
-    check_memory(width, height, where=f"image {name!r}", budget=max_memory)
-    return loaded, name
-
-
-# Anything that starts "scheme://": a URL, downloaded if http(s), else refused.
-_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
-
-
-def url_name(url: str) -> str:
-    """An image's name from its URL: the stem of the URL's path, else its host.
-
-    Examples
-    --------
-    >>> url_name("https://example.org/photos/cat%20one.jpg?size=large")
-    'cat one'
-    >>> url_name("http://127.0.0.1:8765/")
-    '127.0.0.1'
-    """
-    parts = urlsplit(url)
-    return Path(unquote(parts.path)).stem or parts.hostname or url
-
-
-def _load_file(path, name: str, *, source: str | None = None, max_memory=None) -> LoadedImage:
-    """Decode a file with load_image, once its header shows that memory suffices."""
-    size = declared_size(path)
-    if size is not None:
-        check_memory(*size, where=f"image {name!r}: {source or str(path)!r}", budget=max_memory)
-    return load_image(path, name=name, source=source)
-
-
-def _array_image(image, name: str) -> LoadedImage:
-    """An array as 8-bit sRGB, refused with a one-line ImageError if it is not an image."""
-
-    def refuse(why):
-        raise ImageError(f"image {name!r}: {why}")
-
-    try:
-        pixels = np.asarray(image)
-    except Exception as error:  # noqa: BLE001 - whatever numpy cannot make an array of
-        refuse(f"not an array ({error})")
-    shape = pixels.shape
-    if pixels.ndim == 2:  # a list of colours: an image one pixel high
-        pixels = pixels[np.newaxis]
-    if pixels.ndim != 3 or pixels.shape[2] not in (3, 4):
-        refuse(
-            "expected an array of shape (height, width, 3 or 4) or a list of colours "
-            f"(n, 3 or 4), got shape {shape}"
-        )
-    if pixels.size == 0:
-        refuse(f"the image has no pixels (shape {shape})")
-    if pixels.dtype == np.uint8:
-        pass
-    elif pixels.dtype.kind in "iu":
-        low, high = pixels.min(), pixels.max()
-        if low < 0 or high > 255:
-            refuse(f"integer pixels must lie in 0 ... 255, got {low} ... {high}")
-        pixels = pixels.astype(np.uint8)
-    elif pixels.dtype.kind == "f":
-        if not np.isfinite(pixels).all():
-            refuse("the pixels contain NaN or infinite values")
-        low, high = pixels.min(), pixels.max()
-        if low < 0 or high > 1:
-            refuse(f"float pixels must lie in [0, 1], got {low:.3g} ... {high:.3g}")
-        pixels = np.rint(pixels * 255.0).astype(np.uint8)
-    else:
-        refuse(f"expected uint8, integer or float pixels, got {pixels.dtype}")
-    if pixels.shape[2] == 4:
-        rgb, alpha = composite_on_white(pixels)
-        return LoadedImage(
-            rgb=rgb, source_mode="RGBA", alpha=alpha, transparent=transparent_pixels(pixels)
-        )
-    return LoadedImage(rgb=np.ascontiguousarray(pixels), source_mode="RGB", alpha=OPAQUE)
-
-
-def _prepared(loaded: LoadedImage) -> tuple[DistinctColours, dict[str, str]]:
-    """The distinct colours and metadata that the ``prepare_image`` job stores."""
-    metadata = {
-        "source_mode": loaded.source_mode,
-        "alpha": loaded.alpha,
-        "n_frames": str(loaded.n_frames),
-        "colour_profile": loaded.colour_profile,
-    }
-    return distinct_colours(loaded.rgb), metadata
-
-
-@dataclass(frozen=True, eq=False, repr=False)
-class Quantization:
-    """An image reduced to k colours by one method (k-means by default).
-
-    Attributes
-    ----------
-    name : str
-        The image's name (the ``image`` column of `metrics`).
-    space : str
-        The colour space of the fit; ``-`` for a classic quantizer, which
-        works in 8-bit RGB.
-    k : int
-        The number of colours asked for.
-    original : ndarray of uint8, shape (height, width, 3)
-        The image as it was quantized (8-bit sRGB, alpha composited on white).
-    quantized : ndarray of uint8, shape (height, width, 3)
-        Each pixel replaced by its palette colour (dithered, with `dither`).
-    labels : ndarray of unsigned int, shape (height, width)
-        Row of `palette` for each pixel.
-    palette : ndarray of uint8, shape (k_effective, 3)
-        The sRGB colours, clipped to the gamut; fewer than k if the image has
-        fewer distinct colours.
-    centres : ndarray of float64, shape (k_effective, 3)
-        The fitted centres in the fit space (`palette` is their sRGB).
-    counts : ndarray of int64, shape (k_effective,)
-        Pixels of each palette colour.
-    metrics : dict
-        The run's metrics row, as the workflow writes it: the columns of
-        :data:`colourquant.runs.RUN_COLUMNS` that apply, in that order (a
-        dithered run adds ``dither`` after ``method``). With
-        ``quantize(..., metrics=False)`` only what was fitted: no quality
-        columns (inertia, PSNR, ΔE00, SSIM...) were computed.
-    method : str
-        The method of :data:`colourquant.methods.METHODS` that built the palette.
-    dither : str
-        How pixels were mapped to the palette (:data:`colourquant.dither.DITHERS`).
-    transparent : ndarray of bool, shape (height, width), or None
-        The fully transparent pixels of the input, kept transparent when the
-        image is written (:func:`colourquant.files.write_quantized`); None if
-        there are none or they were composited on white. They are measured,
-        like every pixel, as composited on white.
-    """
-
-    name: str
-    space: str
-    k: int
-    original: np.ndarray
-    quantized: np.ndarray
-    labels: np.ndarray
-    palette: np.ndarray
-    centres: np.ndarray
-    counts: np.ndarray
-    metrics: dict
-    method: str = "kmeans"
-    dither: str = "none"
-    transparent: np.ndarray | None = None
-
-    @classmethod
-    def _from_run(cls, run: Run, original: np.ndarray, **extra) -> Quantization:
-        result = run.result
-        counts = np.bincount(result.pixel_labels.ravel(), minlength=len(result.palette))
-        return cls(
-            name=run.row["image"],
-            space=run.row["space"],
-            k=run.k,
-            original=original,
-            quantized=result.quantized,
-            labels=result.pixel_labels,
-            palette=result.palette,
-            centres=run.centres,
-            counts=counts.astype(np.int64),
-            metrics=dict(run.row),
-            method=run.row["method"],
-            **extra,
-        )
-
-    def __repr__(self) -> str:
-        height, width = self.labels.shape
-        score = self.metrics.get("delta_e2000_mean")
-        how = "" if self.method == "kmeans" else f"method={self.method!r}, "
-        how += "" if self.dither == "none" else f"dither={self.dither!r}, "
-        return (
-            f"Quantization(name={self.name!r}, {how}space={self.space!r}, k={self.k}, "
-            f"k_effective={len(self.palette)}, shape=({height}, {width})"
-            + ("" if score is None else f", delta_e2000_mean={score:.3g}")
-            + ")"
-        )
-
-
-def _space_runs(
-    loaded: LoadedImage,
-    name: str,
-    ks: Sequence[int],
-    spaces: Sequence[str],
-    settings: FitSettings,
-    *,
-    verbose: bool = False,
-    score: bool = True,
-    n_threads: int = 1,
-    prepared: tuple[DistinctColours, dict[str, str]] | None = None,
-) -> Iterator[Run]:
-    """The runs of :func:`colourquant.runs.kmeans_runs`, space after space, with progress.
-
-    `spaces` are names of :data:`colourquant.spaces.SPACES`, as they are spelled there;
-    `prepared` is ``_prepared(loaded)`` if the caller has it already.
-    """
-    distinct, metadata = prepared or _prepared(loaded)
-    for space in spaces:
-        if verbose:
-            print(
-                f"{name}: k-means in {space} at k = {', '.join(map(str, ks))} ...",
-                file=sys.stderr,
-                flush=True,
-            )
-        started = time.perf_counter()
-        runs = kmeans_runs(
-            distinct, space, ks, settings, name=name, metadata=metadata,
-            score=score, n_threads=n_threads,
-        )  # fmt: skip
-        for run in runs:
-            if verbose:
-                # The fit's own time, and the wall time of this space so far
-                # (fits, scoring and writing the images), each said as such.
-                scored = f"mean ΔE00 {run.row['delta_e2000_mean']:.2f}; " if score else ""
-                print(
-                    f"  {space} k = {run.k}: {scored}"
-                    f"fit {run.row['fit_seconds']:.2f} s; {time.perf_counter() - started:.1f} s "
-                    f"since {space} began (fits and scoring)",
-                    file=sys.stderr,
-                    flush=True,
-                )
-            yield run
-
-
-def _as_list(values, argument: str) -> list:
-    """One value or several as a list; none is refused, naming `argument`."""
-    values = [values] if isinstance(values, (str, int, np.integer)) else list(values)
-    if not values:
-        raise ValueError(f"{argument} is empty: give at least one")
-    return values
-
-
-def _thread_limit(n_threads: int):
-    """At most `n_threads` BLAS and OpenMP threads, as a workflow job's (colourquant.jobs)."""
-    from threadpoolctl import threadpool_limits
-
-    if isinstance(n_threads, bool) or not isinstance(n_threads, (int, np.integer)) or n_threads < 1:
-        raise ValueError(f"n_threads must be an integer >= 1, got {n_threads!r}")
-    return threadpool_limits(limits=int(n_threads))
+        loaded = array_image(image, name)
+        height, width, _ = loaded.rgb.shape
+        check_memory(width, height, where=f"image {name!r}", budget=max_memory)
+        return loaded, name
+    source = image_source(image, name=name)
+    # A download's progress bar only where someone watches (a terminal), not in a log.
+    watched = verbose and sys.stderr.isatty()
+    loaded = load_image_source(
+        source, memory_check=True, max_memory=max_memory, progress=sys.stderr if watched else None
+    )
+    return loaded, source.name
 
 
 def quantize(
@@ -385,8 +147,8 @@ def quantize(
     method: str = "kmeans",
     dither: str = "none",
     background: str | None = None,
-    mode: str = "exact",
-    seed: int = 0,
+    mode: str = FitSettings.mode,
+    seed: int = FitSettings.seed,
     name: str | None = None,
     verbose: bool = False,
     metrics: bool = True,
@@ -509,7 +271,7 @@ def quantize(
         loaded, name = read_image(image, name=name, max_memory=max_memory, verbose=verbose)
         prepared = _prepared(loaded)
         if record.kind == "kmeans":
-            (run,) = _space_runs(
+            (run,) = space_runs(
                 loaded, name, [k], [space], settings, verbose=verbose, score=metrics,
                 n_threads=n_threads, prepared=prepared,
             )  # fmt: skip
@@ -523,115 +285,13 @@ def quantize(
     return Quantization._from_run(run, loaded.rgb, dither=dither, transparent=transparent)
 
 
-#: What :func:`quantize` can do with fully transparent pixels: keep them (None)
-#: or composite them on white.
-BACKGROUNDS = (None, "white")
-
-# What an unmeasured run still reports of its evaluation (colourquant.evaluate.assign_runs).
-_UNMEASURED_COLUMNS = ("k_effective", "n_centres_clipped")
-
-
-def _is_seed_noise(column: str) -> bool:
-    """Whether a metrics column is seed noise (``seed_delta_e2000``, ``*_seed_change``)."""
-    return column == "seed_delta_e2000" or column.endswith("_seed_change")
-
-
-def check_method(method: str, space: str | None, k: int) -> tuple[Method, str | None]:
-    """The method's record and its colour space, or one ValueError saying why not.
-
-    Parameters
-    ----------
-    method : str
-        A name of :data:`colourquant.methods.METHODS`.
-    space : str or None
-        The colour space asked for; None for the default (``Lab``), and the
-        only choice for a classic quantizer.
-    k : int
-        The number of colours, checked against the method's largest.
-
-    Returns
-    -------
-    record : Method
-    space : str or None
-        The space's name as :data:`colourquant.spaces.SPACES` spells it; None
-        for a quantizer.
-
-    Examples
-    --------
-    >>> record, space = check_method("ward", "OKLab", 8)
-    >>> record.kind, space
-    ('clusterer', 'OKLab')
-    >>> check_method("median_cut", "Lab", 8)
-    Traceback (most recent call last):
-    ...
-    ValueError: method 'median_cut' is a classic quantizer: it works in 8-bit RGB and takes no colour space, not 'Lab'
-    """  # noqa: E501
-    record = get_method(method)
-    if record.kind == "quantizer":
-        if space is not None:
-            raise ValueError(
-                f"method {method!r} is a classic quantizer: it works in 8-bit RGB and "
-                f"takes no colour space, not {space!r}"
-            )
-    else:
-        space = get_space("Lab" if space is None else space).name
-    why = check_methods([record.name], [k])
-    if why is not None:
-        raise ValueError(why)
-    return record, space
-
-
-def check_dither(dither: str) -> str:
-    """`dither` if one of :data:`colourquant.dither.DITHERS`, else a ValueError listing them."""
-    if dither not in DITHERS:
-        raise ValueError(f"unknown dithering {dither!r}; valid: {', '.join(DITHERS)}")
-    return dither
-
-
-def _method_run(prepared, name, method, k, space, settings, verbose, n_threads) -> Run:
-    """The one run of a method other than k-means (:func:`colourquant.runs.method_runs`)."""
-    distinct, metadata = prepared
-    if verbose:
-        where = f" in {space}" if space else ""
-        print(f"{name}: {method}{where} at k = {k} ...", file=sys.stderr, flush=True)
-    (run,) = method_runs(
-        distinct, method, [k], seed=settings.seed, name=name, metadata=metadata, space=space,
-        settings=settings, n_threads=n_threads,
-    )  # fmt: skip
-    return run
-
-
-def _dithered(run: Run, distinct: DistinctColours, space: str, dither: str) -> Run:
-    """`run` with its pixels dithered onto its palette in `space`, measured again.
-
-    The row keeps what was fitted and gains a ``dither`` column after
-    ``method``; its quality columns are the dithered image's, and the seed
-    noise columns (of the undithered fit) are dropped.
-    """
-    result = evaluate_dithered(make_reference(distinct, space), run.centres, dither)
-    row = {}
-    for column, value in run.row.items():
-        if _is_seed_noise(column):
-            continue
-        row[column] = result.metrics.get(column, value)
-        if column == "method":
-            row["dither"] = dither
-    return dataclasses.replace(run, result=result, row=row)
-
-
-def _unmeasured(run: Run) -> dict:
-    """`run`'s row without the columns its evaluation measured: what ``metrics=False`` returns."""
-    measured = (set(run.result.metrics) - set(_UNMEASURED_COLUMNS)) | {
-        column for column in run.row if _is_seed_noise(column)
-    }
-    return {column: value for column, value in run.row.items() if column not in measured}
-
-
 def compare(
     image,
     ks: Sequence[int] | int,
-    spaces: Sequence[str] | str,
+    spaces: Sequence[str] | str | None = None,
     *,
+    methods: Sequence[str] | str = "kmeans",
+    dither: str = "none",
     seed: int = 0,
     figure: bool = False,
     name: str | None = None,
@@ -640,11 +300,11 @@ def compare(
     max_memory: int | None = None,
     **fit,
 ):
-    """Quantize an image at every k in every space and tabulate the metrics.
+    """Quantize an image at every k in every space, and by other methods, and tabulate the metrics.
 
     What a workflow sweep computes for one image, in one call: the rows are
     the metrics rows that ``snakemake`` writes to ``results/<experiment>/metrics.csv``
-    for the same image, spaces, k and fit settings (up to ``fit_seconds``).
+    for the same image, spaces, methods, k and fit settings (up to ``fit_seconds``).
 
     Parameters
     ----------
@@ -653,14 +313,25 @@ def compare(
         :func:`read_image`.
     ks : int or sequence of int
         The numbers of colours (at least one).
-    spaces : str or sequence of str
-        Colour spaces of :data:`colourquant.spaces.SPACES` (at least one).
+    spaces : str or sequence of str, optional
+        Colour spaces of :data:`colourquant.spaces.SPACES` for k-means and
+        the clusterers: ``"Lab"`` if not given. Refused if every method is a
+        classic quantizer (they work in 8-bit RGB).
+    methods : str or sequence of str
+        Methods of :data:`colourquant.methods.METHODS`, ``"kmeans"`` alone by
+        default: k-means and each clusterer run in every space, each quantizer
+        once (its rows record space ``-``), in the order given.
+    dither : {"none", "floyd_steinberg", "ordered"}
+        Dither every run onto its palette in its own space, and measure the
+        dithered image, as :func:`quantize` does (no seed-noise columns; a
+        ``dither`` column after ``method``).
     seed : int
         As in :func:`quantize`.
     figure : bool
         Also draw the workflow's comparison figure
         (:func:`colourquant.comparison_plots.comparison_overview_figure`): the original beside
-        its quantized versions, a row per space, a column per k.
+        its quantized versions, a row per space (k-means, in bold) and per
+        other method (in italics; a clusterer's with its space), a column per k.
     name : str, optional
         The image's name; see :func:`read_image`.
     verbose : bool
@@ -674,15 +345,17 @@ def compare(
     Returns
     -------
     table : pandas.DataFrame
-        One row per space and k, in the order given; the columns are the
-        workflow's :data:`colourquant.runs.RUN_COLUMNS` that apply.
+        One row per method, space and k, in the order given; the columns are
+        the workflow's :data:`colourquant.runs.RUN_COLUMNS` that apply.
     figure : matplotlib.figure.Figure
         Only with ``figure=True``, as ``(table, figure)``.
 
     Raises
     ------
     ValueError
-        For `ks` or `spaces` empty (naming which), and as :func:`quantize` does.
+        For `ks`, `spaces` or `methods` empty (naming which), an unknown
+        method, space or dithering (naming the valid ones), and as
+        :func:`quantize` does; before the image is read.
 
     Examples
     --------
@@ -696,35 +369,37 @@ def compare(
     1   RGB  3            3              0.61
     2   Lab  2            2             13.83
     3   Lab  3            3              0.61
+
+    k-means in Lab against median cut, both dithered:
+
+    >>> table = compare(pixels, 3, "Lab", methods=["kmeans", "median_cut"],
+    ...                 dither="floyd_steinberg", replicates=0)
+    >>> table[["method", "dither", "space", "k"]]
+           method           dither space  k
+    0      kmeans  floyd_steinberg   Lab  3
+    1  median_cut  floyd_steinberg     -  3
     """
     settings = FitSettings.from_config({"seed": seed, **fit})
-    ks = _as_list(ks, "ks")
     # Unknown names fail first, before the image is read.
-    spaces = [get_space(space).name for space in _as_list(spaces, "spaces")]
-    rows, quantized = [], {}
+    records, spaces, ks = check_compare(methods, spaces, ks)
+    if check_dither(dither) != "none":
+        settings = dataclasses.replace(settings, replicates=0)
+    rows, panels = [], {}
     with _thread_limit(n_threads):
         loaded, name = read_image(image, name=name, max_memory=max_memory, verbose=verbose)
-        runs = _space_runs(loaded, name, ks, spaces, settings, verbose=verbose, n_threads=n_threads)
-        for run in runs:
+        runs = compare_runs(
+            loaded, name, ks, spaces, records, settings, dither=dither, verbose=verbose,
+            n_threads=n_threads,
+        )  # fmt: skip
+        for row, run in runs:
             rows.append(run.row)
             if figure:
-                quantized[run.row["space"], run.k] = _thumbnail(run.result.quantized)
+                panels[row, run.k] = (run.row, figure_thumbnail(run.result.quantized))
     table = pd.DataFrame(rows)
-    table = table[[column for column in RUN_COLUMNS if column in table]]
+    columns = [column for column in RUN_COLUMNS if column in table]
+    if "dither" in table and "dither" not in columns:
+        columns.insert(columns.index("method") + 1, "dither")
+    table = table[columns]
     if not figure:
         return table
-    from .comparison_plots import comparison_overview_figure
-
-    delta_e = {(row["space"], row["k"]): row["delta_e2000_mean"] for row in rows}
-    figure = comparison_overview_figure(
-        name, _thumbnail(loaded.rgb), quantized, spaces, ks, delta_e=delta_e,
-        image_size=loaded.rgb.shape[:2],
-    )  # fmt: skip
-    return table, figure
-
-
-def _thumbnail(pixels: np.ndarray) -> np.ndarray:
-    """The image as the workflow's comparison figure holds it (a thumbnail)."""
-    from .files import thumbnail
-
-    return thumbnail(pixels)
+    return table, comparison_of(name, loaded, panels, spaces, ks, dither)

@@ -6,7 +6,8 @@ a notebook and the workflow give the same palettes and metrics for the same
 image, space, k and settings. ``colourquant run`` runs the workflow itself
 with Snakemake. ``colourquant --help`` and ``colourquant <command> --help``
 say how; exit status 0 is success, 1 an image that cannot be used or an
-output that cannot be written, 2 a usage error.
+output that cannot be written, 2 a usage error, 98 an image that ``quantize
+--skip-if-larger`` did not write (pngquant's status).
 
 Every output is checked before any work: none may be the input image or
 another output (by any spelling: ``./a.png``, a symlink), and each must be
@@ -17,43 +18,31 @@ refused command leaves every file as it was.
 from __future__ import annotations
 
 import argparse
-import json
-import math
 import os
 import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
 from . import __version__
-from .columns import formats
-from .config import ConfigError
+from ._cli_batch import _quantize_command
+from ._cli_compare import _compare_command
+from ._cli_io import COMPARE_SPACES, IMAGE_ERROR, PROG, STDOUT
+from .columns import COMPARE_FORMATS
 from .dither import DITHERS
-from .images import ImageError
 from .methods import METHODS, method_names
 from .spaces import SPACES
 
 __all__ = ["main", "snakemake_command"]
 
-PROG = "colourquant"
 # The repository's root: the Snakefile is there in a checkout (an editable
 # install); a wheel installs the package alone.
 REPO = Path(__file__).resolve().parents[2]
 SNAKEFILE = REPO / "Snakefile"
 DEFAULT_CONFIG = Path("config") / "config.yaml"
 
-USAGE_ERROR, IMAGE_ERROR = 2, 1
-# -o - : the image on standard output.
-STDOUT = "-"
-# A batch of at least this many images draws a progress bar (on a terminal).
-PROGRESS_BAR_IMAGES = 4
 
 # The image quality columns of `compare`'s table, and how they are printed.
-TABLE_FORMATS = formats(
-    ("space", "k", "k_effective", "inertia_normalised", "mse_rgb", "psnr", "delta_e2000_mean",
-     "delta_e2000_p95", "ssim", "seed_delta_e2000", "fit_seconds")
-)  # fmt: skip
+TABLE_FORMATS = COMPARE_FORMATS  # the registry's (colourquant.columns), kept live
 
 _MAIN_DESCRIPTION = """\
 Reduce photos to k colours by k-means in a colour space (RGB, Lab, OKLab,
@@ -61,7 +50,8 @@ HSV, ...) and measure the result, with the colourquant workflow's own code.
 
 commands:
   quantize    reduce images to k colours by any method; write them as PNG, GIF or WebP
-  compare     quantize one image at several k in several spaces; print a table
+  compare     quantize one image at several k, in several spaces and by several methods;
+              print a table
   run         run the whole workflow (Snakemake) on a config
 
 example:
@@ -84,6 +74,7 @@ examples:
   colourquant quantize 'photos/*.jpg' -k 8 -o quantized/ --metrics metrics.csv
   colourquant quantize photos/ -k 8 --suffix -k8.png     (beside each image, as pngquant --ext)
   colourquant quantize logo.png -k 8 -o - > small.png     (the PNG on standard output)
+  colourquant quantize icons/ -k 64 --suffix -q.png --skip-if-larger   (only if smaller)
 
 methods: kmeans (the default) and the clusterers, in any colour space:
   {clusterers}
@@ -93,16 +84,28 @@ colour spaces: {spaces}
 transparency: fully transparent pixels stay transparent (one palette entry);
   partly transparent ones, and all with --background white, are composited on
   white, which is also what the fit and the metrics see.
-exit status: 0 done, 1 an image cannot be used or an output not written, 2 usage."""
+skip if larger: with --skip-if-larger an image whose output would be larger than
+  its file is not written (nothing of it is), a line says so, and the exit status
+  of one image is 98 (pngquant's); in a batch the others go on, and the status is
+  98 if an image was skipped and none failed.
+exit status: 0 done, 1 an image cannot be used or an output not written (in a
+  batch: any image failed), 2 usage, 98 skipped: larger than its input."""
 
 _COMPARE_DESCRIPTION = """\
-Quantize IMAGE at every K in every SPACE and print the image quality of each
-run as a table (the workflow's metrics columns; colourquant.compare in Python)."""
+Quantize IMAGE at every K by k-means in every SPACE, and by any other METHOD,
+dithered or not, and print the image quality of each run as a table (the
+workflow's metrics columns; colourquant.compare in Python)."""
 
 _COMPARE_EPILOG = """\
-example:
+examples:
   colourquant compare photo.jpg -k 4 8 16 --space RGB Lab -o figure.png
+  colourquant compare photo.jpg -k 16 --space Lab --method kmeans median_cut wu
+  colourquant compare photo.jpg -k 8 16 --method kmeans octree --dither floyd_steinberg
 
+methods: kmeans (the default) and the clusterers run in every SPACE:
+  {clusterers}
+  the quantizers once, in 8-bit RGB (their rows have space -):
+  {quantizers}
 colour spaces: {spaces}
 exit status: 0 done, 1 the image cannot be used or an output not written, 2 usage."""
 
@@ -212,6 +215,8 @@ _OUTPUTS = {
         [
             (("-o", "--output"), _image_output, "OUT",
              "a .png/.gif/.webp, - (stdout) or a folder (default: IMAGE-SPACE-kK.png here)"),
+            (("--skip-if-larger",), None, None,
+             "write no image larger than its input file (exit 98; see below)"),
             (("--suffix",), _suffix, "EXT",
              "name each output IMAGE's stem + EXT, beside IMAGE unless -o names a folder"),
             (("--palette",), _png, "FILE.png",
@@ -222,10 +227,10 @@ _OUTPUTS = {
         ],
     ),
     "compare": (
-        "IMAGE -k K [K ...] --space SPACE [SPACE ...] [-o FIG.png]",
+        "IMAGE [-k K ...] [-s SPACE ...] [-m METHOD ...] [options]",
         [
             (("-o", "--output"), _png, "FIG.png",
-             "also draw the comparison figure: a row per space, a column per k"),
+             "also draw the comparison figure: rows spaces/methods, columns k"),
             (("--metrics",), Path, "FILE",
              "also write every metrics column: CSV, or JSON if FILE ends in .json"),
         ],
@@ -237,22 +242,26 @@ def _add_fit_options(parser: argparse.ArgumentParser) -> None:
     """The options of the fit and of progress, shared by quantize and compare."""
     parser.add_argument(
         "--mode", choices=["exact", "sample"], default="exact", metavar="MODE",
-        help="exact: fit every pixel (default); sample: a 5 %% pixel sample",
+        help="exact: fit every pixel; sample: a 5 %% pixel sample (default: exact)",
     )  # fmt: skip
     parser.add_argument(
-        "--seed", type=_at_least(0, "--seed"), default=0, metavar="N", help="random seed (0)"
+        "--seed",
+        type=_at_least(0, "--seed"),
+        default=0,
+        metavar="N",
+        help="random seed (default: 0)",
     )
     parser.add_argument(
         "--n-init", type=_at_least(1, "--n-init"), default=10, metavar="N",
-        help="k-means++ restarts (10)",
+        help="k-means++ restarts (default: 10)",
     )  # fmt: skip
     parser.add_argument(
         "--replicates", type=_at_least(0, "--replicates"), default=1, metavar="N",
-        help="refits with seeds seed+1..seed+N that measure chance (1; 0 is twice as fast)",
+        help="refits measuring chance, seeds seed+1..N (default: 1; 0 is faster)",
     )  # fmt: skip
     parser.add_argument(
         "--threads", type=_at_least(1, "--threads"), default=1, metavar="N",
-        help="threads of the numerical libraries (1, as a workflow job)",
+        help="threads of the numerical libraries (default: 1)",
     )  # fmt: skip
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
 
@@ -275,8 +284,16 @@ def _command(commands, name: str, usage: str) -> argparse.ArgumentParser:
     )
 
 
+class _Extend(argparse.Action):
+    """``-m A B -m C`` as ``[A, B, C]``: values given replace the default, then add up."""
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        given = getattr(namespace, self.dest)
+        setattr(namespace, self.dest, [*([] if given is self.default else given), *values])
+
+
 def _add_image_options(parser: argparse.ArgumentParser, *, many: bool) -> None:
-    """IMAGE, -k and --space: one k and space to quantize, several to compare."""
+    """IMAGE, -k, --space, --method and --dither: one of each to quantize, several to compare."""
     parser.add_argument(
         "image",
         metavar="IMAGE",
@@ -287,27 +304,30 @@ def _add_image_options(parser: argparse.ArgumentParser, *, many: bool) -> None:
     parser.add_argument(
         "-k", "--colours", type=_at_least(1, "k"), nargs="+" if many else None,
         default=[2, 4, 8, 16] if many else 16, metavar="K",
-        help="numbers of colours (2 4 8 16)" if many else "number of colours (16)",
+        help=f"number{'s' if many else ''} of colours (default: {'2 4 8 16' if many else 16})",
     )  # fmt: skip
     parser.add_argument(
         "-s", "--space", type=_space, choices=SPACES, nargs="+" if many else None,
-        default=["RGB", "Lab"] if many else None, metavar="SPACE",
-        help="colour spaces (RGB Lab)" if many else "colour space of the fit (Lab; none for "
-        "a quantizer)",
+        default=COMPARE_SPACES if many else None, metavar="SPACE",
+        help="colour spaces of k-means and the clusterers (default: RGB Lab)" if many
+        else "colour space of the fit (default: Lab; none for a quantizer)",
+    )  # fmt: skip
+    parser.add_argument(
+        "-m", "--method", choices=list(METHODS), metavar="NAME",
+        **({"nargs": "+", "action": _Extend, "default": ["kmeans"]} if many
+           else {"default": "kmeans"}),
+        help="kmeans, clusterers, quantizers: see methods below (default: kmeans)" if many
+        else "kmeans, a clusterer or a quantizer: see methods below (default: kmeans)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--dither", choices=DITHERS, default="none", metavar="HOW",
+        help="none, floyd_steinberg, ordered: in each run's space (default: none)",
     )  # fmt: skip
     if many:
         return
     parser.add_argument(
-        "-m", "--method", choices=list(METHODS), default="kmeans", metavar="NAME",
-        help="kmeans (default), a clusterer or a quantizer: see methods below",
-    )  # fmt: skip
-    parser.add_argument(
-        "--dither", choices=DITHERS, default="none", metavar="HOW",
-        help="none (default), floyd_steinberg or ordered, in the fit's colour space",
-    )  # fmt: skip
-    parser.add_argument(
         "--background", choices=["keep", "white"], default="keep", metavar="HOW",
-        help="keep: transparent pixels stay transparent (default); white: composite them",
+        help="keep transparent pixels, or composite them on white (default: keep)",
     )  # fmt: skip
 
 
@@ -328,548 +348,13 @@ def _parser() -> argparse.ArgumentParser:
         command = _command(commands, name, usage)
         _add_image_options(command, many=name == "compare")
         for flags, kind, metavar, help in outputs:
-            command.add_argument(*flags, type=kind, metavar=metavar, help=help)
+            if kind is None:  # a flag
+                command.add_argument(*flags, action="store_true", help=help)
+            else:
+                command.add_argument(*flags, type=kind, metavar=metavar, help=help)
         _add_fit_options(command)
     _command(commands, "run", "[SNAKEMAKE OPTIONS]")
     return parser
-
-
-def _fit_settings(args) -> dict:
-    return {
-        "mode": args.mode,
-        "seed": args.seed,
-        "n_init": args.n_init,
-        "replicates": args.replicates,
-        "n_threads": args.threads,
-    }
-
-
-class _Refused(Exception):
-    """A command refused with one line, and its exit status."""
-
-    def __init__(self, message: str, status: int):
-        super().__init__(message)
-        self.status = status
-
-
-def _image_name(image: str) -> str:
-    """The name read_image gives IMAGE: a file's stem, a URL's, a sample's name."""
-    from .api import url_name
-    from .downloads import is_url
-    from .images import SAMPLE_PREFIX
-
-    if is_url(image):
-        return url_name(image)
-    if image.startswith(SAMPLE_PREFIX):
-        return image.removeprefix(SAMPLE_PREFIX)
-    return Path(image).stem or image
-
-
-def _outputs(args) -> dict[str, Path]:
-    """Every file compare will write, by the option that names it."""
-    outputs = {"--output": args.output, "--metrics": args.metrics}
-    return {option: path for option, path in outputs.items() if path is not None}
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    """Whether two paths name one file: the same path once resolved, or one inode."""
-    try:
-        return a.resolve() == b.resolve() or os.path.samefile(a, b)
-    except (OSError, RuntimeError):
-        return False  # one of them does not exist yet, or is a symlink loop
-
-
-def _check_outputs(images: list[str], outputs: list[tuple[str, Path | str, str | None]]) -> None:
-    """Refuse, before any work, outputs that would overwrite an input or each other, or fail.
-
-    Parameters
-    ----------
-    images : list of str
-        Every IMAGE as given: a file (compared with every output), or a URL or
-        a ``skimage:`` sample (nothing to overwrite).
-    outputs : list of (option, path, image)
-        Each output file, the option that names it (``--output``...) and, in
-        a batch, the image it is written for (None for one output of all);
-        ``-`` (standard output) is not checked.
-
-    Raises
-    ------
-    _Refused
-        One line naming the option and the path given: exit status 2 for an
-        output that is an input or another output, 1 for one that cannot be
-        written (its folder is a file, is not writable, or the path is a
-        directory or not a regular file).
-    """
-    from .downloads import is_url
-    from .images import SAMPLE_PREFIX
-
-    sources = [
-        (image, Path(image))
-        for image in images
-        if not (is_url(image) or image.startswith(SAMPLE_PREFIX))
-    ]
-    checked: list[tuple[str, Path]] = []
-    for option, path, image in outputs:
-        if path == STDOUT:
-            continue
-        label = option if image is None else f"{option} of {image!r}"
-        where = f"{option} {str(path)!r}" + ("" if image is None else f" of {image!r}")
-        for source_name, source in sources:
-            if _same_file(path, source):
-                raise _Refused(
-                    f"{where} is the input image {source_name!r}: give another output "
-                    "path; nothing was written",
-                    USAGE_ERROR,
-                )
-        for other, other_path in checked:
-            if _same_file(path, other_path):
-                raise _Refused(
-                    f"{where} is also {other}: give each output its own path; nothing was written",
-                    USAGE_ERROR,
-                )
-        _check_writable(path, where)
-        checked.append((label, path))
-
-
-def _check_writable(path: Path, where: str) -> None:
-    """Refuse an output whose file or folder cannot take it, naming the path given."""
-
-    def refuse(reason):
-        raise _Refused(f"cannot write {where}: {reason}; nothing was written", IMAGE_ERROR)
-
-    path = _target(path)
-    if path.is_dir():
-        refuse("it is a directory")
-    if path.exists() and not path.is_file():
-        refuse("it exists and is not a regular file")
-    # The first folder that exists: the missing ones below it are created.
-    folder = path.parent
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
-    if not folder.is_dir():
-        refuse(f"{str(folder)!r} is not a directory")
-    try:
-        # Outputs are written under a temporary name beside them: try one,
-        # named as colourquant.files.atomic_path names it (a long name fails here).
-        handle, probe = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")
-    except OSError as error:
-        refuse(f"no file can be created in {str(folder)!r} ({error.strerror or error})")
-    os.close(handle)
-    os.unlink(probe)
-
-
-def _target(path: Path) -> Path:
-    """Where an output is written: through symlinks, as ``open`` writes.
-
-    The files are written under a temporary name and renamed; renamed onto a
-    symlink they would replace the link (``/dev/stdout``, say) rather than
-    write where it points.
-    """
-    return Path(os.path.realpath(path))
-
-
-def _write(option: str, path: Path, write) -> None:
-    """Call ``write(target)`` for output `path`; a failure names `path`, not a temporary file."""
-    try:
-        write(_target(path))
-    except OSError as error:
-        raise _Refused(
-            f"cannot write {option} {str(path)!r}: {error.strerror or error}", IMAGE_ERROR
-        ) from None
-
-
-def _say(args, message: str) -> None:
-    if not args.quiet:
-        print(message, file=sys.stderr, flush=True)
-
-
-def _read(args, image: str, name: str, state: dict, *, quiet: bool):
-    """The image, and a line about it on stderr; `state` keeps its size for messages."""
-    from .api import read_image
-
-    loaded, name = read_image(image, name=name, verbose=not quiet)
-    height, width, _ = loaded.rgb.shape
-    state["size"] = width, height
-    if not quiet:
-        print(f"{name}: {width} x {height} pixels ({image})", file=sys.stderr, flush=True)
-    return loaded
-
-
-def _json_value(value):
-    """A metrics value as strict JSON: numpy scalars as numbers, inf and NaN as null."""
-    if hasattr(value, "item"):
-        value = value.item()
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
-def _write_metrics(path: Path, rows: list[dict], *, one: bool, named: Path | None = None) -> None:
-    """Metrics rows as CSV (the workflow's metrics.csv) or JSON, by `named`'s (`path`'s) suffix."""
-    import pandas as pd
-
-    from .files import atomic_path, write_table
-
-    suffix = (named or path).suffix.lower()
-    as_csv = suffix == ".csv" if one else suffix != ".json"
-    if as_csv:
-        write_table(path, pd.DataFrame(rows))
-        return
-    records = [{key: _json_value(value) for key, value in row.items()} for row in rows]
-    with atomic_path(path) as temporary:
-        temporary.write_text(json.dumps(records[0] if one else records, indent=2) + "\n")
-
-
-def _expand_images(given: list[str]) -> list[str]:
-    """IMAGE arguments as the images they name: a folder's image files, a glob's matches.
-
-    A folder gives its image files (by suffix, not hidden, not recursive) and
-    a glob (``*``, ``?``, ``[``) that names no existing file its matching
-    files, each sorted; anything else (a file, a URL, a sample) is itself.
-
-    Raises
-    ------
-    _Refused
-        One line naming the folder or glob that gives no image.
-    """
-    import glob
-
-    from PIL import Image
-
-    from .downloads import is_url
-    from .images import SAMPLE_PREFIX
-
-    suffixes = set(Image.registered_extensions())
-    images: list[str] = []
-    for item in given:
-        if is_url(item) or item.startswith(SAMPLE_PREFIX) or Path(item).is_file():
-            images.append(item)
-        elif Path(item).is_dir():
-            found = sorted(
-                str(path)
-                for path in Path(item).iterdir()
-                if path.is_file()
-                and not path.name.startswith(".")
-                and path.suffix.lower() in suffixes
-            )
-            if not found:
-                raise _Refused(f"folder {item!r} holds no image file", IMAGE_ERROR)
-            images += found
-        elif glob.has_magic(item):
-            found = sorted(path for path in glob.glob(item) if Path(path).is_file())
-            if not found:
-                raise _Refused(f"IMAGE {item!r} matches no file", USAGE_ERROR)
-            images += found
-        else:
-            images.append(item)  # missing: reported when it is read
-    return images
-
-
-def _output_name(args, image: str, name: str) -> str:
-    """The file name of IMAGE's output: its stem + --suffix, else NAME-SPACE-kK.png.
-
-    The middle part names the run: the space for k-means (as before methods
-    came to the command), the method and space for a clusterer, the method
-    for a quantizer.
-    """
-    if args.suffix:
-        return _image_name(image) + args.suffix
-    space = args.space or "Lab"
-    kind = METHODS[args.method].kind
-    run = {"kmeans": space, "clusterer": f"{args.method}-{space}"}.get(kind, args.method)
-    return f"{name}-{run}-k{args.colours}.png"
-
-
-def _image_outputs(args, images: list[str]) -> list[Path | str]:
-    """Where each image is written: -o's file, ``-``, or a name in a folder.
-
-    Raises
-    ------
-    _Refused
-        For -o naming one file (or ``-``) for several images, or --palette
-        with several images.
-    """
-    from .downloads import is_url
-    from .images import SAMPLE_PREFIX
-
-    output, batch = args.output, len(images) > 1
-    named_folder = isinstance(output, str) and output != STDOUT
-    if named_folder:
-        output = Path(output)
-    if batch and (output == STDOUT or args.palette):
-        option = "--palette" if args.palette else "-o -"
-        raise _Refused(f"{option} takes one image, not {len(images)}", USAGE_ERROR)
-    folder = None
-    if output is not None and output != STDOUT:
-        text = str(output)
-        if batch and output.suffix and not (output.is_dir() or named_folder):
-            raise _Refused(
-                f"--output {text!r} is one file for {len(images)} images: give a folder "
-                "or --suffix",
-                USAGE_ERROR,
-            )
-        if batch or output.is_dir() or named_folder:
-            folder = output
-        elif not output.suffix:
-            raise _Refused(
-                f"--output {text!r} has no suffix: name a .png, .gif or .webp file, or an "
-                f"existing folder (or end it with {os.sep})",
-                USAGE_ERROR,
-            )
-    outputs: list[Path | str] = []
-    for image in images:
-        if output is not None and folder is None:
-            outputs.append(output)
-            continue
-        name = _output_name(args, image, _image_name(image))
-        beside = not (is_url(image) or image.startswith(SAMPLE_PREFIX))
-        if folder is not None:
-            outputs.append(folder / name)
-        elif args.suffix and beside:
-            outputs.append(Path(image).parent / name)
-        else:
-            outputs.append(Path(name))
-    return outputs
-
-
-def _quantize_command(args) -> int:
-    """Run ``colourquant quantize``: every image, each failure one line; the exit status."""
-    from .api import check_method
-    from .runs import FitSettings
-
-    try:
-        # Usage first: the method and space, the fit settings.
-        try:
-            check_method(args.method, args.space, args.colours)
-        except ValueError as error:
-            option = "--space" if args.space and "colour space" in str(error) else "--method"
-            raise _Refused(f"{option}: {error}", USAGE_ERROR) from None
-        FitSettings.from_config(
-            {key: value for key, value in _fit_settings(args).items() if key != "n_threads"}
-        )
-        images = _expand_images(args.image)
-        outputs = _image_outputs(args, images)
-        batch = len(images) > 1
-        gifs = [path for path in outputs if str(path).lower().endswith(".gif")]
-        if gifs and args.colours > 256:
-            raise _Refused(
-                f"--output {str(gifs[0])!r}: a GIF holds at most 256 colours, not "
-                f"k = {args.colours}; write .png or .webp",
-                USAGE_ERROR,
-            )
-        # A folder of metrics: a JSON file each, named after the image's output.
-        folder = isinstance(args.metrics, str) or (
-            batch and args.metrics is not None and args.metrics.is_dir()
-        )
-        args.metrics_files = (
-            [Path(args.metrics) / f"{Path(str(output)).stem}.json" for output in outputs]
-            if folder
-            else None
-        )
-        each = args.metrics_files or [None] * len(images)
-        _check_outputs(
-            images,
-            [(option, path, image if batch else None)
-             for image, output, metrics in zip(images, outputs, each, strict=True)
-             for option, path in (("--output", output), ("--metrics", metrics))
-             if path is not None]
-            + [(option, path, None) for option, path in
-               (("--palette", args.palette), ("--metrics", args.metrics)) if path is not None
-               and not folder],
-        )  # fmt: skip
-    except _Refused as error:
-        print(f"{PROG}: {error}", file=sys.stderr)
-        return error.status
-    except ConfigError as error:
-        print(f"{PROG}: {error}", file=sys.stderr)
-        return USAGE_ERROR
-    if not batch:
-        return _quantize_one_image(args, images[0], outputs[0])
-    return _quantize_batch(args, images, outputs)
-
-
-def _quantize_one_image(args, image: str, output) -> int:
-    """One image, as the command always ran it: its messages, its metrics row."""
-    name, state = _image_name(image), {"size": None}
-    try:
-        row = _quantize(args, image, name, output, state, batch=False)
-        if args.metrics:
-            path = (args.metrics_files or [args.metrics])[0]
-            _write("--metrics", path, lambda to: _write_metrics(to, [row], one=True, named=path))
-    except Exception as error:  # noqa: BLE001 - sorted into one line by _failure
-        message, status = _failure(error, image, name, state["size"])
-        print(f"{PROG}: {message}", file=sys.stderr)
-        return status
-    return 0
-
-
-def _quantize_batch(args, images: list[str], outputs: list) -> int:
-    """Several images: a line each, a progress bar on a terminal, failures reported and passed."""
-    from tqdm import tqdm
-
-    rows, failed = [], 0
-    bar = tqdm(
-        total=len(images), file=sys.stderr, unit="image", leave=False,
-        disable=True if args.quiet or len(images) < PROGRESS_BAR_IMAGES else None,
-    )  # fmt: skip
-    each = args.metrics_files or [None] * len(images)
-    with bar:
-        for image, output, metrics in zip(images, outputs, each, strict=True):
-            name, state = _image_name(image), {"size": None}
-            try:
-                row = _quantize(args, image, name, output, state, batch=True)
-                if metrics is not None:
-                    _write(
-                        "--metrics",
-                        metrics,
-                        lambda to, row=row: _write_metrics(to, [row], one=True),
-                    )
-                rows.append(row)
-            except Exception as error:  # noqa: BLE001 - sorted into one line by _failure
-                message, _ = _failure(error, image, name, state["size"])
-                tqdm.write(f"{PROG}: {message}", file=sys.stderr)
-                failed += 1
-            bar.update()
-    if args.metrics and rows and args.metrics_files is None:
-        try:
-            _write(
-                "--metrics",
-                args.metrics,
-                lambda to: _write_metrics(to, rows, one=False, named=args.metrics),
-            )
-        except _Refused as error:
-            print(f"{PROG}: {error}", file=sys.stderr)
-            return error.status
-    if failed:
-        print(f"{PROG}: {failed} of {len(images)} images failed", file=sys.stderr)
-        return IMAGE_ERROR
-    return 0
-
-
-def _failure(error: BaseException, image: str, name: str, size) -> tuple[str, int]:
-    """An error while quantizing one image as one line and an exit status; others re-raised."""
-    if isinstance(error, _Refused):
-        return str(error), error.status
-    if isinstance(error, ImageError):
-        return str(error), IMAGE_ERROR
-    if isinstance(error, ConfigError):
-        return str(error), USAGE_ERROR
-    if isinstance(error, MemoryError):
-        return _out_of_memory(image, name, size), IMAGE_ERROR
-    if isinstance(error, OSError):
-        where = f" {str(error.filename)!r}" if error.filename else ""
-        return f"cannot write{where}: {error.strerror or error}", IMAGE_ERROR
-    if isinstance(error, ValueError):  # a GIF of too many colours, a method's limit
-        return f"image {name!r}: {error}", IMAGE_ERROR
-    raise error
-
-
-def _quantize(args, image: str, name: str, output, state: dict, *, batch: bool) -> dict:
-    """Quantize one image, write it (and its palette); return its metrics row."""
-    from .api import quantize
-    from .files import quantized_format, write_png, write_quantized
-    from .palette import render_palette
-
-    loaded = _read(args, image, name, state, quiet=args.quiet or batch)
-    started = time.perf_counter()
-    # Without --metrics nothing is measured: the image and palette alone.
-    result = quantize(
-        loaded, args.colours, args.space, method=args.method, dither=args.dither,
-        background=None if args.background == "keep" else "white", name=name,
-        verbose=not (args.quiet or batch), metrics=bool(args.metrics), **_fit_settings(args),
-    )  # fmt: skip
-    # The image as it was read keeps its transparency; quantize saw a LoadedImage.
-    transparent = result.transparent
-
-    def write(to, image_format):
-        write_quantized(to, result.labels, result.palette, transparent, image_format)
-
-    if output == STDOUT:
-        import io
-
-        buffer = io.BytesIO()
-        write(buffer, "PNG")
-        sys.stdout.buffer.write(buffer.getvalue())
-        sys.stdout.buffer.flush()
-    else:
-        image_format = quantized_format(output)
-        _write("--output", output, lambda to: write(to, image_format))
-    if args.palette:
-        shares = result.counts / result.counts.sum()
-        _write(
-            "--palette",
-            args.palette,
-            lambda to: write_png(to, render_palette(result.palette, shares)),
-        )
-    metrics, scores = result.metrics, ""
-    if args.metrics:
-        scores = (
-            f", mean ΔE00 {metrics['delta_e2000_mean']:.2f}, PSNR {metrics['psnr']:.2f} dB, "
-            f"SSIM {metrics['ssim']:.4f}"
-        )
-    line = (
-        f"wrote {'standard output' if output == STDOUT else output}: {len(result.palette)} "
-        f"colours{scores} ({time.perf_counter() - started:.1f} s)"
-    )
-    if batch:
-        if not args.quiet:
-            from tqdm import tqdm
-
-            tqdm.write(f"{name}: {line}", file=sys.stderr)
-    else:
-        _say(args, line)
-    return metrics
-
-
-def _compare(args, name: str, state: dict) -> None:
-    from .api import compare
-
-    if args.output:
-        import matplotlib
-
-        matplotlib.use("Agg")
-    loaded = _read(args, args.image, name, state, quiet=args.quiet)
-    spaces, ks = list(dict.fromkeys(args.space)), list(dict.fromkeys(args.colours))
-    result = compare(
-        loaded,
-        ks,
-        spaces,
-        figure=bool(args.output),
-        name=name,
-        verbose=not args.quiet,
-        **_fit_settings(args),
-    )
-    table, figure = result if args.output else (result, None)
-    shown = [column for column in TABLE_FORMATS if column in table]
-    formats = {column: TABLE_FORMATS[column] for column in shown if TABLE_FORMATS[column]}
-    print(table[shown].to_string(index=False, formatters=formats))
-    if args.metrics:
-        records = table.to_dict("records")
-        _write(
-            "--metrics",
-            args.metrics,
-            lambda to: _write_metrics(to, records, one=False, named=args.metrics),
-        )
-    if figure is not None:
-        from .files import write_figure
-
-        _write("--output", args.output, lambda to: write_figure(to, figure, dpi=110))
-        _say(args, f"wrote {args.output}")
-
-
-def _out_of_memory(image: str, name: str, size: tuple[int, int] | None) -> str:
-    """The one line for a MemoryError: the image, its size and what it needs."""
-    from .memory import declared_size, describe_size, format_bytes, memory_needed
-
-    if size is None and Path(image).is_file():
-        size = declared_size(image)
-    if size is None:
-        return f"image {name!r}: out of memory reading {image!r}"
-    return (
-        f"image {name!r}: out of memory quantizing {image!r}, {describe_size(*size)}: it "
-        f"needs about {format_bytes(memory_needed(size[0] * size[1]))}, more than this "
-        "process could allocate"
-    )
 
 
 def _option_given(args: list[str], *names: str) -> bool:
@@ -958,31 +443,7 @@ def main(argv: list[str] | None = None) -> int:
             return _quantize_command(args)
         except KeyboardInterrupt:
             return 130
-    name, state = _image_name(args.image), {"size": None}
-    try:
-        _check_outputs(
-            [args.image], [(option, path, None) for option, path in _outputs(args).items()]
-        )
-        _compare(args, name, state)
-    except _Refused as error:
-        print(f"{PROG}: {error}", file=sys.stderr)
-        return error.status
-    except ImageError as error:
-        print(f"{PROG}: {error}", file=sys.stderr)
-        return IMAGE_ERROR
-    except ConfigError as error:
-        print(f"{PROG}: {error}", file=sys.stderr)
-        return USAGE_ERROR
-    except MemoryError:
-        print(f"{PROG}: {_out_of_memory(args.image, name, state['size'])}", file=sys.stderr)
-        return IMAGE_ERROR
-    except OSError as error:
-        where = f" {str(error.filename)!r}" if error.filename else ""
-        print(f"{PROG}: cannot write{where}: {error.strerror or error}", file=sys.stderr)
-        return IMAGE_ERROR
-    except KeyboardInterrupt:
-        return 130
-    return 0
+    return _compare_command(args)
 
 
 if __name__ == "__main__":

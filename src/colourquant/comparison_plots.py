@@ -318,6 +318,7 @@ def comparison_overview_figure(
                 axis.text(0.04, 0.06, f"{delta_e[(name, k)]:.1f}", fontsize=8,
                           transform=axis.transAxes, bbox=_DELTA_E_BOX)  # fmt: skip
     rows_are = "colour spaces, other methods in italics" if baselines else "colour spaces"
+    rows_are = rows_are if spaces else "methods"
     some = len(k_values) < len(swept)
     title = (
         f"{image_name} quantized to k colours: rows are {rows_are}, columns are k"

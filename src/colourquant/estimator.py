@@ -41,20 +41,15 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_array, check_is_fitted, check_non_negative
 
-from .api import (
-    _dithered,
-    _method_run,
-    _prepared,
-    _thread_limit,
-    check_dither,
-    check_method,
-    read_image,
-)
+from .api import read_image
+from .colours import distinct_colours
 from .dither import dither_labels
+from .image_runs import check_dither, check_method, dithered_run, thread_limit
 from .images import LoadedImage
 from .kmeans import nearest_centre
 from .methods import NO_SPACE
-from .runs import FitSettings, kmeans_runs
+from .runs import kmeans_runs, method_runs
+from .settings import FitSettings
 from .spaces import from_srgb8
 
 __all__ = ["ColourQuantizer"]
@@ -91,15 +86,16 @@ class ColourQuantizer(TransformerMixin, BaseEstimator):
         How :meth:`predict`, :meth:`transform` and :meth:`fit_transform` map
         pixels to the palette: :func:`colourquant.dither.dither_labels` in
         the fit space. ``labels_`` and ``metrics_`` are the dithered ones.
-    mode : {"exact", "sample"}, default="exact"
+    mode : {"exact", "sample"}, default=FitSettings.mode ("exact")
         ``exact`` minimises the k-means objective over every pixel; ``sample``
         fits a seeded pixel sample, as the teaching notebook does.
-    seed : int, default=0
+    seed : int, default=FitSettings.seed (0)
         Seeds the sample and the k-means++ restarts (scikit-learn's
         ``random_state``, as the workflow's config names it).
     n_init, max_iter, tol, sample_fraction, grid_cells, max_seed_pixels
-        The workflow's ``fit`` settings (:class:`colourquant.runs.FitSettings`),
-        with its defaults; checked when :meth:`fit` runs, as the config is.
+        The workflow's ``fit`` settings (:class:`colourquant.settings.FitSettings`),
+        with its defaults (their only home); checked when :meth:`fit` runs, as
+        the config is.
     n_threads : int, default=1
         Threads of the numerical libraries (BLAS, OpenMP) while fitting and
         predicting, 1 as in a workflow job.
@@ -161,14 +157,14 @@ class ColourQuantizer(TransformerMixin, BaseEstimator):
         space: str | None = None,
         method: str = "kmeans",
         dither: str = "none",
-        mode: str = "exact",
-        seed: int = 0,
-        n_init: int = 10,
-        max_iter: int = 300,
-        tol: float = 1e-4,
-        sample_fraction: float = 0.05,
-        grid_cells: int = 24,
-        max_seed_pixels: int = 65536,
+        mode: str = FitSettings.mode,
+        seed: int = FitSettings.seed,
+        n_init: int = FitSettings.n_init,
+        max_iter: int = FitSettings.max_iter,
+        tol: float = FitSettings.tol,
+        sample_fraction: float = FitSettings.sample_fraction,
+        grid_cells: int = FitSettings.grid_cells,
+        max_seed_pixels: int = FitSettings.max_seed_pixels,
         n_threads: int = 1,
     ):
         self.n_colours = n_colours
@@ -235,9 +231,9 @@ class ColourQuantizer(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         space = "RGB" if self.space_ == NO_SPACE else self.space_
-        with _thread_limit(self.n_threads):
+        with thread_limit(self.n_threads):
             loaded, _, shape, _ = self._read(X, "predict")
-            distinct, _ = _prepared(loaded)
+            distinct = distinct_colours(loaded.rgb)
             points = from_srgb8(distinct.colours, space)
             if self.dither == "none":
                 labels = nearest_centre(points, self.cluster_centers_)
@@ -258,7 +254,7 @@ class ColourQuantizer(TransformerMixin, BaseEstimator):
         return self.palette_[self.predict(X)]
 
     def _fit(self, X):
-        with _thread_limit(self.n_threads):
+        with thread_limit(self.n_threads):
             loaded, name, shape, n_channels = self._read(X, "fit")
             settings = FitSettings(
                 **{parameter: getattr(self, parameter) for parameter in _FIT_PARAMETERS},
@@ -266,19 +262,20 @@ class ColourQuantizer(TransformerMixin, BaseEstimator):
             )
             record, space = check_method(self.method, self.space, self.n_colours)
             check_dither(self.dither)
-            prepared = _prepared(loaded)
+            distinct = distinct_colours(loaded.rgb)
             if record.kind == "kmeans":
                 (run,) = kmeans_runs(
-                    prepared[0], space, [self.n_colours], settings, name=name,
-                    metadata=prepared[1], n_threads=self.n_threads,
+                    distinct, space, [self.n_colours], settings, name=name,
+                    metadata=loaded.metadata, n_threads=self.n_threads,
                 )  # fmt: skip
             else:
-                run = _method_run(
-                    prepared, name, record.name, self.n_colours, space, settings, False,
-                    self.n_threads,
+                (run,) = method_runs(
+                    distinct, record.name, [self.n_colours], seed=settings.seed, name=name,
+                    metadata=loaded.metadata, space=space, settings=settings,
+                    n_threads=self.n_threads,
                 )  # fmt: skip
             if self.dither != "none":
-                run = _dithered(run, prepared[0], space or "RGB", self.dither)
+                run = dithered_run(run, distinct, space or "RGB", self.dither)
         result = run.result
         self.space_ = run.row["space"]
         self.cluster_centers_ = run.centres

@@ -10,7 +10,7 @@ import numpy as np
 from .colours import DistinctColours, rebuild_image
 from .columns import SPREADS
 from .dither import dither_labels
-from .judges import flip_mean, luma_judges
+from .judges import image_judges
 from .kmeans import inertia, nearest_centre, total_sum_of_squares
 from .metrics import colour_errors, palette_delta_e2000, srgb8_to_lab, structural_similarities
 from .spaces import ColourSpace, from_srgb8, get_space, to_srgb8
@@ -239,18 +239,10 @@ def evaluate_runs(
         all_centres, labels, palettes, ssims, replicates, strict=True
     ):
         result = _run_result(reference, centres, run_labels, palette, clipped, ssim)
-        result.metrics.update(_judges(reference, result.quantized))
+        result.metrics.update(image_judges(reference.pixels, result.quantized))
         if replicate:
             result.metrics.update(_seed_noise(reference, run_labels, palette, result, replicate))
         yield result
-
-
-def _judges(reference, quantized, *, flip: bool = True) -> dict[str, float]:
-    """The judges of :mod:`colourquant.judges` (ꟻLIP, the costly one, only if `flip`)."""
-    scores = luma_judges(reference.pixels, quantized)
-    if flip:
-        scores["flip_mean"] = flip_mean(reference.pixels, quantized)
-    return scores
 
 
 def _colour_errors(reference, palette, labels) -> dict[str, float]:
@@ -284,7 +276,7 @@ def _seed_noise(reference, labels, palette, result, replicates) -> dict[str, flo
         scores = {
             **_colour_errors(reference, other_palette, other_labels),
             "ssim": structural_similarities(reference.pixels, image.index, [replacement])[0],
-            **_judges(reference, quantized, flip=number == 0),
+            **image_judges(reference.pixels, quantized, costly=number == 0),
         }
         for judge, scored in changes.items():
             if judge in scores:

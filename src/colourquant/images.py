@@ -98,6 +98,20 @@ class LoadedImage:
     colour_profile: str = NO_PROFILE
     transparent: np.ndarray | None = field(default=None, compare=False, repr=False)
 
+    @property
+    def metadata(self) -> dict[str, str]:
+        """How the file was decoded, as text: what the workflow stores with its colours.
+
+        >>> LoadedImage(np.zeros((1, 1, 3), np.uint8), "P", OPAQUE, n_frames=2).metadata
+        {'source_mode': 'P', 'alpha': 'none', 'n_frames': '2', 'colour_profile': 'none'}
+        """
+        return {
+            "source_mode": self.source_mode,
+            "alpha": self.alpha,
+            "n_frames": str(self.n_frames),
+            "colour_profile": self.colour_profile,
+        }
+
 
 def composite_on_white(rgba: np.ndarray) -> tuple[np.ndarray, str]:
     """Flatten 8-bit RGBA onto a white background.

@@ -23,11 +23,25 @@ judged too. Luma is Y' = 0.299 R + 0.587 G + 0.114 B on the 0-255 scale
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from ._validation import check_same_shape
 
-__all__ = ["luma", "ssim_y", "ms_ssim_y", "vif_p", "flip_mean", "luma_judges", "MS_SSIM_WEIGHTS"]
+__all__ = [
+    "luma",
+    "ssim_y",
+    "ms_ssim_y",
+    "vif_p",
+    "flip_mean",
+    "luma_judges",
+    "image_judges",
+    "register_judge",
+    "IMAGE_JUDGES",
+    "COSTLY_JUDGES",
+    "MS_SSIM_WEIGHTS",
+]
 
 #: Wang et al.'s (2003) weights of the five scales of MS-SSIM.
 MS_SSIM_WEIGHTS = (0.0448, 0.2856, 0.3001, 0.2363, 0.1333)
@@ -215,4 +229,49 @@ def luma_judges(original: np.ndarray, quantized: np.ndarray) -> dict[str, float]
         "ssim_y": ssim_y(original, quantized),
         "ms_ssim_y": ms_ssim_y(original, quantized),
         "vif_p": vif_p(original, quantized),
+    }
+
+
+#: The judges measured on the two whole images, ``(original, quantized) -> float``
+#: (8-bit sRGB arrays of one shape), by metrics column: every run measures each
+#: one (:func:`colourquant.evaluate.evaluate_runs`), and each replicate too, for
+#: its spread. The colour errors and SSIM over R, G, B, which share work across
+#: runs, are measured by :mod:`colourquant.metrics` instead.
+IMAGE_JUDGES: dict[str, Callable[[np.ndarray, np.ndarray], float]] = {
+    "ssim_y": ssim_y,
+    "ms_ssim_y": ms_ssim_y,
+    "vif_p": vif_p,
+    "flip_mean": flip_mean,
+}
+
+#: Judges too costly to measure on every replicate: the first replicate only.
+COSTLY_JUDGES: set[str] = {"flip_mean"}
+
+
+def register_judge(
+    name: str, measure: Callable[[np.ndarray, np.ndarray], float], *, costly: bool = False
+) -> None:
+    """Measure `measure` for every run as the metrics column `name` (a judge of
+    :data:`colourquant.columns.COLUMNS`); `costly`: on the first replicate only."""
+    IMAGE_JUDGES[name] = measure
+    if costly:
+        COSTLY_JUDGES.add(name)
+
+
+def image_judges(
+    original: np.ndarray, quantized: np.ndarray, *, costly: bool = True
+) -> dict[str, float]:
+    """Every judge of :data:`IMAGE_JUDGES` of a quantized image (without `costly`,
+    none of :data:`COSTLY_JUDGES`).
+
+    Examples
+    --------
+    >>> image = np.random.default_rng(0).integers(0, 256, (40, 40, 3), dtype=np.uint8)
+    >>> {name: round(score, 6) for name, score in image_judges(image, image, costly=False).items()}
+    {'ssim_y': 1.0, 'ms_ssim_y': 1.0, 'vif_p': 1.0}
+    """
+    return {
+        name: measure(original, quantized)
+        for name, measure in IMAGE_JUDGES.items()
+        if costly or name not in COSTLY_JUDGES
     }

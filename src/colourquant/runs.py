@@ -1,7 +1,7 @@
 """One image in one colour space, or by one method, at every k: a job's unit of work.
 
 This module owns what a workflow job computes: the fit settings
-(:class:`FitSettings`, built once from the ``fit`` config), the runs of
+(:class:`FitSettings`, from :mod:`colourquant.settings`), the runs of
 k-means (:func:`kmeans_runs`) and of the classic quantizers
 (:func:`method_runs`), the one definition of a run's metrics row
 (:data:`RUN_COLUMNS`) and the inertia curve with its elbow
@@ -10,7 +10,6 @@ k-means (:func:`kmeans_runs`) and of the classic quantizers
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -20,7 +19,6 @@ import pandas as pd
 
 from .colours import DistinctColours
 from .columns import RUN_COLUMNS
-from .config import ConfigError
 from .elbow import kneedle_elbow
 from .evaluate import (
     Reference,
@@ -33,6 +31,7 @@ from .evaluate import (
 from .kmeans import colour_grids, fit_kmeans, fit_kmeans_exact, pixel_sample_weights
 from .methods import NO_SPACE, get_method, quantizer_palette
 from .methods.clusterers import cluster_colours
+from .settings import FitSettings
 from .spaces import ColourSpace, from_srgb8, get_space
 
 __all__ = [
@@ -49,102 +48,6 @@ __all__ = [
 # per-run metrics.csv, read off the registry (colourquant.columns). The README's
 # metrics table documents exactly these (tests/test_docs.py checks it).
 CURVE_COLUMNS = ("image", "space", "k", "k_effective", "inertia", "inertia_normalised", "is_elbow")
-
-_MODES = ("exact", "sample")
-# As in workflow/schemas/config.schema.yaml (tests/test_runs.py holds them together).
-_INTEGER_RANGES = {
-    "replicates": (0, 20),
-    "grid_cells": (2, 96),
-    "max_seed_pixels": (1024, np.inf),
-    # Each restart's starting centres are held at once: 1000 is far past any use.
-    "n_init": (1, 1000),
-    "max_iter": (1, np.inf),
-}
-_MAX_SEED = 2**32 - 2  # seed + replicates seed the replicates, and numpy takes < 2**32
-
-
-@dataclass(frozen=True)
-class FitSettings:
-    """How k-means is fitted: the ``fit`` section of the config, validated.
-
-    Attributes
-    ----------
-    mode : {"exact", "sample"}
-        ``exact`` minimises the objective over every pixel (restarts on the
-        colour grid or a pixel sample, then Lloyd on every distinct colour);
-        ``sample`` fits a seeded pixel sample alone, as the teaching notebook does.
-    sample_fraction : float
-        Share of pixels in the sample, in (0, 1].
-    grid_cells : int
-        Cells per axis of the colour grid (exact mode).
-    max_seed_pixels : int
-        Cap on the pixel sample that seeds exact mode where the grid is too coarse.
-    n_init, max_iter, tol
-        k-means++ restarts, Lloyd iterations and tolerance, as in scikit-learn.
-    seed : int
-        Seeds the sample and the restarts; 0 ... 2**32 - 2.
-    replicates : int
-        Also fit every run with seeds ``seed + 1`` ... ``seed + replicates``, to
-        measure what chance alone changes (0 ... 20; 0: not measured).
-
-    Examples
-    --------
-    >>> FitSettings.from_config({"mode": "sample", "n_init": 3}).n_init
-    3
-    >>> FitSettings.from_config({"n_inits": 3})  # doctest: +ELLIPSIS
-    Traceback (most recent call last):
-    ...
-    colourquant.config.ConfigError: unknown key 'fit.n_inits'; known: mode, ...
-    """
-
-    mode: str = "exact"
-    sample_fraction: float = 0.05
-    grid_cells: int = 24
-    max_seed_pixels: int = 65536
-    n_init: int = 10
-    max_iter: int = 300
-    tol: float = 1e-4
-    seed: int = 0
-    replicates: int = 1
-
-    def __post_init__(self):
-        def refuse(key, what):
-            raise ConfigError(f"config key 'fit.{key}' must be {what}; got {getattr(self, key)!r}")
-
-        if self.mode not in _MODES:
-            refuse("mode", " or ".join(map(repr, _MODES)))
-        if not 0 < self.sample_fraction <= 1:
-            refuse("sample_fraction", "in (0, 1]")
-        for key, (low, high) in _INTEGER_RANGES.items():
-            value = getattr(self, key)
-            if isinstance(value, bool) or int(value) != value or not low <= value <= high:
-                refuse(
-                    key,
-                    f"an integer >= {low}" if high == np.inf else f"an integer in {low} ... {high}",
-                )
-        if not self.tol >= 0:
-            refuse("tol", ">= 0")
-        if isinstance(self.seed, bool) or int(self.seed) != self.seed:
-            refuse("seed", "an integer")
-        if not 0 <= self.seed <= _MAX_SEED:
-            refuse("seed", f"in 0 ... {_MAX_SEED}")
-        if self.seed + self.replicates > _MAX_SEED + 1:
-            refuse("seed", f"at most {_MAX_SEED + 1} - fit.replicates")
-
-    @classmethod
-    def from_config(cls, fit: Mapping[str, object]) -> FitSettings:
-        """Settings from the config's ``fit`` mapping; missing keys take their defaults.
-
-        Raises
-        ------
-        ConfigError
-            For an unknown key or a value out of range, naming ``fit.<key>``.
-        """
-        known = [field.name for field in dataclasses.fields(cls)]
-        for key in fit:
-            if key not in known:
-                raise ConfigError(f"unknown key 'fit.{key}'; known: {', '.join(known)}")
-        return cls(**fit)
 
 
 @dataclass(frozen=True)

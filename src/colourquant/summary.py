@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import re
 import string
 import textwrap
 from collections.abc import Mapping, Sequence
 from importlib import metadata
+from pathlib import Path
 
 import pandas as pd
 
-from .columns import JUDGES, column
+from .columns import HEADLINE, TABLE_COLUMNS, column
 from .variants import undithered
 
 __all__ = [
@@ -20,6 +22,8 @@ __all__ = [
     "methods_table",
     "package_versions",
     "front_page_rst",
+    "front_page_from_files",
+    "search_example",
     "GLOSSARY_TERMS",
     "rst_escape",
     "link_terms",
@@ -27,14 +31,10 @@ __all__ = [
     "picture_block",
 ]
 
-# The registry's (colourquant.columns): normalised inertia, every judge, and how
-# much mean ΔE00 changes with other seeds (with fit.replicates only).
-HEADLINE_METRICS = {
-    name: column(name).label + (f" / {column(name).unit}" if column(name).unit else "")
-    for name in ("inertia_normalised", *JUDGES, "delta_e2000_mean_seed_change")
-}
-# Decimals shown on the front page: the registry's, enough to tell spaces apart.
-HEADLINE_FORMATS = {name: f".{column(name).decimals}f" for name in HEADLINE_METRICS}
+# The registry's (colourquant.columns.HEADLINE, the same mapping, so a registered
+# column shows too): normalised inertia, every judge, and how much mean ΔE00
+# changes with other seeds (with fit.replicates only).
+HEADLINE_METRICS = HEADLINE
 PACKAGES = [
     "colourquant",
     "snakemake",
@@ -77,7 +77,8 @@ def headline_table(runs: pd.DataFrame, spaces: list[str]) -> pd.DataFrame:
     return table.sort_values(["space", "k"]).reset_index(drop=True)
 
 
-METHOD_METRICS = ["mse_rgb", "delta_e2000_mean", "fit_seconds"]
+# The registry's (colourquant.columns.TABLE_COLUMNS["methods"], the same list).
+METHOD_METRICS = TABLE_COLUMNS["methods"]
 
 
 def methods_table(runs: pd.DataFrame, methods: list[str], spaces: list[str]) -> pd.DataFrame:
@@ -142,7 +143,7 @@ def _mean_delta_e_table(headline: pd.DataFrame) -> str:
     k_values = sorted(headline["k"].unique())
     wide = headline.pivot(index="space", columns="k", values="delta_e2000_mean")
     rows = [
-        [str(space), *(format(wide.loc[space, k], HEADLINE_FORMATS["delta_e2000_mean"])
+        [str(space), *(format(wide.loc[space, k], f".{column('delta_e2000_mean').decimals}f")
                        for k in k_values)]
         for space in wide.index
     ]  # fmt: skip
@@ -289,6 +290,58 @@ def _sweep_description(config: dict, n_images: int) -> str:
     )
 
 
+def search_example(image: str, space: str, k_values: Sequence[int]) -> str:
+    """The front page's sentence on the report's search, with paths of this experiment.
+
+    It names the experiment's first image and space, and two of its k (the
+    picture's middle one and the largest), so that the searches find something.
+
+    Examples
+    --------
+    >>> print(search_example("coffee", "Lab", [16, 2, 4, 8]).removeprefix("Search finds "))
+    paths, e.g. ``exploration/Lab`` or, as a regular expression, ``re:coffee/comparison_k(4|16)``.
+    >>> search_example("flags", "RGB", [3])
+    'Search finds paths, e.g. ``exploration/RGB`` or ``flags/comparison_k3``.'
+    """
+    k_values = sorted(k_values)
+    middle, largest = k_values[(len(k_values) - 1) // 2], k_values[-1]
+    if middle == largest:
+        found = f"or ``{image}/comparison_k{largest}``"
+    else:
+        found = f"or, as a regular expression, ``re:{image}/comparison_k({middle}|{largest})``"
+    return f"Search finds paths, e.g. ``exploration/{space}`` {found}."
+
+
+def front_page_from_files(
+    template: str | Path,
+    config: dict,
+    headline: pd.DataFrame,
+    image: str,
+    picture: str | Path,
+    caption: str,
+    findings: str | Path | None = None,
+    answers: str | Path | None = None,
+) -> str:
+    """The report's front page (:func:`front_page_rst`) from the files the workflow wrote.
+
+    ``image`` is the experiment's first image (for :func:`search_example`),
+    ``picture`` its comparison JPEG; ``findings`` and ``answers`` are the
+    study's, or None without a study (one colour space).
+    """
+    findings_lines = Path(findings).read_text().splitlines() if findings else []
+    answers_texts = json.loads(Path(answers).read_text()) if answers else {}
+    return front_page_rst(
+        Path(template).read_text(),
+        config,
+        package_versions(config["methods"]),
+        headline,
+        findings_lines,
+        answers_texts,
+        picture_block(Path(picture).read_bytes(), caption),
+        search=search_example(image, config["colour_spaces"][0], config["k_values"]),
+    )
+
+
 def _dither_clause(config: dict) -> str:
     """What the front page says of dithered variants (config key ``dither``), or ""."""
     dithered = [name for name in config.get("dither", []) if name != "none"]
@@ -309,6 +362,7 @@ def front_page_rst(
     findings: Sequence[str] = (),
     answers: Mapping[str, Sequence[str]] | None = None,
     picture: str = "",
+    search: str = "",
 ) -> str:
     """The report's front page: the answers, a picture, the statistics, a glossary.
 
@@ -321,7 +375,7 @@ def front_page_rst(
     template : str
         reStructuredText with ``string.Template`` placeholders ``$experiment``,
         ``$what`` (images × spaces × k), ``$methods``, ``$answers``,
-        ``$picture``, ``$findings``, ``$chance`` (a sentence on the seed noise,
+        ``$picture``, ``$search``, ``$findings``, ``$chance`` (a sentence on the seed noise,
         or nothing), ``$n_images``, ``$table`` (mean ΔE00, a row per space and
         a column per k) and ``$versions``.
     config : dict
@@ -337,6 +391,8 @@ def front_page_rst(
         (:func:`colourquant.study.answers.answers`).
     picture : str
         A reStructuredText block showing one picture (:func:`picture_block`), or "".
+    search : str
+        The sentence on the report's search (:func:`search_example`), or "".
     """
     n_images = int(headline["n_images"].max()) if len(headline) else 0
     methods = [
@@ -356,6 +412,7 @@ def front_page_rst(
         experiment=config["experiment"],
         answers=answers_section(linked),
         picture=picture,
+        search=search,
         findings=_findings_section(texts[n_answers:]),
         what=_sweep_description(config, n_images),
         methods=", ".join(methods) + _dither_clause(config),

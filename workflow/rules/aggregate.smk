@@ -12,14 +12,16 @@ localrules:
 
 rule collect_metrics:
     input:
-        metrics=with_variants(run_files("metrics.csv") + baseline_files("metrics.csv")),
+        metrics=with_variants(
+            run_files("metrics.csv") + other_method_files("metrics.csv")
+        ),
     output:
         # In the report as an HTML page (rules/report.smk).
         metrics=results("metrics.csv"),
     log:
         results("logs/collect_metrics.log"),
     conda:
-        "../../environment.yml"
+        "../envs/colourquant.yaml"
     threads: 1
     resources:
         mem_mb=500,
@@ -37,47 +39,28 @@ rule plot_image:
     input:
         unpack(plot_image_inputs),
     output:
-        **differences_figure_output(),
-        **comparison_outputs(),
-        inertia=report(
-            results("figures/{image}/inertia.png"),
-            caption="../report/inertia.rst",
-            category="Inertia",
-            labels={"image": "{image}", "figure": "normalised inertia"},
-        ),
-        quality=report(
-            results("figures/{image}/quality.png"),
-            caption="../report/quality.rst",
-            category=COMPARISON_CATEGORY if OTHER_METHODS else "Quality",
-            labels={"image": "{image}", "figure": "quality"},
-        ),
-        cluster_sizes=report(
-            results("figures/{image}/cluster_sizes.png"),
-            caption="../report/cluster_sizes.rst",
-            category="Cluster sizes",
-            labels={"image": "{image}", "figure": "pixels per cluster"},
-        ),
+        # One per entry of colourquant.image_figures.IMAGE_FIGURES (targets.smk).
+        **image_figure_outputs(),
     log:
         results("logs/plot_image/{image}.log"),
     benchmark:
         results("benchmarks/plot_image/{image}.tsv")
     conda:
-        "../../environment.yml"
+        "../envs/colourquant.yaml"
     threads: 1
     resources:
         mem_mb=lambda wildcards, input, attempt: attempt * (1000 + 2 * size_mb(input)),
         runtime=lambda wildcards, input, attempt: attempt * (2 + size_mb(input) / 100),
     params:
         spaces=SPACES,
-        baselines=OTHER_METHODS,
+        other_methods=OTHER_METHODS,
         clusterers=CLUSTER_METHODS,
         reference=REFERENCE,
         k_values=K_VALUES,
-        comparison=COMPARISON_FIGURES,
         quantized=lambda wildcards: quantized_files(wildcards.image),
         cluster_sizes_k=CLUSTER_SIZES_K,
         centres=lambda wildcards: run_file_paths(
-            wildcards.image, RUN_FILES["centres"], CLUSTER_SIZES_K, baselines=False
+            wildcards.image, RUN_FILES["centres"], CLUSTER_SIZES_K, other_methods=False
         ),
     script:
         "../scripts/plot_image.py"
@@ -98,7 +81,7 @@ rule plot_inertia_overview:
     log:
         results("logs/plot_inertia_overview.log"),
     conda:
-        "../../environment.yml"
+        "../envs/colourquant.yaml"
     threads: 1
     resources:
         mem_mb=500,
@@ -125,7 +108,7 @@ rule summarise:
     log:
         results("logs/summarise.log"),
     conda:
-        "../../environment.yml"
+        "../envs/colourquant.yaml"
     threads: 1
     resources:
         mem_mb=500,
@@ -137,6 +120,8 @@ rule summarise:
         # there). The script reads snakemake.config.
         config_sha256=CONFIG_SHA256,
         spaces=SPACES,
+        # The first image, named in the front page's example searches.
+        image=next(iter(IMAGES)),
         caption=front_page_picture()["caption"],
     script:
         "../scripts/summarise.py"

@@ -15,7 +15,7 @@ rule explore_image:
     benchmark:
         results("benchmarks/explore_image/{image}.tsv")
     conda:
-        "../../environment.yml"
+        "../envs/colourquant.yaml"
     threads: 1
     resources:
         mem_mb=lambda wildcards, input, attempt: attempt * (800 + 4 * size_mb(input)),
@@ -40,7 +40,7 @@ rule space_differences:
     benchmark:
         results("benchmarks/space_differences/{image}.tsv")
     conda:
-        "../../environment.yml"
+        "../envs/colourquant.yaml"
     threads: 1
     resources:
         mem_mb=lambda wildcards, input, attempt: attempt * (1000 + 2 * size_mb(input)),
@@ -48,6 +48,8 @@ rule space_differences:
     params:
         spaces=SPACES,
         k_values=K_VALUES,
-        quantized=lambda wildcards: quantized_files(wildcards.image, baselines=False),
+        quantized=lambda wildcards: quantized_files(
+            wildcards.image, other_methods=False
+        ),
     script:
         "../scripts/space_differences.py"

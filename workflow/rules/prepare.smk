@@ -12,7 +12,7 @@ rule fetch_image:
     log:
         results("logs/fetch_image/{image}.log"),
     conda:
-        "../../environment.yml"
+        "../envs/colourquant.yaml"
     threads: 1
     resources:
         mem_mb=200,
@@ -41,7 +41,7 @@ rule prepare_image:
     benchmark:
         results("benchmarks/prepare_image/{image}.tsv")
     conda:
-        "../../environment.yml"
+        "../envs/colourquant.yaml"
     threads: 1
     resources:
         mem_mb=lambda wildcards, input, attempt: attempt

@@ -15,7 +15,7 @@ rule quantize:
     benchmark:
         results("benchmarks/quantize/{image}/{space}.tsv")
     conda:
-        "../../environment.yml"
+        "../envs/colourquant.yaml"
     threads: 1
     resources:
         mem_mb=lambda wildcards, input, attempt: attempt * (600 + 12 * size_mb(input)),

@@ -6,7 +6,7 @@ localrules:
     report_pages,
 
 
-# The pages, their sources and report labels: REPORT_PAGES (rules/common.smk).
+# The pages, their sources and report labels: REPORT_PAGES (rules/targets.smk).
 rule report_pages:
     input:
         **{name: source for name, (source, *_) in REPORT_PAGES.items()},
@@ -23,7 +23,7 @@ rule report_pages:
     log:
         results("logs/report_pages.log"),
     conda:
-        "../../environment.yml"
+        "../envs/colourquant.yaml"
     threads: 1
     resources:
         mem_mb=500,

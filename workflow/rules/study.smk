@@ -51,7 +51,7 @@ rule study:
     log:
         results("logs/study.log"),
     conda:
-        "../../environment.yml"
+        "../envs/colourquant.yaml"
     threads: 1
     resources:
         mem_mb=lambda wildcards, input, attempt: attempt * (1000 + 2 * size_mb(input)),

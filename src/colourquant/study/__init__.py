@@ -9,7 +9,8 @@ space and k; k-means rows only are used) and the differences tables
 :mod:`~colourquant.study.ranking`
     the tie rule (within the replicate spread) and each image's tied ranks;
 :mod:`~colourquant.study.friedman`
-    Friedman's test, Nemenyi's post-hoc groups and the critical-difference diagram;
+    Friedman's test and Nemenyi's post-hoc groups (their critical-difference diagram
+    is in :mod:`~colourquant.study.plots`, with the study's other figures);
 :mod:`~colourquant.study.intervals`
     paired differences from a reference space with bootstrap intervals and win / tie / loss;
 :mod:`~colourquant.study.thresholds`
@@ -51,12 +52,12 @@ from .friedman import (
     RANK_TEST_COLUMNS,
     adjust_over_k,
     critical_difference,
-    critical_difference_figure,
     friedman_test,
     nemenyi_p_values,
     rank_tests,
 )
 from .intervals import PAIRED_COLUMNS, bootstrap_interval, image_differences, paired_differences
+from .plots import critical_difference_figure
 from .ranking import outcomes, rank_table, tied_ranks
 from .sweep import (
     STUDY_TABLES,

@@ -42,6 +42,7 @@ __all__ = [
     "dither_stops_mattering",
     "dither_sentences",
     "dither_differences_figure",
+    "dither_study_outputs",
 ]
 
 #: The columns of :func:`dither_differences`.
@@ -353,3 +354,18 @@ def dither_differences_figure(
     )
     figure.suptitle(wrap_text(title, FIGURE_WIDTH - 0.3, 11), fontsize=11)
     return figure
+
+
+def dither_study_outputs(
+    runs: pd.DataFrame, colours: Mapping[str, str], *, reference: str, seed: int
+):
+    """The study of variants' outputs by name, as (name, value, dpi): its two
+    tables, its findings (one paragraph per sentence) and its figure (``figure``)."""
+    from ..plots import FIGURE_DPI
+
+    by_variant = variant_paired_differences(runs, reference=reference, seed=seed)
+    differences = dither_differences(runs, seed=seed)
+    yield "paired_differences_by_dither", by_variant, None
+    yield "dither_differences", differences, None
+    yield "findings", "\n\n".join(dither_sentences(by_variant, differences)) + "\n", None
+    yield "figure", dither_differences_figure(differences, colours), FIGURE_DPI

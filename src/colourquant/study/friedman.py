@@ -1,4 +1,6 @@
-"""Do the spaces' ranks differ across images? Friedman's test, Nemenyi's post-hoc, CD diagram.
+"""Do the spaces' ranks differ across images? Friedman's test, Nemenyi's post-hoc.
+
+Their critical-difference diagram is drawn by :mod:`colourquant.study.plots`.
 
 Demšar (2006, "Statistical comparisons of classifiers over multiple data
 sets", JMLR 7) compares m methods over n data sets by their ranks: Friedman's
@@ -54,7 +56,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._tables import METRICS, MIN_IMAGES, left_out_note, metric_blocks, metric_of
+from ._tables import METRICS, MIN_IMAGES, left_out_note, metric_blocks
 from .ranking import tied_ranks
 
 __all__ = [
@@ -64,7 +66,6 @@ __all__ = [
     "rank_tests",
     "adjust_over_k",
     "RANK_TEST_COLUMNS",
-    "critical_difference_figure",
 ]
 
 RANK_TEST_COLUMNS = (
@@ -295,90 +296,3 @@ def _block_groups(frame: pd.DataFrame, p_adjusted: float, alpha: float) -> list[
     spaces = frame["space"].to_list()
     pairwise = nemenyi_p_values(frame["mean_rank"].to_numpy(), int(frame["n_images"].iloc[0]))
     return _groups(pairwise if p_adjusted < alpha else np.ones_like(pairwise), spaces, alpha)
-
-
-def _hex_colours(colours: Mapping[str, object], spaces) -> dict[str, str]:
-    from matplotlib.colors import to_hex
-
-    return {space: to_hex(colours[space]) for space in spaces}
-
-
-def critical_difference_figure(
-    tests: pd.DataFrame,
-    k: int,
-    metric: str,
-    *,
-    alpha: float = 0.05,
-    colours: Mapping[str, object] | None = None,
-):
-    """Demšar's critical-difference diagram of one k and metric, from :func:`rank_tests`.
-
-    Mean ranks on an axis (1 = best, on the left); a bar joins spaces that
-    Nemenyi's test does not separate (all of them when Friedman's adjusted p >= `alpha`).
-    Where the test was skipped the figure says so instead.
-
-    Parameters
-    ----------
-    tests : DataFrame
-        The table of :func:`rank_tests` (made with the same `alpha`).
-    k : int
-    metric : str
-    alpha : float
-    colours : mapping of str to colour, optional
-        A colour per space, as the other study figures use
-        (:func:`colourquant.plots.space_colours`); scikit-posthocs' own
-        otherwise.
-
-    Returns
-    -------
-    matplotlib.figure.Figure
-
-    Examples
-    --------
-    >>> runs = pd.DataFrame({"image": list("aabbcc"), "space": ["RGB", "Lab"] * 3, "k": 4,
-    ...                      "psnr": [30.0, 31.0, 28.0, 29.5, 25.0, 25.2]})
-    >>> figure = critical_difference_figure(rank_tests(runs, metrics=["psnr"]), 4, "psnr")
-    >>> print(figure.axes[0].get_title())
-    PSNR at k = 4, 3 images
-    Friedman p = 0.083
-    """
-    import matplotlib.pyplot as plt
-
-    label = metric_of(metric).label
-    rows = tests[(tests["k"] == k) & (tests["metric"] == metric)]
-    if rows.empty:
-        raise ValueError(f"no rank tests at k = {k} for {metric}")
-    figure, axis = plt.subplots(figsize=(6.5, 1.45 + 0.3 * len(rows)), layout="constrained")
-    first = rows.iloc[0]
-    if np.isnan(first["friedman_p"]):
-        axis.set_axis_off()
-        axis.text(0.5, 0.5, first["note"], ha="center", va="center", transform=axis.transAxes)
-        axis.set_title(f"{label} at k = {k}: no test")
-        return figure
-    import scikit_posthocs
-
-    mean_ranks = pd.Series(rows["mean_rank"].to_numpy(), index=rows["space"].to_list())
-    pairwise = nemenyi_p_values(mean_ranks.to_numpy(), int(first["n_images"]))
-    if first["friedman_p_adjusted"] >= alpha:
-        pairwise = np.ones_like(pairwise)
-    scikit_posthocs.critical_difference_diagram(
-        mean_ranks,
-        pd.DataFrame(pairwise, index=mean_ranks.index, columns=mean_ranks.index),
-        alpha=alpha,
-        ax=axis,
-        label_fmt_left="{label} ({rank:.2f})",
-        label_fmt_right="({rank:.2f}) {label}",
-        color_palette=None if colours is None else _hex_colours(colours, mean_ranks.index),
-    )
-    # The CD as a bar above the rank axis's labels (the library's own sits on them).
-    cd, n_spaces = float(first["cd"]), len(mean_ranks)
-    axis.set_xlim(1, n_spaces)
-    axis.plot([1, min(1 + cd, n_spaces)], [1.6, 1.6], color="k", linewidth=1.5)
-    axis.text(1 + min(cd, n_spaces - 1) / 2, 1.8, f"CD = {cd:.2f}", ha="center", va="bottom")
-    axis.set_ylim(top=2.6)
-    p, adjusted = first["friedman_p"], first["friedman_p_adjusted"]
-    adjusted = "" if np.isclose(adjusted, p) else f" ({adjusted:.2g} adjusted over k)"
-    axis.set_title(
-        f"{label} at k = {k}, {int(first['n_images'])} images\nFriedman p = {p:.2g}{adjusted}"
-    )
-    return figure

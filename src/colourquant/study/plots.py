@@ -1,4 +1,5 @@
-"""Figures of a study: differences from the reference space, ranks, and where spaces converge.
+"""Figures of a study: differences from the reference space, ranks, the critical-difference
+diagram, and where spaces converge.
 
 Each function returns a matplotlib Figure about 1,000 pixels wide at 100 dpi,
 with text of at least 10 points, so that it stays legible at the report's
@@ -13,12 +14,14 @@ import numpy as np
 import pandas as pd
 
 from ..plots import k_tick_labels
-from ._tables import METRICS
-from .friedman import critical_difference_figure
+from ._tables import METRICS, metric_of
+from .friedman import nemenyi_p_values
 from .thresholds import JND
 
 __all__ = [
+    "largest_compared_k",
     "study_figures",
+    "critical_difference_figure",
     "paired_differences_figure",
     "mean_rank_figure",
     "convergence_figure",
@@ -272,6 +275,124 @@ def characteristics_figure(
     return figure
 
 
+def _hex_colours(colours: Mapping[str, object], spaces) -> dict[str, str]:
+    from matplotlib.colors import to_hex
+
+    return {space: to_hex(colours[space]) for space in spaces}
+
+
+def critical_difference_figure(
+    tests: pd.DataFrame,
+    k: int,
+    metric: str,
+    *,
+    alpha: float = 0.05,
+    colours: Mapping[str, object] | None = None,
+):
+    """Demšar's critical-difference diagram of one k and metric, from
+    :func:`~colourquant.study.rank_tests` (the statistics: :mod:`~colourquant.study.friedman`).
+
+    Mean ranks on an axis (1 = best, on the left); a bar joins spaces that
+    Nemenyi's test does not separate (all of them when Friedman's adjusted p >= `alpha`).
+    Where the test was skipped the figure says so instead.
+
+    Parameters
+    ----------
+    tests : DataFrame
+        The table of :func:`~colourquant.study.rank_tests` (made with the same `alpha`).
+    k : int
+    metric : str
+    alpha : float
+    colours : mapping of str to colour, optional
+        A colour per space, as the other study figures use
+        (:func:`colourquant.plots.space_colours`); scikit-posthocs' own
+        otherwise.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Examples
+    --------
+    >>> from colourquant.study import rank_tests
+    >>> runs = pd.DataFrame({"image": list("aabbcc"), "space": ["RGB", "Lab"] * 3, "k": 4,
+    ...                      "psnr": [30.0, 31.0, 28.0, 29.5, 25.0, 25.2]})
+    >>> figure = critical_difference_figure(rank_tests(runs, metrics=["psnr"]), 4, "psnr")
+    >>> print(figure.axes[0].get_title())
+    PSNR at k = 4, 3 images
+    Friedman p = 0.083
+    """
+    import matplotlib.pyplot as plt
+
+    label = metric_of(metric).label
+    rows = tests[(tests["k"] == k) & (tests["metric"] == metric)]
+    if rows.empty:
+        raise ValueError(f"no rank tests at k = {k} for {metric}")
+    figure, axis = plt.subplots(figsize=(6.5, 1.45 + 0.3 * len(rows)), layout="constrained")
+    first = rows.iloc[0]
+    if np.isnan(first["friedman_p"]):
+        axis.set_axis_off()
+        axis.text(0.5, 0.5, first["note"], ha="center", va="center", transform=axis.transAxes)
+        axis.set_title(f"{label} at k = {k}: no test")
+        return figure
+    import scikit_posthocs
+
+    mean_ranks = pd.Series(rows["mean_rank"].to_numpy(), index=rows["space"].to_list())
+    pairwise = nemenyi_p_values(mean_ranks.to_numpy(), int(first["n_images"]))
+    if first["friedman_p_adjusted"] >= alpha:
+        pairwise = np.ones_like(pairwise)
+    scikit_posthocs.critical_difference_diagram(
+        mean_ranks,
+        pd.DataFrame(pairwise, index=mean_ranks.index, columns=mean_ranks.index),
+        alpha=alpha,
+        ax=axis,
+        label_fmt_left="{label} ({rank:.2f})",
+        label_fmt_right="({rank:.2f}) {label}",
+        color_palette=None if colours is None else _hex_colours(colours, mean_ranks.index),
+    )
+    # The CD as a bar above the rank axis's labels (the library's own sits on them).
+    cd, n_spaces = float(first["cd"]), len(mean_ranks)
+    axis.set_xlim(1, n_spaces)
+    axis.plot([1, min(1 + cd, n_spaces)], [1.6, 1.6], color="k", linewidth=1.5)
+    axis.text(1 + min(cd, n_spaces - 1) / 2, 1.8, f"CD = {cd:.2f}", ha="center", va="bottom")
+    axis.set_ylim(top=2.6)
+    p, adjusted = first["friedman_p"], first["friedman_p_adjusted"]
+    adjusted = "" if np.isclose(adjusted, p) else f" ({adjusted:.2g} adjusted over k)"
+    axis.set_title(
+        f"{label} at k = {k}, {int(first['n_images'])} images\nFriedman p = {p:.2g}{adjusted}"
+    )
+    return figure
+
+
+def largest_compared_k(tests: pd.DataFrame, largest_k: int, metric: str) -> int | None:
+    """The largest k up to `largest_k` at which the study compared the spaces by `metric`.
+
+    The study leaves out runs at a k the image does not have more colours than
+    (:func:`~colourquant.study.sweep.comparable_runs`), so the sweep's largest k
+    may have no rank tests at all: its figures then show the largest k that has.
+
+    Examples
+    --------
+    >>> tests = pd.DataFrame({"k": [2, 4, 4], "metric": "psnr"})
+    >>> largest_compared_k(tests, 16, "psnr"), largest_compared_k(tests, 3, "psnr")
+    (4, 2)
+    >>> print(largest_compared_k(tests, 16, "ssim"))
+    None
+    """
+    ks = tests.loc[(tests["metric"] == metric) & (tests["k"] <= largest_k), "k"]
+    return int(ks.max()) if len(ks) else None
+
+
+def _no_comparison_figure(message: str):
+    """A small figure that says why there is nothing to draw."""
+    import matplotlib.pyplot as plt
+
+    figure, axis = plt.subplots(figsize=(6.5, 1.2), layout="constrained")
+    axis.set_axis_off()
+    axis.text(0.5, 0.5, message, ha="center", va="center", transform=axis.transAxes)
+    return figure
+
+
 def study_figures(
     tables: Mapping[str, pd.DataFrame],
     runs: pd.DataFrame,
@@ -285,7 +406,8 @@ def study_figures(
     Yields ``(name, figure, dpi)`` for the paired differences from the
     reference, the mean ranks by `metric`, when spaces stop differing, the
     critical-difference diagram and the image characteristics (the last two
-    at `largest_k`). One at a time, so that a caller writing and closing each
+    at the largest k up to `largest_k` that the study compared:
+    :func:`largest_compared_k`). One at a time, so that a caller writing and closing each
     holds a single figure in memory.
 
     Parameters
@@ -303,9 +425,14 @@ def study_figures(
     yield "differences_figure", paired_differences_figure(paired, colours), 100
     yield "ranks_figure", mean_rank_figure(tests, colours, metric), 100
     yield "convergence_figure", convergence_figure(differences, runs), 100
-    cd = critical_difference_figure(tests, largest_k, metric, colours=colours)
+    k = largest_compared_k(tests, largest_k, metric)
+    if k is None:
+        cd = _no_comparison_figure(f"No k below the images' numbers of colours up to {largest_k}")
+    else:
+        cd = critical_difference_figure(tests, k, metric, colours=colours)
     yield "critical_difference_figure", cd, 150
     characteristics = characteristics_figure(
-        tables["image_differences"], tables["characteristics"], colours, largest_k
-    )
+        tables["image_differences"], tables["characteristics"], colours,
+        largest_k if k is None else k,
+    )  # fmt: skip
     yield "characteristics_figure", characteristics, 100

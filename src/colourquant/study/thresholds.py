@@ -66,7 +66,9 @@ def first_k_staying_below(k, values, limits, *, inclusive: bool = False) -> floa
     values : array_like of float, shape (n,)
     limits : array_like of float, shape (n,) or scalar
     inclusive : bool
-        Meet the limit with ``<=`` rather than ``<``.
+        Meet the limit with ``<=`` rather than ``<``; a value of 0 then meets
+        any limit, an unknown (NaN) one included: two identical images (at a
+        k at or above an image's number of colours) differ by no seed noise.
 
     Returns
     -------
@@ -81,6 +83,8 @@ def first_k_staying_below(k, values, limits, *, inclusive: bool = False) -> floa
     nan
     >>> first_k_staying_below([2, 4, 8], [3.0, 2.0, 1.0], 1.0, inclusive=True)
     8.0
+    >>> first_k_staying_below([2, 4, 8], [3.0, 0.5, 0.0], [1.0, 1.0, np.nan], inclusive=True)
+    4.0
     """
     k = np.asarray(k)
     values = np.asarray(values, dtype=float)
@@ -92,7 +96,10 @@ def first_k_staying_below(k, values, limits, *, inclusive: bool = False) -> floa
     if k.size == 0:
         return np.nan
     order = np.argsort(k)
-    meets = values[order] <= limits[order] if inclusive else values[order] < limits[order]
+    if inclusive:
+        meets = (values[order] <= limits[order]) | (values[order] == 0)
+    else:
+        meets = values[order] < limits[order]
     if not meets[-1]:
         return np.nan
     failing = np.flatnonzero(~meets)

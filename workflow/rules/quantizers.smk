@@ -1,8 +1,9 @@
 # Other methods in the same harness as k-means, evaluated by the same code.
-# Classic quantizers (median cut, octree, random codebook, libimagequant, Wu):
-# per image x method, build the palette at every k, in 8-bit RGB. They have no
-# colour space: their runs live under results/<experiment>/baselines/ and
-# record the space as "-". Other clusterers (scikit-learn's, k-means from Wu's
+# Quantizers (the classic ones: median cut, octree, random codebook,
+# libimagequant, Wu): per image x quantizer, build the palette at every k, in
+# 8-bit RGB. They have no colour space: their runs record the space as "-" and
+# live under results/<experiment>/baselines/ (the folder keeps its old name, so
+# that results made before the rename stay valid). Other clusterers (scikit-learn's, k-means from Wu's
 # palette): per image x method x space, like k-means, under clusterers/.
 
 
@@ -10,19 +11,19 @@ localrules:
     summarise_methods,
 
 
-rule quantize_baseline:
+rule quantize_with_quantizer:
     input:
         distinct=results("prepared/{image}/distinct.npz"),
     output:
-        **per_run_outputs(BASELINE_RUNS),
+        **per_run_outputs(QUANTIZER_RUNS),
     log:
-        results("logs/quantize_baseline/{image}/{method}.log"),
+        results("logs/quantize_with_quantizer/{image}/{method}.log"),
     benchmark:
-        results("benchmarks/quantize_baseline/{image}/{method}.tsv")
+        results("benchmarks/quantize_with_quantizer/{image}/{method}.tsv")
     wildcard_constraints:
         method="|".join(method_names("quantizer")),
     conda:
-        "../../environment.yml"
+        "../envs/colourquant.yaml"
     threads: 1
     resources:
         mem_mb=lambda wildcards, input, attempt: attempt * (600 + 12 * size_mb(input)),
@@ -31,10 +32,10 @@ rule quantize_baseline:
     params:
         seed=config["fit"]["seed"],
         k_values=K_VALUES,
-        run_dirs=run_dirs(BASELINE_RUNS),
+        run_dirs=run_dirs(QUANTIZER_RUNS),
         dithers=DITHER_VARIANTS,
     script:
-        "../scripts/quantize_baseline.py"
+        "../scripts/quantize_with_quantizer.py"
 
 
 rule cluster:
@@ -49,7 +50,7 @@ rule cluster:
     wildcard_constraints:
         method="|".join(method_names("clusterer")),
     conda:
-        "../../environment.yml"
+        "../envs/colourquant.yaml"
     threads: 1
     resources:
         mem_mb=lambda wildcards, input, attempt: attempt * (1000 + 12 * size_mb(input)),
@@ -73,7 +74,7 @@ rule summarise_methods:
     log:
         results("logs/summarise_methods.log"),
     conda:
-        "../../environment.yml"
+        "../envs/colourquant.yaml"
     threads: 1
     resources:
         mem_mb=500,

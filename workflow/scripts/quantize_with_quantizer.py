@@ -1,4 +1,4 @@
-"""Build one classic quantizer's palette for one image at every k, and evaluate it."""
+"""Build one quantizer's palette for one image at every k, and evaluate it."""
 
 from colourquant.files import load_distinct, write_run
 from colourquant.jobs import run_job
