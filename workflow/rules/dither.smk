@@ -18,7 +18,7 @@ if DITHER_VARIANTS:
         benchmark:
             results("benchmarks/plot_dithered/{image}.tsv")
         conda:
-            "../../environment.yml"
+            "../envs/colourquant.yaml"
         threads: 1
         resources:
             mem_mb=lambda wildcards, input, attempt: attempt
@@ -61,7 +61,7 @@ if DITHER_VARIANTS and COMPARE_SPACES:
         log:
             results("logs/study_dithering.log"),
         conda:
-            "../../environment.yml"
+            "../envs/colourquant.yaml"
         threads: 1
         resources:
             mem_mb=1000,
