@@ -1,8 +1,9 @@
 # Dithered variants (config key `dither`): the quantize, cluster and
-# quantize_baseline jobs write each run's variants beside it (DITHER_VARIANTS,
-# rules/common.smk); here, one image's figures of its variants: the comparison
-# figures of each variant, and every variant side by side at each k. Its
-# helpers are at the end of rules/common.smk.
+# quantize_with_quantizer jobs write each run's variants beside it
+# (DITHER_VARIANTS, rules/config.smk); here, one image's figures of its
+# variants (the comparison figures of each, and every variant side by side at
+# each k) and the study of variants. Their paths and outputs are at the end of
+# rules/paths.smk and rules/targets.smk.
 
 
 # Without variants there is nothing to draw (and the rule would have no output).
