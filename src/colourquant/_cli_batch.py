@@ -17,6 +17,7 @@ from ._cli_io import (
     _fit_settings,
     _image_name,
     _image_outputs,
+    _is_file,
     _out_of_memory,
     _read,
     _Refused,
@@ -48,13 +49,10 @@ def _expand_images(given: list[str]) -> list[str]:
 
     from PIL import Image
 
-    from .downloads import is_url
-    from .images import SAMPLE_PREFIX
-
     suffixes = set(Image.registered_extensions())
     images: list[str] = []
     for item in given:
-        if is_url(item) or item.startswith(SAMPLE_PREFIX) or Path(item).is_file():
+        if not _is_file(item) or Path(item).is_file():
             images.append(item)
         elif Path(item).is_dir():
             found = sorted(
@@ -80,7 +78,6 @@ def _expand_images(given: list[str]) -> list[str]:
 def _quantize_command(args) -> int:
     """Run ``colourquant quantize``: every image, each failure one line; the exit status."""
     from .api import check_method
-    from .runs import FitSettings
 
     try:
         # Usage first: the method and space, the fit settings.
@@ -89,9 +86,7 @@ def _quantize_command(args) -> int:
         except ValueError as error:
             option = "--space" if args.space and "colour space" in str(error) else "--method"
             raise _Refused(f"{option}: {error}", USAGE_ERROR) from None
-        FitSettings.from_config(
-            {key: value for key, value in _fit_settings(args).items() if key != "n_threads"}
-        )
+        _fit_settings(args)
         images = _expand_images(args.image)
         if args.skip_if_larger:
             _check_files(images)
@@ -137,11 +132,8 @@ def _quantize_command(args) -> int:
 
 def _check_files(images: list[str]) -> None:
     """--skip-if-larger compares with the input's file: refuse a URL or a sample, naming it."""
-    from .downloads import is_url
-    from .images import SAMPLE_PREFIX
-
     for image in images:
-        if is_url(image) or image.startswith(SAMPLE_PREFIX):
+        if not _is_file(image):
             raise _Refused(
                 f"--skip-if-larger compares each output with its input file, and IMAGE "
                 f"{image!r} is not a file: download it first",

@@ -75,6 +75,7 @@ def _compare(args, name: str, state: dict) -> None:
     from .cli import TABLE_FORMATS
 
     methods, spaces = _methods_and_spaces(args)
+    fit = _fit_settings(args)
     if args.output:
         import matplotlib
 
@@ -82,7 +83,7 @@ def _compare(args, name: str, state: dict) -> None:
     loaded = _read(args, args.image, name, state, quiet=args.quiet)
     result = compare(
         loaded, list(dict.fromkeys(args.colours)), spaces, methods=methods, dither=args.dither,
-        figure=bool(args.output), name=name, verbose=not args.quiet, **_fit_settings(args),
+        figure=bool(args.output), name=name, verbose=not args.quiet, **fit,
     )  # fmt: skip
     table, figure = result if args.output else (result, None)
     # Which method and dithering, where the table holds more than k-means undithered.

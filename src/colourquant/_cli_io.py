@@ -29,13 +29,30 @@ COMPARE_SPACES = ["RGB", "Lab"]
 
 
 def _fit_settings(args) -> dict:
-    return {
-        "mode": args.mode,
-        "seed": args.seed,
-        "n_init": args.n_init,
-        "replicates": args.replicates,
-        "n_threads": args.threads,
-    }
+    """The fit settings of the command's options (and ``n_threads``), checked together.
+
+    Each option is checked alone as it is parsed (its range is FitSettings');
+    what holds only together (``--seed`` + ``--replicates``) is checked here.
+
+    Raises
+    ------
+    _Refused
+        Exit status 2, naming the options (``--seed``), not the config's keys.
+    """
+    from .config import ConfigError
+    from .settings import FitSettings, fit_defaults
+
+    given = {key: getattr(args, key) for key in fit_defaults() if hasattr(args, key)}
+    try:
+        FitSettings.from_config(given)
+    except ConfigError as error:
+        message = str(error)
+        for key in given:
+            option = "--" + key.replace("_", "-")
+            message = message.replace(f"config key 'fit.{key}'", option)
+            message = message.replace(f"fit.{key}", option)
+        raise _Refused(message, USAGE_ERROR) from None
+    return {**given, "n_threads": args.threads}
 
 
 class _Refused(Exception):
@@ -53,17 +70,25 @@ class _Skipped(_Refused):
         super().__init__(message, SKIPPED)
 
 
+def _source(image: str):
+    """What IMAGE names (:func:`colourquant.sources.image_source`): its kind and name.
+
+    Nothing is refused here: an IMAGE that cannot be read is refused when it
+    is read, in its own line (in a batch, while the others go on).
+    """
+    from .sources import image_source
+
+    return image_source(image, check=False)
+
+
+def _is_file(image: str) -> bool:
+    """Whether IMAGE is a file path (not a URL or a ``skimage:`` sample)."""
+    return _source(image).kind == "file"
+
+
 def _image_name(image: str) -> str:
     """The name read_image gives IMAGE: a file's stem, a URL's, a sample's name."""
-    from .api import url_name
-    from .downloads import is_url
-    from .images import SAMPLE_PREFIX
-
-    if is_url(image):
-        return url_name(image)
-    if image.startswith(SAMPLE_PREFIX):
-        return image.removeprefix(SAMPLE_PREFIX)
-    return Path(image).stem or image
+    return _source(image).name
 
 
 def _outputs(args) -> dict[str, Path]:
@@ -101,14 +126,7 @@ def _check_outputs(images: list[str], outputs: list[tuple[str, Path | str, str |
         written (its folder is a file, is not writable, or the path is a
         directory or not a regular file).
     """
-    from .downloads import is_url
-    from .images import SAMPLE_PREFIX
-
-    sources = [
-        (image, Path(image))
-        for image in images
-        if not (is_url(image) or image.startswith(SAMPLE_PREFIX))
-    ]
+    sources = [(image, Path(image)) for image in images if _is_file(image)]
     checked: list[tuple[str, Path]] = []
     for option, path, image in outputs:
         if path == STDOUT:
@@ -245,9 +263,6 @@ def _image_outputs(args, images: list[str]) -> list[Path | str]:
         For -o naming one file (or ``-``) for several images, or --palette
         with several images.
     """
-    from .downloads import is_url
-    from .images import SAMPLE_PREFIX
-
     output, batch = args.output, len(images) > 1
     named_folder = isinstance(output, str) and output != STDOUT
     if named_folder:
@@ -278,7 +293,7 @@ def _image_outputs(args, images: list[str]) -> list[Path | str]:
             outputs.append(output)
             continue
         name = _output_name(args, image, _image_name(image))
-        beside = not (is_url(image) or image.startswith(SAMPLE_PREFIX))
+        beside = _is_file(image)
         if folder is not None:
             outputs.append(folder / name)
         elif args.suffix and beside:

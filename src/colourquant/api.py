@@ -292,7 +292,7 @@ def compare(
     *,
     methods: Sequence[str] | str = "kmeans",
     dither: str = "none",
-    seed: int = 0,
+    seed: int = FitSettings.seed,
     figure: bool = False,
     name: str | None = None,
     verbose: bool = False,

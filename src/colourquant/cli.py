@@ -30,6 +30,7 @@ from ._cli_io import COMPARE_SPACES, IMAGE_ERROR, PROG, STDOUT
 from .columns import COMPARE_FORMATS
 from .dither import DITHERS
 from .methods import METHODS, method_names
+from .settings import fit_bounds, fit_defaults
 from .spaces import SPACES
 
 __all__ = ["main", "snakemake_command"]
@@ -238,27 +239,53 @@ _OUTPUTS = {
 }  # fmt: skip
 
 
+# The fit options of quantize and compare: (flag, FitSettings field, metavar, help
+# without its default). Their defaults and ranges are FitSettings' (colourquant.settings).
+_FIT_OPTIONS = (
+    ("--mode", "mode", "MODE",
+     "exact: fit every pixel; sample: a {sample_fraction:.0%} pixel sample"),
+    ("--seed", "seed", "N", "random seed"),
+    ("--n-init", "n_init", "N", "k-means++ restarts"),
+    ("--replicates", "replicates", "N",
+     "refits measuring chance, seeds seed+1..N (0: none, faster)"),
+)  # fmt: skip
+
+
+def _fit_setting(flag: str, key: str):
+    """The parser of a numeric fit option: a number within FitSettings' bounds for `key`.
+
+    >>> _fit_setting("--n-init", "n_init")("0")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: --n-init must be an integer in 1 ... 1000, got 0
+    """
+    bounds = fit_bounds()[key]
+    number = int if bounds.integer else float
+
+    def parse(text: str):
+        try:
+            value = number(text)
+        except ValueError:
+            kind = "an integer" if bounds.integer else "a number"
+            raise argparse.ArgumentTypeError(f"{flag} must be {kind}, got {text!r}") from None
+        if not bounds.allows(value):
+            raise argparse.ArgumentTypeError(f"{flag} must be {bounds.describe()}, got {value!r}")
+        return value
+
+    return parse
+
+
 def _add_fit_options(parser: argparse.ArgumentParser) -> None:
     """The options of the fit and of progress, shared by quantize and compare."""
-    parser.add_argument(
-        "--mode", choices=["exact", "sample"], default="exact", metavar="MODE",
-        help="exact: fit every pixel; sample: a 5 %% pixel sample (default: exact)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--seed",
-        type=_at_least(0, "--seed"),
-        default=0,
-        metavar="N",
-        help="random seed (default: 0)",
-    )
-    parser.add_argument(
-        "--n-init", type=_at_least(1, "--n-init"), default=10, metavar="N",
-        help="k-means++ restarts (default: 10)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--replicates", type=_at_least(0, "--replicates"), default=1, metavar="N",
-        help="refits measuring chance, seeds seed+1..N (default: 1; 0 is faster)",
-    )  # fmt: skip
+    defaults = fit_defaults()
+    for flag, key, metavar, text in _FIT_OPTIONS:
+        default = defaults[key]
+        choices = fit_bounds()[key].choices
+        text = text.format(sample_fraction=defaults["sample_fraction"]).replace("%", "%%")
+        parser.add_argument(
+            flag, type=None if choices else _fit_setting(flag, key), choices=choices or None,
+            default=default, metavar=metavar, help=f"{text} (default: {default})",
+        )  # fmt: skip
     parser.add_argument(
         "--threads", type=_at_least(1, "--threads"), default=1, metavar="N",
         help="threads of the numerical libraries (default: 1)",
