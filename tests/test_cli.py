@@ -419,9 +419,9 @@ def test_missing_output_folders_are_created(photo_jpg, tmp_path):
 def test_a_failed_write_names_the_path_given_not_the_temporary_file(tmp_path):
     # The file's name fits, but not its temporary name beside it (.NAME.XXXX.part).
     given = tmp_path / ("m" * 248 + ".json")
-    with pytest.raises(_cli_io._Refused) as refused:
-        _cli_io._write(
-            "--metrics", given, lambda to: _cli_io._write_metrics(to, [{"k": 2}], one=True)
+    with pytest.raises(_cli_io.Refused) as refused:
+        _cli_io.write_output(
+            "--metrics", given, lambda to: _cli_io.write_metrics(to, [{"k": 2}], one=True)
         )
     assert str(refused.value) == f"cannot write --metrics '{given}': File name too long"
     assert refused.value.status == 1

@@ -34,14 +34,14 @@ from .image_runs import (
     check_method,
     compare_runs,
     comparison_of,
+    dithered_run,
     figure_thumbnail,
+    method_run,
+    prepare,
     space_runs,
+    thread_limit,
+    unmeasured_row,
 )
-from .image_runs import dithered_run as _dithered
-from .image_runs import method_run as _method_run
-from .image_runs import prepare as _prepared
-from .image_runs import thread_limit as _thread_limit
-from .image_runs import unmeasured_row as _unmeasured
 from .images import LoadedImage
 from .memory import check_memory
 from .quantization import Quantization
@@ -267,22 +267,22 @@ def quantize(
     if dither != "none":
         # The replicates measure the undithered fit's seed noise, not reported for a dithered run.
         settings = dataclasses.replace(settings, replicates=0)
-    with _thread_limit(n_threads):
+    with thread_limit(n_threads):
         loaded, name = read_image(image, name=name, max_memory=max_memory, verbose=verbose)
-        prepared = _prepared(loaded)
+        prepared = prepare(loaded)
         if record.kind == "kmeans":
             (run,) = space_runs(
                 loaded, name, [k], [space], settings, verbose=verbose, score=metrics,
                 n_threads=n_threads, prepared=prepared,
             )  # fmt: skip
         else:
-            run = _method_run(prepared, name, record.name, k, space, settings, verbose, n_threads)
+            run = method_run(prepared, name, record.name, k, space, settings, verbose, n_threads)
         if dither != "none":
-            run = _dithered(run, prepared[0], space or "RGB", dither)
+            run = dithered_run(run, prepared[0], space or "RGB", dither)
         if not metrics:
-            run = dataclasses.replace(run, row=_unmeasured(run))
+            run = dataclasses.replace(run, row=unmeasured_row(run))
     transparent = loaded.transparent if background is None else None
-    return Quantization._from_run(run, loaded.rgb, dither=dither, transparent=transparent)
+    return Quantization.from_run(run, loaded.rgb, dither=dither, transparent=transparent)
 
 
 def compare(
@@ -385,7 +385,7 @@ def compare(
     if check_dither(dither) != "none":
         settings = dataclasses.replace(settings, replicates=0)
     rows, panels = [], {}
-    with _thread_limit(n_threads):
+    with thread_limit(n_threads):
         loaded, name = read_image(image, name=name, max_memory=max_memory, verbose=verbose)
         runs = compare_runs(
             loaded, name, ks, spaces, records, settings, dither=dither, verbose=verbose,

@@ -24,8 +24,8 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from ._cli_batch import _quantize_command
-from ._cli_compare import _compare_command
+from ._cli_batch import quantize_command
+from ._cli_compare import compare_command
 from ._cli_io import COMPARE_SPACES, IMAGE_ERROR, PROG, STDOUT
 from .columns import COMPARE_FORMATS
 from .dither import DITHERS
@@ -467,10 +467,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(_joined_suffix(argv))
     if args.command == "quantize":
         try:
-            return _quantize_command(args)
+            return quantize_command(args)
         except KeyboardInterrupt:
             return 130
-    return _compare_command(args)
+    return compare_command(args)
 
 
 if __name__ == "__main__":
