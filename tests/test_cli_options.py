@@ -67,7 +67,7 @@ def test_help_defaults_are_the_defaults_used(photo, tmp_path):
     parser = cli._parser()
     args = parser.parse_args(["compare", str(photo)])
     assert (args.colours, args.space, args.method, args.dither) == (
-        [2, 4, 8, 16], ["RGB", "Lab"], ["kmeans"], "none",
+        [2, 4, 8, 16], ["RGB", "Lab"], ["kmeans"], ["none"],
     )  # fmt: skip
     args = parser.parse_args(["compare", str(photo), "-m", "wu", "-m", "octree"])
     assert args.method == ["wu", "octree"]  # given methods replace the default, then add up

@@ -94,14 +94,16 @@ exit status: 0 done, 1 an image cannot be used or an output not written (in a
 
 _COMPARE_DESCRIPTION = """\
 Quantize IMAGE at every K by k-means in every SPACE, and by any other METHOD,
-dithered or not, and print the image quality of each run as a table (the
-workflow's metrics columns; colourquant.compare in Python)."""
+undithered or dithered (several variants of one fit), and print the image
+quality of each run as a table (the workflow's metrics columns;
+colourquant.compare in Python)."""
 
 _COMPARE_EPILOG = """\
 examples:
   colourquant compare photo.jpg -k 4 8 16 --space RGB Lab -o figure.png
   colourquant compare photo.jpg -k 16 --space Lab --method kmeans median_cut wu
   colourquant compare photo.jpg -k 8 16 --method kmeans octree --dither floyd_steinberg
+  colourquant compare photo.jpg -k 4 8 --space Lab --dither none floyd_steinberg -o fig.png
 
 methods: kmeans (the default) and the clusterers run in every SPACE:
   {clusterers}
@@ -231,7 +233,7 @@ _OUTPUTS = {
         "IMAGE [-k K ...] [-s SPACE ...] [-m METHOD ...] [options]",
         [
             (("-o", "--output"), _png, "FIG.png",
-             "also draw the comparison figure: rows spaces/methods, columns k"),
+             "also draw the comparison figure: rows spaces/methods (and variants), columns k"),
             (("--metrics",), Path, "FILE",
              "also write every metrics column: CSV, or JSON if FILE ends in .json"),
         ],
@@ -347,8 +349,11 @@ def _add_image_options(parser: argparse.ArgumentParser, *, many: bool) -> None:
         else "kmeans, a clusterer or a quantizer: see methods below (default: kmeans)",
     )  # fmt: skip
     parser.add_argument(
-        "--dither", choices=DITHERS, default="none", metavar="HOW",
-        help="none, floyd_steinberg, ordered: in each run's space (default: none)",
+        "--dither", choices=DITHERS, metavar="HOW",
+        **({"nargs": "+", "action": _Extend, "default": ["none"]} if many
+           else {"default": "none"}),
+        help="none, floyd_steinberg, ordered; several: a row each, one fit (default: none)"
+        if many else "none, floyd_steinberg, ordered: in the run's space (default: none)",
     )  # fmt: skip
     if many:
         return
