@@ -191,10 +191,12 @@ def quantize(
         always see the image composited on white, as the workflow does.
     mode : {"exact", "sample"}
         ``exact`` minimises the objective over every pixel; ``sample`` fits a
-        seeded 5 % pixel sample, as the teaching notebook does.
+        seeded pixel sample (``sample_fraction`` of them), as the teaching
+        notebook does.
     seed : int
         Seeds the sample and the k-means++ restarts: the same seed gives the
-        same result.
+        same result. This and every fit setting's default and range are
+        :class:`colourquant.settings.FitSettings`'.
     name : str, optional
         The image's name in `metrics`; see :func:`read_image`.
     verbose : bool
@@ -213,8 +215,8 @@ def quantize(
         Any other key of the workflow's ``fit`` config
         (:class:`colourquant.runs.FitSettings`): ``n_init``, ``max_iter``,
         ``tol``, ``sample_fraction``, ``grid_cells``, ``max_seed_pixels``,
-        ``replicates`` (1 by default, as in the workflow: every fit is
-        repeated with ``seed + 1`` to measure what chance alone changes; pass
+        ``replicates`` (by default as in the workflow, every fit is repeated
+        with ``seed + 1`` to measure what chance alone changes; pass
         ``replicates=0`` to halve the time).
 
     Returns
