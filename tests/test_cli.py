@@ -188,7 +188,18 @@ def test_other_bad_images_exit_1(args, message, capsys):
             ["quantize", "a.png", "--dither", "atkinson"],
             "argument --dither: invalid choice: 'atkinson' (choose from 'none', 'floyd_steinberg'",
         ),
-        (["quantize", "a.png", "--seed", "-1"], "argument --seed: --seed must be at least 0"),
+        (
+            ["quantize", "a.png", "--seed", "-1"],
+            "argument --seed: --seed must be an integer in 0 ... 4294967294, got -1",
+        ),
+        (
+            ["compare", "a.png", "--seed", str(2**32)],
+            "argument --seed: --seed must be an integer in 0 ... 4294967294, got 4294967296",
+        ),
+        (
+            ["quantize", "a.png", "--n-init", "0"],
+            "argument --n-init: --n-init must be an integer in 1 ... 1000, got 0",
+        ),
         (["quantize", "a.png", "--mode", "fast"], "argument --mode: invalid choice: 'fast'"),
         (["compare", "a.png", "-k"], "argument -k/--colours: expected at least one argument"),
         (["compare", "a.png", "--space"], "argument -s/--space: expected at least one argument"),
@@ -205,11 +216,13 @@ def test_usage_errors_exit_2(args, message, capsys):
     assert message in error and error.startswith("usage: colourquant")
 
 
-def test_a_fit_setting_out_of_range_is_a_usage_error(photo_jpg, capsys):
-    assert cli.main(["quantize", str(photo_jpg), "--seed", str(2**32)]) == 2
-    assert capsys.readouterr().err.endswith(
-        "colourquant: config key 'fit.seed' must be an integer in 0 ... 4294967294; "
-        "got 4294967296\n"
+@pytest.mark.parametrize("command", ["quantize", "compare"])
+def test_fit_settings_out_of_range_together_name_the_options(command, photo_jpg, capsys):
+    # Each option is within its range, together they are not: seed + replicates < 2**32.
+    argv = [command, str(photo_jpg), "--seed", str(2**32 - 2), "--replicates", "2"]
+    assert cli.main(argv) == 2
+    assert capsys.readouterr().err == (
+        "colourquant: --seed must be at most 4294967295 - --replicates; got 4294967294\n"
     )
 
 
@@ -406,9 +419,9 @@ def test_missing_output_folders_are_created(photo_jpg, tmp_path):
 def test_a_failed_write_names_the_path_given_not_the_temporary_file(tmp_path):
     # The file's name fits, but not its temporary name beside it (.NAME.XXXX.part).
     given = tmp_path / ("m" * 248 + ".json")
-    with pytest.raises(_cli_io._Refused) as refused:
-        _cli_io._write(
-            "--metrics", given, lambda to: _cli_io._write_metrics(to, [{"k": 2}], one=True)
+    with pytest.raises(_cli_io.Refused) as refused:
+        _cli_io.write_output(
+            "--metrics", given, lambda to: _cli_io.write_metrics(to, [{"k": 2}], one=True)
         )
     assert str(refused.value) == f"cannot write --metrics '{given}': File name too long"
     assert refused.value.status == 1

@@ -10,6 +10,7 @@ from PIL import Image
 
 from colourquant import cli, quantize
 from colourquant._cli_io import SKIPPED
+from colourquant.settings import fit_bounds, fit_defaults
 from conftest import noisy_photo, write_png
 
 # --- help: every option, with its default --------------------------------------------------------
@@ -66,7 +67,7 @@ def test_help_defaults_are_the_defaults_used(photo, tmp_path):
     parser = cli._parser()
     args = parser.parse_args(["compare", str(photo)])
     assert (args.colours, args.space, args.method, args.dither) == (
-        [2, 4, 8, 16], ["RGB", "Lab"], ["kmeans"], "none",
+        [2, 4, 8, 16], ["RGB", "Lab"], ["kmeans"], ["none"],
     )  # fmt: skip
     args = parser.parse_args(["compare", str(photo), "-m", "wu", "-m", "octree"])
     assert args.method == ["wu", "octree"]  # given methods replace the default, then add up
@@ -74,6 +75,27 @@ def test_help_defaults_are_the_defaults_used(photo, tmp_path):
     assert (args.colours, args.method, args.dither, args.background, args.seed) == (
         16, "kmeans", "none", "keep", 0,
     )  # fmt: skip
+
+
+@pytest.mark.parametrize("command", ["quantize", "compare"])
+def test_fit_options_take_their_defaults_and_ranges_from_fit_settings(command, photo):
+    parser = cli._parser()
+    defaults, bounds = fit_defaults(), fit_bounds()
+    args = parser.parse_args([command, str(photo)])
+    for key in ("mode", "seed", "n_init", "replicates"):
+        option = "--" + key.replace("_", "-")
+        assert getattr(args, key) == defaults[key], key
+        if bounds[key].choices:
+            for choice in bounds[key].choices:
+                assert getattr(parser.parse_args([command, "x", option, choice]), key) == choice
+            continue
+        # The ends of FitSettings' range are accepted, one past them refused.
+        low, high = bounds[key].low, bounds[key].high
+        assert getattr(parser.parse_args([command, "x", option, str(low)]), key) == low
+        assert getattr(parser.parse_args([command, "x", option, str(high)]), key) == high
+        for outside in (low - 1, high + 1):
+            with pytest.raises(SystemExit):
+                parser.parse_args([command, "x", option, str(outside)])
 
 
 # --- --skip-if-larger ---------------------------------------------------------------------------

@@ -188,3 +188,88 @@ def test_the_commands_bad_method_or_dither_is_one_line_and_exit_2(photo, capsys,
     error = capsys.readouterr().err
     assert message in error
     assert error.count("\n") == (2 if "argument" in message else 1)  # argparse adds its usage
+
+
+# --- several dithering variants of one fit: a row each, in the table and the figure ----------
+
+
+def test_compare_measures_every_dithering_variant_of_each_fit(photo):
+    methods, variants = ["kmeans", "median_cut", "ward"], ["none", "floyd_steinberg", "ordered"]
+    table = compare(photo, [3, 6], ["RGB", "Lab"], methods=methods, dither=variants)
+    # A row per run and variant, the variants of a run together in the order given.
+    assert table["dither"].tolist() == variants * 10
+    assert list(table.columns[:4]) == ["image", "space", "method", "dither"]
+    by_variant = {variant: table[table["dither"] == variant] for variant in variants}
+    # Each variant's rows are those of a comparison of that variant alone (up to the
+    # dither column, and fit_seconds, which is the time of one fit) ...
+    for variant in variants:
+        alone = compare(photo, [3, 6], ["RGB", "Lab"], methods=methods, dither=variant)
+        assert rows_without_timing(by_variant[variant][alone.columns]) == rows_without_timing(alone)
+        # The columns a variant alone lacks are the seed noise of the undithered fit.
+        extra = by_variant[variant].drop(columns=[*alone.columns, "dither"])
+        assert all(column.endswith("_seed_change") or column.startswith("seed_")
+                   for column in extra)  # fmt: skip
+        assert (variant == "none" and extra.empty) or extra.isna().all().all()
+    # ... from one fit: every variant of a run reports that fit's own time.
+    for variant in variants[1:]:
+        seconds = by_variant[variant]["fit_seconds"].tolist()
+        assert seconds == by_variant["none"]["fit_seconds"].tolist()
+        # Dithering changes the pixels, not the palette; the undithered rows keep the
+        # replicate's seed noise, which measures the undithered fit only.
+        changed = by_variant[variant]["mse_rgb"].to_numpy() != by_variant["none"]["mse_rgb"]
+        assert changed.all()
+        assert by_variant[variant]["seed_delta_e2000"].isna().all()
+    plain = by_variant["none"]
+    assert plain.loc[plain["method"] == "kmeans", "seed_delta_e2000"].notna().all()
+
+
+def test_compare_without_the_undithered_variant_fits_no_replicate(photo):
+    table = compare(photo, 4, "Lab", dither=["ordered", "floyd_steinberg", "ordered"])
+    assert table["dither"].tolist() == ["ordered", "floyd_steinberg"]  # a repeat counts once
+    assert "seed_delta_e2000" not in table
+    with pytest.raises(ValueError, match="^dither is empty: give at least one"):
+        compare(photo, 4, "Lab", dither=[])
+    with pytest.raises(ValueError, match=r"^unknown dithering 'fs'; valid: none, floyd_steinberg"):
+        compare(photo, 4, "Lab", dither=["none", "fs"])
+
+
+def test_compare_figure_has_a_row_per_space_or_method_and_variant(photo):
+    table, figure = compare(
+        photo, [2, 4], "Lab", methods=["kmeans", "wu", "ward"],
+        dither=["none", "floyd_steinberg"], figure=True, replicates=0,
+    )  # fmt: skip
+    panels = {axis.get_gid(): axis for axis in figure.axes if axis.get_gid()}
+    rows = {"kmeans": "Lab", "wu": "wu", "ward": "ward:Lab"}
+    suffix = {"none": "", "floyd_steinberg": " F–S"}
+    for record in table.to_dict("records"):
+        row = rows[record["method"]] + suffix[record["dither"]]
+        axis = panels.pop(f"panel:{row}:{record['k']}")
+        assert [text.get_text() for text in axis.texts] == [f"{record['delta_e2000_mean']:.1f}"]
+    assert not panels
+    labels = [axis.get_ylabel() for axis in figure.axes if axis.get_ylabel()]
+    assert labels == ["Lab", "Lab\nF–S", "wu", "wu\nF–S", "ward\n(Lab)", "ward\n(Lab)\nF–S"]
+    title = " ".join(figure.get_suptitle().split())
+    assert title.startswith("photo, undithered and dithered (F–S: Floyd–Steinberg), quantized")
+
+
+def test_the_command_compares_several_variants(photo, tmp_path, capsys):
+    metrics, figure = tmp_path / "m.csv", tmp_path / "fig.png"
+    argv = ["compare", str(photo), "-k", "3", "-s", "Lab", "-m", "kmeans", "octree",
+            "--dither", "none", "ordered", "--metrics", str(metrics), "-o", str(figure),
+            "-q"]  # fmt: skip
+    assert cli.main(argv) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split()[:4] == ["method", "dither", "space", "k"]
+    assert [line.split()[:3] for line in lines[1:]] == [
+        ["kmeans", "none", "Lab"],
+        ["kmeans", "ordered", "Lab"],
+        ["octree", "none", "-"],
+        ["octree", "ordered", "-"],
+    ]
+    expected = compare(photo, 3, "Lab", methods=["kmeans", "octree"], dither=["none", "ordered"])
+    written = pd.read_csv(metrics)
+    assert written["dither"].tolist() == expected["dither"].tolist()
+    assert written["delta_e2000_mean"].tolist() == pytest.approx(
+        expected["delta_e2000_mean"].tolist(), rel=1e-9
+    )
+    assert figure.stat().st_size > 0

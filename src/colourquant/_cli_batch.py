@@ -13,17 +13,18 @@ from ._cli_io import (
     SKIPPED,
     STDOUT,
     USAGE_ERROR,
-    _check_outputs,
-    _fit_settings,
-    _image_name,
-    _image_outputs,
-    _out_of_memory,
-    _read,
-    _Refused,
-    _say,
-    _Skipped,
-    _write,
-    _write_metrics,
+    Refused,
+    Skipped,
+    check_outputs,
+    fit_settings,
+    image_name,
+    image_outputs,
+    is_file_source,
+    out_of_memory,
+    read_input,
+    say,
+    write_metrics,
+    write_output,
 )
 from .config import ConfigError
 from .images import ImageError
@@ -41,20 +42,17 @@ def _expand_images(given: list[str]) -> list[str]:
 
     Raises
     ------
-    _Refused
+    Refused
         One line naming the folder or glob that gives no image.
     """
     import glob
 
     from PIL import Image
 
-    from .downloads import is_url
-    from .images import SAMPLE_PREFIX
-
     suffixes = set(Image.registered_extensions())
     images: list[str] = []
     for item in given:
-        if is_url(item) or item.startswith(SAMPLE_PREFIX) or Path(item).is_file():
+        if not is_file_source(item) or Path(item).is_file():
             images.append(item)
         elif Path(item).is_dir():
             found = sorted(
@@ -65,22 +63,21 @@ def _expand_images(given: list[str]) -> list[str]:
                 and path.suffix.lower() in suffixes
             )
             if not found:
-                raise _Refused(f"folder {item!r} holds no image file", IMAGE_ERROR)
+                raise Refused(f"folder {item!r} holds no image file", IMAGE_ERROR)
             images += found
         elif glob.has_magic(item):
             found = sorted(path for path in glob.glob(item) if Path(path).is_file())
             if not found:
-                raise _Refused(f"IMAGE {item!r} matches no file", USAGE_ERROR)
+                raise Refused(f"IMAGE {item!r} matches no file", USAGE_ERROR)
             images += found
         else:
             images.append(item)  # missing: reported when it is read
     return images
 
 
-def _quantize_command(args) -> int:
+def quantize_command(args) -> int:
     """Run ``colourquant quantize``: every image, each failure one line; the exit status."""
     from .api import check_method
-    from .runs import FitSettings
 
     try:
         # Usage first: the method and space, the fit settings.
@@ -88,18 +85,16 @@ def _quantize_command(args) -> int:
             check_method(args.method, args.space, args.colours)
         except ValueError as error:
             option = "--space" if args.space and "colour space" in str(error) else "--method"
-            raise _Refused(f"{option}: {error}", USAGE_ERROR) from None
-        FitSettings.from_config(
-            {key: value for key, value in _fit_settings(args).items() if key != "n_threads"}
-        )
+            raise Refused(f"{option}: {error}", USAGE_ERROR) from None
+        fit_settings(args)
         images = _expand_images(args.image)
         if args.skip_if_larger:
             _check_files(images)
-        outputs = _image_outputs(args, images)
+        outputs = image_outputs(args, images)
         batch = len(images) > 1
         gifs = [path for path in outputs if str(path).lower().endswith(".gif")]
         if gifs and args.colours > 256:
-            raise _Refused(
+            raise Refused(
                 f"--output {str(gifs[0])!r}: a GIF holds at most 256 colours, not "
                 f"k = {args.colours}; write .png or .webp",
                 USAGE_ERROR,
@@ -114,7 +109,7 @@ def _quantize_command(args) -> int:
             else None
         )
         each = args.metrics_files or [None] * len(images)
-        _check_outputs(
+        check_outputs(
             images,
             [(option, path, image if batch else None)
              for image, output, metrics in zip(images, outputs, each, strict=True)
@@ -124,7 +119,7 @@ def _quantize_command(args) -> int:
                (("--palette", args.palette), ("--metrics", args.metrics)) if path is not None
                and not folder],
         )  # fmt: skip
-    except _Refused as error:
+    except Refused as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return error.status
     except ConfigError as error:
@@ -137,12 +132,9 @@ def _quantize_command(args) -> int:
 
 def _check_files(images: list[str]) -> None:
     """--skip-if-larger compares with the input's file: refuse a URL or a sample, naming it."""
-    from .downloads import is_url
-    from .images import SAMPLE_PREFIX
-
     for image in images:
-        if is_url(image) or image.startswith(SAMPLE_PREFIX):
-            raise _Refused(
+        if not is_file_source(image):
+            raise Refused(
                 f"--skip-if-larger compares each output with its input file, and IMAGE "
                 f"{image!r} is not a file: download it first",
                 USAGE_ERROR,
@@ -151,12 +143,14 @@ def _check_files(images: list[str]) -> None:
 
 def _quantize_one_image(args, image: str, output) -> int:
     """One image, as the command always ran it: its messages, its metrics row."""
-    name, state = _image_name(image), {"size": None}
+    name, state = image_name(image), {"size": None}
     try:
         row = _quantize(args, image, name, output, state, batch=False)
         if args.metrics:
             path = (args.metrics_files or [args.metrics])[0]
-            _write("--metrics", path, lambda to: _write_metrics(to, [row], one=True, named=path))
+            write_output(
+                "--metrics", path, lambda to: write_metrics(to, [row], one=True, named=path)
+            )
     except Exception as error:  # noqa: BLE001 - sorted into one line by _failure
         message, status = _failure(error, image, name, state["size"])
         print(f"{PROG}: {message}", file=sys.stderr)
@@ -176,30 +170,30 @@ def _quantize_batch(args, images: list[str], outputs: list) -> int:
     each = args.metrics_files or [None] * len(images)
     with bar:
         for image, output, metrics in zip(images, outputs, each, strict=True):
-            name, state = _image_name(image), {"size": None}
+            name, state = image_name(image), {"size": None}
             try:
                 row = _quantize(args, image, name, output, state, batch=True)
                 if metrics is not None:
-                    _write(
+                    write_output(
                         "--metrics",
                         metrics,
-                        lambda to, row=row: _write_metrics(to, [row], one=True),
+                        lambda to, row=row: write_metrics(to, [row], one=True),
                     )
                 rows.append(row)
             except Exception as error:  # noqa: BLE001 - sorted into one line by _failure
                 message, _ = _failure(error, image, name, state["size"])
                 tqdm.write(f"{PROG}: {message}", file=sys.stderr)
-                skipped += isinstance(error, _Skipped)
-                failed += not isinstance(error, _Skipped)
+                skipped += isinstance(error, Skipped)
+                failed += not isinstance(error, Skipped)
             bar.update()
     if args.metrics and rows and args.metrics_files is None:
         try:
-            _write(
+            write_output(
                 "--metrics",
                 args.metrics,
-                lambda to: _write_metrics(to, rows, one=False, named=args.metrics),
+                lambda to: write_metrics(to, rows, one=False, named=args.metrics),
             )
-        except _Refused as error:
+        except Refused as error:
             print(f"{PROG}: {error}", file=sys.stderr)
             return error.status
     if skipped:
@@ -215,14 +209,14 @@ def _quantize_batch(args, images: list[str], outputs: list) -> int:
 
 def _failure(error: BaseException, image: str, name: str, size) -> tuple[str, int]:
     """An error while quantizing one image as one line and an exit status; others re-raised."""
-    if isinstance(error, _Refused):
+    if isinstance(error, Refused):
         return str(error), error.status
     if isinstance(error, ImageError):
         return str(error), IMAGE_ERROR
     if isinstance(error, ConfigError):
         return str(error), USAGE_ERROR
     if isinstance(error, MemoryError):
-        return _out_of_memory(image, name, size), IMAGE_ERROR
+        return out_of_memory(image, name, size), IMAGE_ERROR
     if isinstance(error, OSError):
         where = f" {str(error.filename)!r}" if error.filename else ""
         return f"cannot write{where}: {error.strerror or error}", IMAGE_ERROR
@@ -237,13 +231,13 @@ def _quantize(args, image: str, name: str, output, state: dict, *, batch: bool) 
     from .files import quantized_format, write_png, write_quantized
     from .palette import render_palette
 
-    loaded = _read(args, image, name, state, quiet=args.quiet or batch)
+    loaded = read_input(args, image, name, state, quiet=args.quiet or batch)
     started = time.perf_counter()
     # Without --metrics nothing is measured: the image and palette alone.
     result = quantize(
         loaded, args.colours, args.space, method=args.method, dither=args.dither,
         background=None if args.background == "keep" else "white", name=name,
-        verbose=not (args.quiet or batch), metrics=bool(args.metrics), **_fit_settings(args),
+        verbose=not (args.quiet or batch), metrics=bool(args.metrics), **fit_settings(args),
     )  # fmt: skip
     # The image as it was read keeps its transparency; quantize saw a LoadedImage.
     transparent = result.transparent
@@ -263,12 +257,12 @@ def _quantize(args, image: str, name: str, output, state: dict, *, batch: bool) 
         sys.stdout.buffer.write(encoded)
         sys.stdout.buffer.flush()
     elif args.skip_if_larger:
-        _write("--output", output, lambda to: _write_bytes(to, encoded))
+        write_output("--output", output, lambda to: _write_bytes(to, encoded))
     else:
-        _write("--output", output, lambda to: write(to, image_format))
+        write_output("--output", output, lambda to: write(to, image_format))
     if args.palette:
         shares = result.counts / result.counts.sum()
-        _write(
+        write_output(
             "--palette",
             args.palette,
             lambda to: write_png(to, render_palette(result.palette, shares)),
@@ -289,7 +283,7 @@ def _quantize(args, image: str, name: str, output, state: dict, *, batch: bool) 
 
             tqdm.write(f"{name}: {line}", file=sys.stderr)
     else:
-        _say(args, line)
+        say(args, line)
     return metrics
 
 
@@ -302,10 +296,10 @@ def _write_bytes(path: Path, data: bytes) -> None:
 
 
 def _check_not_larger(image: str, name: str, size: int) -> None:
-    """--skip-if-larger: raise _Skipped if `size` bytes are more than `image`'s file holds."""
+    """--skip-if-larger: raise Skipped if `size` bytes are more than `image`'s file holds."""
     input_size = Path(image).stat().st_size
     if size > input_size:
-        raise _Skipped(
+        raise Skipped(
             f"image {name!r}: not written: quantized it would take {size:,} bytes, more than "
             f"the {input_size:,} of {image!r} (--skip-if-larger)"
         )

@@ -9,30 +9,30 @@ from ._cli_io import (
     IMAGE_ERROR,
     PROG,
     USAGE_ERROR,
-    _check_outputs,
-    _fit_settings,
-    _image_name,
-    _out_of_memory,
-    _outputs,
-    _read,
-    _Refused,
-    _say,
-    _write,
-    _write_metrics,
+    Refused,
+    check_outputs,
+    compare_outputs,
+    fit_settings,
+    image_name,
+    out_of_memory,
+    read_input,
+    say,
+    write_metrics,
+    write_output,
 )
 from .config import ConfigError
 from .images import ImageError
 
 
-def _compare_command(args) -> int:
+def compare_command(args) -> int:
     """Run ``colourquant compare``: its table, metrics and figure; the exit status."""
-    name, state = _image_name(args.image), {"size": None}
+    name, state = image_name(args.image), {"size": None}
     try:
-        _check_outputs(
-            [args.image], [(option, path, None) for option, path in _outputs(args).items()]
+        check_outputs(
+            [args.image], [(option, path, None) for option, path in compare_outputs(args).items()]
         )
         _compare(args, name, state)
-    except _Refused as error:
+    except Refused as error:
         print(f"{PROG}: {error}", file=sys.stderr)
         return error.status
     except ImageError as error:
@@ -42,7 +42,7 @@ def _compare_command(args) -> int:
         print(f"{PROG}: {error}", file=sys.stderr)
         return USAGE_ERROR
     except MemoryError:
-        print(f"{PROG}: {_out_of_memory(args.image, name, state['size'])}", file=sys.stderr)
+        print(f"{PROG}: {out_of_memory(args.image, name, state['size'])}", file=sys.stderr)
         return IMAGE_ERROR
     except OSError as error:
         where = f" {str(error.filename)!r}" if error.filename else ""
@@ -63,7 +63,7 @@ def _methods_and_spaces(args) -> tuple[list[str], list[str] | None]:
         records, _, _ = check_compare(args.method, spaces, args.colours)
     except ValueError as error:
         option = "--space" if "colour space" in str(error) else "--method"
-        raise _Refused(f"{option}: {error}", USAGE_ERROR) from None
+        raise Refused(f"{option}: {error}", USAGE_ERROR) from None
     if spaces is None and any(record.kind != "quantizer" for record in records):
         spaces = list(COMPARE_SPACES)
     return [record.name for record in records], spaces
@@ -75,14 +75,15 @@ def _compare(args, name: str, state: dict) -> None:
     from .cli import TABLE_FORMATS
 
     methods, spaces = _methods_and_spaces(args)
+    fit = fit_settings(args)
     if args.output:
         import matplotlib
 
         matplotlib.use("Agg")
-    loaded = _read(args, args.image, name, state, quiet=args.quiet)
+    loaded = read_input(args, args.image, name, state, quiet=args.quiet)
     result = compare(
         loaded, list(dict.fromkeys(args.colours)), spaces, methods=methods, dither=args.dither,
-        figure=bool(args.output), name=name, verbose=not args.quiet, **_fit_settings(args),
+        figure=bool(args.output), name=name, verbose=not args.quiet, **fit,
     )  # fmt: skip
     table, figure = result if args.output else (result, None)
     # Which method and dithering, where the table holds more than k-means undithered.
@@ -96,13 +97,13 @@ def _compare(args, name: str, state: dict) -> None:
     print(table[shown].to_string(index=False, formatters=formats))
     if args.metrics:
         records = table.to_dict("records")
-        _write(
+        write_output(
             "--metrics",
             args.metrics,
-            lambda to: _write_metrics(to, records, one=False, named=args.metrics),
+            lambda to: write_metrics(to, records, one=False, named=args.metrics),
         )
     if figure is not None:
         from .files import write_figure
 
-        _write("--output", args.output, lambda to: write_figure(to, figure, dpi=110))
-        _say(args, f"wrote {args.output}")
+        write_output("--output", args.output, lambda to: write_figure(to, figure, dpi=110))
+        say(args, f"wrote {args.output}")

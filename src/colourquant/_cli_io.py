@@ -1,6 +1,6 @@
 """What the ``colourquant`` commands share: refusals, reading, output checks and writing.
 
-Every output is checked before any work (:func:`_check_outputs`): none may be
+Every output is checked before any work (:func:`check_outputs`): none may be
 the input image or another output (by any spelling: ``./a.png``, a symlink),
 and each must be writable, so a refused command leaves every file as it was.
 """
@@ -28,17 +28,34 @@ STDOUT = "-"
 COMPARE_SPACES = ["RGB", "Lab"]
 
 
-def _fit_settings(args) -> dict:
-    return {
-        "mode": args.mode,
-        "seed": args.seed,
-        "n_init": args.n_init,
-        "replicates": args.replicates,
-        "n_threads": args.threads,
-    }
+def fit_settings(args) -> dict:
+    """The fit settings of the command's options (and ``n_threads``), checked together.
+
+    Each option is checked alone as it is parsed (its range is FitSettings');
+    what holds only together (``--seed`` + ``--replicates``) is checked here.
+
+    Raises
+    ------
+    Refused
+        Exit status 2, naming the options (``--seed``), not the config's keys.
+    """
+    from .config import ConfigError
+    from .settings import FitSettings, fit_defaults
+
+    given = {key: getattr(args, key) for key in fit_defaults() if hasattr(args, key)}
+    try:
+        FitSettings.from_config(given)
+    except ConfigError as error:
+        message = str(error)
+        for key in given:
+            option = "--" + key.replace("_", "-")
+            message = message.replace(f"config key 'fit.{key}'", option)
+            message = message.replace(f"fit.{key}", option)
+        raise Refused(message, USAGE_ERROR) from None
+    return {**given, "n_threads": args.threads}
 
 
-class _Refused(Exception):
+class Refused(Exception):
     """A command refused with one line, and its exit status."""
 
     def __init__(self, message: str, status: int):
@@ -46,27 +63,35 @@ class _Refused(Exception):
         self.status = status
 
 
-class _Skipped(_Refused):
+class Skipped(Refused):
     """An image not written: quantized, it would be larger than its input (--skip-if-larger)."""
 
     def __init__(self, message: str):
         super().__init__(message, SKIPPED)
 
 
-def _image_name(image: str) -> str:
+def _source(image: str):
+    """What IMAGE names (:func:`colourquant.sources.image_source`): its kind and name.
+
+    Nothing is refused here: an IMAGE that cannot be read is refused when it
+    is read, in its own line (in a batch, while the others go on).
+    """
+    from .sources import image_source
+
+    return image_source(image, check=False)
+
+
+def is_file_source(image: str) -> bool:
+    """Whether IMAGE is a file path (not a URL or a ``skimage:`` sample)."""
+    return _source(image).kind == "file"
+
+
+def image_name(image: str) -> str:
     """The name read_image gives IMAGE: a file's stem, a URL's, a sample's name."""
-    from .api import url_name
-    from .downloads import is_url
-    from .images import SAMPLE_PREFIX
-
-    if is_url(image):
-        return url_name(image)
-    if image.startswith(SAMPLE_PREFIX):
-        return image.removeprefix(SAMPLE_PREFIX)
-    return Path(image).stem or image
+    return _source(image).name
 
 
-def _outputs(args) -> dict[str, Path]:
+def compare_outputs(args) -> dict[str, Path]:
     """Every file compare will write, by the option that names it."""
     outputs = {"--output": args.output, "--metrics": args.metrics}
     return {option: path for option, path in outputs.items() if path is not None}
@@ -80,7 +105,7 @@ def _same_file(a: Path, b: Path) -> bool:
         return False  # one of them does not exist yet, or is a symlink loop
 
 
-def _check_outputs(images: list[str], outputs: list[tuple[str, Path | str, str | None]]) -> None:
+def check_outputs(images: list[str], outputs: list[tuple[str, Path | str, str | None]]) -> None:
     """Refuse, before any work, outputs that would overwrite an input or each other, or fail.
 
     Parameters
@@ -95,20 +120,13 @@ def _check_outputs(images: list[str], outputs: list[tuple[str, Path | str, str |
 
     Raises
     ------
-    _Refused
+    Refused
         One line naming the option and the path given: exit status 2 for an
         output that is an input or another output, 1 for one that cannot be
         written (its folder is a file, is not writable, or the path is a
         directory or not a regular file).
     """
-    from .downloads import is_url
-    from .images import SAMPLE_PREFIX
-
-    sources = [
-        (image, Path(image))
-        for image in images
-        if not (is_url(image) or image.startswith(SAMPLE_PREFIX))
-    ]
+    sources = [(image, Path(image)) for image in images if is_file_source(image)]
     checked: list[tuple[str, Path]] = []
     for option, path, image in outputs:
         if path == STDOUT:
@@ -117,14 +135,14 @@ def _check_outputs(images: list[str], outputs: list[tuple[str, Path | str, str |
         where = f"{option} {str(path)!r}" + ("" if image is None else f" of {image!r}")
         for source_name, source in sources:
             if _same_file(path, source):
-                raise _Refused(
+                raise Refused(
                     f"{where} is the input image {source_name!r}: give another output "
                     "path; nothing was written",
                     USAGE_ERROR,
                 )
         for other, other_path in checked:
             if _same_file(path, other_path):
-                raise _Refused(
+                raise Refused(
                     f"{where} is also {other}: give each output its own path; nothing was written",
                     USAGE_ERROR,
                 )
@@ -136,7 +154,7 @@ def _check_writable(path: Path, where: str) -> None:
     """Refuse an output whose file or folder cannot take it, naming the path given."""
 
     def refuse(reason):
-        raise _Refused(f"cannot write {where}: {reason}; nothing was written", IMAGE_ERROR)
+        raise Refused(f"cannot write {where}: {reason}; nothing was written", IMAGE_ERROR)
 
     path = _target(path)
     if path.is_dir():
@@ -169,22 +187,23 @@ def _target(path: Path) -> Path:
     return Path(os.path.realpath(path))
 
 
-def _write(option: str, path: Path, write) -> None:
+def write_output(option: str, path: Path, write) -> None:
     """Call ``write(target)`` for output `path`; a failure names `path`, not a temporary file."""
     try:
         write(_target(path))
     except OSError as error:
-        raise _Refused(
+        raise Refused(
             f"cannot write {option} {str(path)!r}: {error.strerror or error}", IMAGE_ERROR
         ) from None
 
 
-def _say(args, message: str) -> None:
+def say(args, message: str) -> None:
+    """A line of progress on standard error, unless --quiet."""
     if not args.quiet:
         print(message, file=sys.stderr, flush=True)
 
 
-def _read(args, image: str, name: str, state: dict, *, quiet: bool):
+def read_input(args, image: str, name: str, state: dict, *, quiet: bool):
     """The image, and a line about it on stderr; `state` keeps its size for messages."""
     from .api import read_image
 
@@ -205,7 +224,7 @@ def _json_value(value):
     return value
 
 
-def _write_metrics(path: Path, rows: list[dict], *, one: bool, named: Path | None = None) -> None:
+def write_metrics(path: Path, rows: list[dict], *, one: bool, named: Path | None = None) -> None:
     """Metrics rows as CSV (the workflow's metrics.csv) or JSON, by `named`'s (`path`'s) suffix."""
     import pandas as pd
 
@@ -229,37 +248,34 @@ def _output_name(args, image: str, name: str) -> str:
     for a quantizer.
     """
     if args.suffix:
-        return _image_name(image) + args.suffix
+        return image_name(image) + args.suffix
     space = args.space or "Lab"
     kind = METHODS[args.method].kind
     run = {"kmeans": space, "clusterer": f"{args.method}-{space}"}.get(kind, args.method)
     return f"{name}-{run}-k{args.colours}.png"
 
 
-def _image_outputs(args, images: list[str]) -> list[Path | str]:
+def image_outputs(args, images: list[str]) -> list[Path | str]:
     """Where each image is written: -o's file, ``-``, or a name in a folder.
 
     Raises
     ------
-    _Refused
+    Refused
         For -o naming one file (or ``-``) for several images, or --palette
         with several images.
     """
-    from .downloads import is_url
-    from .images import SAMPLE_PREFIX
-
     output, batch = args.output, len(images) > 1
     named_folder = isinstance(output, str) and output != STDOUT
     if named_folder:
         output = Path(output)
     if batch and (output == STDOUT or args.palette):
         option = "--palette" if args.palette else "-o -"
-        raise _Refused(f"{option} takes one image, not {len(images)}", USAGE_ERROR)
+        raise Refused(f"{option} takes one image, not {len(images)}", USAGE_ERROR)
     folder = None
     if output is not None and output != STDOUT:
         text = str(output)
         if batch and output.suffix and not (output.is_dir() or named_folder):
-            raise _Refused(
+            raise Refused(
                 f"--output {text!r} is one file for {len(images)} images: give a folder "
                 "or --suffix",
                 USAGE_ERROR,
@@ -267,7 +283,7 @@ def _image_outputs(args, images: list[str]) -> list[Path | str]:
         if batch or output.is_dir() or named_folder:
             folder = output
         elif not output.suffix:
-            raise _Refused(
+            raise Refused(
                 f"--output {text!r} has no suffix: name a .png, .gif or .webp file, or an "
                 f"existing folder (or end it with {os.sep})",
                 USAGE_ERROR,
@@ -277,8 +293,8 @@ def _image_outputs(args, images: list[str]) -> list[Path | str]:
         if output is not None and folder is None:
             outputs.append(output)
             continue
-        name = _output_name(args, image, _image_name(image))
-        beside = not (is_url(image) or image.startswith(SAMPLE_PREFIX))
+        name = _output_name(args, image, image_name(image))
+        beside = is_file_source(image)
         if folder is not None:
             outputs.append(folder / name)
         elif args.suffix and beside:
@@ -288,7 +304,7 @@ def _image_outputs(args, images: list[str]) -> list[Path | str]:
     return outputs
 
 
-def _out_of_memory(image: str, name: str, size: tuple[int, int] | None) -> str:
+def out_of_memory(image: str, name: str, size: tuple[int, int] | None) -> str:
     """The one line for a MemoryError: the image, its size and what it needs."""
     from .memory import declared_size, describe_size, format_bytes, memory_needed
 

@@ -31,6 +31,15 @@ def _bounded_repr() -> reprlib.Repr:
 _REPR = _bounded_repr()
 
 
+def one_line(error: BaseException) -> str:
+    r"""An exception's message on one line (decoders' messages may span several).
+
+    >>> one_line(OSError("broken data stream\n  when reading image file")), one_line(KeyError())
+    ('broken data stream when reading image file', 'KeyError')
+    """
+    return " ".join(str(error).split()) or type(error).__name__
+
+
 def echo(value, limit: int = ECHO_LIMIT) -> str:
     """`value`'s repr for a message: at most `limit` characters, however large the value.
 

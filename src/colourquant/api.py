@@ -31,17 +31,19 @@ from .image_runs import (
     BACKGROUNDS,
     check_compare,
     check_dither,
+    check_dithers,
     check_method,
     compare_runs,
     comparison_of,
+    dithered_run,
+    figure_row,
     figure_thumbnail,
+    method_run,
+    prepare,
     space_runs,
+    thread_limit,
+    unmeasured_row,
 )
-from .image_runs import dithered_run as _dithered
-from .image_runs import method_run as _method_run
-from .image_runs import prepare as _prepared
-from .image_runs import thread_limit as _thread_limit
-from .image_runs import unmeasured_row as _unmeasured
 from .images import LoadedImage
 from .memory import check_memory
 from .quantization import Quantization
@@ -189,10 +191,12 @@ def quantize(
         always see the image composited on white, as the workflow does.
     mode : {"exact", "sample"}
         ``exact`` minimises the objective over every pixel; ``sample`` fits a
-        seeded 5 % pixel sample, as the teaching notebook does.
+        seeded pixel sample (``sample_fraction`` of them), as the teaching
+        notebook does.
     seed : int
         Seeds the sample and the k-means++ restarts: the same seed gives the
-        same result.
+        same result. This and every fit setting's default and range are
+        :class:`colourquant.settings.FitSettings`'.
     name : str, optional
         The image's name in `metrics`; see :func:`read_image`.
     verbose : bool
@@ -211,8 +215,8 @@ def quantize(
         Any other key of the workflow's ``fit`` config
         (:class:`colourquant.runs.FitSettings`): ``n_init``, ``max_iter``,
         ``tol``, ``sample_fraction``, ``grid_cells``, ``max_seed_pixels``,
-        ``replicates`` (1 by default, as in the workflow: every fit is
-        repeated with ``seed + 1`` to measure what chance alone changes; pass
+        ``replicates`` (by default as in the workflow, every fit is repeated
+        with ``seed + 1`` to measure what chance alone changes; pass
         ``replicates=0`` to halve the time).
 
     Returns
@@ -267,22 +271,22 @@ def quantize(
     if dither != "none":
         # The replicates measure the undithered fit's seed noise, not reported for a dithered run.
         settings = dataclasses.replace(settings, replicates=0)
-    with _thread_limit(n_threads):
+    with thread_limit(n_threads):
         loaded, name = read_image(image, name=name, max_memory=max_memory, verbose=verbose)
-        prepared = _prepared(loaded)
+        prepared = prepare(loaded)
         if record.kind == "kmeans":
             (run,) = space_runs(
                 loaded, name, [k], [space], settings, verbose=verbose, score=metrics,
                 n_threads=n_threads, prepared=prepared,
             )  # fmt: skip
         else:
-            run = _method_run(prepared, name, record.name, k, space, settings, verbose, n_threads)
+            run = method_run(prepared, name, record.name, k, space, settings, verbose, n_threads)
         if dither != "none":
-            run = _dithered(run, prepared[0], space or "RGB", dither)
+            run = dithered_run(run, prepared[0], space or "RGB", dither)
         if not metrics:
-            run = dataclasses.replace(run, row=_unmeasured(run))
+            run = dataclasses.replace(run, row=unmeasured_row(run))
     transparent = loaded.transparent if background is None else None
-    return Quantization._from_run(run, loaded.rgb, dither=dither, transparent=transparent)
+    return Quantization.from_run(run, loaded.rgb, dither=dither, transparent=transparent)
 
 
 def compare(
@@ -291,8 +295,8 @@ def compare(
     spaces: Sequence[str] | str | None = None,
     *,
     methods: Sequence[str] | str = "kmeans",
-    dither: str = "none",
-    seed: int = 0,
+    dither: Sequence[str] | str = "none",
+    seed: int = FitSettings.seed,
     figure: bool = False,
     name: str | None = None,
     verbose: bool = False,
@@ -321,17 +325,23 @@ def compare(
         Methods of :data:`colourquant.methods.METHODS`, ``"kmeans"`` alone by
         default: k-means and each clusterer run in every space, each quantizer
         once (its rows record space ``-``), in the order given.
-    dither : {"none", "floyd_steinberg", "ordered"}
-        Dither every run onto its palette in its own space, and measure the
-        dithered image, as :func:`quantize` does (no seed-noise columns; a
-        ``dither`` column after ``method``).
+    dither : str or sequence of str
+        One or several of ``"none"``, ``"floyd_steinberg"``, ``"ordered"``:
+        each run is fitted once, and each variant maps its pixels onto that
+        palette (dithering in the run's own space, as :func:`quantize` does)
+        and is measured, a row each, in the order given. A dithered row has
+        no seed-noise columns (they measure the undithered fit, and are
+        fitted only if ``"none"`` is among the variants); with any dithered
+        variant the table has a ``dither`` column after ``method``.
     seed : int
         As in :func:`quantize`.
     figure : bool
         Also draw the workflow's comparison figure
         (:func:`colourquant.comparison_plots.comparison_overview_figure`): the original beside
         its quantized versions, a row per space (k-means, in bold) and per
-        other method (in italics; a clusterer's with its space), a column per k.
+        other method (in italics; a clusterer's with its space), a column per k;
+        with several dithering variants, a row per space or method and variant
+        (``Lab``, ``Lab F–S``).
     name : str, optional
         The image's name; see :func:`read_image`.
     verbose : bool
@@ -345,7 +355,7 @@ def compare(
     Returns
     -------
     table : pandas.DataFrame
-        One row per method, space and k, in the order given; the columns are
+        One row per method, space, k and dithering, in the order given; the columns are
         the workflow's :data:`colourquant.runs.RUN_COLUMNS` that apply.
     figure : matplotlib.figure.Figure
         Only with ``figure=True``, as ``(table, figure)``.
@@ -378,23 +388,37 @@ def compare(
            method           dither space  k
     0      kmeans  floyd_steinberg   Lab  3
     1  median_cut  floyd_steinberg     -  3
+
+    A grey ramp at k = 2, undithered and dithered, both from one fit: per
+    pixel, dithering is further from the original (it trades each pixel's
+    error for the area's mean colour):
+
+    >>> ramp = np.linspace(0, 1, 12)[np.newaxis, :, np.newaxis].repeat(3, axis=2)
+    >>> table = compare(ramp, 2, "Lab", dither=["none", "floyd_steinberg"], replicates=0)
+    >>> table[["dither", "k", "delta_e2000_mean"]].round(2)
+                dither  k  delta_e2000_mean
+    0             none  2             10.06
+    1  floyd_steinberg  2             11.55
     """
     settings = FitSettings.from_config({"seed": seed, **fit})
     # Unknown names fail first, before the image is read.
     records, spaces, ks = check_compare(methods, spaces, ks)
-    if check_dither(dither) != "none":
+    dithers = check_dithers(dither)
+    if "none" not in dithers:
+        # The replicates measure the undithered fit's seed noise: none is reported here.
         settings = dataclasses.replace(settings, replicates=0)
     rows, panels = [], {}
-    with _thread_limit(n_threads):
+    with thread_limit(n_threads):
         loaded, name = read_image(image, name=name, max_memory=max_memory, verbose=verbose)
         runs = compare_runs(
-            loaded, name, ks, spaces, records, settings, dither=dither, verbose=verbose,
+            loaded, name, ks, spaces, records, settings, dithers=dithers, verbose=verbose,
             n_threads=n_threads,
         )  # fmt: skip
-        for row, run in runs:
+        for row, variant, run in runs:
             rows.append(run.row)
             if figure:
-                panels[row, run.k] = (run.row, figure_thumbnail(run.result.quantized))
+                key = figure_row(row, variant, dithers), run.k
+                panels[key] = (run.row, figure_thumbnail(run.result.quantized))
     table = pd.DataFrame(rows)
     columns = [column for column in RUN_COLUMNS if column in table]
     if "dither" in table and "dither" not in columns:
@@ -402,4 +426,4 @@ def compare(
     table = table[columns]
     if not figure:
         return table
-    return table, comparison_of(name, loaded, panels, spaces, ks, dither)
+    return table, comparison_of(name, loaded, panels, spaces, ks, dithers)

@@ -24,12 +24,13 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from ._cli_batch import _quantize_command
-from ._cli_compare import _compare_command
+from ._cli_batch import quantize_command
+from ._cli_compare import compare_command
 from ._cli_io import COMPARE_SPACES, IMAGE_ERROR, PROG, STDOUT
 from .columns import COMPARE_FORMATS
 from .dither import DITHERS
 from .methods import METHODS, method_names
+from .settings import fit_bounds, fit_defaults
 from .spaces import SPACES
 
 __all__ = ["main", "snakemake_command"]
@@ -93,14 +94,16 @@ exit status: 0 done, 1 an image cannot be used or an output not written (in a
 
 _COMPARE_DESCRIPTION = """\
 Quantize IMAGE at every K by k-means in every SPACE, and by any other METHOD,
-dithered or not, and print the image quality of each run as a table (the
-workflow's metrics columns; colourquant.compare in Python)."""
+undithered or dithered (several variants of one fit), and print the image
+quality of each run as a table (the workflow's metrics columns;
+colourquant.compare in Python)."""
 
 _COMPARE_EPILOG = """\
 examples:
   colourquant compare photo.jpg -k 4 8 16 --space RGB Lab -o figure.png
   colourquant compare photo.jpg -k 16 --space Lab --method kmeans median_cut wu
   colourquant compare photo.jpg -k 8 16 --method kmeans octree --dither floyd_steinberg
+  colourquant compare photo.jpg -k 4 8 --space Lab --dither none floyd_steinberg -o fig.png
 
 methods: kmeans (the default) and the clusterers run in every SPACE:
   {clusterers}
@@ -230,7 +233,7 @@ _OUTPUTS = {
         "IMAGE [-k K ...] [-s SPACE ...] [-m METHOD ...] [options]",
         [
             (("-o", "--output"), _png, "FIG.png",
-             "also draw the comparison figure: rows spaces/methods, columns k"),
+             "also draw the comparison figure: rows spaces/methods (and variants), columns k"),
             (("--metrics",), Path, "FILE",
              "also write every metrics column: CSV, or JSON if FILE ends in .json"),
         ],
@@ -238,27 +241,53 @@ _OUTPUTS = {
 }  # fmt: skip
 
 
+# The fit options of quantize and compare: (flag, FitSettings field, metavar, help
+# without its default). Their defaults and ranges are FitSettings' (colourquant.settings).
+_FIT_OPTIONS = (
+    ("--mode", "mode", "MODE",
+     "exact: fit every pixel; sample: a {sample_fraction:.0%} pixel sample"),
+    ("--seed", "seed", "N", "random seed"),
+    ("--n-init", "n_init", "N", "k-means++ restarts"),
+    ("--replicates", "replicates", "N",
+     "refits measuring chance, seeds seed+1..N (0: none, faster)"),
+)  # fmt: skip
+
+
+def _fit_setting(flag: str, key: str):
+    """The parser of a numeric fit option: a number within FitSettings' bounds for `key`.
+
+    >>> _fit_setting("--n-init", "n_init")("0")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: --n-init must be an integer in 1 ... 1000, got 0
+    """
+    bounds = fit_bounds()[key]
+    number = int if bounds.integer else float
+
+    def parse(text: str):
+        try:
+            value = number(text)
+        except ValueError:
+            kind = "an integer" if bounds.integer else "a number"
+            raise argparse.ArgumentTypeError(f"{flag} must be {kind}, got {text!r}") from None
+        if not bounds.allows(value):
+            raise argparse.ArgumentTypeError(f"{flag} must be {bounds.describe()}, got {value!r}")
+        return value
+
+    return parse
+
+
 def _add_fit_options(parser: argparse.ArgumentParser) -> None:
     """The options of the fit and of progress, shared by quantize and compare."""
-    parser.add_argument(
-        "--mode", choices=["exact", "sample"], default="exact", metavar="MODE",
-        help="exact: fit every pixel; sample: a 5 %% pixel sample (default: exact)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--seed",
-        type=_at_least(0, "--seed"),
-        default=0,
-        metavar="N",
-        help="random seed (default: 0)",
-    )
-    parser.add_argument(
-        "--n-init", type=_at_least(1, "--n-init"), default=10, metavar="N",
-        help="k-means++ restarts (default: 10)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--replicates", type=_at_least(0, "--replicates"), default=1, metavar="N",
-        help="refits measuring chance, seeds seed+1..N (default: 1; 0 is faster)",
-    )  # fmt: skip
+    defaults = fit_defaults()
+    for flag, key, metavar, text in _FIT_OPTIONS:
+        default = defaults[key]
+        choices = fit_bounds()[key].choices
+        text = text.format(sample_fraction=defaults["sample_fraction"]).replace("%", "%%")
+        parser.add_argument(
+            flag, type=None if choices else _fit_setting(flag, key), choices=choices or None,
+            default=default, metavar=metavar, help=f"{text} (default: {default})",
+        )  # fmt: skip
     parser.add_argument(
         "--threads", type=_at_least(1, "--threads"), default=1, metavar="N",
         help="threads of the numerical libraries (default: 1)",
@@ -320,8 +349,11 @@ def _add_image_options(parser: argparse.ArgumentParser, *, many: bool) -> None:
         else "kmeans, a clusterer or a quantizer: see methods below (default: kmeans)",
     )  # fmt: skip
     parser.add_argument(
-        "--dither", choices=DITHERS, default="none", metavar="HOW",
-        help="none, floyd_steinberg, ordered: in each run's space (default: none)",
+        "--dither", choices=DITHERS, metavar="HOW",
+        **({"nargs": "+", "action": _Extend, "default": ["none"]} if many
+           else {"default": "none"}),
+        help="none, floyd_steinberg, ordered; several: a row each, one fit (default: none)"
+        if many else "none, floyd_steinberg, ordered: in the run's space (default: none)",
     )  # fmt: skip
     if many:
         return
@@ -440,10 +472,10 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(_joined_suffix(argv))
     if args.command == "quantize":
         try:
-            return _quantize_command(args)
+            return quantize_command(args)
         except KeyboardInterrupt:
             return 130
-    return _compare_command(args)
+    return compare_command(args)
 
 
 if __name__ == "__main__":

@@ -43,31 +43,6 @@ MAX_CONFIG_VALUES = 200_000
 #: Most characters all the configuration's strings may hold, aliases expanded.
 MAX_CONFIG_TEXT = 10_000_000
 
-# The image sheet's public names (image_table, read_image_sheet, image_set,
-# check_image_name...), importable from here as before: on first use, since
-# colourquant.image_sheet raises this module's ConfigError.
-_IMAGE_SHEET = frozenset(
-    {
-        "MAX_NAME_LENGTH",
-        "PERIODIC_REPEATS",
-        "IMAGE_SUFFIXES",
-        "check_image_name",
-        "check_unique_names",
-        "image_set",
-        "image_table",
-        "periodic_suffix",
-        "read_image_sheet",
-    }
-)
-
-
-def __getattr__(name):
-    if name in _IMAGE_SHEET:
-        from . import image_sheet
-
-        return getattr(image_sheet, name)
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
 
 def check_config_size(
     config: Mapping, max_values: int = MAX_CONFIG_VALUES, max_text: int = MAX_CONFIG_TEXT
@@ -198,3 +173,14 @@ def choose_reference(reference: str | None, spaces: Sequence[str]) -> str:
             f"({', '.join(spaces)})"
         )
     return reference
+
+
+def __getattr__(name):
+    # The image sheet's public names (image_table, read_image_sheet, image_set,
+    # check_image_name...), importable from here as before: on first use, since
+    # colourquant.image_sheet raises this module's ConfigError.
+    from . import image_sheet
+
+    if name in image_sheet.__all__:
+        return getattr(image_sheet, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -20,8 +20,9 @@ from pathlib import Path
 from typing import TextIO
 
 from . import images
+from ._validation import one_line
 from .files import atomic_path
-from .images import ImageError, _declared_pixels, _one_line, _strict_pillow
+from .images import ImageError, bomb_pixels, strict_pillow
 
 __all__ = [
     "download_image",
@@ -262,7 +263,7 @@ def _check_decodes(path: Path, *, name: str, url: str, content_type: str) -> Non
     from PIL import Image, UnidentifiedImageError
 
     try:
-        with _strict_pillow(), Image.open(path) as image:
+        with strict_pillow(), Image.open(path) as image:
             # A JPEG decodes at 1/8 scale: every byte is still decoded (a cut
             # file fails), in a 64th of the memory (a 24 MP photo: 47 MB peak
             # for the process rather than 140 MB). Other formats ignore this.
@@ -273,14 +274,14 @@ def _check_decodes(path: Path, *, name: str, url: str, content_type: str) -> Non
         pass
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise ImageError(
-            f"image {name!r}: {url} declares {_declared_pixels(error)}, more than the limit "
+            f"image {name!r}: {url} declares {bomb_pixels(error)}, more than the limit "
             f"of {images.MAX_PIXELS:,} (MAX_PIXELS); nothing was kept; use a smaller version of "
             "the image"
         ) from None
     except Exception as error:  # noqa: BLE001 - the decoder may fail any way on bad data
         raise ImageError(
             f"image {name!r}: {url} sent an image that does not decode completely "
-            f"({_one_line(error)}); nothing was kept, so running the same command "
+            f"({one_line(error)}); nothing was kept, so running the same command "
             "downloads again (if the file itself is damaged, replace the URL)"
         ) from None
     with open(path, "rb") as handle:
@@ -369,7 +370,7 @@ def download_image(
                 if deadline.passed():
                     raise _too_slow(name, url, timeout) from None
                 raise ImageError(
-                    f"image {name!r}: download of {url} failed ({_one_line(error)}); "
+                    f"image {name!r}: download of {url} failed ({one_line(error)}); "
                     "nothing was kept, so running the same command tries again"
                 ) from None
             except _TooLarge:

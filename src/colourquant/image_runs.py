@@ -9,6 +9,7 @@ dithering at the boundary, each as one ValueError naming the culprit.
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
 from collections.abc import Iterator, Sequence
@@ -31,6 +32,9 @@ __all__ = [
     "thread_limit",
     "check_method",
     "check_dither",
+    "check_dithers",
+    "undithered_row",
+    "figure_row",
     "method_run",
     "dithered_run",
     "unmeasured_row",
@@ -191,17 +195,44 @@ def method_run(image, name, method, k, space, settings, verbose, n_threads) -> R
     return run
 
 
-def dithered_run(run: Run, distinct: DistinctColours, space: str, dither: str) -> Run:
+def dithered_run(
+    run: Run, distinct: DistinctColours, space: str, dither: str, *, reference=None
+) -> Run:
     """`run` with its pixels dithered onto its palette in `space`, measured again.
 
     The row keeps what was fitted and gains a ``dither`` column after
     ``method``; its quality columns are the dithered image's, and the seed
     noise columns (of the undithered fit) are dropped: the workflow's
-    variants' rule, :func:`colourquant.variants.dithered_run`.
+    variants' rule, :func:`colourquant.variants.dithered_run`. `reference` is
+    ``make_reference(distinct, space)`` if the caller has it already.
     """
     from .variants import dithered_run as variant
 
-    return variant(run, distinct, dither, make_reference(distinct, space))
+    reference = make_reference(distinct, space) if reference is None else reference
+    return variant(run, distinct, dither, reference)
+
+
+def undithered_row(row: dict) -> dict:
+    """`row` with a ``dither`` column of ``none`` after ``method``, beside dithered rows.
+
+    >>> undithered_row({"image": "a", "method": "kmeans", "k": 2})
+    {'image': 'a', 'method': 'kmeans', 'dither': 'none', 'k': 2}
+    """
+    marked = {}
+    for column, value in row.items():
+        marked[column] = value
+        if column == "method":
+            marked["dither"] = "none"
+    return marked
+
+
+def check_dithers(dither) -> list[str]:
+    """One dithering or several as a list without repeats, or a ValueError naming the culprit.
+
+    >>> check_dithers("ordered"), check_dithers(["none", "floyd_steinberg", "none"])
+    (['ordered'], ['none', 'floyd_steinberg'])
+    """
+    return [check_dither(name) for name in dict.fromkeys(as_list(dither, "dither"))]
 
 
 def unmeasured_row(run: Run) -> dict:
@@ -288,30 +319,36 @@ def compare_runs(
     records: Sequence[Method],
     settings: FitSettings,
     *,
-    dither: str = "none",
+    dithers: Sequence[str] = ("none",),
     verbose: bool = False,
     n_threads: int = 1,
-) -> Iterator[tuple[str, Run]]:
-    """Every run of a comparison, each with its row in the comparison figure.
+) -> Iterator[tuple[str, str, Run]]:
+    """Every run of a comparison in each dithering variant, each with its row in the figure.
 
     k-means in every space (its row: the space), then each other method in
     the order given: a clusterer in every space (its row ``method:space``), a
-    quantizer once (its row: the method). With `dither` each run's pixels
-    are dithered onto its palette in its own space and measured again
-    (:func:`dithered_run`).
+    quantizer once (its row: the method). Each run is fitted once; each of
+    `dithers` other than ``none`` maps its pixels onto that palette by
+    dithering in the run's own space and measures the dithered image
+    (:func:`dithered_run`). Where a dithered variant is compared, the
+    undithered rows have ``dither`` ``none`` too (:func:`undithered_row`).
 
     Yields
     ------
     row : str
         The run's row in :func:`colourquant.comparison_plots.comparison_overview_figure`.
+    dither : str
+        The variant, one of `dithers`, in their order for each run.
     run : Run
     """
     image = prepare(loaded)
+    marked = any(dither != "none" for dither in dithers)
+    references = {}  # each space's reference image, made once for every run in it
     for record in records:
         if record.kind == "kmeans":
             runs = space_runs(
                 loaded, name, ks, spaces, settings, verbose=verbose, n_threads=n_threads,
-                prepared=image, said_score=dither == "none",
+                prepared=image, said_score="none" in dithers,
             )  # fmt: skip
             keyed = ((run.row["space"], run, run.row["space"]) for run in runs)
         else:
@@ -323,7 +360,18 @@ def compare_runs(
                 )
             )
         for row, run, space in keyed:
-            yield row, run if dither == "none" else dithered_run(run, image[0], space, dither)
+            for dither in dithers:
+                if dither == "none":
+                    plain = dataclasses.replace(run, row=undithered_row(run.row)) if marked else run
+                    yield row, dither, plain
+                    continue
+                if space not in references:
+                    references[space] = make_reference(image[0], space)
+                yield (
+                    row,
+                    dither,
+                    dithered_run(run, image[0], space, dither, reference=references[space]),
+                )
 
 
 def _method_rows(record: Method, spaces: Sequence[str]) -> list[tuple[str | None, str]]:
@@ -346,29 +394,66 @@ def _method_runs(image, name, record, ks, space, settings, verbose, n_threads) -
     )  # fmt: skip
 
 
-def comparison_of(name, loaded, panels, spaces, ks, dither):
+#: How the comparison figure names a dithering variant: in its title, and in a
+#: row's label where several variants are compared (none: the plain row).
+DITHER_NAMES = {"floyd_steinberg": "Floyd–Steinberg", "ordered": "ordered, Bayer"}
+DITHER_ROW_LABELS = {"none": "", "floyd_steinberg": "F–S", "ordered": "Bayer"}
+# What a row label stands for, in the title of a figure of several variants.
+_ROW_LABEL_MEANS = {"floyd_steinberg": "Floyd–Steinberg", "ordered": "ordered"}
+
+
+def figure_row(row: str, dither: str, dithers: Sequence[str]) -> str:
+    """A run's row in the comparison figure: its method/space row, and its variant if several.
+
+    >>> figure_row("Lab", "floyd_steinberg", ["none", "floyd_steinberg"])
+    'Lab F–S'
+    >>> figure_row("Lab", "none", ["none", "ordered"]), figure_row("Lab", "ordered", ["ordered"])
+    ('Lab', 'Lab')
+    """
+    if len(dithers) == 1 or dither == "none":
+        return row
+    return f"{row} {DITHER_ROW_LABELS.get(dither, dither)}"
+
+
+def comparison_of(name, loaded, panels, spaces, ks, dithers):
     """:func:`colourquant.compare`'s figure of the runs of :func:`compare_runs`.
 
     `panels` maps each (figure row, k) to its metrics row and thumbnail
-    (:func:`figure_thumbnail`); the rows of k-means are its `spaces`, the
-    others' rows are labelled with their method (and a clusterer's space).
+    (:func:`figure_thumbnail`), the figure row from :func:`figure_row`. The
+    rows of k-means are its `spaces`, each followed by its dithered variants
+    (``Lab``, ``Lab F–S``); the others' rows are labelled with their method
+    (and a clusterer's space), and the variant.
     """
     from .comparison_plots import comparison_overview_figure
     from .plots import method_label
 
-    others = list(dict.fromkeys(row for row, _ in panels if row not in spaces))
+    dithers = list(dithers)
+    space_rows = [figure_row(space, dither, dithers) for space in spaces for dither in dithers]
+    others = list(dict.fromkeys(row for row, _ in panels if row not in space_rows))
     labels = {}
     for (row, _), (run, _) in panels.items():
         if row in others:
             where = "" if run["space"] == "-" else f" ({run['space']})"
-            labels[row] = method_label(run["method"]) + where
-    how = {"floyd_steinberg": "Floyd–Steinberg", "ordered": "ordered, Bayer"}.get(dither, dither)
-    title = name if dither == "none" else f"{name}, dithered ({how}),"
+            variant = figure_row("", run.get("dither", "none"), dithers)
+            labels[row] = method_label(run["method"]) + where + variant
+    named = [DITHER_NAMES.get(dither, dither) for dither in dithers if dither != "none"]
+    if dithers == ["none"]:
+        title = name
+    elif len(dithers) == 1:
+        title = f"{name}, dithered ({named[0]}),"
+    else:
+        shown = ", ".join(
+            f"{DITHER_ROW_LABELS.get(dither, dither)}: {_ROW_LABEL_MEANS.get(dither, dither)}"
+            for dither in dithers
+            if dither != "none"
+        )
+        plain = "undithered and " if "none" in dithers else ""
+        title = f"{name}, {plain}dithered ({shown}),"
     return comparison_overview_figure(
         title,
         figure_thumbnail(loaded.rgb),
         {key: pixels for key, (_, pixels) in panels.items()},
-        spaces,
+        space_rows,
         ks,
         baselines=others,
         delta_e={key: run["delta_e2000_mean"] for key, (run, _) in panels.items()},

@@ -18,11 +18,15 @@ from pathlib import Path
 
 import numpy as np
 
+from ._validation import one_line
+
 __all__ = [
     "ImageError",
     "LoadedImage",
     "load_image",
     "declared_pixels",
+    "strict_pillow",
+    "bomb_pixels",
     "sample_image",
     "check_sample_name",
     "composite_on_white",
@@ -205,7 +209,7 @@ def sample_image(sample: str, *, name: str) -> LoadedImage:
             pixels = np.asarray(getattr(skimage.data, sample)())
     except Exception as error:  # noqa: BLE001 - any loader failure is the image's
         raise ImageError(
-            f"image {name!r}: {source!r} could not be loaded ({_one_line(error)})"
+            f"image {name!r}: {source!r} could not be loaded ({one_line(error)})"
         ) from error
     if pixels.dtype != np.uint8 or not (
         pixels.ndim == 2 or (pixels.ndim == 3 and pixels.shape[2] in (3, 4))
@@ -302,14 +306,14 @@ def load_image(path: str | Path, *, name: str, source: str | None = None) -> Loa
     where = f"image {name!r}: {source or str(path)!r}"
     _check_regular_file(path, where)
     try:
-        with _strict_pillow(), Image.open(path) as opened:
+        with strict_pillow(), Image.open(path) as opened:
             source_mode = opened.mode
             n_frames = getattr(opened, "n_frames", 1)
             opened.load()
             image = ImageOps.exif_transpose(opened)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
         raise ImageError(
-            f"{where} declares {_declared_pixels(error)}, more than the limit of "
+            f"{where} declares {bomb_pixels(error)}, more than the limit of "
             f"{MAX_PIXELS:,} (MAX_PIXELS); refused before decoding as a possible "
             "decompression bomb"
         ) from None
@@ -318,7 +322,7 @@ def load_image(path: str | Path, *, name: str, source: str | None = None) -> Loa
     except MemoryError:
         raise  # the machine's limit, not the file's fault: the caller says so
     except Exception as error:  # noqa: BLE001 - the decoder may fail any way on bad data
-        raise ImageError(f"{where} cannot be decoded ({_one_line(error)})") from None
+        raise ImageError(f"{where} cannot be decoded ({one_line(error)})") from None
     image, colour_profile = convert_to_srgb(image)
     rgb, alpha, transparent = _to_rgb(image, where)
     return LoadedImage(
@@ -362,7 +366,7 @@ def convert_to_srgb(image):
         profile = ImageCms.ImageCmsProfile(io.BytesIO(embedded))
         description = ImageCms.getProfileDescription(profile).strip() or "an unnamed profile"
     except (OSError, ImageCms.PyCMSError) as error:
-        return image, f"ignored: unreadable ({_one_line(error)})"
+        return image, f"ignored: unreadable ({one_line(error)})"
     if image.mode == "P" or (image.mode in ("RGB", "L") and "transparency" in image.info):
         # The colour key or palette transparency becomes an alpha channel first.
         image = image.convert("RGBA" if "transparency" in image.info else "RGB")
@@ -382,7 +386,7 @@ def convert_to_srgb(image):
             image, profile, srgb, outputMode=_PROFILE_MODES[image.mode]
         )
     except ImageCms.PyCMSError as error:
-        return image, f"ignored: {description} cannot be applied ({_one_line(error)})"
+        return image, f"ignored: {description} cannot be applied ({one_line(error)})"
     return converted, f"converted from {description}"
 
 
@@ -393,7 +397,7 @@ def _check_regular_file(path: Path, where: str) -> None:
     except FileNotFoundError:
         raise ImageError(f"{where} does not exist") from None
     except OSError as error:
-        raise ImageError(f"{where} cannot be read ({_one_line(error)})") from None
+        raise ImageError(f"{where} cannot be read ({one_line(error)})") from None
     if stat.S_ISDIR(status.st_mode):
         raise ImageError(f"{where} is a directory, not an image file")
     if not stat.S_ISREG(status.st_mode):
@@ -403,13 +407,18 @@ def _check_regular_file(path: Path, where: str) -> None:
 
 
 @contextmanager
-def _strict_pillow() -> Iterator[None]:
+def strict_pillow() -> Iterator[None]:
     """Hold Pillow to this module's rules while a file is opened and decoded.
 
     Pillow's settings are process-wide and another library may have relaxed
     them: truncated files must fail rather than be padded with grey, and the
     pixel limit must be :data:`MAX_PIXELS`. Pillow warns above its limit and
     raises only above twice it, so the warning is made an error.
+
+    >>> from PIL import Image
+    >>> with strict_pillow():
+    ...     Image.MAX_IMAGE_PIXELS == MAX_PIXELS
+    True
     """
     from PIL import Image, ImageFile
 
@@ -454,11 +463,14 @@ def _sixteen_bit_grey_to_rgb(image) -> tuple[np.ndarray, str, np.ndarray | None]
     return *composite_on_white(rgba), transparent_pixels(rgba)
 
 
-def _declared_pixels(bomb: Exception) -> str:
+def bomb_pixels(bomb: Exception) -> str:
     """The pixel count Pillow's decompression-bomb message reports, for ours.
 
     Pillow refuses in ``Image.open`` without giving us the image, so its message
     is the only place the declared size is available.
+
+    >>> bomb_pixels(ValueError("Image size (200000000 pixels) exceeds limit"))
+    '200,000,000 pixels'
     """
     found = re.search(r"\((\d+) pixels\)", str(bomb))
     return f"{int(found.group(1)):,} pixels" if found else "a size"
@@ -466,8 +478,3 @@ def _declared_pixels(bomb: Exception) -> str:
 
 def _grey_to_rgb(grey: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(np.repeat(grey[..., np.newaxis], 3, axis=2))
-
-
-def _one_line(error: BaseException) -> str:
-    """An exception's message on one line (decoders' messages may span several)."""
-    return " ".join(str(error).split()) or type(error).__name__

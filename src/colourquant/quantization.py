@@ -69,7 +69,8 @@ class Quantization:
     transparent: np.ndarray | None = None
 
     @classmethod
-    def _from_run(cls, run: Run, original: np.ndarray, **extra) -> Quantization:
+    def from_run(cls, run: Run, original: np.ndarray, **extra) -> Quantization:
+        """The result of one run of :mod:`colourquant.runs` on `original`; `extra` sets fields."""
         result = run.result
         counts = np.bincount(result.pixel_labels.ravel(), minlength=len(result.palette))
         return cls(

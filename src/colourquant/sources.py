@@ -112,7 +112,7 @@ def _kind(source: str | Path) -> str:
 
 
 def image_source(
-    source: str | Path, *, name: str | None = None, sha256: str | None = None
+    source: str | Path, *, name: str | None = None, sha256: str | None = None, check: bool = True
 ) -> ImageSource:
     """What `source` names, checked before anything is read or downloaded.
 
@@ -126,6 +126,11 @@ def image_source(
         path (:func:`url_name`) or the file's stem.
     sha256 : str, optional
         The file's expected SHA-256 (for a file or a URL only).
+    check : bool
+        Refuse a source that cannot be read (below). False only says what
+        `source` names, its kind and name, refusing nothing: for a decision
+        made before reading (the command's output names, which IMAGE is a
+        file), where reading refuses it later in its own line.
 
     Returns
     -------
@@ -144,6 +149,8 @@ def image_source(
     ImageSource(kind='sample', text='skimage:astronaut', name='astronaut', sha256=None)
     >>> image_source("https://example.org/cat.jpg", name="cat").kind
     'url'
+    >>> image_source("ftp://example.org/cat.jpg", check=False).kind
+    'url'
     >>> image_source("skimage:astronaut", sha256="0" * 64)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
@@ -156,6 +163,8 @@ def image_source(
             "url": url_name(text),
             "file": Path(text).stem or text,
         }[kind]
+    if not check:
+        return ImageSource(kind, text, name, sha256 or None)
     if kind == "url":
         check_source_scheme(text, name=name)
     if kind == "sample":

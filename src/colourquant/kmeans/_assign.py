@@ -14,7 +14,7 @@ _BLOCK_ROWS = 1 << 13
 _BLOCK_VALUES = 1 << 18
 
 
-def _block_rows(columns: int) -> int:
+def rows_per_block(columns: int) -> int:
     """Rows per block of a (rows x `columns`) distance matrix."""
     return int(min(_BLOCK_ROWS, max(256, _BLOCK_VALUES // max(columns, 1))))
 
@@ -22,7 +22,8 @@ def _block_rows(columns: int) -> int:
 _KD_TREE_FROM_K = 32
 
 
-def _validate_points(points: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def validate_points(points: np.ndarray, weights: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Points (n, 3) and their weights (n,) as float64, or a ValueError saying what is wrong."""
     points = check_triples(np.asarray(points, dtype=np.float64), "points")
     weights = np.asarray(weights, dtype=np.float64)
     if weights.shape != (points.shape[0],):
@@ -36,7 +37,7 @@ def _validate_points(points: np.ndarray, weights: np.ndarray) -> tuple[np.ndarra
     return points, weights
 
 
-def _cluster_means(points, weights, labels, fallback):
+def cluster_means(points, weights, labels, fallback):
     """Weighted mean of each cluster's points; `fallback` for a cluster left empty."""
     k = len(fallback)
     totals = np.bincount(labels, weights=weights, minlength=k)
@@ -117,7 +118,7 @@ def inertia(
     >>> inertia(points, np.array([1.0, 3.0, 5.0]), centres, nearest_centre(points, centres))
     4.0
     """
-    points, weights = _validate_points(points, weights)
+    points, weights = validate_points(points, weights)
     residual = points - np.asarray(centres, dtype=np.float64)[labels]
     return float(weights @ np.einsum("ij,ij->i", residual, residual))
 
@@ -145,7 +146,7 @@ def total_sum_of_squares(points: np.ndarray, weights: np.ndarray) -> float:
     >>> total_sum_of_squares(points, np.array([3.0, 1.0]))
     12.0
     """
-    points, weights = _validate_points(points, weights)
+    points, weights = validate_points(points, weights)
     mean = weights @ points / weights.sum()
     residual = points - mean
     return float(weights @ np.einsum("ij,ij->i", residual, residual))

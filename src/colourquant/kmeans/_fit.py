@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._validation import check_k
-from ._assign import _cluster_means, _validate_points, nearest_centre
+from ._assign import cluster_means, nearest_centre, validate_points
 from ._grid import ColourGrid
 from ._lloyd import grid_lloyd, lloyd_restarts
 from ._seeding import kmeans_plusplus_seedings
@@ -185,7 +185,7 @@ def fit_kmeans(
     """
     import sklearn.cluster  # noqa: F401 - imported before the clock starts, not timed
 
-    points, weights = _validate_points(points, weights)
+    points, weights = validate_points(points, weights)
     k = check_k(k)
     used = weights > 0
     k_effective = int(min(k, used.sum()))
@@ -217,7 +217,7 @@ def fit_kmeans(
         )
         # A last centre update in float64 removes the float32 rounding of the
         # centres (a cluster of one colour gets exactly that colour back).
-        centres = _cluster_means(
+        centres = cluster_means(
             exact_points, exact_weights, nearest_centre(exact_points, model.cluster_centers_),
             model.cluster_centers_,
         )  # fmt: skip

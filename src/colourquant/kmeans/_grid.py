@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._assign import _cluster_means, _validate_points
+from ._assign import cluster_means, validate_points
 
 
 @dataclass(frozen=True)
@@ -82,7 +82,7 @@ def colour_grid(points: np.ndarray, weights: np.ndarray, cells_per_axis: int = 2
     >>> grid.totals, grid.radii
     (array([4., 2.]), array([0.075, 0.   ]))
     """
-    points, weights = _validate_points(points, weights)
+    points, weights = validate_points(points, weights)
     if int(cells_per_axis) != cells_per_axis or not 1 <= cells_per_axis <= 256:
         # Cells are numbered through a table of cells_per_axis^3 entries.
         raise ValueError(f"cells_per_axis must be an integer in 1...256, got {cells_per_axis!r}")
@@ -107,8 +107,8 @@ def colour_grid(points: np.ndarray, weights: np.ndarray, cells_per_axis: int = 2
     totals = np.bincount(cell_of, weights=weights, minlength=n_cells)
     plain_means = np.zeros((n_cells, 3))
     if (totals == 0).any():  # a cell of weightless points only gets their plain mean
-        plain_means = _cluster_means(points, np.ones_like(weights), cell_of, plain_means)
-    means = _cluster_means(points, weights, cell_of, plain_means)
+        plain_means = cluster_means(points, np.ones_like(weights), cell_of, plain_means)
+    means = cluster_means(points, weights, cell_of, plain_means)
     offsets = points[cell_order] - means[cell_of[cell_order]]
     squared_radii = np.maximum.reduceat(np.einsum("ij,ij->i", offsets, offsets), cell_starts[:-1])
     mean = weights @ points / weights.sum()

@@ -11,14 +11,14 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._assign import _block_rows, _cluster_means
+from ._assign import cluster_means, rows_per_block
 from ._grid import ColourGrid
 
 _SLACK = 8 * np.finfo(np.float64).eps
 KERNELS = ("auto", "compiled", "numpy")
 
 
-def _compiled(kernel: str):
+def compiled_kernel(kernel: str):
     """The compiled loops for `kernel` ("auto": if built), or None for numpy's."""
     if kernel not in KERNELS:
         raise ValueError(f"kernel must be one of {', '.join(KERNELS)}, got {kernel!r}")
@@ -35,7 +35,7 @@ def _compiled(kernel: str):
     return _lloyd_kernel
 
 
-def _rounding_margin(points: np.ndarray) -> float:
+def rounding_margin(points: np.ndarray) -> float:
     """A distance below which the compiled loops treat a bound as a tie: far
     above the rounding of distances between these points, far below any gap."""
     return 1e-12 * (1.0 + float(np.abs(points).max(initial=0.0)))
@@ -49,7 +49,7 @@ def _two_nearest(points, centres):
     centre_norms = np.einsum("ij,ij->i", centres, centres)
     centre_slack = 2 * _SLACK * centre_norms.max()
     scaled = -2.0 * centres.T
-    block_rows = _block_rows(centres.shape[0])
+    block_rows = rows_per_block(centres.shape[0])
     for start in range(0, n, block_rows):
         block = points[start : start + block_rows]
         rows = slice(start, start + block.shape[0])
@@ -221,7 +221,7 @@ def grid_lloyd(
     True
     """
     centres = np.array(centres, dtype=np.float64)
-    compiled = _compiled(kernel)
+    compiled = compiled_kernel(kernel)
     if compiled is not None:
         means = np.concatenate([grid.means, grid.points])
         totals = np.concatenate([grid.totals, grid.weights])
@@ -229,9 +229,9 @@ def grid_lloyd(
         n_iter, labels, used = compiled.grid_lloyd_kernel(
             means, totals, radii, grid.n_cells, grid.cell_order.astype(np.intp),
             grid.cell_starts.astype(np.intp), centres, max_iter, tol * grid.tolerance_scale,
-            _rounding_margin(means),
+            rounding_margin(means),
         )  # fmt: skip
-        return _cluster_means(means[used], totals[used], labels[used], centres), n_iter
+        return cluster_means(means[used], totals[used], labels[used], centres), n_iter
     k = centres.shape[0]
     units = _Units.of_grid(grid, k)
     every_cell = np.arange(grid.n_cells)
@@ -251,7 +251,7 @@ def grid_lloyd(
         if not changed or float((moved**2).sum()) <= threshold or n_iter >= max_iter:
             # The running sums carry the rounding of every update; these do not.
             used = np.isfinite(units.upper)
-            return _cluster_means(
+            return cluster_means(
                 units.means[used], units.totals[used], units.labels[used], centres
             ), n_iter
         units.upper += moved[units.labels]
@@ -323,12 +323,12 @@ def lloyd_restarts(
     array([60.66666667, 50.5       ])
     """
     centres = np.array(starts, dtype=np.float64)
-    compiled = _compiled(kernel)
+    compiled = compiled_kernel(kernel)
     if compiled is not None:
         points = np.ascontiguousarray(points, dtype=np.float64)
         weights = np.ascontiguousarray(weights, dtype=np.float64)
         inertias = compiled.lloyd_restarts_kernel(
-            points, weights, centres, max_iter, threshold, _rounding_margin(points)
+            points, weights, centres, max_iter, threshold, rounding_margin(points)
         )
         return centres, inertias
     n_starts, k, _ = centres.shape
@@ -342,7 +342,7 @@ def lloyd_restarts(
         scaled = -2.0 * centres.reshape(-1, 3).T
         centre_norms = np.einsum("ijk,ijk->ij", centres, centres).ravel()
         # Blocks of rows keep the (rows x starts x k) distances small.
-        block_rows = _block_rows(centres.shape[0] * k)
+        block_rows = rows_per_block(centres.shape[0] * k)
         for start in range(0, n, block_rows):
             rows = slice(start, start + block_rows)
             distances = points[rows] @ scaled

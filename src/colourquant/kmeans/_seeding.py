@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._grid import colour_grid
-from ._lloyd import _compiled, _rounding_margin
+from ._lloyd import compiled_kernel, rounding_margin
 
 # The compiled seeding skips groups of points, the cells of a grid this fine.
 _BLOCKS_PER_AXIS = 12
@@ -113,7 +113,7 @@ def kmeans_plusplus_seedings(
         return np.maximum(distances, 0, out=distances)
 
     first = random_state.choice(points.shape[0], size=n_seedings, p=weights / weights.sum())
-    compiled = _compiled(kernel)
+    compiled = compiled_kernel(kernel)
     if compiled is not None:
         # The draws of every step at once: the same numbers, in the same order.
         draws = random_state.uniform(size=(k - 1, n_seedings, n_trials))
@@ -122,7 +122,7 @@ def kmeans_plusplus_seedings(
         rows = compiled.seedings_kernel(
             points64, weights, first.astype(np.intp), draws, blocks.cell_order.astype(np.intp),
             blocks.cell_starts.astype(np.intp), blocks.means, blocks.radii,
-            _rounding_margin(points64),
+            rounding_margin(points64),
         )  # fmt: skip
         return points[rows]
     centres[:, 0] = points[first]

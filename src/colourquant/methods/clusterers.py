@@ -97,7 +97,8 @@ def _k_effective(k: int, n_points: int) -> int:
     return int(min(check_k(k), n_points))
 
 
-def _minibatch_kmeans(points, image, k, seed, settings):
+def fit_minibatch_kmeans(points, image, k, seed, settings):
+    """scikit-learn's mini-batch k-means on the distinct colours, weighted by their counts."""
     from sklearn.cluster import MiniBatchKMeans
 
     model = MiniBatchKMeans(_k_effective(k, len(points)), random_state=seed)
@@ -105,7 +106,8 @@ def _minibatch_kmeans(points, image, k, seed, settings):
     return ClusterFit(model.cluster_centers_, None, int(model.n_iter_), image.n_pixels)
 
 
-def _bisecting_kmeans(points, image, k, seed, settings):
+def fit_bisecting_kmeans(points, image, k, seed, settings):
+    """scikit-learn's bisecting k-means on the distinct colours, weighted by their counts."""
     from sklearn.cluster import BisectingKMeans
 
     model = BisectingKMeans(_k_effective(k, len(points)), random_state=seed)
@@ -113,7 +115,8 @@ def _bisecting_kmeans(points, image, k, seed, settings):
     return ClusterFit(model.cluster_centers_, None, None, image.n_pixels)
 
 
-def _gaussian_mixture(points, image, k, seed, settings):
+def fit_gaussian_mixture(points, image, k, seed, settings):
+    """A Gaussian mixture fitted on a seeded pixel sample; each colour to its likeliest."""
     from sklearn.mixture import GaussianMixture
 
     sample = pixel_sample_weights(
@@ -128,7 +131,8 @@ def _gaussian_mixture(points, image, k, seed, settings):
     return ClusterFit(model.means_, labels, int(model.n_iter_), int(sample.sum()))
 
 
-def _ward(points, image, k, seed, settings):
+def fit_ward(points, image, k, seed, settings):
+    """Ward's clustering of the distinct colours, or of their colour grid where they are many."""
     from sklearn.cluster import AgglomerativeClustering
 
     if len(points) <= WARD_MAX_POINTS:
@@ -149,7 +153,8 @@ def _ward(points, image, k, seed, settings):
     return ClusterFit(centres, None, None, image.n_pixels)
 
 
-def _kmeans_wu(points, image, k, seed, settings):
+def fit_kmeans_wu(points, image, k, seed, settings):
+    """k-means (Lloyd) from Wu's palette, a single deterministic start: no seed needed."""
     from sklearn.cluster import KMeans
 
     from ..spaces import from_srgb8
