@@ -33,7 +33,6 @@ try:
         image_table,
         validate_config,
     )
-    from colourquant.downloads import is_url
     from colourquant.files import DITHER_STUDY_TABLES, RUN_FILES, STUDY_TABLES
     from colourquant.jobs import FailedJob, failed_job_messages
     from colourquant.images import declared_pixels

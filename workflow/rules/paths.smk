@@ -15,13 +15,15 @@ def image_file(wildcards):
 
 
 def image_input(wildcards):
-    path = image_file(wildcards)
-    # A missing local file is not declared as input: the job then fails with a
-    # message naming the image, and with --keep-going the other images still
-    # finish (a missing declared input would stop the whole DAG).
-    if path is None or not (
-        is_url(IMAGES[wildcards.image]["source"]) or Path(path).exists()
-    ):
+    """The prepare job's input: the file or the download; none for a sample.
+
+    A missing local file is not declared as input: the job then fails with a
+    message naming the image, and with --keep-going the other images still
+    finish (a missing declared input would stop the whole DAG).
+    """
+    source = image_source(IMAGES[wildcards.image]["source"], name=wildcards.image)
+    path = source.file(download=results(f"downloads/{wildcards.image}"))
+    if path is None or (source.kind == "file" and not Path(path).exists()):
         return []
     return path
 
