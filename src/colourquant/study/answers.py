@@ -6,8 +6,9 @@
    best mean over the images. Where the judges agree, that space is the answer,
    with its lead in units a reader can feel (for ΔE00, a share of a
    just-noticeable difference) and whether the 95 % intervals make it clear.
-   Where they disagree, the answer says so and names no winner
-   (:func:`which_space_answer`).
+   Where they disagree, the answer says so and names no winner; where no
+   judge's intervals make its space clear, it says that, not that they
+   disagree (:func:`which_space_answer`).
 2. *Is there a k where the spaces become indistinguishable?* In two meanings:
    equal *quality* (the spaces' mean ΔE00 from the original within one
    just-noticeable difference of each other, :func:`equal_quality_answer`),
@@ -30,8 +31,8 @@ import numpy as np
 import pandas as pd
 
 from ._tables import METRICS, metric_of
-from .findings import _join, number
 from .thresholds import JND, first_k_staying_below
+from .wording import join, number
 
 __all__ = [
     "SECONDARY_METRICS",
@@ -255,14 +256,35 @@ def _lead_sentence(verdict: Verdict) -> str:
     )
 
 
+def _none_clear_sentence(where: str, verdicts: Sequence[Verdict], winners: Sequence[str]) -> str:
+    """Where the judges' best means differ but no judge's intervals make its space clear.
+
+    That is no evidence of a difference, not a disagreement (nor evidence
+    that the spaces are equal): no space is the answer.
+    """
+    best = [
+        f"by {join([_label(v.metric) for v in verdicts if v.best == space])} {space} "
+        + ("has the best mean" if i == 0 else "does")
+        for i, space in enumerate(winners)
+    ]
+    return (
+        f"At {where}, no judge finds one space clearly closer: {', '.join(best)}, "
+        "but the intervals make none of these clear. So no space is the answer there."
+    )
+
+
 def which_space_answer(paired: pd.DataFrame, judges: Sequence[str] | None = None) -> list[str]:
     """Which space gave the closer result at the smallest and the largest k, in sentences.
 
     Where every judge names the same space, it is the answer, with its lead by
     mean ΔE00 where present (in shares of a just-noticeable difference), else
     by the first judge, and whether the intervals make it clear. Where the
-    judges disagree, the sentence says which judge prefers which space; the
-    space the judges that favour no space's objective
+    judges' best spaces differ but no judge's intervals make its space clear,
+    the sentence says that no judge finds one space clearly closer (not that
+    they disagree) and no space is the answer, as in the findings
+    (:func:`~colourquant.study.verdicts.answer_sentence`). Otherwise, where
+    the judges disagree, the sentence says which judge prefers which space;
+    the space the judges that favour no space's objective
     (:attr:`colourquant.columns.Column.favours`) all prefer is then the
     answer, and if they too disagree no space is. Over fewer than
     :data:`FEW_IMAGES` images, a last sentence says they are few.
@@ -291,13 +313,16 @@ def which_space_answer(paired: pd.DataFrame, judges: Sequence[str] | None = None
         where = _k_words(k, k == ks[0])
         winners = list(dict.fromkeys(verdict.best for verdict in verdicts))
         if len(winners) == 1:
-            judges_named = _join([_label(v.metric) for v in verdicts])
+            judges_named = join([_label(v.metric) for v in verdicts])
             by = f"every judge ({judges_named})" if len(verdicts) > 1 else judges_named
             sentences.append(f"At {where}, {winners[0]} gave the closest result by {by}.")
             sentences.append(_lead_sentence(_lead_verdict(verdicts)))
             continue
+        if not any(verdict.clear for verdict in verdicts):
+            sentences.append(_none_clear_sentence(where, verdicts, winners))
+            continue
         prefer = [
-            f"by {_join([_label(v.metric) for v in verdicts if v.best == space])} {space} is"
+            f"by {join([_label(v.metric) for v in verdicts if v.best == space])} {space} is"
             for space in winners
         ]
         prefer[0] += " closest"
@@ -308,7 +333,7 @@ def which_space_answer(paired: pd.DataFrame, judges: Sequence[str] | None = None
             space = agreed.pop()
             sentences.append(
                 f"At {where}, the judges disagree: {', '.join(prefer)}. The judges that "
-                f"favour no space's own objective ({_join([_label(v.metric) for v in neutral])}) "
+                f"favour no space's own objective ({join([_label(v.metric) for v in neutral])}) "
                 f"all prefer {space}, so {space} is the answer there."
             )
             sentences.append(_lead_sentence(_lead_verdict(neutral)))
