@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 
 from colourquant.colours import distinct_colours
+from colourquant.study.answers import answers
 from colourquant.study.plots import study_figures
 from colourquant.study.sweep import findings_texts, study_tables
 from colourquant.study.thresholds import stop_differing
@@ -92,3 +93,7 @@ def test_a_judge_stop_not_reached_is_said_at_the_largest_k_compared_not_swept():
     )
     assert never in paragraphs
     assert "k = 8, the largest k swept" not in texts["findings"] + texts["all_findings"]
+    # The front page's answer names k = 8 the most colours compared, not swept.
+    which = " ".join(answers(tables, differences)["which_space"])
+    assert "At k = 8 (the most colours compared; larger k reproduce the images exactly), " in which
+    assert "swept" not in which

@@ -25,14 +25,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 
 from ._tables import METRICS, metric_of
 from .thresholds import JND, first_k_staying_below
-from .wording import join, number
+from .wording import jnd_share, join, number
 
 __all__ = [
     "SECONDARY_METRICS",
@@ -55,19 +54,6 @@ SECONDARY_METRICS = frozenset({"delta_e2000_p95"})
 #: Fewer images than this and the answer says they are few (a bootstrap
 #: interval over few images is too narrow: colourquant.study.intervals).
 FEW_IMAGES = 10
-
-# Shares of a just-noticeable difference a reader can picture, in words.
-_SHARES = {
-    Fraction(1, 10): "a tenth",
-    Fraction(1, 8): "an eighth",
-    Fraction(1, 6): "a sixth",
-    Fraction(1, 5): "a fifth",
-    Fraction(1, 4): "a quarter",
-    Fraction(1, 3): "a third",
-    Fraction(1, 2): "half",
-    Fraction(2, 3): "two thirds",
-    Fraction(3, 4): "three quarters",
-}
 
 
 @dataclass(frozen=True)
@@ -113,32 +99,6 @@ def judges_of(paired: pd.DataFrame) -> list[str]:
     """
     present = set(paired["metric"])
     return [name for name in METRICS if name in present and name not in SECONDARY_METRICS]
-
-
-def jnd_share(value: float) -> str:
-    """A ΔE00 difference in just-noticeable differences, as a reader would say it.
-
-    Examples
-    --------
-    >>> jnd_share(0.21), jnd_share(0.5), jnd_share(0.03), jnd_share(2.34)
-    ('a fifth of a just-noticeable difference', 'half a just-noticeable difference', 'less than a tenth of a just-noticeable difference', '2.3 just-noticeable differences')
-    >>> jnd_share(0.97)
-    'about one just-noticeable difference'
-    """  # noqa: E501
-    share = abs(value) / JND
-    if share >= 1.5:
-        return f"{share:.1f} just-noticeable differences"
-    if share >= 0.875:
-        return "about one just-noticeable difference"
-    if share < 0.075:
-        return "less than a tenth of a just-noticeable difference"
-    nearest = min(_SHARES, key=lambda fraction: abs(float(fraction) - share))
-    words = _SHARES[nearest]
-    return (
-        f"{words} a just-noticeable difference"
-        if words == "half"
-        else (f"{words} of a just-noticeable difference")
-    )
 
 
 def _amount(metric: str, value: float) -> str:
@@ -241,8 +201,12 @@ def _label(metric: str) -> str:
     return metric_of(metric).label
 
 
-def _k_words(k: int, smallest: bool) -> str:
-    return f"k = {k} ({'few colours' if smallest else 'the most colours swept'})"
+def _k_words(k: int, smallest: bool, swept: int | None = None) -> str:
+    if smallest:
+        return f"k = {k} (few colours)"
+    if swept is not None and swept > k:  # the study left out larger k: comparable_runs
+        return f"k = {k} (the most colours compared; larger k reproduce the images exactly)"
+    return f"k = {k} (the most colours swept)"
 
 
 def _lead_sentence(verdict: Verdict) -> str:
@@ -273,7 +237,9 @@ def _none_clear_sentence(where: str, verdicts: Sequence[Verdict], winners: Seque
     )
 
 
-def which_space_answer(paired: pd.DataFrame, judges: Sequence[str] | None = None) -> list[str]:
+def which_space_answer(
+    paired: pd.DataFrame, judges: Sequence[str] | None = None, swept: int | None = None
+) -> list[str]:
     """Which space gave the closer result at the smallest and the largest k, in sentences.
 
     Where every judge names the same space, it is the answer, with its lead by
@@ -295,6 +261,10 @@ def which_space_answer(paired: pd.DataFrame, judges: Sequence[str] | None = None
         :func:`~colourquant.study.paired_differences`.
     judges : sequence of str, optional
         As for :func:`judge_verdicts`.
+    swept : int, optional
+        The sweep's largest k: where it is above the table's largest k (the
+        study left out each k at or above an image's number of colours), that
+        k is called the most colours compared, not swept.
 
     Returns
     -------
@@ -310,7 +280,7 @@ def which_space_answer(paired: pd.DataFrame, judges: Sequence[str] | None = None
         if not verdicts:
             continue
         fewest = min(fewest or verdicts[0].n_images, *(v.n_images for v in verdicts))
-        where = _k_words(k, k == ks[0])
+        where = _k_words(k, k == ks[0], swept)
         winners = list(dict.fromkeys(verdict.best for verdict in verdicts))
         if len(winners) == 1:
             judges_named = join([_label(v.metric) for v in verdicts])
@@ -485,12 +455,10 @@ def answers(
     dict
         ``which_space`` and ``indistinguishable``: lists of sentences.
     """
-    paired = tables["paired_differences"]
-    indistinguishable = [
-        equal_quality_answer(paired),
-        look_alike_answer(tables["stop_differing_summary"], differences),
-    ]
+    paired, stops = tables["paired_differences"], tables["stop_differing_summary"]
+    indistinguishable = [equal_quality_answer(paired), look_alike_answer(stops, differences)]
+    swept = int(stops["k_max_swept"].max()) if len(stops) else None
     return {
-        "which_space": which_space_answer(paired, judges),
+        "which_space": which_space_answer(paired, judges, swept),
         "indistinguishable": [sentence for sentence in indistinguishable if sentence],
     }

@@ -9,11 +9,16 @@ per metric in :mod:`~colourquant.study.findings`, the judges' verdicts in
 - Counts of images are always given as "x of n images" (:func:`images_phrase`).
 - Numbers carry the metric's decimals and a true minus sign (:func:`number`).
 - A p-value has two significant digits, or is below 0.001 (:func:`p_phrase`).
+- A ΔE00 difference is also said in shares of a just-noticeable difference
+  (:func:`jnd_share`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from fractions import Fraction
+
+from .thresholds import JND
 
 __all__ = [
     "MINUS",
@@ -24,6 +29,7 @@ __all__ = [
     "in_any_image",
     "join",
     "k_phrase",
+    "jnd_share",
 ]
 
 MINUS = "\u2212"
@@ -128,3 +134,43 @@ def k_phrase(k_values: Sequence[int], swept: Sequence[int]) -> str:
     if len(chosen) > 1 and chosen == swept[-len(chosen) :]:
         return f"k ≥ {chosen[0]}"
     return "k = " + join([str(k) for k in chosen])
+
+
+# Shares of a just-noticeable difference a reader can picture, in words.
+_SHARES = {
+    Fraction(1, 10): "a tenth",
+    Fraction(1, 8): "an eighth",
+    Fraction(1, 6): "a sixth",
+    Fraction(1, 5): "a fifth",
+    Fraction(1, 4): "a quarter",
+    Fraction(1, 3): "a third",
+    Fraction(1, 2): "half",
+    Fraction(2, 3): "two thirds",
+    Fraction(3, 4): "three quarters",
+}
+
+
+def jnd_share(value: float) -> str:
+    """A ΔE00 difference in just-noticeable differences, as a reader would say it.
+
+    Examples
+    --------
+    >>> jnd_share(0.21), jnd_share(0.5), jnd_share(0.03), jnd_share(2.34)
+    ('a fifth of a just-noticeable difference', 'half a just-noticeable difference', 'less than a tenth of a just-noticeable difference', '2.3 just-noticeable differences')
+    >>> jnd_share(0.97)
+    'about one just-noticeable difference'
+    """  # noqa: E501
+    share = abs(value) / JND
+    if share >= 1.5:
+        return f"{share:.1f} just-noticeable differences"
+    if share >= 0.875:
+        return "about one just-noticeable difference"
+    if share < 0.075:
+        return "less than a tenth of a just-noticeable difference"
+    nearest = min(_SHARES, key=lambda fraction: abs(float(fraction) - share))
+    words = _SHARES[nearest]
+    return (
+        f"{words} a just-noticeable difference"
+        if words == "half"
+        else (f"{words} of a just-noticeable difference")
+    )
