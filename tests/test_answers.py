@@ -294,5 +294,24 @@ def test_where_no_judges_intervals_make_its_space_clear_no_judge_is_said_to_disa
     clear = (table["metric"] == "psnr") & (table["k"] == 4)
     table.loc[clear, ["ci_low", "ci_high"]] = [-0.5, -0.1]
     first = which_space_answer(table)[0]
-    assert first.startswith("At k = 4 (few colours), the judges disagree: by PSNR RGB is closest")
-    assert first.endswith("all prefer Lab, so Lab is the answer there.")
+    assert first == (
+        "At k = 4 (few colours), the judges disagree: by PSNR RGB is closest, by mean ΔE00, "
+        "SSIM of luma and mean ꟻLIP Lab is. The judges that favour no space's own objective "
+        "(SSIM of luma and mean ꟻLIP) all give Lab the best mean, but their intervals do not "
+        "make that clear, so no space is the answer there."
+    )
+    # Only where their intervals make it clear is their space the answer.
+    neutral = table["metric"].isin(["ssim_y", "flip_mean"]) & (table["k"] == 4)
+    table.loc[neutral & (table["metric"] == "ssim_y"), ["ci_low", "ci_high"]] = [0.0005, 0.002]
+    table.loc[neutral & (table["metric"] == "flip_mean"), ["ci_low", "ci_high"]] = [-0.002, -0.0005]
+    first = which_space_answer(table)[0]
+    assert first.endswith("all prefer Lab, so Lab is the answer there."), first
+
+
+def test_spaces_that_share_every_judges_best_mean_give_no_answer():
+    rows = paired_rows(4, "delta_e2000_mean", {"Lab": 0.0}, {"Lab": (0.0, 0.0)})
+    rows += paired_rows(4, "flip_mean", {"Lab": 0.0}, {"Lab": (-0.01, 0.01)})
+    assert which_space_answer(pd.DataFrame(rows))[0] == (
+        "At k = 4 (few colours), by every judge two or more spaces share the best mean, so no "
+        "space is the answer there."
+    )

@@ -248,11 +248,12 @@ def which_space_answer(
     judges' best spaces differ but no judge's intervals make its space clear,
     the sentence says that no judge finds one space clearly closer (not that
     they disagree) and no space is the answer, as in the findings
-    (:func:`~colourquant.study.verdicts.answer_sentence`). Otherwise, where
-    the judges disagree, the sentence says which judge prefers which space;
-    the space the judges that favour no space's objective
-    (:attr:`colourquant.columns.Column.favours`) all prefer is then the
-    answer, and if they too disagree no space is. Over fewer than
+    (:func:`~colourquant.study.verdicts.answer_sentence`); so too where
+    every judge's best mean is shared. Otherwise, where the judges disagree,
+    the sentence says which judge prefers which space; the space the judges
+    that favour no space's objective (:attr:`colourquant.columns.Column.favours`)
+    all prefer is then the answer where their intervals make it clear, and
+    if they disagree, or are not clear, no space is. Over fewer than
     :data:`FEW_IMAGES` images, a last sentence says they are few.
 
     Parameters
@@ -282,6 +283,12 @@ def which_space_answer(
         fewest = min(fewest or verdicts[0].n_images, *(v.n_images for v in verdicts))
         where = _k_words(k, k == ks[0], swept)
         winners = list(dict.fromkeys(verdict.best for verdict in verdicts))
+        if all(verdict.lead == 0 for verdict in verdicts):
+            sentences.append(
+                f"At {where}, by every judge two or more spaces share the best mean, "
+                "so no space is the answer there."
+            )
+            continue
         if len(winners) == 1:
             judges_named = join([_label(v.metric) for v in verdicts])
             by = f"every judge ({judges_named})" if len(verdicts) > 1 else judges_named
@@ -298,15 +305,23 @@ def which_space_answer(
         prefer[0] += " closest"
         neutral = [v for v in verdicts if not _favours(v.metric)]
         agreed = {v.best for v in neutral}
-        if len(neutral) > 1 and len(agreed) == 1:
-            # The judges that favour no space's objective agree: that is the answer.
+        neutral_named = join([_label(v.metric) for v in neutral]) if neutral else ""
+        if len(neutral) > 1 and len(agreed) == 1 and all(v.clear for v in neutral):
+            # The judges that favour no space's objective agree, clearly: that is the answer.
             space = agreed.pop()
             sentences.append(
                 f"At {where}, the judges disagree: {', '.join(prefer)}. The judges that "
-                f"favour no space's own objective ({join([_label(v.metric) for v in neutral])}) "
+                f"favour no space's own objective ({neutral_named}) "
                 f"all prefer {space}, so {space} is the answer there."
             )
             sentences.append(_lead_sentence(_lead_verdict(neutral)))
+        elif len(neutral) > 1 and len(agreed) == 1:
+            sentences.append(
+                f"At {where}, the judges disagree: {', '.join(prefer)}. The judges that "
+                f"favour no space's own objective ({neutral_named}) all give {agreed.pop()} "
+                "the best mean, but their intervals do not make that clear, so no space is "
+                "the answer there."
+            )
         else:
             sentences.append(
                 f"At {where}, the judges disagree: {', '.join(prefer)}. "
