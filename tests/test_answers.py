@@ -267,3 +267,51 @@ def test_one_image_is_said_in_the_singular():
     sentences = which_space_answer(pd.DataFrame(rows))
     assert sentences[1].endswith("That gap could be chance over this one image.")
     assert sentences[-1] == "One image is few: read this as a hint, not a proof."
+
+
+def test_where_no_judges_intervals_make_its_space_clear_no_judge_is_said_to_disagree():
+    # The best means differ by judge (PSNR: RGB; the others: Lab), and even the judges that
+    # favour no space's objective agree on Lab, but every interval includes 0.
+    rows = []
+    for k in (4, 32):
+        rows += paired_rows(k, "delta_e2000_mean", {"Lab": -0.05}, {"Lab": (-0.2, 0.1)})
+        rows += paired_rows(k, "psnr", {"Lab": -0.3}, {"Lab": (-0.8, 0.2)})
+        rows += paired_rows(k, "ssim_y", {"Lab": 0.001}, {"Lab": (-0.01, 0.01)})
+        rows += paired_rows(k, "flip_mean", {"Lab": -0.001}, {"Lab": (-0.01, 0.005)})
+    table = pd.DataFrame(rows)
+    assert not any(verdict.clear for verdict in judge_verdicts(table, 4))
+    sentences = which_space_answer(table)
+    assert sentences == [
+        "At k = 4 (few colours), no judge finds one space clearly closer: by PSNR RGB has the "
+        "best mean, by mean ΔE00, SSIM of luma and mean ꟻLIP Lab does, but the intervals make "
+        "none of these clear. So no space is the answer there.",
+        "At k = 32 (the most colours swept), no judge finds one space clearly closer: by PSNR "
+        "RGB has the best mean, by mean ΔE00, SSIM of luma and mean ꟻLIP Lab does, but the "
+        "intervals make none of these clear. So no space is the answer there.",
+        "6 images are few: read this as a hint, not a proof.",
+    ]
+    # Once one judge's interval is clear, the judges do disagree, and the neutral ones decide.
+    clear = (table["metric"] == "psnr") & (table["k"] == 4)
+    table.loc[clear, ["ci_low", "ci_high"]] = [-0.5, -0.1]
+    first = which_space_answer(table)[0]
+    assert first == (
+        "At k = 4 (few colours), the judges disagree: by PSNR RGB is closest, by mean ΔE00, "
+        "SSIM of luma and mean ꟻLIP Lab is. The judges that favour no space's own objective "
+        "(SSIM of luma and mean ꟻLIP) all give Lab the best mean, but their intervals do not "
+        "make that clear, so no space is the answer there."
+    )
+    # Only where their intervals make it clear is their space the answer.
+    neutral = table["metric"].isin(["ssim_y", "flip_mean"]) & (table["k"] == 4)
+    table.loc[neutral & (table["metric"] == "ssim_y"), ["ci_low", "ci_high"]] = [0.0005, 0.002]
+    table.loc[neutral & (table["metric"] == "flip_mean"), ["ci_low", "ci_high"]] = [-0.002, -0.0005]
+    first = which_space_answer(table)[0]
+    assert first.endswith("all prefer Lab, so Lab is the answer there."), first
+
+
+def test_spaces_that_share_every_judges_best_mean_give_no_answer():
+    rows = paired_rows(4, "delta_e2000_mean", {"Lab": 0.0}, {"Lab": (0.0, 0.0)})
+    rows += paired_rows(4, "flip_mean", {"Lab": 0.0}, {"Lab": (-0.01, 0.01)})
+    assert which_space_answer(pd.DataFrame(rows))[0] == (
+        "At k = 4 (few colours), by every judge two or more spaces share the best mean, so no "
+        "space is the answer there."
+    )

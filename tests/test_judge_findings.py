@@ -92,7 +92,64 @@ def test_a_biased_judge_alone_is_never_the_answer():
     verdicts = verdicts_of({"delta_e2000_mean": "Lab", "psnr": "RGB", "flip_mean": ""})
     assert verdicts.set_index(["k", "metric"]).loc[(4, "delta_e2000_mean"), "preferred"] == "Lab"
     assert (verdicts["answer"] == "").all()
-    assert verdict_sentences(verdicts, k_values=[4])[1].endswith("we give no answer at k = 4.")
+    assert verdict_sentences(verdicts, k_values=[4])[1] == (
+        "The one judge that favours neither space (mean ꟻLIP) finds no space clearly closer "
+        "at k = 4, so we give no answer there."
+    )
+
+
+# Every judge gives both spaces the same score: none finds a space clearly closer.
+NO_DIFFERENCE = {"delta_e2000_mean": "", "psnr": "", "ssim_y": "", "flip_mean": ""}
+
+
+def test_where_no_judge_finds_a_space_closer_the_findings_say_so_not_that_they_disagree():
+    verdicts = verdicts_of(NO_DIFFERENCE)
+    assert not verdicts["evidence"].any() and (verdicts["preferred"] == "").all()
+    assert (verdicts["friedman_p_adjusted"] >= 0.05).all()
+    assert (verdicts["answer"] == "").all()
+    sentences = verdict_sentences(verdicts, k_values=[4])
+    assert sentences == [
+        "At k = 4, over 8 images: by PSNR, which favours RGB, no space is clearly closer; "
+        "by mean ΔE00, which favours Lab, no space is clearly closer; by SSIM of luma, no "
+        "space is clearly closer; by mean ꟻLIP, no space is clearly closer.",
+        "None of the judges that favour neither space (SSIM of luma and mean ꟻLIP) finds one "
+        "space clearly closer at k = 4, so we give no answer there.",
+    ]
+    # No evidence of a difference is not a disagreement, nor evidence that the spaces are equal.
+    text = " ".join(verdict_sentences(verdicts))
+    for claim in ("do not all pick", "disagree", "equal", "the same", "our answer"):
+        assert claim not in text, claim
+
+
+def test_the_sweeps_findings_say_plainly_where_no_judge_finds_a_space_closer():
+    texts = findings_texts(sweep_tables(judged_runs(NO_DIFFERENCE)))
+    plain = (
+        "None of the judges that favour neither space (SSIM of luma and mean ꟻLIP) finds one "
+        "space clearly closer at k = {}, so we give no answer there."
+    )
+    for k in (4, 8):
+        assert plain.format(k) in texts["findings"].splitlines(), texts["findings"]
+        assert plain.format(k) in texts["all_findings"].rstrip("\n").split("\n\n")
+    assert "do not all pick" not in texts["findings"] + texts["all_findings"]
+
+
+def test_neutral_judges_of_which_some_pick_a_space_and_the_rest_none_are_named_each():
+    verdicts = verdicts_of({"psnr": "RGB", "ssim_y": "Lab", "vif_p": "Lab", "flip_mean": ""})
+    at_4 = verdicts[verdicts["k"] == 4].set_index("metric")
+    assert at_4["preferred"].to_dict() == {"psnr": "RGB", "ssim_y": "Lab", "vif_p": "Lab",
+                                           "flip_mean": ""}  # fmt: skip
+    assert (verdicts["answer"] == "").all()
+    assert verdict_sentences(verdicts, k_values=[4])[1] == (
+        "Of the judges that favour neither space (SSIM of luma, VIFp of luma and mean ꟻLIP), "
+        "SSIM of luma and VIFp of luma pick Lab but mean ꟻLIP finds no space clearly closer, "
+        "so we give no answer at k = 4."
+    )
+    # Where the neutral judges pick different spaces, they disagree, and it is said so.
+    split = verdicts_of({"ssim_y": "Lab", "vif_p": "RGB", "flip_mean": ""})
+    assert verdict_sentences(split, k_values=[4])[1] == (
+        "The judges that favour neither space (SSIM of luma, VIFp of luma and mean ꟻLIP) "
+        "do not all pick one space, so we give no answer at k = 4."
+    )
 
 
 def test_a_raw_p_below_005_that_adjusting_lifts_is_not_evidence_and_is_said_so():

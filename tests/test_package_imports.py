@@ -73,24 +73,9 @@ def private_uses(source: str, module: str, is_package: bool = False) -> list[str
 
 
 MODULES = sorted(PACKAGE.rglob("*.py"))
-# study/ is edited on another branch this round: answers.py imports findings._join.
-# The lead removes this mark once findings' join is public.
-ELSEWHERE = {"colourquant.study.answers"}
 
 
-@pytest.mark.parametrize(
-    "path",
-    [
-        pytest.param(
-            path,
-            id=module_name(path),
-            marks=[pytest.mark.xfail(reason="study/ is another branch's", strict=False)]
-            if module_name(path) in ELSEWHERE
-            else [],
-        )
-        for path in MODULES
-    ],
-)
+@pytest.mark.parametrize("path", MODULES, ids=module_name)
 def test_no_module_uses_another_modules_private_names(path):
     uses = private_uses(path.read_text(), module_name(path), path.name == "__init__.py")
     assert not uses, f"{module_name(path)} uses private names of other modules: {uses}"

@@ -128,10 +128,6 @@ def test_every_function_over_80_lines_has_a_docstring():
     assert not undocumented, undocumented
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="study/findings.py is over 500 lines (issue 25)",
-)
 def test_no_package_module_is_over_500_lines():
     lengths = {path: len(path.read_text().splitlines()) for path in _package_modules()}
     too_long = {str(path.relative_to(REPO)): n for path, n in lengths.items() if n > 500}

@@ -4,8 +4,12 @@ every space reproduces the image exactly, so there is nothing to rank there."""
 import numpy as np
 import pandas as pd
 
+from colourquant.colours import distinct_colours
+from colourquant.study.answers import answers
 from colourquant.study.plots import study_figures
+from colourquant.study.sweep import findings_texts, study_tables
 from colourquant.study.thresholds import stop_differing
+from conftest import noisy_photo
 from test_judge_findings import judged_runs, sweep_tables
 
 
@@ -49,3 +53,47 @@ def test_identical_images_stop_differing_where_the_seed_spread_was_not_measured(
     # A gap that is not 0 where the spread is unknown is still no evidence of a tie.
     differences.loc[2, "delta_e2000_mean"] = 0.01
     assert np.isnan(stop_differing(differences, runs, thresholds=["seed"])["k_from"].iloc[0])
+
+
+def test_a_judge_stop_not_reached_is_said_at_the_largest_k_compared_not_swept():
+    # Every image has 12 colours and the sweep goes to k = 16: the study compares the spaces
+    # up to k = 8. By ꟻLIP, Lab is 10 % closer than RGB everywhere (far beyond the spread),
+    # except that at k = 8 the two tie in 6 of the 8 images.
+    runs = judged_runs({"delta_e2000_mean": "Lab", "flip_mean": "Lab"}, k_values=(4, 8, 16))
+    runs = runs.assign(n_unique=12)
+    tied = (runs["k"] == 8) & runs["image"].isin([f"image{i}" for i in range(6)])
+    runs.loc[tied & (runs["space"] == "Lab"), "flip_mean"] = runs.loc[
+        tied & (runs["space"] == "RGB"), "flip_mean"
+    ].to_numpy()
+    names = list(dict.fromkeys(runs["image"]))
+    images = {name: distinct_colours(noisy_photo(seed=i)) for i, name in enumerate(names)}
+    differences = pd.DataFrame(
+        [{"image": image, "k": k, "space_a": "RGB", "space_b": "Lab", "delta_e2000_mean": 2.0 / k}
+         for image in names for k in (4, 8, 16)]
+    )  # fmt: skip
+    tables = study_tables(runs, differences, images, reference="RGB")
+    summary = tables["stop_differing_summary"].set_index("threshold")
+    flip = summary.loc["flip_mean", ["n_images", "n_reached", "k_max_swept"]]
+    assert flip.tolist() == [8, 6, 8]
+    assert summary.loc["jnd", "k_max_swept"] == 16
+    texts = findings_texts(tables)
+    paragraphs = texts["all_findings"].rstrip("\n").split("\n\n")
+    compared = (
+        "RGB and Lab: their mean ꟻLIP scores stay within the seed spread from k = 8 on in 6 of 8 "
+        "images; in the other 2, not even at k = 8, the largest k compared (the study leaves out "
+        "each k at or above an image's number of colours)."
+    )
+    assert compared in texts["findings"].splitlines()
+    assert compared in paragraphs
+    # By mean ΔE00 the spaces never tie: said once, also at the largest k compared.
+    never = (
+        "RGB and Lab: their mean ΔE00 scores are not within the seed spread at k = 8, the "
+        "largest k compared (the study leaves out each k at or above an image's number of "
+        "colours), in any of the 8 images."
+    )
+    assert never in paragraphs
+    assert "k = 8, the largest k swept" not in texts["findings"] + texts["all_findings"]
+    # The front page's answer names k = 8 the most colours compared, not swept.
+    which = " ".join(answers(tables, differences)["which_space"])
+    assert "At k = 8 (the most colours compared; larger k reproduce the images exactly), " in which
+    assert "swept" not in which

@@ -18,7 +18,15 @@ space and k; k-means rows only are used) and the differences tables
 :mod:`~colourquant.study.characteristics`
     colourfulness, hue entropy and the like per image, and their rank correlations;
 :mod:`~colourquant.study.findings`
-    the tables in careful sentences;
+    the tables of one metric in careful sentences (rankings, paired differences);
+:mod:`~colourquant.study.verdicts`
+    each judge's verdict per k, where the judges agree, and both in sentences;
+:mod:`~colourquant.study.stop_findings`
+    from which k pairs of spaces stop differing, in sentences;
+:mod:`~colourquant.study.wording`
+    the phrases every sentence is built from (numbers, p-values, counts, lists);
+:mod:`~colourquant.study.answers`
+    the front page's answers to the notebook's two questions;
 :mod:`~colourquant.study.sweep`
     all of it for one sweep, and the few sentences its report opens with.
 
@@ -38,16 +46,7 @@ from .characteristics import (
     hue_entropy,
     image_characteristics,
 )
-from .findings import (
-    VERDICT_COLUMNS,
-    findings,
-    interval_verdict,
-    judge_verdicts,
-    paired_sentence,
-    ranking_sentences,
-    stop_sentence,
-    verdict_sentences,
-)
+from .findings import findings, interval_verdict, paired_sentence, ranking_sentences
 from .friedman import (
     RANK_TEST_COLUMNS,
     adjust_over_k,
@@ -59,14 +58,8 @@ from .friedman import (
 from .intervals import PAIRED_COLUMNS, bootstrap_interval, image_differences, paired_differences
 from .plots import critical_difference_figure
 from .ranking import outcomes, rank_table, tied_ranks
-from .sweep import (
-    STUDY_TABLES,
-    choose_reference,
-    findings_texts,
-    headline_findings,
-    stop_summary_sentences,
-    study_tables,
-)
+from .stop_findings import stop_sentence, stop_summary_sentences
+from .sweep import STUDY_TABLES, choose_reference, findings_texts, headline_findings, study_tables
 from .thresholds import (
     JND,
     THRESHOLDS,
@@ -75,6 +68,7 @@ from .thresholds import (
     stop_differing,
     stop_differing_summary,
 )
+from .verdicts import VERDICT_COLUMNS, judge_verdicts, verdict_sentences
 
 __all__ = [
     "STUDY_TABLES",

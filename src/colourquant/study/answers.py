@@ -6,8 +6,9 @@
    best mean over the images. Where the judges agree, that space is the answer,
    with its lead in units a reader can feel (for ΔE00, a share of a
    just-noticeable difference) and whether the 95 % intervals make it clear.
-   Where they disagree, the answer says so and names no winner
-   (:func:`which_space_answer`).
+   Where they disagree, the answer says so and names no winner; where no
+   judge's intervals make its space clear, it says that, not that they
+   disagree (:func:`which_space_answer`).
 2. *Is there a k where the spaces become indistinguishable?* In two meanings:
    equal *quality* (the spaces' mean ΔE00 from the original within one
    just-noticeable difference of each other, :func:`equal_quality_answer`),
@@ -24,14 +25,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 
 import numpy as np
 import pandas as pd
 
 from ._tables import METRICS, metric_of
-from .findings import _join, number
 from .thresholds import JND, first_k_staying_below
+from .wording import jnd_share, join, number
 
 __all__ = [
     "SECONDARY_METRICS",
@@ -54,19 +54,6 @@ SECONDARY_METRICS = frozenset({"delta_e2000_p95"})
 #: Fewer images than this and the answer says they are few (a bootstrap
 #: interval over few images is too narrow: colourquant.study.intervals).
 FEW_IMAGES = 10
-
-# Shares of a just-noticeable difference a reader can picture, in words.
-_SHARES = {
-    Fraction(1, 10): "a tenth",
-    Fraction(1, 8): "an eighth",
-    Fraction(1, 6): "a sixth",
-    Fraction(1, 5): "a fifth",
-    Fraction(1, 4): "a quarter",
-    Fraction(1, 3): "a third",
-    Fraction(1, 2): "half",
-    Fraction(2, 3): "two thirds",
-    Fraction(3, 4): "three quarters",
-}
 
 
 @dataclass(frozen=True)
@@ -112,32 +99,6 @@ def judges_of(paired: pd.DataFrame) -> list[str]:
     """
     present = set(paired["metric"])
     return [name for name in METRICS if name in present and name not in SECONDARY_METRICS]
-
-
-def jnd_share(value: float) -> str:
-    """A ΔE00 difference in just-noticeable differences, as a reader would say it.
-
-    Examples
-    --------
-    >>> jnd_share(0.21), jnd_share(0.5), jnd_share(0.03), jnd_share(2.34)
-    ('a fifth of a just-noticeable difference', 'half a just-noticeable difference', 'less than a tenth of a just-noticeable difference', '2.3 just-noticeable differences')
-    >>> jnd_share(0.97)
-    'about one just-noticeable difference'
-    """  # noqa: E501
-    share = abs(value) / JND
-    if share >= 1.5:
-        return f"{share:.1f} just-noticeable differences"
-    if share >= 0.875:
-        return "about one just-noticeable difference"
-    if share < 0.075:
-        return "less than a tenth of a just-noticeable difference"
-    nearest = min(_SHARES, key=lambda fraction: abs(float(fraction) - share))
-    words = _SHARES[nearest]
-    return (
-        f"{words} a just-noticeable difference"
-        if words == "half"
-        else (f"{words} of a just-noticeable difference")
-    )
 
 
 def _amount(metric: str, value: float) -> str:
@@ -240,8 +201,12 @@ def _label(metric: str) -> str:
     return metric_of(metric).label
 
 
-def _k_words(k: int, smallest: bool) -> str:
-    return f"k = {k} ({'few colours' if smallest else 'the most colours swept'})"
+def _k_words(k: int, smallest: bool, swept: int | None = None) -> str:
+    if smallest:
+        return f"k = {k} (few colours)"
+    if swept is not None and swept > k:  # the study left out larger k: comparable_runs
+        return f"k = {k} (the most colours compared; larger k reproduce the images exactly)"
+    return f"k = {k} (the most colours swept)"
 
 
 def _lead_sentence(verdict: Verdict) -> str:
@@ -255,16 +220,40 @@ def _lead_sentence(verdict: Verdict) -> str:
     )
 
 
-def which_space_answer(paired: pd.DataFrame, judges: Sequence[str] | None = None) -> list[str]:
+def _none_clear_sentence(where: str, verdicts: Sequence[Verdict], winners: Sequence[str]) -> str:
+    """Where the judges' best means differ but no judge's intervals make its space clear.
+
+    That is no evidence of a difference, not a disagreement (nor evidence
+    that the spaces are equal): no space is the answer.
+    """
+    best = [
+        f"by {join([_label(v.metric) for v in verdicts if v.best == space])} {space} "
+        + ("has the best mean" if i == 0 else "does")
+        for i, space in enumerate(winners)
+    ]
+    return (
+        f"At {where}, no judge finds one space clearly closer: {', '.join(best)}, "
+        "but the intervals make none of these clear. So no space is the answer there."
+    )
+
+
+def which_space_answer(
+    paired: pd.DataFrame, judges: Sequence[str] | None = None, swept: int | None = None
+) -> list[str]:
     """Which space gave the closer result at the smallest and the largest k, in sentences.
 
     Where every judge names the same space, it is the answer, with its lead by
     mean ΔE00 where present (in shares of a just-noticeable difference), else
     by the first judge, and whether the intervals make it clear. Where the
-    judges disagree, the sentence says which judge prefers which space; the
-    space the judges that favour no space's objective
-    (:attr:`colourquant.columns.Column.favours`) all prefer is then the
-    answer, and if they too disagree no space is. Over fewer than
+    judges' best spaces differ but no judge's intervals make its space clear,
+    the sentence says that no judge finds one space clearly closer (not that
+    they disagree) and no space is the answer, as in the findings
+    (:func:`~colourquant.study.verdicts.answer_sentence`); so too where
+    every judge's best mean is shared. Otherwise, where the judges disagree,
+    the sentence says which judge prefers which space; the space the judges
+    that favour no space's objective (:attr:`colourquant.columns.Column.favours`)
+    all prefer is then the answer where their intervals make it clear, and
+    if they disagree, or are not clear, no space is. Over fewer than
     :data:`FEW_IMAGES` images, a last sentence says they are few.
 
     Parameters
@@ -273,6 +262,10 @@ def which_space_answer(paired: pd.DataFrame, judges: Sequence[str] | None = None
         :func:`~colourquant.study.paired_differences`.
     judges : sequence of str, optional
         As for :func:`judge_verdicts`.
+    swept : int, optional
+        The sweep's largest k: where it is above the table's largest k (the
+        study left out each k at or above an image's number of colours), that
+        k is called the most colours compared, not swept.
 
     Returns
     -------
@@ -288,30 +281,47 @@ def which_space_answer(paired: pd.DataFrame, judges: Sequence[str] | None = None
         if not verdicts:
             continue
         fewest = min(fewest or verdicts[0].n_images, *(v.n_images for v in verdicts))
-        where = _k_words(k, k == ks[0])
+        where = _k_words(k, k == ks[0], swept)
         winners = list(dict.fromkeys(verdict.best for verdict in verdicts))
+        if all(verdict.lead == 0 for verdict in verdicts):
+            sentences.append(
+                f"At {where}, by every judge two or more spaces share the best mean, "
+                "so no space is the answer there."
+            )
+            continue
         if len(winners) == 1:
-            judges_named = _join([_label(v.metric) for v in verdicts])
+            judges_named = join([_label(v.metric) for v in verdicts])
             by = f"every judge ({judges_named})" if len(verdicts) > 1 else judges_named
             sentences.append(f"At {where}, {winners[0]} gave the closest result by {by}.")
             sentences.append(_lead_sentence(_lead_verdict(verdicts)))
             continue
+        if not any(verdict.clear for verdict in verdicts):
+            sentences.append(_none_clear_sentence(where, verdicts, winners))
+            continue
         prefer = [
-            f"by {_join([_label(v.metric) for v in verdicts if v.best == space])} {space} is"
+            f"by {join([_label(v.metric) for v in verdicts if v.best == space])} {space} is"
             for space in winners
         ]
         prefer[0] += " closest"
         neutral = [v for v in verdicts if not _favours(v.metric)]
         agreed = {v.best for v in neutral}
-        if len(neutral) > 1 and len(agreed) == 1:
-            # The judges that favour no space's objective agree: that is the answer.
+        neutral_named = join([_label(v.metric) for v in neutral]) if neutral else ""
+        if len(neutral) > 1 and len(agreed) == 1 and all(v.clear for v in neutral):
+            # The judges that favour no space's objective agree, clearly: that is the answer.
             space = agreed.pop()
             sentences.append(
                 f"At {where}, the judges disagree: {', '.join(prefer)}. The judges that "
-                f"favour no space's own objective ({_join([_label(v.metric) for v in neutral])}) "
+                f"favour no space's own objective ({neutral_named}) "
                 f"all prefer {space}, so {space} is the answer there."
             )
             sentences.append(_lead_sentence(_lead_verdict(neutral)))
+        elif len(neutral) > 1 and len(agreed) == 1:
+            sentences.append(
+                f"At {where}, the judges disagree: {', '.join(prefer)}. The judges that "
+                f"favour no space's own objective ({neutral_named}) all give {agreed.pop()} "
+                "the best mean, but their intervals do not make that clear, so no space is "
+                "the answer there."
+            )
         else:
             sentences.append(
                 f"At {where}, the judges disagree: {', '.join(prefer)}. "
@@ -460,12 +470,10 @@ def answers(
     dict
         ``which_space`` and ``indistinguishable``: lists of sentences.
     """
-    paired = tables["paired_differences"]
-    indistinguishable = [
-        equal_quality_answer(paired),
-        look_alike_answer(tables["stop_differing_summary"], differences),
-    ]
+    paired, stops = tables["paired_differences"], tables["stop_differing_summary"]
+    indistinguishable = [equal_quality_answer(paired), look_alike_answer(stops, differences)]
+    swept = int(stops["k_max_swept"].max()) if len(stops) else None
     return {
-        "which_space": which_space_answer(paired, judges),
+        "which_space": which_space_answer(paired, judges, swept),
         "indistinguishable": [sentence for sentence in indistinguishable if sentence],
     }

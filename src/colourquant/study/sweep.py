@@ -2,7 +2,8 @@
 
 :func:`study_tables` is what the workflow's ``study`` job computes; :func:`headline_findings`
 picks the few sentences the report's front page opens with (the full list is
-:func:`~colourquant.study.findings` over every k).
+:func:`~colourquant.study.findings` over every k). :func:`stop_summary_sentences`
+lives in :mod:`~colourquant.study.stop_findings` and is still importable from here.
 """
 
 from __future__ import annotations
@@ -15,18 +16,13 @@ from ..config import choose_reference
 from ..files import STUDY_TABLES
 from ._tables import METRICS
 from .characteristics import characteristic_correlations, characteristics_table
-from .findings import (
-    findings,
-    images_phrase,
-    in_any_image,
-    judge_verdicts,
-    stop_sentence,
-    threshold_phrase,
-    verdict_sentences,
-)
+from .findings import findings
 from .friedman import rank_tests
 from .intervals import image_differences, paired_differences
+from .stop_findings import stop_summary_sentences
 from .thresholds import judge_stops, stop_differing, stop_differing_summary
+from .verdicts import judge_verdicts, verdict_sentences
+from .wording import images_phrase
 
 __all__ = [
     "STUDY_TABLES",
@@ -163,7 +159,9 @@ def headline_findings(tables: Mapping[str, pd.DataFrame]) -> list[str]:
     sentences = few_images_sentences(n_images) if n_images else []
     sentences += verdict_sentences(verdicts, k_values=chosen)
     summary = tables["stop_differing_summary"]
-    sentences += stop_summary_sentences(summary[summary["threshold"].isin(HEADLINE_THRESHOLDS)])
+    swept = int(summary["k_max_swept"].max()) if len(summary) else None
+    headline = summary[summary["threshold"].isin(HEADLINE_THRESHOLDS)]
+    sentences += stop_summary_sentences(headline, swept)
     if ks:
         sentences.append(DECISION_RULE)
     if len(ks) > 1 and n_images >= 3:
@@ -194,62 +192,3 @@ def findings_texts(tables: Mapping[str, pd.DataFrame]) -> dict[str, str]:
         every += findings(tests, paired, None, metric=metric)
     every += findings(stops=tables["stop_differing_summary"])
     return {"findings": headline, "all_findings": "\n\n".join(every) + "\n"}
-
-
-# More pairs of spaces than this get one sentence per threshold, not one per pair.
-MAX_PAIR_SENTENCES = 6
-
-
-def _pairs_overview(threshold: str, rows: pd.DataFrame, reached: pd.DataFrame) -> str:
-    """One sentence on many pairs: how many reach the threshold, in how many images."""
-    n, swept = int(rows["n_images"].max()), int(rows["k_max_swept"].max())
-    most = reached[reached["n_reached"] == reached["n_reached"].max()]
-    names = ", ".join(f"{a} and {b}" for a, b in zip(most["space_a"], most["space_b"],
-                                                      strict=True))  # fmt: skip
-    whose = threshold_phrase(threshold).replace("their ", "whose ", 1)
-    count = "all" if len(reached) == len(rows) else str(len(reached))
-    return (
-        f"Pairs of spaces {whose} from some k up to k = {swept}, the largest swept: "
-        f"{count} of {len(rows)} in some image, "
-        f"none in more than {int(most['n_reached'].iloc[0])} of {n} images ({names})."
-    )
-
-
-def stop_summary_sentences(summary: pd.DataFrame) -> list[str]:
-    """From which k pairs of spaces stop differing, one sentence per threshold.
-
-    Pairs that reach the threshold in some image are named with their median k
-    (:func:`~colourquant.study.stop_sentence` each); the pairs that reach it in
-    no image are counted together, so a sweep where no pair of spaces ever
-    converges says so in one sentence. With more than
-    :data:`MAX_PAIR_SENTENCES` pairs, each threshold gets one sentence.
-
-    Examples
-    --------
-    >>> summary = pd.DataFrame({"space_a": ["RGB", "RGB"], "space_b": ["Lab", "HSV"],
-    ...     "threshold": "jnd", "n_images": 4, "n_reached": [0, 0], "k_median": float("nan"),
-    ...     "k_min": float("nan"), "k_max": float("nan"), "k_max_swept": 16})
-    >>> print(stop_summary_sentences(summary)[0])
-    All 2 pairs of spaces: their images' mean ΔE00 is not below 1 (just noticeable) at k = 16, the largest k swept, in any of the 4 images.
-    """  # noqa: E501
-    sentences = []
-    for threshold, rows in summary.groupby("threshold", sort=False):
-        reached = rows[rows["n_reached"] > 0]
-        if len(rows) > MAX_PAIR_SENTENCES and len(reached):
-            sentences.append(_pairs_overview(threshold, rows, reached))
-            continue
-        sentences += [stop_sentence(row) for _, row in reached.iterrows()]
-        never = rows[rows["n_reached"] == 0]
-        if len(never) == 0:
-            continue
-        phrase = threshold_phrase(threshold, reached=False)
-        swept, n = int(never["k_max_swept"].max()), int(never["n_images"].max())
-        where = f"at k = {swept}, the largest k swept, {in_any_image(n)}"
-        if len(reached) == 0 and len(never) > 1:
-            sentences.append(f"All {len(never)} pairs of spaces: {phrase} {where}.")
-        else:
-            pairs = ", ".join(
-                f"{a} and {b}" for a, b in zip(never["space_a"], never["space_b"], strict=True)
-            )
-            sentences.append(f"{pairs}: {phrase} {where}.")
-    return sentences
