@@ -32,7 +32,7 @@ def main() -> None:
     study = args.results / "study"
     tables = {
         name: pd.read_csv(study / f"{name}.csv")
-        for name in ("paired_differences", "stop_differing_summary")
+        for name in ("paired_differences", "stop_differing_summary", "judge_verdicts")
     }
     differences = pd.concat(
         map(pd.read_csv, sorted((args.results / "differences").glob("*.csv"))),

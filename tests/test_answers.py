@@ -297,7 +297,7 @@ def test_where_no_judges_intervals_make_its_space_clear_no_judge_is_said_to_disa
     assert first == (
         "At k = 4 (few colours), the judges disagree: by PSNR RGB is closest, by mean ΔE00, "
         "SSIM of luma and mean ꟻLIP Lab is. The judges that favour no space's own objective "
-        "(SSIM of luma and mean ꟻLIP) all give Lab the best mean, but their intervals do not "
+        "(SSIM of luma and mean ꟻLIP) all give Lab the best mean, but the intervals do not "
         "make that clear, so no space is the answer there."
     )
     # Only where their intervals make it clear is their space the answer.
@@ -315,3 +315,25 @@ def test_spaces_that_share_every_judges_best_mean_give_no_answer():
         "At k = 4 (few colours), by every judge two or more spaces share the best mean, so no "
         "space is the answer there."
     )
+
+
+def test_with_the_studys_tests_a_lead_is_clear_only_where_the_adjusted_test_says_so():
+    # Every judge's intervals exclude 0 (agreeing_table), but the study's Friedman test,
+    # adjusted over the k swept, gives evidence at k = 32 only: the front page must then
+    # say what the findings say, not call k = 4 clear.
+    judges = ("delta_e2000_mean", "psnr", "ssim")
+    tests = pd.DataFrame(
+        [{"k": k, "metric": metric, "preferred": "Lab" if k == 32 else "",
+          "evidence": k == 32} for k in (4, 32) for metric in judges]
+    )  # fmt: skip
+    sentences = which_space_answer(agreeing_table(), tests=tests)
+    assert sentences[1] == (
+        "By mean ΔE00 it is 0.21 ΔE00 closer than RGB, a fifth of a just-noticeable "
+        "difference. That gap could be chance over these 6 images."
+    )
+    assert sentences[3].endswith(
+        "Friedman's test, adjusted over the k swept, makes that clear over these 6 images."
+    )
+    # Evidence for another space than the best mean is no evidence for the best mean's.
+    tests["preferred"] = "RGB"
+    assert "could be chance" in which_space_answer(agreeing_table(), tests=tests)[3]

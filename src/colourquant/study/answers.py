@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from ._tables import METRICS, metric_of
-from .thresholds import JND, first_k_staying_below
+from .indistinguishable import equal_quality_answer, look_alike_answer, quality_gaps
 from .wording import jnd_share, join, number
 
 __all__ = [
@@ -111,7 +111,10 @@ def _amount(metric: str, value: float) -> str:
 
 
 def judge_verdicts(
-    paired: pd.DataFrame, k: int, judges: Sequence[str] | None = None
+    paired: pd.DataFrame,
+    k: int,
+    judges: Sequence[str] | None = None,
+    tests: pd.DataFrame | None = None,
 ) -> list[Verdict]:
     """Each judge's verdict at `k`, from the paired differences table.
 
@@ -124,6 +127,12 @@ def judge_verdicts(
     judges : sequence of str, optional
         Metrics to ask; :func:`judges_of` if None. A judge without rows at
         `k` (or with no images) gives no verdict.
+    tests : DataFrame, optional
+        The study's per-judge verdicts (``judge_verdicts.csv``,
+        :func:`colourquant.study.verdicts.judge_verdicts`): where given, a
+        verdict is clear only where Friedman's test, adjusted over the k
+        swept, gives the judge evidence for that same space, the rule the
+        findings use; otherwise the intervals decide.
 
     Returns
     -------
@@ -159,11 +168,21 @@ def judge_verdicts(
                 best=str(best),
                 runner_up=str(runner_up),
                 lead=float(order.iloc[1] - order.iloc[0]),
-                clear=_clear(rows, best, reference, sign),
+                clear=(
+                    _clear(rows, best, reference, sign)
+                    if tests is None
+                    else _tested(tests, k, metric, str(best))
+                ),
                 n_images=int(rows["n_images"].min()),
             )
         )
     return verdicts
+
+
+def _tested(tests: pd.DataFrame, k: int, metric: str, best: str) -> bool:
+    """Whether the study's adjusted Friedman test gives `metric` evidence for `best` at `k`."""
+    row = tests[(tests["k"] == k) & (tests["metric"] == metric)]
+    return bool(len(row)) and bool(row["evidence"].iloc[0]) and row["preferred"].iloc[0] == best
 
 
 def _clear(rows: pd.DataFrame, best: str, reference: str, sign: float) -> bool:
@@ -209,18 +228,32 @@ def _k_words(k: int, smallest: bool, swept: int | None = None) -> str:
     return f"k = {k} (the most colours swept)"
 
 
-def _lead_sentence(verdict: Verdict) -> str:
+def _evidence_words(tested: bool) -> str:
+    """What decides whether a lead is clear: the study's adjusted tests, or the intervals."""
+    return "their tests (adjusted over the k swept)" if tested else "the intervals"
+
+
+def _lead_sentence(verdict: Verdict, tested: bool = False) -> str:
     """How far ahead a verdict's space is, and how sure that is."""
     amount = _amount(verdict.metric, verdict.lead)
     feel = f", {jnd_share(verdict.lead)}" if verdict.metric.startswith("delta_e") else ""
-    sure = "The intervals make that clear" if verdict.clear else "That gap could be chance"
+    if verdict.clear:
+        sure = (
+            "Friedman's test, adjusted over the k swept, makes that clear"
+            if tested
+            else ("The intervals make that clear")
+        )
+    else:
+        sure = "That gap could be chance"
     return (
         f"By {_label(verdict.metric)} it is {amount} closer than {verdict.runner_up}{feel}. "
         f"{sure} over {_images(verdict.n_images)}."
     )
 
 
-def _none_clear_sentence(where: str, verdicts: Sequence[Verdict], winners: Sequence[str]) -> str:
+def _none_clear_sentence(
+    where: str, verdicts: Sequence[Verdict], winners: Sequence[str], tested: bool = False
+) -> str:
     """Where the judges' best means differ but no judge's intervals make its space clear.
 
     That is no evidence of a difference, not a disagreement (nor evidence
@@ -233,12 +266,16 @@ def _none_clear_sentence(where: str, verdicts: Sequence[Verdict], winners: Seque
     ]
     return (
         f"At {where}, no judge finds one space clearly closer: {', '.join(best)}, "
-        "but the intervals make none of these clear. So no space is the answer there."
+        f"but {_evidence_words(tested)} make none of these clear. "
+        "So no space is the answer there."
     )
 
 
 def which_space_answer(
-    paired: pd.DataFrame, judges: Sequence[str] | None = None, swept: int | None = None
+    paired: pd.DataFrame,
+    judges: Sequence[str] | None = None,
+    swept: int | None = None,
+    tests: pd.DataFrame | None = None,
 ) -> list[str]:
     """Which space gave the closer result at the smallest and the largest k, in sentences.
 
@@ -266,6 +303,9 @@ def which_space_answer(
         The sweep's largest k: where it is above the table's largest k (the
         study left out each k at or above an image's number of colours), that
         k is called the most colours compared, not swept.
+    tests : DataFrame, optional
+        As for :func:`judge_verdicts`: the study's adjusted tests decide
+        what is clear, and the sentences say so.
 
     Returns
     -------
@@ -275,9 +315,9 @@ def which_space_answer(
     ks = sorted(int(k) for k in paired.loc[paired["n_images"] > 0, "k"].unique())
     if not ks:
         return []
-    sentences, fewest = [], None
+    sentences, fewest, tested = [], None, tests is not None
     for k in sorted({ks[0], ks[-1]}):
-        verdicts = judge_verdicts(paired, k, judges)
+        verdicts = judge_verdicts(paired, k, judges, tests)
         if not verdicts:
             continue
         fewest = min(fewest or verdicts[0].n_images, *(v.n_images for v in verdicts))
@@ -293,10 +333,10 @@ def which_space_answer(
             judges_named = join([_label(v.metric) for v in verdicts])
             by = f"every judge ({judges_named})" if len(verdicts) > 1 else judges_named
             sentences.append(f"At {where}, {winners[0]} gave the closest result by {by}.")
-            sentences.append(_lead_sentence(_lead_verdict(verdicts)))
+            sentences.append(_lead_sentence(_lead_verdict(verdicts), tested))
             continue
         if not any(verdict.clear for verdict in verdicts):
-            sentences.append(_none_clear_sentence(where, verdicts, winners))
+            sentences.append(_none_clear_sentence(where, verdicts, winners, tested))
             continue
         prefer = [
             f"by {join([_label(v.metric) for v in verdicts if v.best == space])} {space} is"
@@ -314,13 +354,13 @@ def which_space_answer(
                 f"favour no space's own objective ({neutral_named}) "
                 f"all prefer {space}, so {space} is the answer there."
             )
-            sentences.append(_lead_sentence(_lead_verdict(neutral)))
+            sentences.append(_lead_sentence(_lead_verdict(neutral), tested))
         elif len(neutral) > 1 and len(agreed) == 1:
             sentences.append(
                 f"At {where}, the judges disagree: {', '.join(prefer)}. The judges that "
                 f"favour no space's own objective ({neutral_named}) all give {agreed.pop()} "
-                "the best mean, but their intervals do not make that clear, so no space is "
-                "the answer there."
+                f"the best mean, but {_evidence_words(tested)} do not make that "
+                "clear, so no space is the answer there."
             )
         else:
             sentences.append(
@@ -331,121 +371,6 @@ def which_space_answer(
         few = "One image is" if fewest == 1 else f"{fewest} images are"
         sentences.append(f"{few} few: read this as a hint, not a proof.")
     return sentences
-
-
-def quality_gaps(paired: pd.DataFrame, metric: str = "delta_e2000_mean") -> pd.Series:
-    """Per k, how far apart the spaces' means of `metric` are: best to worst, in its units.
-
-    The reference space's difference from itself is 0, so the gap is
-    ``max(0, differences) - min(0, differences)``.
-
-    Examples
-    --------
-    >>> paired = pd.DataFrame({"k": [2, 2, 4, 4], "metric": "delta_e2000_mean",
-    ...     "space": ["Lab", "HSV"] * 2, "n_images": 4, "mean_difference": [0.2, 0.4, -0.1, 0.3]})
-    >>> quality_gaps(paired).round(2).to_dict()
-    {2: 0.4, 4: 0.4}
-    """
-    rows = paired[(paired["metric"] == metric) & (paired["n_images"] > 0)]
-    by_k = rows.groupby("k")["mean_difference"]
-    gaps = by_k.max().clip(lower=0) - by_k.min().clip(upper=0)
-    gaps.index = gaps.index.astype(int)
-    return gaps.sort_index()
-
-
-def equal_quality_answer(paired: pd.DataFrame) -> str:
-    """Do the spaces become equally good? The first meaning of "indistinguishable".
-
-    Equally good from the smallest k from which the spaces' mean ΔE00 from
-    the original (averaged over the images) stay within one just-noticeable
-    difference of each other at every larger k swept.
-
-    Returns
-    -------
-    str
-        A sentence starting with the question's answer (yes or no); empty
-        without mean ΔE00 in the table.
-    """
-    gaps = quality_gaps(paired)
-    if gaps.empty:
-        return ""
-    k_from = first_k_staying_below(gaps.index.to_numpy(), gaps.to_numpy(), JND)
-    largest = int(gaps.index[-1])
-    if np.isnan(k_from):
-        return (
-            f"Equally good? No: even at k = {largest}, the spaces' mean ΔE00 from the "
-            f"original differ by {number(gaps.iloc[-1], 2)} ΔE00 ({jnd_share(gaps.iloc[-1])})."
-        )
-    worst = float(gaps[gaps.index >= k_from].max())
-    since = "at every k swept" if int(k_from) == int(gaps.index[0]) else f"from k = {int(k_from)}"
-    return (
-        f"Equally good? Yes, {since}: the spaces' mean ΔE00 from the original differ by "
-        f"at most {number(worst, 2)} ΔE00 ({jnd_share(worst)})."
-    )
-
-
-def look_alike_answer(stops: pd.DataFrame, differences: pd.DataFrame | None = None) -> str:
-    """Do the spaces' images look alike? The second meaning of "indistinguishable".
-
-    Yes from the k at which every pair of spaces stays below one
-    just-noticeable difference (mean ΔE00 between their quantized images) in
-    every image (the ``jnd`` rows of
-    :func:`~colourquant.study.stop_differing_summary`). Otherwise the answer
-    is no up to the largest k swept, with how many pairs come close, the
-    closest pair's difference there (from `differences`, if given), and a
-    larger k to try.
-
-    Parameters
-    ----------
-    stops : DataFrame
-        :func:`~colourquant.study.stop_differing_summary`.
-    differences : DataFrame, optional
-        The per-image differences tables, concatenated (``image, k, space_a,
-        space_b, delta_e2000_mean``).
-
-    Returns
-    -------
-    str
-        Empty without pairs of spaces.
-    """
-    rows = stops[(stops["threshold"] == "jnd") & (stops["n_images"] > 0)]
-    if rows.empty:
-        return ""
-    largest = int(rows["k_max_swept"].max())
-    everywhere = rows["n_reached"] == rows["n_images"]
-    if everywhere.all():
-        k_all = int(rows["k_max"].max())
-        return (
-            f"Images that look alike? Yes, from k = {k_all}: from there every pair of spaces "
-            "gives images less than one just-noticeable difference apart, in every image."
-        )
-    closest = ""
-    if differences is not None and len(differences):
-        at_largest = differences[differences["k"] == largest]
-        means = at_largest.groupby(["space_a", "space_b"], sort=False)["delta_e2000_mean"].mean()
-        if len(means):
-            (a, b), value = means.idxmin(), means.min()
-            closest = (
-                f" The closest pair there, {a} and {b}, is {number(value, 1)} ΔE00 apart "
-                "(mean over the images)."
-            )
-    some = int((rows["n_reached"] > 0).sum())
-    if some:
-        pairs = (
-            "each pair of spaces gives"
-            if some == len(rows)
-            else (f"{some} of {len(rows)} pairs of spaces give")
-        )
-        state = (
-            f"{pairs} images less than one just-noticeable difference apart in some of "
-            "the images, but not in all of them"
-        )
-    else:
-        state = "every pair of spaces still gives visibly different images"
-    return (
-        f"Images that look alike? No: up to k = {largest}, {state}.{closest} "
-        f"Try larger k, such as {2 * largest} and {4 * largest} (config key k_values)."
-    )
 
 
 def answers(
@@ -459,7 +384,9 @@ def answers(
     ----------
     tables : mapping of str to DataFrame
         Of :func:`~colourquant.study.study_tables` (``paired_differences``
-        and ``stop_differing_summary`` are read).
+        and ``stop_differing_summary`` are read, and ``judge_verdicts``
+        where present: then the study's adjusted tests decide what is clear,
+        as in the findings).
     differences : DataFrame, optional
         The per-image differences tables, concatenated.
     judges : sequence of str, optional
@@ -474,6 +401,6 @@ def answers(
     indistinguishable = [equal_quality_answer(paired), look_alike_answer(stops, differences)]
     swept = int(stops["k_max_swept"].max()) if len(stops) else None
     return {
-        "which_space": which_space_answer(paired, judges, swept),
+        "which_space": which_space_answer(paired, judges, swept, tables.get("judge_verdicts")),
         "indistinguishable": [sentence for sentence in indistinguishable if sentence],
     }
