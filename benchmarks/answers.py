@@ -20,6 +20,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from colourquant.study.answers import answers, quality_gaps  # noqa: E402
+from colourquant.study.indistinguishable import seed_spread_at  # noqa: E402
 from common import write_summary  # noqa: E402
 
 
@@ -38,7 +39,8 @@ def main() -> None:
         map(pd.read_csv, sorted((args.results / "differences").glob("*.csv"))),
         ignore_index=True,
     )
-    said = answers(tables, differences)
+    runs = pd.read_csv(args.results / "metrics.csv")
+    said = answers(tables, differences, runs=runs)
     gaps = quality_gaps(tables["paired_differences"])
     largest = int(differences["k"].max())
     between = (
@@ -62,6 +64,9 @@ def main() -> None:
         {"measure": "pairs of spaces whose images are < 1 ΔE00 apart in every image from some k",
          "value": int((jnd["n_reached"] == jnd["n_images"]).sum()), "unit": ""},
         {"measure": "pairs of spaces", "value": len(jnd), "unit": ""},
+        {"measure": "one space's images refitted with another seed, at the largest k "
+                    "(mean over images and spaces)",
+         "value": seed_spread_at(runs, largest), "unit": "ΔE00"},
     ]  # fmt: skip
     name = args.name or args.results.name
     setup = {

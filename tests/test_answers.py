@@ -14,6 +14,7 @@ from colourquant.study.answers import (
     quality_gaps,
     which_space_answer,
 )
+from colourquant.study.indistinguishable import seed_spread_at
 
 
 def paired_rows(k, metric, differences, intervals, reference="RGB", n_images=6):
@@ -337,3 +338,18 @@ def test_with_the_studys_tests_a_lead_is_clear_only_where_the_adjusted_test_says
     # Evidence for another space than the best mean is no evidence for the best mean's.
     tests["preferred"] = "RGB"
     assert "could be chance" in which_space_answer(agreeing_table(), tests=tests)[3]
+
+
+def test_images_that_never_look_alike_are_set_beside_k_means_own_seed_noise():
+    stops = stops_table({("RGB", "Lab"): (0, float("nan"))}, n_images=2, swept=16)
+    runs = pd.DataFrame({"image": ["a", "a", "b", "b"], "space": ["RGB", "Lab"] * 2,
+                         "method": "kmeans", "k": 16,
+                         "seed_delta_e2000": [1.5, 2.5, 2.0, 2.0]})  # fmt: skip
+    noise = seed_spread_at(runs, 16)
+    assert noise == 2.0
+    sentence = look_alike_answer(stops, seed_spread=noise)
+    assert "Even one space refitted with another seed gives images 2.0 ΔE00 apart there" in (
+        sentence
+    )
+    # Without the runs, nothing is said of the seed noise.
+    assert "another seed" not in look_alike_answer(stops)

@@ -30,7 +30,12 @@ import numpy as np
 import pandas as pd
 
 from ._tables import METRICS, metric_of
-from .indistinguishable import equal_quality_answer, look_alike_answer, quality_gaps
+from .indistinguishable import (
+    equal_quality_answer,
+    look_alike_answer,
+    quality_gaps,
+    seed_spread_at,
+)
 from .wording import jnd_share, join, number
 
 __all__ = [
@@ -377,6 +382,7 @@ def answers(
     tables: Mapping[str, pd.DataFrame],
     differences: pd.DataFrame | None = None,
     judges: Sequence[str] | None = None,
+    runs: pd.DataFrame | None = None,
 ) -> dict[str, list[str]]:
     """Both answers from the study's tables, as the front page shows them.
 
@@ -391,6 +397,10 @@ def answers(
         The per-image differences tables, concatenated.
     judges : sequence of str, optional
         As for :func:`judge_verdicts`.
+    runs : DataFrame, optional
+        The sweep's runs (metrics.csv): where given, the look-alike answer
+        says how far apart one space's refits with another seed are
+        (:func:`~colourquant.study.indistinguishable.seed_spread_at`).
 
     Returns
     -------
@@ -398,8 +408,12 @@ def answers(
         ``which_space`` and ``indistinguishable``: lists of sentences.
     """
     paired, stops = tables["paired_differences"], tables["stop_differing_summary"]
-    indistinguishable = [equal_quality_answer(paired), look_alike_answer(stops, differences)]
     swept = int(stops["k_max_swept"].max()) if len(stops) else None
+    noise = None if runs is None or swept is None else seed_spread_at(runs, swept)
+    indistinguishable = [
+        equal_quality_answer(paired),
+        look_alike_answer(stops, differences, noise),
+    ]
     return {
         "which_space": which_space_answer(paired, judges, swept, tables.get("judge_verdicts")),
         "indistinguishable": [sentence for sentence in indistinguishable if sentence],

@@ -13,7 +13,7 @@ import pandas as pd
 from .thresholds import JND, first_k_staying_below
 from .wording import jnd_share, number
 
-__all__ = ["quality_gaps", "equal_quality_answer", "look_alike_answer"]
+__all__ = ["quality_gaps", "equal_quality_answer", "look_alike_answer", "seed_spread_at"]
 
 
 def quality_gaps(paired: pd.DataFrame, metric: str = "delta_e2000_mean") -> pd.Series:
@@ -67,7 +67,34 @@ def equal_quality_answer(paired: pd.DataFrame) -> str:
     )
 
 
-def look_alike_answer(stops: pd.DataFrame, differences: pd.DataFrame | None = None) -> str:
+def seed_spread_at(runs: pd.DataFrame, k: int, column: str = "seed_delta_e2000") -> float:
+    """How far apart one space's images are when refitted with another seed, at `k`.
+
+    The mean over images and spaces of `column` (each k-means run's mean ΔE00
+    between its image and a refit's); NaN where it was not measured.
+
+    Examples
+    --------
+    >>> runs = pd.DataFrame({"k": [4, 4, 8], "method": "kmeans",
+    ...                      "seed_delta_e2000": [1.0, 3.0, 0.5]})
+    >>> seed_spread_at(runs, 4), float(np.isnan(seed_spread_at(runs, 16)))
+    (2.0, 1.0)
+    """
+    if column not in runs:
+        return float("nan")
+    rows = runs[runs["k"] == k]
+    if "method" in rows:
+        rows = rows[rows["method"] == "kmeans"]
+    values = rows[column].to_numpy(dtype=float)
+    values = values[~np.isnan(values)]
+    return float(values.mean()) if values.size else float("nan")
+
+
+def look_alike_answer(
+    stops: pd.DataFrame,
+    differences: pd.DataFrame | None = None,
+    seed_spread: float | None = None,
+) -> str:
     """Do the spaces' images look alike? The second meaning of "indistinguishable".
 
     Yes from the k at which every pair of spaces stays below one
@@ -85,6 +112,11 @@ def look_alike_answer(stops: pd.DataFrame, differences: pd.DataFrame | None = No
     differences : DataFrame, optional
         The per-image differences tables, concatenated (``image, k, space_a,
         space_b, delta_e2000_mean``).
+    seed_spread : float, optional
+        One space's images refitted with another seed, mean ΔE00 apart at the
+        largest k swept (:func:`seed_spread_at`): where the answer is no, it
+        is said beside the closest pair, since part of the pairs' difference
+        is then k-means' own randomness rather than the colour space.
 
     Returns
     -------
@@ -125,7 +157,14 @@ def look_alike_answer(stops: pd.DataFrame, differences: pd.DataFrame | None = No
         )
     else:
         state = "every pair of spaces still gives visibly different images"
+    noise = ""
+    if seed_spread is not None and not np.isnan(seed_spread):
+        noise = (
+            f" Even one space refitted with another seed gives images "
+            f"{number(seed_spread, 1)} ΔE00 apart there (mean over images and spaces): part of "
+            "the difference between spaces is k-means' own randomness."
+        )
     return (
-        f"Images that look alike? No: up to k = {largest}, {state}.{closest} "
+        f"Images that look alike? No: up to k = {largest}, {state}.{closest}{noise} "
         f"Try larger k, such as {2 * largest} and {4 * largest} (config key k_values)."
     )

@@ -60,4 +60,4 @@ def study_outputs(
         yield name, figure, dpi
     for name, text in findings_texts(tables).items():
         yield name, text, None
-    yield "answers", json.dumps(answers(tables, differences), indent=1) + "\n", None
+    yield "answers", json.dumps(answers(tables, differences, runs=runs), indent=1) + "\n", None
