@@ -131,7 +131,7 @@ def test_headline_table_and_front_page():
         "fit": {"mode": "sample"},
     }
     page = front_page_rst(FRONT_PAGE, config, {"snakemake": "9.9"}, table)
-    assert "Experiment **trial**: 2 image(s) × 2 colour space(s) (RGB, Lab) × 1 value(s)" in page
+    assert "Experiment **trial**: 2 images × 2 colour spaces (RGB, Lab) × 1 value of k" in page
     assert "k-means (sample mode), octree" in page and "Software: snakemake 9.9." in page
     assert "RGB    7.00" in page and "Lab    6.00" in page  # mean ΔE00 at k=2
     assert "0.2" not in page  # inertia is in the headline table, not on the front page

@@ -71,8 +71,8 @@ def test_disagreeing_judges_name_no_winner():
     sentences = which_space_answer(table)
     at_32 = [sentence for sentence in sentences if "k = 32" in sentence]
     assert at_32 == [
-        "At k = 32 (the most colours swept), the judges disagree: by PSNR and SSIM RGB is "
-        "closest, by mean ΔE00 Lab is. So no space is the answer there."
+        "At k = 32 (the most colours swept), the judges disagree: by PSNR and SSIM, RGB is "
+        "closest; by mean ΔE00, Lab is. So no space is the answer there."
     ]
     assert "gave the closest result" not in " ".join(at_32)
     # k = 4 still agrees.
@@ -223,8 +223,8 @@ def test_answers_iterate_over_every_judge_the_tables_hold():
     assert both["indistinguishable"][1].startswith("Images that look alike? No: up to k = 32")
     judges = ["delta_e2000_mean", "delta_e2000_p95"]
     asked = answers(tables, judges=judges)["which_space"]
-    assert asked[0].startswith("At k = 4 (few colours), the judges disagree: by mean ΔE00 Lab")
-    assert "by 95th-percentile ΔE00 RGB is" in asked[0]
+    assert asked[0].startswith("At k = 4 (few colours), the judges disagree: by mean ΔE00, Lab")
+    assert "by 95th-percentile ΔE00, RGB is" in asked[0]
 
 
 def test_no_study_no_answers():
@@ -249,8 +249,8 @@ def test_where_the_neutral_judges_agree_their_space_is_the_answer_and_the_others
         rows += paired_rows(k, "flip_mean", {"Lab": -0.01}, {"Lab": (-0.02, -0.005)})
     sentences = which_space_answer(pd.DataFrame(rows))
     assert sentences[0] == (
-        "At k = 4 (few colours), the judges disagree: by PSNR RGB is closest, by mean ΔE00, "
-        "SSIM of luma and mean ꟻLIP Lab is. The judges that favour no space's own "
+        "At k = 4 (few colours), the judges disagree: by PSNR, RGB is closest; by mean ΔE00, "
+        "SSIM of luma and mean ꟻLIP, Lab is. The judges that favour no space's own "
         "objective (SSIM of luma and mean ꟻLIP) all prefer Lab, so Lab is the answer there."
     )
     assert sentences[1].startswith("By SSIM of luma it is 0.02")
@@ -283,11 +283,11 @@ def test_where_no_judges_intervals_make_its_space_clear_no_judge_is_said_to_disa
     assert not any(verdict.clear for verdict in judge_verdicts(table, 4))
     sentences = which_space_answer(table)
     assert sentences == [
-        "At k = 4 (few colours), no judge finds one space clearly closer: by PSNR RGB has the "
-        "best mean, by mean ΔE00, SSIM of luma and mean ꟻLIP Lab does, but the intervals make "
+        "At k = 4 (few colours), no judge finds one space clearly closer: by PSNR, RGB has the "
+        "best mean; by mean ΔE00, SSIM of luma and mean ꟻLIP, Lab does; but the intervals make "
         "none of these clear. So no space is the answer there.",
-        "At k = 32 (the most colours swept), no judge finds one space clearly closer: by PSNR "
-        "RGB has the best mean, by mean ΔE00, SSIM of luma and mean ꟻLIP Lab does, but the "
+        "At k = 32 (the most colours swept), no judge finds one space clearly closer: by PSNR, "
+        "RGB has the best mean; by mean ΔE00, SSIM of luma and mean ꟻLIP, Lab does; but the "
         "intervals make none of these clear. So no space is the answer there.",
         "6 images are few: read this as a hint, not a proof.",
     ]
@@ -296,8 +296,8 @@ def test_where_no_judges_intervals_make_its_space_clear_no_judge_is_said_to_disa
     table.loc[clear, ["ci_low", "ci_high"]] = [-0.5, -0.1]
     first = which_space_answer(table)[0]
     assert first == (
-        "At k = 4 (few colours), the judges disagree: by PSNR RGB is closest, by mean ΔE00, "
-        "SSIM of luma and mean ꟻLIP Lab is. The judges that favour no space's own objective "
+        "At k = 4 (few colours), the judges disagree: by PSNR, RGB is closest; by mean ΔE00, "
+        "SSIM of luma and mean ꟻLIP, Lab is. The judges that favour no space's own objective "
         "(SSIM of luma and mean ꟻLIP) all give Lab the best mean, but the intervals do not "
         "make that clear, so no space is the answer there."
     )

@@ -140,7 +140,7 @@ def test_front_page_title_is_in_the_window(report, browser, width, height):
     assert "which colour space quantizes better" in title[0].text
     assert 0 <= box["y"] and box["y"] + box["height"] <= height, box
     body = browser.find_element(By.CSS_SELECTOR, "div.prose").text
-    assert "Mean ΔE00 over the 4 image(s)" in body
+    assert "Mean ΔE00 over the 4 images" in body
     assert "The statistics in detail" in body and "Glossary" in body
 
 

@@ -138,7 +138,7 @@ def test_report_is_built_and_mentions_every_image(sweep):
     assert len(headline) == len(SPACES) * len(K_VALUES)
     assert "The grey bars indicate how much" in report
     front_page = (sweep / "results/default/summary/front_page.rst").read_text()
-    assert "scikit-learn" in front_page and "Experiment **default**: 2 image(s)" in front_page
+    assert "scikit-learn" in front_page and "Experiment **default**: 2 images" in front_page
     # Two images are too few for the study's tests: the findings say so, not claim.
     assert "the Friedman test was skipped" in front_page
     study = sweep / "results/default/study"

@@ -285,9 +285,14 @@ def _sweep_description(config: dict, n_images: int) -> str:
     spaces, k_values = config["colour_spaces"], sorted(config["k_values"])
     ks = ", ".join(map(str, k_values))
     return (
-        f"{n_images} image(s) × {len(spaces)} colour space(s) ({', '.join(spaces)}) × "
-        f"{len(k_values)} value(s) of k ({ks})"
+        f"{_count(n_images, 'image')} × {_count(len(spaces), 'colour space')} "
+        f"({', '.join(spaces)}) × {_count(len(k_values), 'value')} of k ({ks})"
     )
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 image``, ``4 images``."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def search_example(image: str, space: str, k_values: Sequence[int]) -> str:
@@ -376,7 +381,7 @@ def front_page_rst(
         reStructuredText with ``string.Template`` placeholders ``$experiment``,
         ``$what`` (images × spaces × k), ``$methods``, ``$answers``,
         ``$picture``, ``$search``, ``$findings``, ``$chance`` (a sentence on the seed noise,
-        or nothing), ``$n_images``, ``$table`` (mean ΔE00, a row per space and
+        or nothing), ``$images`` (``4 images``), ``$table`` (mean ΔE00, a row per space and
         a column per k) and ``$versions``.
     config : dict
         The validated config.
@@ -417,7 +422,7 @@ def front_page_rst(
         what=_sweep_description(config, n_images),
         methods=", ".join(methods) + _dither_clause(config),
         chance=_chance_sentence(headline),
-        n_images=n_images,
+        images=_count(n_images, "image"),
         table=_mean_delta_e_table(headline),
         versions=", ".join(f"{name} {version}" for name, version in versions.items()),
     )

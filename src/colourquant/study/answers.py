@@ -265,12 +265,12 @@ def _none_clear_sentence(
     that the spaces are equal): no space is the answer.
     """
     best = [
-        f"by {join([_label(v.metric) for v in verdicts if v.best == space])} {space} "
+        f"by {join([_label(v.metric) for v in verdicts if v.best == space])}, {space} "
         + ("has the best mean" if i == 0 else "does")
         for i, space in enumerate(winners)
     ]
     return (
-        f"At {where}, no judge finds one space clearly closer: {', '.join(best)}, "
+        f"At {where}, no judge finds one space clearly closer: {'; '.join(best)}; "
         f"but {_evidence_words(tested)} make none of these clear. "
         "So no space is the answer there."
     )
@@ -344,7 +344,7 @@ def which_space_answer(
             sentences.append(_none_clear_sentence(where, verdicts, winners, tested))
             continue
         prefer = [
-            f"by {join([_label(v.metric) for v in verdicts if v.best == space])} {space} is"
+            f"by {join([_label(v.metric) for v in verdicts if v.best == space])}, {space} is"
             for space in winners
         ]
         prefer[0] += " closest"
@@ -355,21 +355,21 @@ def which_space_answer(
             # The judges that favour no space's objective agree, clearly: that is the answer.
             space = agreed.pop()
             sentences.append(
-                f"At {where}, the judges disagree: {', '.join(prefer)}. The judges that "
+                f"At {where}, the judges disagree: {'; '.join(prefer)}. The judges that "
                 f"favour no space's own objective ({neutral_named}) "
                 f"all prefer {space}, so {space} is the answer there."
             )
             sentences.append(_lead_sentence(_lead_verdict(neutral), tested))
         elif len(neutral) > 1 and len(agreed) == 1:
             sentences.append(
-                f"At {where}, the judges disagree: {', '.join(prefer)}. The judges that "
+                f"At {where}, the judges disagree: {'; '.join(prefer)}. The judges that "
                 f"favour no space's own objective ({neutral_named}) all give {agreed.pop()} "
                 f"the best mean, but {_evidence_words(tested)} do not make that "
                 "clear, so no space is the answer there."
             )
         else:
             sentences.append(
-                f"At {where}, the judges disagree: {', '.join(prefer)}. "
+                f"At {where}, the judges disagree: {'; '.join(prefer)}. "
                 "So no space is the answer there."
             )
     if fewest is not None and fewest < FEW_IMAGES:
