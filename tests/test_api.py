@@ -741,3 +741,14 @@ def test_any_method_without_metrics_reports_only_what_was_built(photo, dither):
         key: value for key, value in built.metrics.items() if key != "fit_seconds"
     }
     assert built.metrics["k_effective"] == 4 and built.metrics["method"] == "median_cut"
+
+
+def test_a_dithered_quantize_says_no_undithered_score_in_its_progress(photo, capsys):
+    # The fit's own (undithered) mean ΔE00 is not the dithered image's: the progress
+    # must not print a score the result then contradicts.
+    result = colourquant.quantize(photo, 4, "Lab", dither="floyd_steinberg", verbose=True)
+    progress = capsys.readouterr().err
+    assert "Lab k = 4: fit " in progress and "ΔE00" not in progress
+    undithered = colourquant.quantize(photo, 4, "Lab", verbose=True)
+    assert f"mean ΔE00 {undithered.metrics['delta_e2000_mean']:.2f}" in capsys.readouterr().err
+    assert result.metrics["delta_e2000_mean"] != undithered.metrics["delta_e2000_mean"]

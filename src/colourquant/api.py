@@ -275,9 +275,10 @@ def quantize(
         loaded, name = read_image(image, name=name, max_memory=max_memory, verbose=verbose)
         prepared = prepare(loaded)
         if record.kind == "kmeans":
+            # A dithered run's score is the dithered image's, said when it is written.
             (run,) = space_runs(
                 loaded, name, [k], [space], settings, verbose=verbose, score=metrics,
-                n_threads=n_threads, prepared=prepared,
+                n_threads=n_threads, prepared=prepared, said_score=dither == "none",
             )  # fmt: skip
         else:
             run = method_run(prepared, name, record.name, k, space, settings, verbose, n_threads)

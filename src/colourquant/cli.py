@@ -62,7 +62,8 @@ example:
 
 _QUANTIZE_DESCRIPTION = """\
 Reduce each IMAGE to K colours by k-means in a colour space (or any other
-method) and write it as an indexed PNG (GIF, lossless WebP by -o's suffix).
+method) and write it as an indexed PNG (GIF, lossless WebP by -o's suffix;
+an RGB PNG beyond 256 colours, which no palette holds).
 The palette and metrics are those the workflow computes for the same image,
 method, space, k and fit settings (colourquant.quantize in Python).
 IMAGE may be several files, a folder (its image files) or a quoted glob; an
