@@ -255,3 +255,18 @@ def test_every_space_has_its_own_colour_whatever_the_order():
     assert space_colours(["HSV"])["HSV"] == colours["HSV"]
     # Greys are the other methods' (method_style).
     assert not any(r == g == b for r, g, b in colours.values())
+
+
+def test_the_front_page_names_every_neutral_judge_of_the_registry(monkeypatch):
+    from colourquant.columns import JUDGES, Column
+    from colourquant.summary import neutral_judges_rst
+
+    toy = Column("toy", "toy score", "judge", decimals=2, lower_is_better=True,
+                 family="structure", measures="a toy", spread="toy_seed_change")  # fmt: skip
+    monkeypatch.setitem(JUDGES, "toy", toy)
+    named = neutral_judges_rst()
+    # Linked where the glossary explains it; a new judge without an entry is named plainly.
+    assert named.startswith("`SSIM of luma <glossary-ssim-y_>`__, ")
+    assert named.endswith("`mean ꟻLIP <glossary-flip_>`__ and toy score")
+    # A judge that favours a space (PSNR, mean ΔE00) is not among them.
+    assert "PSNR" not in named and "ΔE00" not in named

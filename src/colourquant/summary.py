@@ -25,6 +25,7 @@ __all__ = [
     "front_page_from_files",
     "search_example",
     "GLOSSARY_TERMS",
+    "neutral_judges_rst",
     "rst_escape",
     "link_terms",
     "answers_section",
@@ -359,6 +360,28 @@ def _dither_clause(config: dict) -> str:
     )
 
 
+def neutral_judges_rst() -> str:
+    """The judges that favour no space's objective, from the column registry, as reST.
+
+    Each label links to its glossary entry where :data:`GLOSSARY_TERMS` has one
+    (a registered judge without an entry is named unlinked).
+
+    Examples
+    --------
+    >>> print(neutral_judges_rst())
+    `SSIM of luma <glossary-ssim-y_>`__, `MS-SSIM of luma <glossary-ms-ssim-y_>`__, \
+`VIFp of luma <glossary-vif-p_>`__ and `mean ꟻLIP <glossary-flip_>`__
+    """
+    from .columns import JUDGES
+
+    def named(label: str) -> str:
+        anchor = GLOSSARY_TERMS.get(re.escape(label)) or GLOSSARY_TERMS.get(label)
+        return f"`{rst_escape(label)} <{anchor}_>`__" if anchor else rst_escape(label)
+
+    labels = [named(judge.label) for judge in JUDGES.values() if not judge.favours]
+    return labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+
+
 def front_page_rst(
     template: str,
     config: dict,
@@ -423,6 +446,7 @@ def front_page_rst(
         methods=", ".join(methods) + _dither_clause(config),
         chance=_chance_sentence(headline),
         images=_count(n_images, "image"),
+        neutral_judges=neutral_judges_rst(),
         table=_mean_delta_e_table(headline),
         versions=", ".join(f"{name} {version}" for name, version in versions.items()),
     )
