@@ -17,6 +17,7 @@ from ..plots import k_tick_labels
 from ._tables import METRICS, metric_of
 from .friedman import nemenyi_p_values
 from .thresholds import JND
+from .wording import images_phrase
 
 __all__ = [
     "largest_compared_k",
@@ -94,8 +95,8 @@ def paired_differences_figure(
         figure.legend(handles, labels, loc="outside lower center", frameon=False,
                       ncols=min(len(labels), 7) or 1)  # fmt: skip
         figure.suptitle(
-            f"Difference from {reference}, mean over {n_images} image(s); band: 95 % bootstrap "
-            "interval"
+            f"Difference from {reference}, mean over {images_phrase(n_images)}; "
+            "band: 95 % bootstrap interval"
         )
     return figure
 
@@ -135,11 +136,26 @@ def mean_rank_figure(tests: pd.DataFrame, colours: Mapping[str, tuple], metric: 
         _k_axis(axis, sorted(rows["k"].unique()))
         n_images = int(rows["n_images"].max()) if len(rows) else 0
         axis.set_title(
-            f"Ranks by {METRICS[metric].label} over {n_images} image(s)\nfilled: ranks differ "
-            "(Friedman p < 0.05, adjusted over k); hollow: no evidence"
+            f"Ranks by {METRICS[metric].label} over {images_phrase(n_images)}\n"
+            "filled: ranks differ (Friedman p < 0.05, adjusted over k); hollow: no evidence"
         )
         axis.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), frameon=False)
     return figure
+
+
+def _log_bar_edges(k: np.ndarray, fill: float = 0.7) -> tuple[np.ndarray, np.ndarray]:
+    """Left and right edges of bars at each `k` on a log axis: equal widths there, each
+    `fill` of the closest two k's gap, so that no two bars overlap.
+
+    Examples
+    --------
+    >>> left, right = _log_bar_edges(np.array([8.0, 10.0, 12.0, 16.0]))
+    >>> bool(np.all(right[:-1] <= left[1:]))
+    True
+    """
+    ratio = float(np.min(k[1:] / k[:-1])) if len(k) > 1 else 2.0
+    half = ratio ** (fill / 2)
+    return k / half, k * half
 
 
 def convergence_figure(
@@ -193,7 +209,8 @@ def convergence_figure(
                 )  # fmt: skip
                 spread = pd.Series(spread, index=rows.index)
                 floor = spread.groupby(rows["k"]).median()
-                axis.bar(floor.index, floor.values, width=np.array(floor.index) * 0.25,
+                left, right = _log_bar_edges(np.asarray(floor.index, dtype=float))
+                axis.bar(left, floor.values, width=right - left, align="edge",
                          color="0.6", alpha=0.6)  # fmt: skip
             axis.set_title(f"{space_a} vs {space_b}")
             axis.set_xscale("log", base=2)
@@ -207,8 +224,8 @@ def convergence_figure(
             axis.set_ylabel("mean ΔE00 between\nthe two images")
         n_images = rows["image"].nunique() if len(pairs) else 0
         figure.suptitle(
-            f"When do two spaces stop differing? Line: median over {n_images} image(s), band: "
-            "smallest to largest image\ndashed: ΔE00 = 1 (just noticeable); grey bars: the "
+            f"When do two spaces stop differing? Line: median over {images_phrase(n_images)}, "
+            "band: smallest to largest image\ndashed: ΔE00 = 1 (just noticeable); grey bars: the "
             "seed spread (the same space refitted with another seed)"
         )
     return figure
