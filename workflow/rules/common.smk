@@ -13,6 +13,7 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import yaml
 
 # Jobs import colourquant from this checkout, so that they always run the
@@ -73,3 +74,45 @@ def megapixels(input):
         os.stat(path)
         total += declared_pixels(path) or 0
     return total / 1e6
+
+
+# Dithered variants (config key `dither`) make the quantize, cluster and
+# quantize_with_quantizer jobs dither every run on a float64 copy of the whole
+# image and hold each variant's result: memory and time grow with the pixels
+# and the variants, not with the size of distinct.npz. The terms below are
+# what benchmarks/dither_resources.py measured, with margin (docs/performance.md);
+# without variants they are zero, so the default config asks what it asked.
+DITHER_MB_PER_MEGAPIXEL = 60
+DITHER_MB_PER_VARIANT_MEGAPIXEL = 20
+DITHER_MINUTES_PER_VARIANT_K_MEGAPIXEL = 0.15
+
+
+def distinct_megapixels(input):
+    """Megapixels of the images whose distinct colours a job reads (their
+    `shape`, read alone from each distinct.npz); FileNotFoundError in a dry
+    run, as for size_mb."""
+    total = 0
+    for path in input:
+        with np.load(path) as stored:
+            total += int(np.prod(stored["shape"]))
+    return total / 1e6
+
+
+def dither_mb(input):
+    """Memory a job's dithered variants add, in MB (0 without variants)."""
+    if not DITHER_VARIANTS:
+        return 0
+    return distinct_megapixels(input) * (
+        DITHER_MB_PER_MEGAPIXEL + DITHER_MB_PER_VARIANT_MEGAPIXEL * len(DITHER_VARIANTS)
+    )
+
+
+def dither_minutes(input):
+    """Minutes a job's dithered variants add at each k (0 without variants)."""
+    if not DITHER_VARIANTS:
+        return 0
+    return (
+        DITHER_MINUTES_PER_VARIANT_K_MEGAPIXEL
+        * len(DITHER_VARIANTS)
+        * distinct_megapixels(input)
+    )
