@@ -25,7 +25,14 @@ from .dither import DITHERS
 # colourquant.evaluate and colourquant.methods are imported where runs are
 # dithered: the tables' readers (summary, study) need pandas alone.
 
-__all__ = ["variants_of", "dithered_run", "dithered_runs", "undithered", "label_undithered"]
+__all__ = [
+    "variants_of",
+    "dithered_run",
+    "dithered_runs",
+    "write_runs",
+    "undithered",
+    "label_undithered",
+]
 
 
 def variants_of(dithers: Sequence[str]) -> list[str]:
@@ -139,6 +146,37 @@ def dithered_runs(runs, image: DistinctColours, variants: Sequence[str]):
             run,
             {name: dithered_run(run, image, name, references.get(space)) for name in variants},
         )
+
+
+def write_runs(runs, image: DistinctColours, variants: Sequence[str], run_dirs) -> list:
+    """Write each run's files in its folder and each dithered variant's in a
+    sub-folder named after the variant; the runs, undithered, in order.
+
+    The unit of work of a workflow job that fits one method to one image
+    (:func:`dithered_runs` makes the variants).
+
+    Parameters
+    ----------
+    runs : iterable of Run
+    image : DistinctColours
+    variants : sequence of str
+        Dithered variants to make of every run (:func:`variants_of`).
+    run_dirs : mapping of int to str
+        Each k's run folder.
+
+    Returns
+    -------
+    list of Run
+    """
+    from .files import write_run
+
+    written = []
+    for run, dithered in dithered_runs(runs, image, variants):
+        write_run(run_dirs[run.k], run)
+        for name, variant in dithered.items():
+            write_run(f"{run_dirs[run.k]}/{name}", variant)
+        written.append(run)
+    return written
 
 
 def undithered(runs: pd.DataFrame) -> pd.DataFrame:

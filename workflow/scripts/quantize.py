@@ -1,9 +1,9 @@
 """Fit and evaluate k-means for one image in one colour space, at every k."""
 
-from colourquant.files import load_distinct, write_run, write_table
+from colourquant.files import load_distinct, write_table
 from colourquant.jobs import run_job
 from colourquant.runs import FitSettings, inertia_curve, kmeans_runs
-from colourquant.variants import dithered_runs
+from colourquant.variants import write_runs
 
 
 def main():
@@ -18,13 +18,8 @@ def main():
         metadata=metadata,
         n_threads=snakemake.threads,
     )
-    rows = []
-    for run, dithered in dithered_runs(runs, distinct, params.dithers):
-        write_run(params.run_dirs[run.k], run)
-        for name, variant in dithered.items():
-            write_run(f"{params.run_dirs[run.k]}/{name}", variant)
-        rows.append(run.row)
-    write_table(snakemake.output.curve, inertia_curve(rows))
+    written = write_runs(runs, distinct, params.dithers, params.run_dirs)
+    write_table(snakemake.output.curve, inertia_curve([run.row for run in written]))
 
 
 run_job(main, snakemake.log[0], expected=(ValueError,), threads=snakemake.threads)

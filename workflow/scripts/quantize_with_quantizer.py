@@ -1,9 +1,9 @@
 """Build one quantizer's palette for one image at every k, and evaluate it."""
 
-from colourquant.files import load_distinct, write_run
+from colourquant.files import load_distinct
 from colourquant.jobs import run_job
 from colourquant.runs import method_runs
-from colourquant.variants import dithered_runs
+from colourquant.variants import write_runs
 
 
 def main():
@@ -17,10 +17,7 @@ def main():
         name=wildcards.image,
         metadata=metadata,
     )
-    for run, dithered in dithered_runs(runs, distinct, params.dithers):
-        write_run(params.run_dirs[run.k], run)
-        for name, variant in dithered.items():
-            write_run(f"{params.run_dirs[run.k]}/{name}", variant)
+    write_runs(runs, distinct, params.dithers, params.run_dirs)
 
 
 run_job(main, snakemake.log[0], expected=(ValueError,), threads=snakemake.threads)
