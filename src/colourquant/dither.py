@@ -24,6 +24,8 @@ import numpy as np
 
 __all__ = [
     "DITHERS",
+    "DITHER_NAMES",
+    "DITHER_SHORT_NAMES",
     "bayer_matrix",
     "dither_labels",
     "floyd_steinberg",
@@ -311,6 +313,10 @@ def palette_spacing(palette: np.ndarray) -> float:
 
 #: The dithering methods by name (``none``: each pixel to its nearest colour).
 DITHERS = ("none", "floyd_steinberg", "ordered")
+#: How a reader is told each dithering, as "<name> dithering" ("no dithering",
+#: "ordered Bayer dithering"), and its short label beside a figure row's name.
+DITHER_NAMES = {"none": "no", "floyd_steinberg": "Floyd–Steinberg", "ordered": "ordered Bayer"}
+DITHER_SHORT_NAMES = {"none": "", "floyd_steinberg": "F–S", "ordered": "Bayer"}
 
 
 def dither_labels(image: np.ndarray, palette: np.ndarray, method: str) -> np.ndarray:

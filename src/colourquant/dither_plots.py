@@ -14,16 +14,13 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 
+from .dither import DITHER_NAMES
 from .plots import FIGURE_WIDTH, method_label, report_height_limit, wrap_text
 
 __all__ = ["CROP_PIXELS", "DITHER_LABELS", "crop_box", "dither_figure", "variant_figures"]
 
-#: How a figure names each dithering.
-DITHER_LABELS = {
-    "none": "no dithering",
-    "floyd_steinberg": "Floyd–Steinberg",
-    "ordered": "ordered Bayer",
-}
+#: How a figure's panel names each dithering.
+DITHER_LABELS = {**DITHER_NAMES, "none": "no dithering"}
 
 #: The side of the crop, in image pixels: at a panel of about 2 inches at
 #: 100 dpi each pixel is a block of about 2 x 2 screen pixels.

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 import numpy as np
 
 from .colours import DistinctColours, distinct_colours
-from .dither import DITHERS
+from .dither import DITHER_NAMES, DITHER_SHORT_NAMES, DITHERS
 from .evaluate import make_reference
 from .images import LoadedImage
 from .methods import Method, check_methods, get_method
@@ -394,12 +394,10 @@ def _method_runs(image, name, record, ks, space, settings, verbose, n_threads) -
     )  # fmt: skip
 
 
-#: How the comparison figure names a dithering variant: in its title, and in a
-#: row's label where several variants are compared (none: the plain row).
-DITHER_NAMES = {"floyd_steinberg": "Floyd–Steinberg", "ordered": "ordered, Bayer"}
-DITHER_ROW_LABELS = {"none": "", "floyd_steinberg": "F–S", "ordered": "Bayer"}
-# What a row label stands for, in the title of a figure of several variants.
-_ROW_LABEL_MEANS = {"floyd_steinberg": "Floyd–Steinberg", "ordered": "ordered"}
+#: How the comparison figure names a dithering variant: in its title
+#: (colourquant.dither.DITHER_NAMES), and in a row's label where several
+#: variants are compared (none: the plain row).
+DITHER_ROW_LABELS = DITHER_SHORT_NAMES
 
 
 def figure_row(row: str, dither: str, dithers: Sequence[str]) -> str:
@@ -443,7 +441,7 @@ def comparison_of(name, loaded, panels, spaces, ks, dithers):
         title = f"{name}, dithered ({named[0]}),"
     else:
         shown = ", ".join(
-            f"{DITHER_ROW_LABELS.get(dither, dither)}: {_ROW_LABEL_MEANS.get(dither, dither)}"
+            f"{DITHER_ROW_LABELS.get(dither, dither)}: {DITHER_NAMES.get(dither, dither)}"
             for dither in dithers
             if dither != "none"
         )

@@ -28,6 +28,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ..dither import DITHER_NAMES
 from ._tables import METRICS, metric_of
 from .answers import FEW_IMAGES, judge_verdicts
 from .findings import number
@@ -63,7 +64,7 @@ DITHER_COLUMNS = (
 )
 
 # How a sentence or a panel names each dithering.
-_LABELS = {"none": "no", "floyd_steinberg": "Floyd–Steinberg", "ordered": "ordered Bayer"}
+_LABELS = DITHER_NAMES
 
 
 def _variants(runs: pd.DataFrame) -> pd.DataFrame:
