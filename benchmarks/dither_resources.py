@@ -73,6 +73,8 @@ print(json.dumps({"peak_mb": int(status.split("VmHWM:")[1].split()[0]) / 1024,
 # run near ten minutes; the dithering measured does not depend on them.
 FIT_SETTINGS = {**FIT, "n_init": 1, "replicates": 0}
 CONSTANTS = [
+    "QUANTIZE_MB_BASE",
+    "QUANTIZE_MB_PER_MEGAPIXEL",
     "DITHER_MB_PER_MEGAPIXEL",
     "DITHER_MB_PER_VARIANT_MEGAPIXEL",
     "DITHER_MINUTES_PER_VARIANT_K_MEGAPIXEL",
@@ -80,21 +82,24 @@ CONSTANTS = [
 
 
 def rule_constants() -> dict[str, float]:
-    """common.smk's dithering terms of the quantize rules' requests."""
+    """common.smk's pixel and dithering terms of the quantize rules' requests."""
     text = (REPO / "workflow/rules/common.smk").read_text()
     return {name: float(text.split(f"\n{name} = ")[1].split()[0]) for name in CONSTANTS}
 
 
 def request_mb(case: dict, constants: dict) -> float:
-    """What the quantize rule asks for at the first attempt (rules/quantize.smk
-    and common.smk's dither_mb)."""
+    """What the quantize rule asks for at the first attempt (common.smk's
+    quantize_mb)."""
     dithering = 0.0
     if case["variants"]:
         dithering = case["megapixels"] * (
             constants["DITHER_MB_PER_MEGAPIXEL"]
             + constants["DITHER_MB_PER_VARIANT_MEGAPIXEL"] * case["variants"]
         )
-    return 600 + 12 * case["distinct_mb"] + dithering
+    pixels = (
+        constants["QUANTIZE_MB_BASE"] + constants["QUANTIZE_MB_PER_MEGAPIXEL"] * case["megapixels"]
+    )
+    return max(600 + 12 * case["distinct_mb"], pixels) + dithering
 
 
 def request_min(case: dict, constants: dict) -> float:
@@ -204,7 +209,7 @@ def main() -> None:
         "space": SPACE,
         "k values": K_VALUES,
         "fit": FIT_SETTINGS,
-        "rule's dithering terms (workflow/rules/common.smk)": constants,
+        "rule's pixel and dithering terms (workflow/rules/common.smk)": constants,
     }
     if arguments.from_json:
         path = SUMMARIES / "dither_resources.json"

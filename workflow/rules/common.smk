@@ -98,6 +98,23 @@ def distinct_megapixels(input):
     return total / 1e6
 
 
+# A job that fits one method to one image holds arrays of its pixels too (the
+# labels, the quantized image, the metrics' copies), which distinct.npz's size
+# does not count: on a 12 MP photo the undithered quantize job peaked at
+# 2042 MB (benchmarks/dither_resources.py). Its request is the larger of the
+# size term and this pixel term, which covers that peak 1.2 times.
+QUANTIZE_MB_BASE = 250
+QUANTIZE_MB_PER_MEGAPIXEL = 185
+
+
+def quantize_mb(input):
+    """Memory of a job that fits one method to one image at every k, in MB, at
+    the first attempt: the pixels' term or distinct.npz's, whichever is larger,
+    and what its dithered variants add."""
+    pixels = QUANTIZE_MB_BASE + QUANTIZE_MB_PER_MEGAPIXEL * distinct_megapixels(input)
+    return max(600 + 12 * size_mb(input), pixels) + dither_mb(input)
+
+
 def dither_mb(input):
     """Memory a job's dithered variants add, in MB (0 without variants)."""
     if not DITHER_VARIANTS:

@@ -26,8 +26,7 @@ rule quantize_with_quantizer:
         "../envs/colourquant.yaml"
     threads: 1
     resources:
-        mem_mb=lambda wildcards, input, attempt: attempt
-        * (600 + 12 * size_mb(input) + dither_mb(input)),
+        mem_mb=lambda wildcards, input, attempt: attempt * quantize_mb(input),
         runtime=lambda wildcards, input, attempt: attempt
         * (1 + len(K_VALUES) * (0.1 + size_mb(input) / 50 + dither_minutes(input))),
     params:
