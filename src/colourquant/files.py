@@ -17,6 +17,7 @@ import numpy as np
 from .colours import DistinctColours
 
 __all__ = [
+    "write_outputs",
     "RUN_FILES",
     "STUDY_TABLES",
     "DITHER_STUDY_TABLES",
@@ -312,6 +313,21 @@ def write_table(path: str | Path, table) -> None:
     """Write a pandas DataFrame as CSV (floats in full precision)."""
     with atomic_path(path) as temporary:
         table.to_csv(temporary, index=False, float_format="%.10g")
+
+
+def write_outputs(paths, outputs) -> None:
+    """Write each ``(name, value, dpi)`` of a job's outputs to ``paths[name]``: a
+    DataFrame as CSV (:func:`write_table`), a string as text (:func:`write_text`),
+    anything else as a figure at `dpi` (:func:`write_figure`)."""
+    import pandas as pd
+
+    for name, value, dpi in outputs:
+        if isinstance(value, pd.DataFrame):
+            write_table(paths[name], value)
+        elif isinstance(value, str):
+            write_text(paths[name], value)
+        else:
+            write_figure(paths[name], value, dpi)
 
 
 # The files of one run, in its own directory (results/<experiment>/runs/<image>/<space>/k<k>).

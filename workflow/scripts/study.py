@@ -5,7 +5,7 @@ import matplotlib
 matplotlib.use("Agg")
 import pandas as pd  # noqa: E402
 
-from colourquant.files import load_distinct, write_figure, write_table, write_text  # noqa: E402
+from colourquant.files import load_distinct, write_outputs  # noqa: E402
 from colourquant.jobs import run_job  # noqa: E402
 from colourquant.study.outputs import study_outputs  # noqa: E402
 
@@ -18,13 +18,7 @@ def main():
     outputs = study_outputs(
         runs, differences, images, params.spaces, params.reference, params.largest_k, params.seed
     )
-    for name, value, dpi in outputs:
-        if isinstance(value, pd.DataFrame):
-            write_table(output[name], value)
-        elif isinstance(value, str):
-            write_text(output[name], value)
-        else:
-            write_figure(output[name], value, dpi)
+    write_outputs(output, outputs)
 
 
 run_job(main, snakemake.log[0], expected=(ValueError,))

@@ -32,7 +32,7 @@ from ..dither import DITHER_NAMES
 from ._tables import METRICS, metric_of
 from .answers import FEW_IMAGES, judge_verdicts
 from .findings import number
-from .intervals import paired_differences
+from .intervals import PAIRED_COLUMNS, paired_differences
 from .sweep import comparable_runs
 from .thresholds import JND, first_k_staying_below
 
@@ -46,21 +46,12 @@ __all__ = [
     "dither_study_outputs",
 ]
 
-#: The columns of :func:`dither_differences`.
-DITHER_COLUMNS = (
-    "k",
-    "metric",
-    "space",
-    "dither",
-    "n_images",
-    "mean_difference",
-    "ci_low",
-    "ci_high",
-    "confidence",
-    "wins",
-    "ties",
-    "losses",
-    "note",
+#: The columns of :func:`dither_differences`: the paired table's, with the
+#: variant where the reference was, and no spread (the variants have none).
+DITHER_COLUMNS = tuple(
+    "dither" if column == "reference" else column
+    for column in PAIRED_COLUMNS
+    if column != "spread_column"
 )
 
 # How a sentence or a panel names each dithering.
